@@ -1,0 +1,96 @@
+import type { ServiceName } from '@stac/domain';
+
+export type EnvFormat = 'port' | 'int' | 'string' | 'enum' | 'postgres-url' | 'nats-url' | 'url';
+
+export interface EnvVar {
+  readonly format: EnvFormat;
+  readonly description: string;
+  /** Absent means required: the process refuses to start without it. */
+  readonly default?: string;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export type EnvSpec = Readonly<Record<string, EnvVar>>;
+
+const common = {
+  NODE_ENV: {
+    format: 'enum',
+    values: ['development', 'test', 'production'],
+    default: 'development',
+    description: 'Deployment mode.',
+  },
+  LOG_LEVEL: {
+    format: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    description: 'Minimum pino log level.',
+  },
+  HTTP_HOST: { format: 'string', default: '127.0.0.1', description: 'Interface the HTTP server binds.' },
+  NATS_URL: { format: 'nats-url', default: 'nats://127.0.0.1:4222', description: 'NATS server(s), comma separated.' },
+} as const satisfies EnvSpec;
+
+const port = (fallback: number): EnvVar => ({
+  format: 'port',
+  default: String(fallback),
+  description: 'HTTP port for health, metrics (and the API on the gateway).',
+});
+
+const domainService = (httpPort: number) =>
+  ({
+    ...common,
+    HTTP_PORT: port(httpPort),
+    DATABASE_URL: { format: 'postgres-url', description: "The service's own PostgreSQL database." },
+    OUTBOX_POLL_MS: {
+      format: 'int',
+      default: '1000',
+      min: 10,
+      max: 60000,
+      description: 'Outbox relay polling interval; LISTEN/NOTIFY wakes it sooner.',
+    },
+    CONSUMER_MAX_DELIVER: {
+      format: 'int',
+      default: '10',
+      min: 1,
+      max: 1000,
+      description: 'Deliveries of one event before it is dead-lettered.',
+    },
+  }) as const satisfies EnvSpec;
+
+/** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
+export const SERVICE_ENV = {
+  gateway: {
+    ...common,
+    HTTP_PORT: port(3000),
+    RPC_TIMEOUT_MS: {
+      format: 'int',
+      default: '5000',
+      min: 50,
+      max: 60000,
+      description: 'Timeout on every request to a service; a timeout answers 504.',
+    },
+    BODY_LIMIT_BYTES: {
+      format: 'int',
+      default: '65536',
+      min: 1024,
+      max: 10485760,
+      description: 'Largest accepted request body; larger answers 413.',
+    },
+  },
+  intake: domainService(3001),
+  'risk-assessment': domainService(3002),
+  advocacy: domainService(3003),
+  'mental-health': domainService(3004),
+  probation: domainService(3005),
+} as const satisfies Record<ServiceName, EnvSpec>;
+
+/** Database names per service (design.md §4). */
+export const SERVICE_DATABASES = {
+  intake: 'stac_intake',
+  'risk-assessment': 'stac_risk',
+  advocacy: 'stac_advocacy',
+  'mental-health': 'stac_mental_health',
+  probation: 'stac_probation',
+} as const satisfies Partial<Record<ServiceName, string>>;
+export type DatabaseService = keyof typeof SERVICE_DATABASES;

@@ -1,0 +1,70 @@
+import type { EnvSpec, EnvVar } from './env-spec';
+
+export class ConfigError extends Error {}
+
+type ValueOf<V extends EnvVar> = V['format'] extends 'port' | 'int' ? number : string;
+export type Config<S extends EnvSpec> = { readonly [K in keyof S]: ValueOf<S[K]> };
+
+function parse(name: string, raw: string, v: EnvVar): string | number {
+  const bad = (why: string) => new ConfigError(`config: ${name} ${why}`);
+  switch (v.format) {
+    case 'port':
+    case 'int': {
+      if (!/^\d+$/.test(raw)) throw bad(`must be an integer, got "${raw}"`);
+      const n = Number(raw);
+      const [min, max] = v.format === 'port' ? [1, 65535] : [v.min ?? 0, v.max ?? Number.MAX_SAFE_INTEGER];
+      if (n < min || n > max) throw bad(`must be between ${min} and ${max}, got ${n}`);
+      return n;
+    }
+    case 'enum':
+      if (!v.values?.includes(raw)) throw bad(`must be one of ${v.values?.join('|')}, got "${raw}"`);
+      return raw;
+    case 'postgres-url':
+    case 'nats-url':
+    case 'url': {
+      const protocols = { 'postgres-url': ['postgres:', 'postgresql:'], 'nats-url': ['nats:', 'tls:'], url: ['http:', 'https:'] }[
+        v.format
+      ];
+      for (const part of v.format === 'nats-url' ? raw.split(',') : [raw]) {
+        let u: URL;
+        try {
+          u = new URL(part.trim());
+        } catch {
+          throw bad('is not a valid URL');
+        }
+        if (!protocols.includes(u.protocol)) throw bad(`must use ${protocols.join(' or ')}`);
+      }
+      return raw;
+    }
+    default:
+      if (raw.length === 0) throw bad('must not be empty');
+      return raw;
+  }
+}
+
+/**
+ * Reads and validates configuration once at start. The error names the variable but never echoes a
+ * URL (it may hold a password).
+ */
+export function loadConfig<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): Config<S> {
+  const out: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(spec)) {
+    const raw = env[name] ?? v.default;
+    if (raw === undefined || raw === '') throw new ConfigError(`config: ${name} is required (${v.description})`);
+    out[name] = parse(name, raw, v);
+  }
+  return out as Config<S>;
+}
+
+/** Loads config for a process entry point; a bad variable ends the process with one clear line. */
+export function loadConfigOrExit<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): Config<S> {
+  try {
+    return loadConfig(spec, env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}

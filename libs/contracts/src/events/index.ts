@@ -1,0 +1,3 @@
+export * from './envelope';
+export * from './streams';
+export * from './case-referred.v1';

@@ -1,0 +1,56 @@
+import { IsUUID } from 'class-validator';
+import type { ServiceName } from '@stac/domain';
+
+/** Each service answers for its own part of the unified case view. */
+export const CASE_PART: Record<Exclude<ServiceName, 'gateway'>, string> = {
+  intake: 'rpc.intake.case.get',
+  'risk-assessment': 'rpc.risk-assessment.case-part.get',
+  advocacy: 'rpc.advocacy.case-part.get',
+  'mental-health': 'rpc.mental-health.case-part.get',
+  probation: 'rpc.probation.case-part.get',
+};
+
+export class CasePartQuery {
+  @IsUUID()
+  caseId: string;
+}
+
+/** `null` from a service means it holds nothing for this case (yet). */
+export type CasePartAnswer<T> = T | null;
+
+export interface IntakeCasePart {
+  caseId: string;
+  crimeReference: string;
+  source: string;
+  offenceClass: string;
+  flags: string[];
+  bcu: string;
+  caseOfficer: string | null;
+  status: string;
+  referredAt: string;
+  version: number;
+  people: { personId: string; role: string; identityKnown: boolean }[];
+  incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
+}
+
+export interface ScreeningTaskPart {
+  taskId: string;
+  status: string;
+  instrument: string;
+  reason: string;
+  dueAt: string;
+  openedAt: string;
+}
+
+export interface AdvocacyOfferPart {
+  offerId: string;
+  status: string;
+  openedAt: string;
+}
+
+export interface KnownToServicesCheckPart {
+  checkId: string;
+  status: string;
+  answer: string | null;
+  requestedAt: string;
+}

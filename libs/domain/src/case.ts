@@ -1,0 +1,34 @@
+/** Intake vocabulary (domain.md §4). */
+export const REFERRAL_SOURCES = ['CRIME_REPORT', 'PARTNER_AGENCY', 'CUSTODY_TRIGGER', 'ORDER_BREACH'] as const;
+export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
+
+export const OFFENCE_CLASSES = ['S2A', 'S4A_FEAR', 'S4A_DISTRESS', 'S2', 'S4', 'OTHER'] as const;
+export type OffenceClass = (typeof OFFENCE_CLASSES)[number];
+/** Harassment (not stalking) classifications need a written rationale (CPS/NPCC protocol). */
+export const HARASSMENT_CLASSES: readonly OffenceClass[] = ['S2', 'S4'];
+
+export const CASE_FLAGS = ['DOMESTIC', 'CYBER', 'HATE', 'CHILD', 'PUBLIC_FIGURE'] as const;
+export type CaseFlag = (typeof CASE_FLAGS)[number];
+
+export const CASE_STATUSES = ['REFERRED', 'SCREENING', 'TRIAGED', 'ACTIVE', 'MONITORING', 'CLOSED', 'REOPENED'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const PERSON_ROLES = ['VICTIM', 'PERSON_OF_CONCERN', 'PROTECTED_THIRD_PARTY'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/** Behaviour codes: the s2A(3) list plus threats, violence, cyber, third-party contact and breach. */
+export const BEHAVIOUR_CODES = [
+  'FOLLOWING',
+  'CONTACTING',
+  'PUBLISHING',
+  'MONITORING_COMMUNICATIONS',
+  'LOITERING',
+  'INTERFERING_WITH_PROPERTY',
+  'WATCHING_SPYING',
+  'THREATS',
+  'VIOLENCE',
+  'CYBER',
+  'THIRD_PARTY_CONTACT',
+  'BREACH',
+] as const;
+export type BehaviourCode = (typeof BEHAVIOUR_CODES)[number];

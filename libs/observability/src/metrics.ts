@@ -1,0 +1,51 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per process. Labels are route templates, codes and names of things — never ids of
+ * people or free text (DP-01).
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly rpcDuration: Histogram<'pattern' | 'outcome'>;
+  readonly eventsPublished: Counter<'stream'>;
+  readonly eventsHandled: Counter<'consumer' | 'outcome'>;
+  readonly deadLetters: Counter<'consumer'>;
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'stac_http_request_duration_seconds',
+      help: 'HTTP request duration by route template',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.rpcDuration = new Histogram({
+      name: 'stac_rpc_duration_seconds',
+      help: 'Request/reply duration by message pattern',
+      labelNames: ['pattern', 'outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [this.registry],
+    });
+    this.eventsPublished = new Counter({
+      name: 'stac_events_published_total',
+      help: 'Outbox events published to JetStream',
+      labelNames: ['stream'],
+      registers: [this.registry],
+    });
+    this.eventsHandled = new Counter({
+      name: 'stac_events_handled_total',
+      help: 'Events handled by consumer and outcome (ok, duplicate, retry, dead_letter)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'stac_dead_letters_total',
+      help: 'Messages moved to dead_letter; any increase should alert',
+      labelNames: ['consumer'],
+      registers: [this.registry],
+    });
+  }
+}
