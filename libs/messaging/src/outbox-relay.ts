@@ -1,0 +1,128 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '@stac/observability';
+import { toNatsHeaders, type EventHeaders } from './headers';
+import { WakeableSleep } from './wakeable-sleep';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  js: JetStreamClient;
+  service: string;
+  pollMs: number;
+  batchSize?: number;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  stream?: string;
+}
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  subject: string;
+  envelope: string;
+  headers: EventHeaders;
+}
+
+/** Advisory lock key: one active relay per service database, so per-aggregate order holds. */
+const RELAY_LOCK = 0x5354_4143; // 'STAC'
+
+/**
+ * Publishes committed outbox rows to JetStream with msgID = event id, then marks them published.
+ * A crash between the two re-publishes on restart; the stream's duplicate window and each consumer's
+ * inbox make that harmless. Wakes on LISTEN/NOTIFY and also polls, so a lost notification only costs
+ * one poll interval.
+ */
+export class OutboxRelay {
+  private stopped = false;
+  private readonly sleeper = new WakeableSleep();
+  private loop?: Promise<void>;
+  private client?: Client;
+  private active = false;
+
+  constructor(private readonly o: OutboxRelayOptions) {}
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeper.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.session();
+      } catch (e) {
+        this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay session ended; retrying');
+      } finally {
+        this.active = false;
+        await this.client?.end().catch(() => undefined);
+        this.client = undefined;
+      }
+      if (!this.stopped) await this.sleeper.sleep(this.o.pollMs);
+    }
+  }
+
+  private async session(): Promise<void> {
+    const client = new Client({
+      connectionString: this.o.databaseUrl,
+      application_name: `${this.o.service}-outbox-relay`,
+      connectionTimeoutMillis: 3000,
+    });
+    this.client = client;
+    client.on('error', () => this.sleeper.wake());
+    await client.connect();
+    while (!this.stopped) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
+      if (rows[0].locked) break;
+      await this.sleeper.sleep(this.o.pollMs);
+    }
+    if (this.stopped) return;
+    this.active = true;
+    client.on('notification', () => this.sleeper.wake());
+    await client.query('LISTEN outbox');
+    const batch = this.o.batchSize ?? 256;
+    while (!this.stopped) {
+      const published = await this.publishBatch(client, batch);
+      if (published < batch) await this.sleeper.sleep(this.o.pollMs);
+    }
+  }
+
+  /** Publishes up to `limit` rows in order; marks the contiguous prefix that the server acknowledged. */
+  async publishBatch(client: Client, limit: number): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT seq, id, subject, envelope::text AS envelope, headers
+         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      [limit],
+    );
+    if (rows.length === 0) return 0;
+    // Pipelined on one connection: the server stores them in send order.
+    const results = await Promise.allSettled(
+      rows.map((r) =>
+        this.o.js.publish(r.subject, r.envelope, { msgID: r.id, headers: toNatsHeaders(r.headers), timeout: 5000 }),
+      ),
+    );
+    let ok = 0;
+    while (ok < results.length && results[ok].status === 'fulfilled') ok++;
+    if (ok > 0) {
+      await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+        rows.slice(0, ok).map((r) => r.seq),
+      ]);
+      this.o.metrics?.eventsPublished.inc({ stream: this.o.stream ?? this.o.service }, ok);
+    }
+    if (ok < rows.length) {
+      const failed = results[ok] as PromiseRejectedResult;
+      this.o.logger.warn({ err: { type: failed.reason?.name } }, 'outbox publish failed; will retry');
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { dropDatabase, ensureDatabase } from '@stac/persistence';
+
+export const TEST_PG_BASE = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, uniquely named database on the real local Postgres; dropped by `drop()`. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `stac_test_${label.replace(/[^a-z0-9]/g, '_')}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const u = new URL(TEST_PG_BASE);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  await ensureDatabase(url);
+  return { url, name, drop: () => dropDatabase(url) };
+}
+
+/** A short unique token for stream names and subject prefixes so test runs never share JetStream state. */
+export function uniqueToken(): string {
+  return `t${randomBytes(4).toString('hex')}`;
+}
