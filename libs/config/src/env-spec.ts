@@ -31,11 +31,12 @@ const common = {
   NATS_URL: { format: 'nats-url', default: 'nats://127.0.0.1:4222', description: 'NATS server(s), comma separated.' },
 } as const satisfies EnvSpec;
 
-const port = (fallback: number): EnvVar => ({
-  format: 'port',
-  default: String(fallback),
-  description: 'HTTP port for health, metrics (and the API on the gateway).',
-});
+const port = (fallback: number) =>
+  ({
+    format: 'port',
+    default: String(fallback),
+    description: 'HTTP port for health, metrics (and the API on the gateway).',
+  }) as const;
 
 const domainService = (httpPort: number) =>
   ({

@@ -1,3 +1,4 @@
 export * from './agencies';
 export * from './case';
 export * from './downstream';
+export * from './working-days';

@@ -26,4 +26,12 @@ export function OnEvent<T extends object>(contract: EventContract<T>): MethodDec
 }
 
 /** A message this handler can never process (invalid reference, impossible state): dead-lettered at once. */
-export class PermanentEventError extends Error {}
+export class PermanentEventError extends Error {
+  override readonly name = 'PermanentEventError';
+}
+
+/** The case an event is about; an event that should name one and does not can never be processed. */
+export function caseIdOf(ctx: EventContext): string {
+  if (!ctx.envelope.caseId) throw new PermanentEventError(`${ctx.envelope.eventType} without caseId`);
+  return ctx.envelope.caseId;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CaseReferredV1, type AdvocacyOfferPart } from '@stac/contracts';
+import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
+import { AdvocacyOffer } from './advocacy-offer.entity';
+
+@Injectable()
+export class AdvocacyOffersService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Every referred victim is offered advocacy; a redelivered event opens nothing new. */
+  @OnEvent(CaseReferredV1)
+  async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    await ctx.manager
+      .createQueryBuilder()
+      .insert()
+      .into(AdvocacyOffer)
+      .values({
+        id: randomUUID(),
+        caseId: caseIdOf(ctx),
+        victimId: event.victimId,
+        status: 'PENDING',
+        openedAt: new Date(),
+        version: 1,
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  async casePart(caseId: string): Promise<AdvocacyOfferPart | null> {
+    const o = await this.dataSource.manager.findOne(AdvocacyOffer, { where: { caseId } });
+    return o ? { offerId: o.id, status: o.status, openedAt: o.openedAt.toISOString() } : null;
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import type { DomainServiceDefinition } from '@stac/runtime';
+import { AdvocacyOffer } from './advocacy-offers/advocacy-offer.entity';
+import { AdvocacyOffersController } from './advocacy-offers/advocacy-offers.controller';
+import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
+import { AdvocacySchema1764201900000 } from './migrations/1764201900000-advocacy-schema';
+
+@Module({
+  controllers: [AdvocacyOffersController],
+  providers: [AdvocacyOffersService],
+})
+export class AdvocacyModule {}
+
+export const ADVOCACY: DomainServiceDefinition = {
+  service: 'advocacy',
+  feature: AdvocacyModule,
+  entities: [AdvocacyOffer],
+  migrations: [AdvocacySchema1764201900000],
+};

@@ -1,0 +1,37 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RpcRequest } from '@stac/contracts';
+import { callService } from '@stac/runtime';
+
+export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
+export const RPC_TIMEOUT_MS = Symbol('RPC_TIMEOUT_MS');
+
+/** Request/reply to the services over NATS; every call has a deadline (design.md §3). */
+@Injectable()
+export class ServiceClient implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SERVICES_CLIENT) private readonly client: ClientProxy,
+    @Inject(RPC_TIMEOUT_MS) private readonly timeoutMs: number,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.client.connect();
+  }
+
+  call<T>(service: string, pattern: string, request: RpcRequest<unknown>): Promise<T> {
+    return callService<T>(this.client, pattern, request, this.timeoutMs, service);
+  }
+
+  /** Readiness: the bus answers a round trip. */
+  probe() {
+    return {
+      key: 'nats',
+      check: async () => {
+        const nc = this.client.unwrap<NatsConnection>();
+        if (nc.isClosed()) throw new Error('connection closed');
+        await nc.flush();
+      },
+    };
+  }
+}

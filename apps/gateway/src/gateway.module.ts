@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { Logger } from 'pino';
+import type { Config, SERVICE_ENV } from '@stac/config';
+import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
+import { CaseViewService } from './cases/case-view.service';
+import { CasesController } from './cases/cases.controller';
+import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
+import { ReferralsController } from './referrals/referrals.controller';
+
+export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
+
+const NATS_PROBE = Symbol('NATS_PROBE');
+
+@Module({})
+class ServiceClientModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: ServiceClientModule,
+      providers: [
+        {
+          provide: SERVICES_CLIENT,
+          useFactory: () =>
+            ClientProxyFactory.create({
+              transport: Transport.NATS,
+              options: { servers: config.NATS_URL.split(','), name: 'gateway', maxReconnectAttempts: -1 },
+            }),
+        },
+        { provide: RPC_TIMEOUT_MS, useValue: config.RPC_TIMEOUT_MS },
+        ServiceClient,
+      ],
+      exports: [ServiceClient],
+    };
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, logger: Logger, metrics: ServiceMetrics): DynamicModule {
+    const services = ServiceClientModule.forRoot(config);
+    return {
+      module: GatewayModule,
+      imports: [
+        services,
+        ObservabilityModule.forService({
+          logger,
+          metrics,
+          imports: [services],
+          probes: [{ provide: NATS_PROBE, useFactory: (c: ServiceClient) => c.probe(), inject: [ServiceClient] }],
+          probeTokens: [NATS_PROBE],
+        }),
+      ],
+      controllers: [ReferralsController, CasesController],
+      providers: [CaseViewService],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CREATE_REFERRAL, ReferralAccepted, ReferralSubmission } from '@stac/contracts';
+import { problem } from '@stac/runtime';
+import { HttpException } from '@nestjs/common';
+import { Ctx, type RequestContext } from '../edge/request-context';
+import { ProblemResponses } from '../edge/problem-responses';
+import { ServiceClient } from '../edge/service-client';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
+@ApiTags('referrals')
+@Controller('api/v1/referrals')
+export class ReferralsController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Refer a stalking crime to S-TAC',
+    description:
+      'Creates the case, its people and first incidents, and tells risk-assessment, advocacy, mental-health and probation. ' +
+      'A second referral of the same crime reference returns the existing case (200).',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: same key and body replay the first answer' })
+  @ApiCreatedResponse({ type: ReferralAccepted })
+  @ApiOkResponse({ type: ReferralAccepted, description: 'Already referred: the existing case' })
+  @ProblemResponses(400, 413, 415, 422, 503, 504)
+  async create(
+    @Body() submission: ReferralSubmission,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralAccepted> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpException(problem(400, 'invalid-idempotency-key', 'Idempotency-Key must be 8-128 letters, digits, _ or -'), 400);
+    }
+    const accepted = await this.services.call<ReferralAccepted>('intake', CREATE_REFERRAL, {
+      ...ctx,
+      idempotencyKey,
+      body: submission,
+    });
+    void reply.header('location', `/api/v1/cases/${accepted.caseId}`);
+    if (!accepted.created) void reply.status(200);
+    return accepted;
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { IntakeCasePart } from '@stac/contracts';
+import { CaseParticipant } from './case-participant.entity';
+import { Incident } from './incident.entity';
+import { Person } from './person.entity';
+import { StalkingCase } from './stalking-case.entity';
+
+@Injectable()
+export class CasesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
+  async casePart(caseId: string): Promise<IntakeCasePart | null> {
+    const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
+    if (!c) return null;
+    const [participants, incidents] = await Promise.all([
+      this.dataSource.manager
+        .createQueryBuilder(CaseParticipant, 'cp')
+        .innerJoin(Person, 'p', 'p.id = cp.person_id')
+        .select(['cp.person_id AS "personId"', 'cp.role AS role', 'p.identity_known AS "identityKnown"'])
+        .where('cp.case_id = :caseId AND cp.valid_to IS NULL', { caseId })
+        .orderBy('cp.role')
+        .getRawMany<{ personId: string; role: string; identityKnown: boolean }>(),
+      this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
+    ]);
+    return {
+      caseId: c.id,
+      crimeReference: c.crimeReference,
+      source: c.source,
+      offenceClass: c.offenceClass,
+      flags: c.flags,
+      bcu: c.bcu,
+      caseOfficer: c.caseOfficer,
+      status: c.status,
+      referredAt: c.referredAt.toISOString(),
+      version: c.version,
+      people: participants,
+      incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import type { DomainServiceDefinition } from '@stac/runtime';
+import { CaseParticipant } from './cases/case-participant.entity';
+import { CasesController } from './cases/cases.controller';
+import { CasesService } from './cases/cases.service';
+import { Incident } from './cases/incident.entity';
+import { Person } from './cases/person.entity';
+import { StalkingCase } from './cases/stalking-case.entity';
+import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
+import { IdempotencyRecord } from './referrals/idempotency-record.entity';
+import { ReferralsController } from './referrals/referrals.controller';
+import { ReferralsService } from './referrals/referrals.service';
+
+@Module({
+  controllers: [ReferralsController, CasesController],
+  providers: [ReferralsService, CasesService],
+})
+export class IntakeModule {}
+
+export const INTAKE: DomainServiceDefinition = {
+  service: 'intake',
+  feature: IntakeModule,
+  entities: [StalkingCase, Person, CaseParticipant, Incident, IdempotencyRecord],
+  migrations: [IntakeSchema1764201700000],
+};

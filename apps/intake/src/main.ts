@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runDomainService } from '@stac/runtime';
+import { INTAKE } from './intake.module';
+
+void runDomainService(INTAKE);

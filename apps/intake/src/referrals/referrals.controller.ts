@@ -1,0 +1,20 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { CREATE_REFERRAL, ReferralSubmission, type ReferralAccepted, type RpcRequest } from '@stac/contracts';
+import { parseRpcBody } from '@stac/runtime';
+import { ReferralsService } from './referrals.service';
+
+@Controller()
+export class ReferralsController {
+  constructor(private readonly referrals: ReferralsService) {}
+
+  @MessagePattern(CREATE_REFERRAL)
+  async create(@Payload() req: RpcRequest<unknown>): Promise<ReferralAccepted> {
+    const submission = await parseRpcBody(ReferralSubmission, req.body);
+    return this.referrals.refer(submission, {
+      correlationId: req.correlationId,
+      traceparent: req.traceparent,
+      idempotencyKey: req.idempotencyKey,
+    });
+  }
+}

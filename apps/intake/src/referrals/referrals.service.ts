@@ -1,0 +1,146 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import { Outbox, type EventHeaders } from '@stac/messaging';
+import { rpcProblem } from '@stac/runtime';
+import { CaseParticipant } from '../cases/case-participant.entity';
+import { Incident } from '../cases/incident.entity';
+import { Person } from '../cases/person.entity';
+import { StalkingCase } from '../cases/stalking-case.entity';
+
+export interface CommandContext extends EventHeaders {
+  idempotencyKey?: string;
+}
+
+/** Canonical JSON (sorted keys) so the same body always hashes the same for idempotency. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Records a referral and `intake.case.referred.v1` in one transaction (REL-01, REL-02). A retry with
+   * the same Idempotency-Key replays the first answer; a second referral of the same crime reference
+   * returns the existing case instead of duplicating it.
+   */
+  async refer(submission: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+    try {
+      return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+    } catch (e) {
+      // A concurrent referral of the same crime reference committed first: answer with that case.
+      if ((e as { code?: string }).code === '23505') {
+        return this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+      }
+      throw e;
+    }
+  }
+
+  private async referIn(m: EntityManager, s: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+    const requestHash = createHash('sha256').update(canonical(s)).digest('hex');
+    if (ctx.idempotencyKey) {
+      const claimed: unknown[] = await m.query(
+        'INSERT INTO idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
+        [ctx.idempotencyKey, requestHash],
+      );
+      if (claimed.length === 0) {
+        const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [
+          ctx.idempotencyKey,
+        ]);
+        if (previous.request_hash !== requestHash) {
+          throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+        }
+        return previous.response as ReferralAccepted;
+      }
+    }
+
+    const existing = await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } });
+    const answer = existing
+      ? { caseId: existing.id, status: existing.status, referredAt: existing.referredAt.toISOString(), created: false }
+      : await this.createCase(m, s, ctx);
+
+    if (ctx.idempotencyKey) {
+      await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [ctx.idempotencyKey, JSON.stringify(answer)]);
+    }
+    return answer;
+  }
+
+  private async createCase(m: EntityManager, s: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+    const now = new Date();
+    const caseId = randomUUID();
+    const victimId = randomUUID();
+    const personOfConcernId = randomUUID();
+
+    await m.insert(StalkingCase, {
+      id: caseId,
+      crimeReference: s.crimeReference,
+      source: s.source,
+      offenceClass: s.offenceClass,
+      notStalkingRationale: s.notStalkingRationale ?? null,
+      flags: s.flags,
+      bcu: s.bcu,
+      caseOfficer: s.caseOfficer ?? null,
+      status: 'REFERRED',
+      referredAt: now,
+      version: 1,
+    });
+    await m.insert(Person, [
+      {
+        id: victimId,
+        givenName: s.victim.givenName ?? null,
+        familyName: s.victim.familyName ?? null,
+        dateOfBirth: s.victim.dateOfBirth ?? null,
+        identityKnown: true,
+      },
+      {
+        id: personOfConcernId,
+        givenName: s.personOfConcern.givenName ?? null,
+        familyName: s.personOfConcern.familyName ?? null,
+        dateOfBirth: s.personOfConcern.dateOfBirth ?? null,
+        identityKnown: s.personOfConcern.identityKnown,
+      },
+    ]);
+    await m.insert(CaseParticipant, [
+      { caseId, personId: victimId, role: 'VICTIM', validFrom: now, validTo: null },
+      { caseId, personId: personOfConcernId, role: 'PERSON_OF_CONCERN', validFrom: now, validTo: null },
+    ]);
+    await m.insert(
+      Incident,
+      s.incidents.map((i) => ({ id: randomUUID(), caseId, occurredAt: new Date(i.occurredAt), behaviours: i.behaviours })),
+    );
+    await this.outbox.enqueue(
+      m,
+      CaseReferredV1,
+      {
+        caseId,
+        personIds: [victimId, personOfConcernId],
+        aggregateVersion: 1,
+        detailUrl: `/api/v1/cases/${caseId}`,
+        additionalInformation: {
+          source: s.source,
+          offenceClass: s.offenceClass,
+          flags: s.flags,
+          victimId,
+          personOfConcernId,
+          incidentCount: s.incidents.length,
+          referredAt: now.toISOString(),
+        },
+      },
+      { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent },
+    );
+    return { caseId, status: 'REFERRED', referredAt: now.toISOString(), created: true };
+  }
+}

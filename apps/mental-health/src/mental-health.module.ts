@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import type { DomainServiceDefinition } from '@stac/runtime';
+import { KnownToServicesCheck } from './known-to-services-checks/known-to-services-check.entity';
+import { KnownToServicesChecksController } from './known-to-services-checks/known-to-services-checks.controller';
+import { KnownToServicesChecksService } from './known-to-services-checks/known-to-services-checks.service';
+import { MentalHealthSchema1764202000000 } from './migrations/1764202000000-mental-health-schema';
+
+@Module({
+  controllers: [KnownToServicesChecksController],
+  providers: [KnownToServicesChecksService],
+})
+export class MentalHealthModule {}
+
+export const MENTAL_HEALTH: DomainServiceDefinition = {
+  service: 'mental-health',
+  feature: MentalHealthModule,
+  entities: [KnownToServicesCheck],
+  migrations: [MentalHealthSchema1764202000000],
+};

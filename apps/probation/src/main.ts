@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runDomainService } from '@stac/runtime';
+import { PROBATION } from './probation.module';
+
+void runDomainService(PROBATION);

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runDomainService } from '@stac/runtime';
+import { RISK_ASSESSMENT } from './risk-assessment.module';
+
+void runDomainService(RISK_ASSESSMENT);

@@ -1,0 +1,104 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, type Config, type DatabaseService } from '@stac/config';
+import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
+import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
+import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import type { Logger } from 'pino';
+import { exitOnFatal, startService } from './start-service';
+
+export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
+
+/** What makes one domain service: its Nest feature module, its tables and its migrations. */
+export interface DomainServiceDefinition {
+  service: DatabaseService;
+  feature: Type;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+const DB_PROBE = Symbol('DB_PROBE');
+
+@Module({})
+class DomainServiceModule {}
+
+/** The root module of a domain service: database, messaging, observability and its feature module. */
+export function domainServiceModule(
+  def: DomainServiceDefinition,
+  config: DomainServiceConfig,
+  logger: Logger,
+  metrics = new ServiceMetrics(def.service),
+): DynamicModule {
+  return {
+    module: DomainServiceModule,
+    imports: [
+      TypeOrmModule.forRoot({
+        ...serviceDataSourceOptions({
+          url: config.DATABASE_URL,
+          entities: def.entities,
+          migrations: [],
+          applicationName: def.service,
+        }),
+        // Fail readiness instead of blocking boot forever when Postgres is down.
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+      MessagingModule.forService({
+        service: def.service,
+        natsUrl: config.NATS_URL,
+        databaseUrl: config.DATABASE_URL,
+        outboxPollMs: config.OUTBOX_POLL_MS,
+        maxDeliver: config.CONSUMER_MAX_DELIVER,
+      }),
+      ObservabilityModule.forService({
+        logger,
+        metrics,
+        probes: [
+          { provide: DB_PROBE, useFactory: (ds: DataSource) => databaseProbe(ds), inject: [getDataSourceToken()] },
+        ],
+        probeTokens: [DB_PROBE, NATS_PROBE],
+      }),
+      def.feature,
+    ],
+  };
+}
+
+/** Migrations of a domain service: the shared messaging tables first, then its own. */
+export function allMigrations(def: DomainServiceDefinition) {
+  return [MessagingSchema1764201600000, ...def.migrations];
+}
+
+/** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */
+export async function runDomainService(def: DomainServiceDefinition, env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfigOrExit(SERVICE_ENV[def.service], env);
+  const logger = createLogger(def.service, config.LOG_LEVEL);
+  exitOnFatal(logger);
+  return startService({
+    service: def.service,
+    module: domainServiceModule(def, config, logger),
+    logger,
+    http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+    nats: { url: config.NATS_URL },
+  });
+}
+
+/** Entry point of `apps/<svc>/src/migrate.ts`: create the database if missing, apply pending migrations. */
+export async function runDomainMigrations(def: DomainServiceDefinition, env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfigOrExit(SERVICE_ENV[def.service], env);
+  const created = await ensureDatabase(config.DATABASE_URL);
+  const applied = await runMigrations(
+    serviceDataSourceOptions({
+      url: config.DATABASE_URL,
+      entities: def.entities,
+      migrations: allMigrations(def),
+      applicationName: `${def.service}-migrate`,
+    }),
+  );
+  const db = SERVICE_DATABASES[def.service];
+  process.stdout.write(
+    `${def.service}: ${created ? `created database ${db}; ` : ''}${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}\n`,
+  );
+}

@@ -1,0 +1,5 @@
+export * from './start-service';
+export * from './problem.filter';
+export * from './rpc/rpc-problem';
+export * from './rpc/rpc-client';
+export * from './domain-service';

@@ -1,0 +1,71 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { throwError } from 'rxjs';
+import { isProblem, type Problem } from '@stac/contracts';
+import { problem } from './rpc/rpc-problem';
+
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
+
+/** Maps any failure to a problem; 5xx answers never carry messages, SQL, hosts or paths (API-09). */
+export function toProblem(e: unknown): Problem {
+  if (e instanceof RpcException) {
+    const err = e.getError();
+    if (isProblem(err)) return err;
+  }
+  if (isProblem(e)) return e;
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const body = e.getResponse();
+    if (isProblem(body)) return body;
+    const title = status >= 500 ? 'Internal error' : typeof body === 'string' ? body : e.message;
+    return problem(status, httpCode(status), title);
+  }
+  const code = (e as { code?: string })?.code;
+  const message = String((e as Error)?.message ?? '');
+  if ((code && PG_UNAVAILABLE.has(code)) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)) {
+    return problem(503, 'database-unavailable', 'The service database is unavailable; try again shortly');
+  }
+  return problem(500, 'internal-error', 'Internal error');
+}
+
+function httpCode(status: number): string {
+  return (
+    {
+      400: 'bad-request',
+      401: 'unauthenticated',
+      403: 'forbidden',
+      404: 'not-found',
+      405: 'method-not-allowed',
+      409: 'conflict',
+      413: 'payload-too-large',
+      415: 'unsupported-media-type',
+      422: 'unprocessable',
+      429: 'rate-limited',
+    }[status] ?? (status >= 500 ? 'internal-error' : 'bad-request')
+  );
+}
+
+/** One filter for HTTP and request/reply: problem+json on HTTP, a problem object over NATS. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(e: unknown, host: ArgumentsHost) {
+    const p = toProblem(e);
+    if (p.status >= 500) {
+      // The kind and code only: messages can echo SQL parameters or request values.
+      this.logger.error({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code }, status: p.status }, 'request failed');
+    }
+    if (host.getType() === 'rpc') return throwError(() => p);
+    const http = host.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const correlationId = (req.headers?.['x-correlation-id'] as string | undefined) ?? undefined;
+    void reply
+      .status(p.status)
+      .header('content-type', 'application/problem+json')
+      .send({ ...p, ...(correlationId ? { correlationId } : {}) });
+  }
+}

@@ -1,0 +1,40 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { isProblem, type Problem, type RpcRequest } from '@stac/contracts';
+import { problem } from './rpc-problem';
+
+/** Thrown by `callService`; carries the problem the gateway should answer with. */
+export class RpcCallError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+  }
+}
+
+/**
+ * One request to a service over NATS with a deadline. Timeouts become 504, no responder or a broken
+ * bus 503, a problem from the service keeps its status; anything else is a 502 with no detail.
+ */
+export async function callService<T>(
+  client: ClientProxy,
+  pattern: string,
+  request: RpcRequest<unknown>,
+  timeoutMs: number,
+  service: string,
+): Promise<T> {
+  try {
+    return await firstValueFrom(client.send<T>(pattern, request).pipe(timeout(timeoutMs)));
+  } catch (e) {
+    if (e instanceof TimeoutError) {
+      throw new RpcCallError(problem(504, 'service-timeout', `The ${service} service did not answer in time`));
+    }
+    if (isProblem(e)) throw new RpcCallError(e);
+    if (/Empty response|no responders|503/i.test(String((e as Error)?.message ?? e))) {
+      throw new RpcCallError(problem(503, 'service-unavailable', `The ${service} service is unavailable`));
+    }
+    const name = (e as Error)?.name ?? '';
+    if (/Connection|Closed|Draining|Disconnect/i.test(name) || /connection|closed|disconnect/i.test(String((e as Error)?.message))) {
+      throw new RpcCallError(problem(503, 'bus-unavailable', 'The message bus is unavailable'));
+    }
+    throw new RpcCallError(problem(502, 'service-error', `The ${service} service failed to answer`));
+  }
+}

@@ -1,0 +1,42 @@
+import { RpcException } from '@nestjs/microservices';
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import type { FieldProblem, Problem } from '@stac/contracts';
+
+export function problem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `https://stac.example/problems/${code}`, title, status, code, ...extra };
+}
+
+/** Throw from a request/reply handler; the gateway renders it as problem+json with the same status. */
+export function rpcProblem(status: number, code: string, title: string, extra: Partial<Problem> = {}): RpcException {
+  return new RpcException(problem(status, code, title, extra));
+}
+
+export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...fieldProblems(e.children ?? [], field)];
+  });
+}
+
+/** The same whitelist rules as the gateway (API-01): services never trust that the edge validated. */
+export const STRICT_VALIDATION = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/** Validates a request/reply body against its contract class; 400 problem naming the fields otherwise. */
+export async function parseRpcBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw rpcProblem(400, 'invalid-body', 'Request body must be a JSON object');
+  }
+  const instance = plainToInstance(cls, body);
+  const errors = await validate(instance, STRICT_VALIDATION);
+  if (errors.length) {
+    throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: fieldProblems(errors) });
+  }
+  return instance;
+}
