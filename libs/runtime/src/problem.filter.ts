@@ -1,24 +1,21 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { throwError } from 'rxjs';
 import { isProblem, type Problem } from '@stac/contracts';
-import { problem } from './rpc/rpc-problem';
+import { problem, ProblemException } from './rpc/rpc-problem';
 
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
 
 /** Maps any failure to a problem; 5xx answers never carry messages, SQL, hosts or paths (API-09). */
 export function toProblem(e: unknown): Problem {
-  if (e instanceof RpcException) {
-    const err = e.getError();
-    if (isProblem(err)) return err;
-  }
+  if (e instanceof ProblemException) return e.problem;
   if (isProblem(e)) return e;
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const body = e.getResponse();
     if (isProblem(body)) return body;
+    if (status === 400 && /JSON/.test(e.message)) return problem(400, 'malformed-json', 'Request body is not valid JSON');
     const title = status >= 500 ? 'Internal error' : typeof body === 'string' ? body : e.message;
     return problem(status, httpCode(status), title);
   }

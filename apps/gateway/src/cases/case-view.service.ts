@@ -43,10 +43,7 @@ export class CaseViewService {
       }
     };
     const [intake, riskAssessment, advocacy, mentalHealth, probation] = await Promise.all([
-      ask<IntakeCasePart>('intake').catch((e: unknown) => {
-        if (e instanceof RpcCallError) throw new HttpException(e.problem, e.problem.status);
-        throw e;
-      }),
+      ask<IntakeCasePart>('intake'),
       part<ScreeningTaskPart>('risk-assessment'),
       part<AdvocacyOfferPart>('advocacy'),
       part<KnownToServicesCheckPart>('mental-health'),

@@ -8,6 +8,11 @@ import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/runtime';
 /** Headers a client could use to claim an identity; the edge drops them (API-06). */
 const IDENTITY_HEADERS = ['x-user-id', 'x-agency', 'x-role', 'x-forwarded-for', 'x-forwarded-user', 'x-real-ip'];
 
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+function isJson(contentType: string | undefined): boolean {
+  return !!contentType && /^application\/(?:[a-z.+-]*\+)?json\s*(?:;.*)?$/i.test(contentType);
+}
+
 /**
  * The HTTP edge: correlation ids, dropped identity headers, request metrics, strict validation,
  * problem+json for framework-level errors (body limit, media type, malformed JSON), and OpenAPI at /docs.
@@ -20,6 +25,13 @@ export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetri
     const id = correlationIdFrom(req.headers[CORRELATION_HEADER]);
     req.headers[CORRELATION_HEADER] = id;
     void reply.header(CORRELATION_HEADER, id);
+    // The API speaks JSON only: any other body is refused before parsing (API-03).
+    if (BODY_METHODS.has(req.method) && req.headers['content-length'] !== '0' && !isJson(req.headers['content-type'])) {
+      return reply
+        .status(415)
+        .header('content-type', 'application/problem+json')
+        .send({ ...problem(415, 'unsupported-media-type', 'Content-Type must be application/json'), correlationId: id });
+    }
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     metrics.httpDuration.observe(

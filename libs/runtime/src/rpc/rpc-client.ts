@@ -1,12 +1,13 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { isProblem, type Problem, type RpcRequest } from '@stac/contracts';
-import { problem } from './rpc-problem';
+import { problem, ProblemException } from './rpc-problem';
 
 /** Thrown by `callService`; carries the problem the gateway should answer with. */
-export class RpcCallError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.title);
+export class RpcCallError extends ProblemException {
+  constructor(problem: Problem) {
+    super(problem);
+    this.name = 'RpcCallError';
   }
 }
 

@@ -1,4 +1,3 @@
-import { RpcException } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import type { FieldProblem, Problem } from '@stac/contracts';
@@ -7,9 +6,17 @@ export function problem(status: number, code: string, title: string, extra: Part
   return { type: `https://stac.example/problems/${code}`, title, status, code, ...extra };
 }
 
+/** A failure that already knows its answer; rendered as problem+json (HTTP) or a problem reply (NATS). */
+export class ProblemException extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+    this.name = 'ProblemException';
+  }
+}
+
 /** Throw from a request/reply handler; the gateway renders it as problem+json with the same status. */
-export function rpcProblem(status: number, code: string, title: string, extra: Partial<Problem> = {}): RpcException {
-  return new RpcException(problem(status, code, title, extra));
+export function rpcProblem(status: number, code: string, title: string, extra: Partial<Problem> = {}): ProblemException {
+  return new ProblemException(problem(status, code, title, extra));
 }
 
 export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
