@@ -32,6 +32,10 @@ export interface MessagingOptions {
   outboxPollMs: number;
   maxDeliver: number;
   ackWaitMs?: number;
+  /** First redelivery delay after a transient handler failure (doubles per delivery); default 250 ms. */
+  redeliveryBaseMs?: number;
+  /** Messages held ahead of the (sequential) handlers per stream; default 32. Keep prefetch x handler time << ack wait. */
+  prefetch?: number;
   /** Defaults to the platform's streams; tests pass their own. */
   streams?: readonly StreamDefinition[];
 }
@@ -81,6 +85,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         handlers,
         maxDeliver: this.o.maxDeliver,
         ackWaitMs: this.o.ackWaitMs,
+        redeliveryBaseMs: this.o.redeliveryBaseMs,
+        prefetch: this.o.prefetch,
         streams,
         logger: this.logger,
         metrics: this.metrics,

@@ -106,8 +106,10 @@ export class OutboxRelay {
     );
     if (rows.length === 0) return 0;
     // Pipelined on one connection: the server stores them in send order.
+    // Each publish runs in its own async function so a row that throws synchronously (bad headers)
+    // fails only itself instead of the whole batch and session.
     const results = await Promise.allSettled(
-      rows.map((r) =>
+      rows.map(async (r) =>
         this.o.js.publish(r.subject, r.envelope, { msgID: r.id, headers: toNatsHeaders(r.headers), timeout: 5000 }),
       ),
     );
@@ -121,7 +123,10 @@ export class OutboxRelay {
     }
     if (ok < rows.length) {
       const failed = results[ok] as PromiseRejectedResult;
-      this.o.logger.warn({ err: { type: failed.reason?.name } }, 'outbox publish failed; will retry');
+      this.o.logger.warn(
+        { outboxSeq: rows[ok].seq, subject: rows[ok].subject, err: { type: failed.reason?.name } },
+        'outbox publish failed; will retry',
+      );
     }
     return ok;
   }

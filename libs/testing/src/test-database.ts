@@ -20,7 +20,11 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return { url, name, drop: () => dropDatabase(url) };
 }
 
-/** A short unique token for stream names and subject prefixes so test runs never share JetStream state. */
+/**
+ * A short unique token for stream names, subject prefixes and consumer names so test runs never
+ * share JetStream state. Lower-case letters only (`t` + 8 of a-p), so it is also a valid event
+ * producer and subject token under the envelope's `[a-z-]` rules.
+ */
 export function uniqueToken(): string {
-  return `t${randomBytes(4).toString('hex')}`;
+  return `t${[...randomBytes(4).toString('hex')].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('')}`;
 }

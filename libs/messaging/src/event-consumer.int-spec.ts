@@ -1,0 +1,344 @@
+import { eventually } from '@stac/testing';
+import { ServiceMetrics } from '@stac/observability';
+import { ensureDurable } from './provisioning';
+import { PermanentEventError } from './on-event.decorator';
+import {
+  deadLetters,
+  MessagingHarness,
+  newWidget,
+  publishEnvelope,
+  publishRaw,
+  sleep,
+  widgetEnvelope,
+  type TestDb,
+} from './testing/messaging-harness';
+
+// Jest's `testTimeout` is a global option, ignored inside `projects`: set it here.
+jest.setTimeout(30_000);
+
+/**
+ * The consuming half of the backbone against real Postgres and JetStream: inbox dedup, nak with
+ * backoff, dead letters, durable catch-up and the MAX_DELIVERIES advisory.
+ */
+describe('event consumer (Postgres + JetStream)', () => {
+  const h = new MessagingHarness();
+  let db: TestDb;
+
+  beforeAll(async () => {
+    await h.connect();
+    db = await h.db('consumer');
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function inboxCount(consumer: string): Promise<number> {
+    const [r] = await db.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = $1`, [consumer]);
+    return r.n;
+  }
+
+  async function handled(metrics: ServiceMetrics, consumer: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const v of (await metrics.eventsHandled.get()).values) {
+      if (v.labels.consumer === consumer) out[String(v.labels.outcome)] = v.value;
+    }
+    return out;
+  }
+
+  it('REL-04: the same event delivered twice has exactly one effect (inbox dedup)', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const metrics = new ServiceMetrics('test');
+    await h.consumer(db, s, name, { metrics }).start();
+
+    const w = newWidget();
+    const env = widgetEnvelope(s, w);
+    const first = await publishEnvelope(h, s, env);
+    // Same msgID inside the duplicate window: JetStream itself drops it.
+    expect((await publishEnvelope(h, s, env)).duplicate).toBe(true);
+    // A different msgID (e.g. re-published from the outbox after the window): stored and delivered again.
+    const second = await publishEnvelope(h, s, env, `${env.id}-again`);
+    expect(second.duplicate).toBe(false);
+    expect(second.seq).toBe(first.seq + 1);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, second.seq), { what: 'both deliveries acked' });
+    expect(await h.effects(db, name)).toEqual([
+      { consumer: name, event_id: env.id, widget_id: w.widgetId, size: w.size, correlation: `corr-${env.id}` },
+    ]);
+    expect(await inboxCount(name)).toBe(1);
+    expect(await handled(metrics, name)).toEqual({ ok: 1, duplicate: 1 });
+    expect(await deadLetters(db, name)).toEqual([]);
+  });
+
+  it('REL-04: a transient handler failure is nak-ed with backoff, redelivered, and takes effect once', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const metrics = new ServiceMetrics('test');
+    const attempts: number[] = [];
+    await h
+      .consumer(db, s, name, {
+        metrics,
+        maxDeliver: 5,
+        redeliveryBaseMs: 150,
+        onHandle: () => {
+          attempts.push(Date.now());
+          // The effect row is already written in this transaction; throwing must roll it back.
+          if (attempts.length < 3) throw new Error('connection reset');
+        },
+      })
+      .start();
+
+    const w = newWidget({ mode: 'fail-twice' });
+    const env = widgetEnvelope(s, w);
+    const ack = await publishEnvelope(h, s, env);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, ack.seq), { what: 'the event to be handled' });
+    expect(attempts).toHaveLength(3);
+    // Backoff: 150 ms after the first failure, 300 ms after the second (allow for timer slack).
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(130);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(270);
+    expect(await h.effects(db, name)).toEqual([
+      { consumer: name, event_id: env.id, widget_id: w.widgetId, size: w.size, correlation: `corr-${env.id}` },
+    ]);
+    expect(await inboxCount(name)).toBe(1);
+    expect(await handled(metrics, name)).toEqual({ retry: 2, ok: 1 });
+    expect(await deadLetters(db, name)).toEqual([]);
+  });
+
+  it('REL-03: a message that is not JSON is dead-lettered with the reason and terminated; later messages keep flowing', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    await h.consumer(db, s, name).start();
+
+    const notJson = await publishRaw(h, s, 'this is {not json');
+    const badUtf8 = await publishRaw(h, s, new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]));
+    const w = newWidget();
+    const env = widgetEnvelope(s, w);
+    const good = await publishEnvelope(h, s, env);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, good.seq), { what: 'all three settled' });
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([env.id]);
+    const dl = await deadLetters(db, name);
+    expect(dl).toHaveLength(2);
+    expect(dl[0]).toMatchObject({
+      stream: s.stream.name,
+      stream_seq: String(notJson.seq),
+      subject: s.Contract.subject,
+      event_id: null,
+      reason: expect.stringMatching(/malformed: not UTF-8 JSON/),
+    });
+    expect(dl[0].payload!.toString('utf8')).toBe('this is {not json');
+    expect(dl[1]).toMatchObject({ stream_seq: String(badUtf8.seq), reason: expect.stringMatching(/malformed/) });
+    expect([...dl[1].payload!]).toEqual([0x7b, 0xff, 0xfe, 0x7d]);
+
+    // Terminated, not left to redeliver: nothing pending and no second dead letter after a pause.
+    const ci = await h.jsm.consumers.info(s.stream.name, name);
+    expect(ci.num_redelivered).toBe(0);
+    await sleep(300);
+    expect(await deadLetters(db, name)).toHaveLength(2);
+  });
+
+  it('REL-03: valid JSON failing the contract is dead-lettered naming the field and rule (never the value)', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const handledIds: string[] = [];
+    await h.consumer(db, s, name, { onHandle: (_e, ctx) => void handledIds.push(ctx.envelope.id) }).start();
+
+    const badInfo = widgetEnvelope(s, { widgetId: 'SECRET-VALUE-not-a-uuid', size: 5000 });
+    const badEnvelope = widgetEnvelope(s, newWidget(), { occurredAt: 'yesterday', version: 2 });
+    const notObject = [1, 2, 3];
+    const a1 = await publishEnvelope(h, s, badInfo);
+    const a2 = await publishEnvelope(h, s, badEnvelope);
+    await publishRaw(h, s, JSON.stringify(notObject));
+    const good = widgetEnvelope(s, newWidget());
+    const last = await publishEnvelope(h, s, good);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, last.seq), { what: 'all settled' });
+    expect(handledIds).toEqual([good.id]);
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
+
+    const dl = await deadLetters(db, name);
+    expect(dl).toHaveLength(3);
+    expect(dl[0]).toMatchObject({ stream_seq: String(a1.seq), event_id: badInfo.id });
+    expect(dl[0].reason).toMatch(new RegExp(`^invalid ${s.Contract.subject.replace(/\./g, '\\.')}:`));
+    expect(dl[0].reason).toMatch(/additionalInformation\.widgetId: isUuid/);
+    expect(dl[0].reason).toMatch(/additionalInformation\.size: max/);
+    expect(dl[0].reason).not.toMatch(/SECRET/);
+    expect(dl[1]).toMatchObject({ stream_seq: String(a2.seq), event_id: badEnvelope.id });
+    expect(dl[1].reason).toMatch(/occurredAt: isIso8601/);
+    expect(dl[1].reason).toMatch(/version: expected 1/);
+    expect(dl[2].reason).toMatch(/envelope: not an object/);
+  });
+
+  it('REL-03: a handler throwing PermanentEventError dead-letters at once, with no effect', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    let attempts = 0;
+    await h
+      .consumer(db, s, name, {
+        maxDeliver: 5,
+        onHandle: (e) => {
+          if (e.mode === 'reject') {
+            attempts++;
+            throw new PermanentEventError('widget refers to an unknown batch');
+          }
+        },
+      })
+      .start();
+
+    const rejected = widgetEnvelope(s, newWidget({ mode: 'reject' }));
+    const a = await publishEnvelope(h, s, rejected);
+    const good = widgetEnvelope(s, newWidget());
+    const last = await publishEnvelope(h, s, good);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, last.seq));
+    expect(attempts).toBe(1);
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
+    expect(await deadLetters(db, name)).toEqual([
+      expect.objectContaining({
+        stream_seq: String(a.seq),
+        event_id: rejected.id,
+        subject: s.Contract.subject,
+        reason: 'rejected by handler: widget refers to an unknown batch',
+      }),
+    ]);
+    // The rolled-back handler transaction took its inbox row with it.
+    expect(await db.ds.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2`, [name, rejected.id])).toEqual([]);
+  });
+
+  it('REL-03: exhausting max_deliver dead-letters with a reason while other messages keep flowing', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    let attempts = 0;
+    await h
+      .consumer(db, s, name, {
+        maxDeliver: 3,
+        redeliveryBaseMs: 100,
+        onHandle: (e) => {
+          if (e.mode === 'always-fail') {
+            attempts++;
+            throw new TypeError('cannot read properties of undefined');
+          }
+        },
+      })
+      .start();
+
+    const poison = widgetEnvelope(s, newWidget({ mode: 'always-fail' }));
+    const p = await publishEnvelope(h, s, poison);
+    const good = widgetEnvelope(s, newWidget());
+    const last = await publishEnvelope(h, s, good);
+
+    // The good event does not wait for the poison one's retries.
+    await eventually(async () => (await h.effects(db, name)).length === 1, { what: 'the good event' });
+    expect(await deadLetters(db, name)).toEqual([]);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, last.seq), { what: 'the poison event to be settled' });
+    expect(attempts).toBe(3);
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
+    const dl = await deadLetters(db, name);
+    expect(dl).toEqual([
+      expect.objectContaining({ stream_seq: String(p.seq), event_id: poison.id, subject: s.Contract.subject }),
+    ]);
+    expect(dl[0].reason).toMatch(/failed 3 deliveries/);
+    expect(dl[0].reason).toMatch(/TypeError/);
+    // Terminated by us on the last delivery, so the server raises no MAX_DELIVERIES advisory on top.
+    await sleep(500);
+    expect(await deadLetters(db, name)).toHaveLength(1);
+  });
+
+  it('REL-03: a message that exhausts max_deliver unseen (instances crashed mid-handler) is dead-lettered from the server advisory, once', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const opts = { maxDeliver: 2, ackWaitMs: 400 };
+    await ensureDurable(h.jsm, { stream: s.stream.name, durable: name, ...opts });
+    const env = widgetEnvelope(s, newWidget());
+    const pub = await publishEnvelope(h, s, env);
+
+    // Two deliveries to instances that die before acking.
+    const crashed = await h.js.consumers.get(s.stream.name, name);
+    for (let i = 1; i <= 2; i++) {
+      const got: number[] = [];
+      for await (const m of await crashed.fetch({ max_messages: 1, expires: 2_000 })) got.push(m.info.deliveryCount);
+      expect(got).toEqual([i]);
+    }
+
+    // Two replicas of the service come up: the server's next attempt exceeds max_deliver.
+    let calls = 0;
+    await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
+    await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
+
+    await eventually(async () => (await deadLetters(db, name)).length > 0, { what: 'the advisory dead letter' });
+    await sleep(500);
+    const dl = await deadLetters(db, name);
+    expect(dl).toHaveLength(1);
+    expect(dl[0]).toMatchObject({
+      stream: s.stream.name,
+      stream_seq: String(pub.seq),
+      subject: s.Contract.subject,
+      event_id: env.id,
+      reason: expect.stringMatching(/max deliveries reached \(server advisory/),
+    });
+    expect(JSON.parse(dl[0].payload!.toString('utf8')).id).toBe(env.id);
+    expect(calls).toBe(0);
+    expect(await h.effects(db, name)).toEqual([]);
+  });
+
+  it('REL-02: a consumer started after events were published catches up on all of them; a restarted one resumes without replay', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const early = [];
+    for (let i = 0; i < 5; i++) {
+      const env = widgetEnvelope(s, newWidget());
+      await publishEnvelope(h, s, env);
+      early.push(env.id);
+    }
+    expect(await h.streamMessages(s.stream.name)).toBe(5);
+
+    const first = h.consumer(db, s, name);
+    await first.start();
+    await eventually(() => h.consumerSettled(s.stream.name, name, 5), { what: 'catch-up' });
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual(early);
+    await first.stop();
+
+    const late = [];
+    for (let i = 0; i < 3; i++) {
+      const env = widgetEnvelope(s, newWidget());
+      await publishEnvelope(h, s, env);
+      late.push(env.id);
+    }
+    await h.consumer(db, s, name).start();
+    await eventually(() => h.consumerSettled(s.stream.name, name, 8), { what: 'resume' });
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([...early, ...late]);
+    expect(await inboxCount(name)).toBe(8);
+  });
+
+  it('REL-04: a handler slower than the ack wait is kept in progress, not redelivered behind its back', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const metrics = new ServiceMetrics('test');
+    await h.consumer(db, s, name, { metrics, ackWaitMs: 500, onHandle: () => sleep(1_600) }).start();
+    const env = widgetEnvelope(s, newWidget());
+    const ack = await publishEnvelope(h, s, env);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, ack.seq), { what: 'the slow event' });
+    await sleep(700); // past one more ack wait: a redelivery would arrive now
+    const ci = await h.jsm.consumers.info(s.stream.name, name);
+    expect(ci.num_redelivered).toBe(0);
+    expect(ci.delivered.consumer_seq).toBe(1);
+    expect(await handled(metrics, name)).toEqual({ ok: 1 });
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([env.id]);
+  });
+
+  it('consumers ack events of their streams that they have no handler for', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const metrics = new ServiceMetrics('test');
+    await h.consumer(db, s, name, { metrics }).start();
+    const other = await h.js.publish(`${s.tok}.gadget.created.v1`, JSON.stringify({ anything: true }));
+    const v2 = await h.js.publish(`${s.tok}.widget.created.v2`, 'not even json');
+    await eventually(() => h.consumerSettled(s.stream.name, name, Math.max(other.seq, v2.seq)));
+    expect(await handled(metrics, name)).toEqual({ ignored: 2 });
+    expect(await deadLetters(db, name)).toEqual([]);
+  });
+});
