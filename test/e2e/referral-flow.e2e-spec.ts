@@ -2,10 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { eventually } from '@stac/testing';
-import { startStack, type Stack } from './stack-harness';
+import { startStack, tokenFor, type Stack } from './stack-harness';
 
 let stack: Stack;
 let seq = 0;
+let policeToken: string;
+
+/** Requests as a police S-TAC screener with a declared purpose of use: real tokens, no auth bypass. */
+function api(token = policeToken, purpose = 'safeguarding') {
+  const base = request(stack.gatewayUrl);
+  const auth = <T extends request.Test>(t: T) =>
+    t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  return {
+    post: (path: string) => auth(base.post(path)),
+    get: (path: string) => auth(base.get(path)),
+  };
+}
 
 /** A synthetic referral; crime references are unique per run so repeated runs never collide. */
 function referral(overrides: Record<string, unknown> = {}) {
@@ -40,6 +52,7 @@ async function count(table: string): Promise<number> {
 
 beforeAll(async () => {
   stack = await startStack();
+  policeToken = await tokenFor('police', ['stac-screener'], 'e2e-screener');
 }, 120_000);
 
 afterAll(async () => {
@@ -48,7 +61,7 @@ afterAll(async () => {
 
 describe('foundation flow: a referral reaches every agency', () => {
   it('REL-01/REL-02: POST /api/v1/referrals creates the case and all four downstream parts appear on the case view', async () => {
-    const res = await request(stack.gatewayUrl).post('/api/v1/referrals').send(referral()).expect(201);
+    const res = await api().post('/api/v1/referrals').send(referral()).expect(201);
     expect(res.body).toEqual({
       caseId: expect.any(String),
       status: 'REFERRED',
@@ -59,16 +72,28 @@ describe('foundation flow: a referral reaches every agency', () => {
 
     const view = await eventually(
       async () => {
-        const v = await request(stack.gatewayUrl).get(`/api/v1/cases/${res.body.caseId}`).expect(200);
+        const v = await api().get(`/api/v1/cases/${res.body.caseId}`).expect(200);
         const parts = [v.body.riskAssessment, v.body.advocacy, v.body.mentalHealth, v.body.probation];
         return parts.every((p) => p.status === 'available') ? v.body : undefined;
       },
       { timeoutMs: 15_000, what: 'all four downstream parts on the case view' },
     );
-    expect(view.intake).toMatchObject({ caseId: res.body.caseId, status: 'REFERRED', offenceClass: 'S4A_FEAR', bcu: 'CE' });
-    expect(view.intake.people.map((p: { role: string }) => p.role).sort()).toEqual(['PERSON_OF_CONCERN', 'VICTIM']);
+    expect(view.intake).toMatchObject({
+      caseId: res.body.caseId,
+      status: 'REFERRED',
+      offenceClass: 'S4A_FEAR',
+      bcu: 'CE',
+    });
+    expect(view.intake.people.map((p: { role: string }) => p.role).sort()).toEqual([
+      'PERSON_OF_CONCERN',
+      'VICTIM',
+    ]);
     expect(view.intake.incidents).toHaveLength(2);
-    expect(view.riskAssessment.data).toMatchObject({ status: 'OPEN', instrument: 'S_DASH', reason: 'NEW_REFERRAL' });
+    expect(view.riskAssessment.data).toMatchObject({
+      status: 'OPEN',
+      instrument: 'S_DASH',
+      reason: 'NEW_REFERRAL',
+    });
     expect(view.advocacy.data).toMatchObject({ status: 'PENDING' });
     expect(view.mentalHealth.data).toMatchObject({ status: 'REQUESTED', answer: null });
     expect(view.probation.data).toMatchObject({ status: 'REQUESTED', answer: null });
@@ -77,13 +102,13 @@ describe('foundation flow: a referral reaches every agency', () => {
   it('REL-04: a retry with the same Idempotency-Key replays the first answer and creates nothing new', async () => {
     const body = referral();
     const key = `key-${randomUUID()}`;
-    const first = await request(stack.gatewayUrl).post('/api/v1/referrals').set('Idempotency-Key', key).send(body).expect(201);
+    const first = await api().post('/api/v1/referrals').set('Idempotency-Key', key).send(body).expect(201);
     const cases = await count('stalking_case');
-    const again = await request(stack.gatewayUrl).post('/api/v1/referrals').set('Idempotency-Key', key).send(body).expect(201);
+    const again = await api().post('/api/v1/referrals').set('Idempotency-Key', key).send(body).expect(201);
     expect(again.body).toEqual(first.body);
     expect(await count('stalking_case')).toBe(cases);
 
-    const different = await request(stack.gatewayUrl)
+    const different = await api()
       .post('/api/v1/referrals')
       .set('Idempotency-Key', key)
       .send({ ...body, bcu: 'NW' })
@@ -93,16 +118,16 @@ describe('foundation flow: a referral reaches every agency', () => {
 
   it('a second referral of the same crime reference returns the existing case, not a duplicate', async () => {
     const body = referral();
-    const first = await request(stack.gatewayUrl).post('/api/v1/referrals').send(body).expect(201);
-    const second = await request(stack.gatewayUrl).post('/api/v1/referrals').send(body).expect(200);
+    const first = await api().post('/api/v1/referrals').send(body).expect(201);
+    const second = await api().post('/api/v1/referrals').send(body).expect(200);
     expect(second.body).toMatchObject({ caseId: first.body.caseId, created: false });
   });
 
   it('API-04: an unknown case is 404 problem+json and a malformed id is 400 before any lookup', async () => {
-    const missing = await request(stack.gatewayUrl).get(`/api/v1/cases/${randomUUID()}`).expect(404);
+    const missing = await api().get(`/api/v1/cases/${randomUUID()}`).expect(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(missing.body).toMatchObject({ status: 404, code: 'case-not-found' });
-    const bad = await request(stack.gatewayUrl).get('/api/v1/cases/not-a-uuid').expect(400);
+    const bad = await api().get('/api/v1/cases/not-a-uuid').expect(400);
     expect(bad.body.code).toBe('invalid-id');
   });
 });
@@ -113,20 +138,47 @@ describe('bad referral bodies: 400 problem+json naming the field, nothing stored
     ['API-01: mass assignment of status', (r) => ({ ...r, status: 'CLOSED' }), 'status'],
     ['missing crime reference', ({ crimeReference: _omit, ...r }) => r, 'crimeReference'],
     ['unknown offence class', (r) => ({ ...r, offenceClass: 'MURDER' }), 'offenceClass'],
-    ['harassment without a not-stalking rationale', (r) => ({ ...r, offenceClass: 'S2' }), 'notStalkingRationale'],
+    [
+      'harassment without a not-stalking rationale',
+      (r) => ({ ...r, offenceClass: 'S2' }),
+      'notStalkingRationale',
+    ],
     ['API-02: type confusion', (r) => ({ ...r, flags: 'DOMESTIC' }), 'flags'],
-    ['API-02: impossible date', (r) => ({ ...r, victim: { givenName: 'A', dateOfBirth: '2026-02-30' } }), 'victim.dateOfBirth'],
+    [
+      'API-02: impossible date',
+      (r) => ({ ...r, victim: { givenName: 'A', dateOfBirth: '2026-02-30' } }),
+      'victim.dateOfBirth',
+    ],
     ['API-02: NUL in a name', (r) => ({ ...r, victim: { givenName: 'A\u0000B' } }), 'victim.givenName'],
-    ['API-02: bidi override in a name', (r) => ({ ...r, victim: { givenName: 'A\u202eB' } }), 'victim.givenName'],
-    ['API-02: oversize string', (r) => ({ ...r, victim: { familyName: 'x'.repeat(101) } }), 'victim.familyName'],
-    ['API-02: unknown behaviour code', (r) => ({ ...r, incidents: [{ occurredAt: '2026-11-01T10:00:00Z', behaviours: ['HUGGING'] }] }), 'incidents.0.behaviours'],
+    [
+      'API-02: bidi override in a name',
+      (r) => ({ ...r, victim: { givenName: 'A\u202eB' } }),
+      'victim.givenName',
+    ],
+    [
+      'API-02: oversize string',
+      (r) => ({ ...r, victim: { familyName: 'x'.repeat(101) } }),
+      'victim.familyName',
+    ],
+    [
+      'API-02: unknown behaviour code',
+      (r) => ({ ...r, incidents: [{ occurredAt: '2026-11-01T10:00:00Z', behaviours: ['HUGGING'] }] }),
+      'incidents.0.behaviours',
+    ],
     ['no incidents', (r) => ({ ...r, incidents: [] }), 'incidents'],
-    ['API-01: extra nested field', (r) => ({ ...r, personOfConcern: { identityKnown: false, agency: 'police' } }), 'personOfConcern.agency'],
+    [
+      'API-01: extra nested field',
+      (r) => ({ ...r, personOfConcern: { identityKnown: false, agency: 'police' } }),
+      'personOfConcern.agency',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, mutate, field) => {
     const before = await count('stalking_case');
-    const res = await request(stack.gatewayUrl).post('/api/v1/referrals').send(mutate(referral()) as object).expect(400);
+    const res = await api()
+      .post('/api/v1/referrals')
+      .send(mutate(referral()) as object)
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, code: 'validation-failed' });
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -136,21 +188,25 @@ describe('bad referral bodies: 400 problem+json naming the field, nothing stored
 
   it('API-03: malformed JSON is 400, a non-JSON content type 415, an oversize body 413, __proto__ 400', async () => {
     const before = await count('stalking_case');
-    const malformed = await request(stack.gatewayUrl)
+    const malformed = await api()
       .post('/api/v1/referrals')
       .set('content-type', 'application/json')
       .send('{"crimeReference": ')
       .expect(400);
     expect(malformed.body.code).toBe('malformed-json');
-    const text = await request(stack.gatewayUrl).post('/api/v1/referrals').set('content-type', 'text/plain').send('hello').expect(415);
+    const text = await api()
+      .post('/api/v1/referrals')
+      .set('content-type', 'text/plain')
+      .send('hello')
+      .expect(415);
     expect(text.body.code).toBe('unsupported-media-type');
-    const big = await request(stack.gatewayUrl)
+    const big = await api()
       .post('/api/v1/referrals')
       .set('content-type', 'application/json')
       .send(JSON.stringify({ ...referral(), pad: 'x'.repeat(70_000) }))
       .expect(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const proto = await request(stack.gatewayUrl)
+    const proto = await api()
       .post('/api/v1/referrals')
       .set('content-type', 'application/json')
       .send('{"__proto__": {"polluted": true}}')
@@ -177,14 +233,16 @@ describe('operations', () => {
   it('OpenAPI 3.1 is served at /docs with the referral and case operations', async () => {
     const doc = await request(stack.gatewayUrl).get('/docs/openapi.json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\.1/);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/referrals', '/api/v1/cases/{caseId}']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/referrals', '/api/v1/cases/{caseId}']),
+    );
   });
 
   it('REL-05: with a service down its part is reported unavailable, and a call to it fails fast with 503/504', async () => {
-    const created = await request(stack.gatewayUrl).post('/api/v1/referrals').send(referral()).expect(201);
+    const created = await api().post('/api/v1/referrals').send(referral()).expect(201);
     await stack.services.kill('probation', 'SIGTERM');
     try {
-      const view = await request(stack.gatewayUrl).get(`/api/v1/cases/${created.body.caseId}`).expect(200);
+      const view = await api().get(`/api/v1/cases/${created.body.caseId}`).expect(200);
       expect(view.body.probation.status).toBe('unavailable');
       expect(['service-unavailable', 'service-timeout']).toContain(view.body.probation.code);
     } finally {
@@ -192,7 +250,8 @@ describe('operations', () => {
     }
     // Caught up after restart: the part exists (it was either handled before the stop or on restart).
     await eventually(
-      async () => (await request(stack.gatewayUrl).get(`/api/v1/cases/${created.body.caseId}`)).body.probation?.status === 'available',
+      async () =>
+        (await api().get(`/api/v1/cases/${created.body.caseId}`)).body.probation?.status === 'available',
       { timeoutMs: 15_000, what: 'probation part after restart' },
     );
   });

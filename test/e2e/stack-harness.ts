@@ -1,9 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { dropDatabase } from '@stac/persistence';
-import { launchServices, type LaunchedServices } from '@stac/testing';
+import { launchServices, repoRoot, type LaunchedServices } from '@stac/testing';
+import { join } from 'node:path';
 import { migrateAll } from '../../tools/stack/src/run-migrations';
-import { DOMAIN_SERVICES, SERVICES, serviceEntry, stackEnv, type ServiceName } from '../../tools/stack/src/stack-env';
+import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
+import type { Agency, Role } from '@stac/domain';
+import {
+  DOMAIN_SERVICES,
+  SERVICES,
+  serviceEntry,
+  stackEnv,
+  type ServiceName,
+} from '../../tools/stack/src/stack-env';
+
+/** The e2e run's own dev issuer keys (git-ignored), so tests use real tokens and never bypass auth. */
+export const DEV_ISSUER_DIR = join(repoRoot(), '.stac', 'e2e-issuer');
+const AUDIENCE = 'stac-platform';
+
+export function tokenFor(
+  agency: Agency,
+  roles: Role[],
+  subject = `${agency}-${roles[0]}`,
+  ttlSeconds = 600,
+): Promise<string> {
+  return mintDevToken(DEV_ISSUER_DIR, { agency, roles, subject, audience: AUDIENCE, ttlSeconds });
+}
 
 export interface Stack {
   gatewayUrl: string;
@@ -16,8 +38,13 @@ export interface Stack {
  * The whole platform as real processes on the local Postgres and NATS, with its own databases and
  * ports so it never touches a developer's running stack.
  */
-export async function startStack(opts: { portBase?: number; overrides?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { portBase?: number; overrides?: Partial<Record<ServiceName, Record<string, string>>> } = {},
+): Promise<Stack> {
   const suffix = `_e2e_${randomBytes(3).toString('hex')}`;
+  await ensureDevIssuerKeys(DEV_ISSUER_DIR);
+  const auth = { AUTH_DEV_ISSUER_DIR: DEV_ISSUER_DIR, AUTH_AUDIENCE: AUDIENCE };
+  const overrides = Object.fromEntries(SERVICES.map((s) => [s, { ...auth, ...opts.overrides?.[s] }]));
   const env = stackEnv({
     pgBase: process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -25,13 +52,17 @@ export async function startStack(opts: { portBase?: number; overrides?: Partial<
     databaseSuffix: suffix,
     nodeEnv: 'test',
     logLevel: process.env.E2E_LOG_LEVEL ?? 'warn',
-    overrides: opts.overrides,
+    overrides,
   });
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   await migrateAll(env, quiet);
   const services = await launchServices(
     SERVICES.map((name) => ({ name, entry: serviceEntry(name), env: env[name] })),
-    { readyTimeoutMs: 90_000, stopGraceMs: 10_000, output: process.env.E2E_LOG_LEVEL ? process.stdout : undefined },
+    {
+      readyTimeoutMs: 90_000,
+      stopGraceMs: 10_000,
+      output: process.env.E2E_LOG_LEVEL ? process.stdout : undefined,
+    },
   );
   return {
     gatewayUrl: services.url('gateway'),

@@ -13,6 +13,7 @@ export class AdvocacyModule {}
 
 export const ADVOCACY: DomainServiceDefinition = {
   service: 'advocacy',
+  agency: 'advocacy',
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
   migrations: [AdvocacySchema1764201900000],

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { Logger } from 'pino';
+import { AuthModule } from '@stac/auth';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { CaseViewService } from './cases/case-view.service';
@@ -41,6 +42,15 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        AuthModule.forService(
+          {
+            audience: config.AUTH_AUDIENCE,
+            issuersJson: config.AUTH_ISSUERS,
+            devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
+            nodeEnv: config.NODE_ENV,
+          },
+          false,
+        ),
         services,
         ObservabilityModule.forService({
           logger,

@@ -15,7 +15,7 @@ async function main() {
     module: GatewayModule.forRoot(config, logger, metrics),
     logger,
     http: { host: config.HTTP_HOST, port: config.HTTP_PORT, bodyLimit: config.BODY_LIMIT_BYTES },
-    configure: (app) => configureEdge(app, metrics),
+    configure: (app) => configureEdge(app, metrics, { rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
   });
 }
 

@@ -19,6 +19,7 @@ export class IntakeModule {}
 
 export const INTAKE: DomainServiceDefinition = {
   service: 'intake',
+  agency: 'police',
   feature: IntakeModule,
   entities: [StalkingCase, Person, CaseParticipant, Incident, IdempotencyRecord],
   migrations: [IntakeSchema1764201700000],

@@ -13,6 +13,7 @@ export class MentalHealthModule {}
 
 export const MENTAL_HEALTH: DomainServiceDefinition = {
   service: 'mental-health',
+  agency: 'mental-health',
   feature: MentalHealthModule,
   entities: [KnownToServicesCheck],
   migrations: [MentalHealthSchema1764202000000],

@@ -13,6 +13,7 @@ export class ProbationModule {}
 
 export const PROBATION: DomainServiceDefinition = {
   service: 'probation',
+  agency: 'probation',
   feature: ProbationModule,
   entities: [SupervisionCheck],
   migrations: [ProbationSchema1764202100000],

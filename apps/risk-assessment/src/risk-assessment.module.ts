@@ -13,6 +13,7 @@ export class RiskAssessmentModule {}
 
 export const RISK_ASSESSMENT: DomainServiceDefinition = {
   service: 'risk-assessment',
+  agency: 'police',
   feature: RiskAssessmentModule,
   entities: [ScreeningTask],
   migrations: [RiskSchema1764201800000],

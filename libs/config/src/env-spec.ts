@@ -10,6 +10,8 @@ export interface EnvVar {
   readonly values?: readonly string[];
   readonly min?: number;
   readonly max?: number;
+  /** An empty value is a valid setting (e.g. a feature switched off). */
+  readonly allowEmpty?: boolean;
 }
 
 export type EnvSpec = Readonly<Record<string, EnvVar>>;
@@ -29,6 +31,18 @@ const common = {
   },
   HTTP_HOST: { format: 'string', default: '127.0.0.1', description: 'Interface the HTTP server binds.' },
   NATS_URL: { format: 'nats-url', default: 'nats://127.0.0.1:4222', description: 'NATS server(s), comma separated.' },
+  AUTH_AUDIENCE: { format: 'string', default: 'stac-platform', description: 'Audience every access token must name.' },
+  AUTH_ISSUERS: {
+    format: 'string',
+    default: '[]',
+    description: 'Trusted OIDC issuers, JSON: [{"issuer":"https://...","agency":"police","jwksUri":"https://..."}].',
+  },
+  AUTH_DEV_ISSUER_DIR: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    description: 'Directory of the local dev issuer keys; enables it (refused when NODE_ENV=production).',
+  },
 } as const satisfies EnvSpec;
 
 const port = (fallback: number) =>
@@ -70,6 +84,13 @@ export const SERVICE_ENV = {
       min: 50,
       max: 60000,
       description: 'Timeout on every request to a service; a timeout answers 504.',
+    },
+    RATE_LIMIT_PER_MINUTE: {
+      format: 'int',
+      default: '600',
+      min: 1,
+      max: 10000000,
+      description: 'Requests per minute per authenticated user (per address when unauthenticated); over it 429.',
     },
     BODY_LIMIT_BYTES: {
       format: 'int',

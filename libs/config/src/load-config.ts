@@ -50,6 +50,10 @@ export function loadConfig<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = 
   const out: Record<string, string | number> = {};
   for (const [name, v] of Object.entries(spec)) {
     const raw = env[name] ?? v.default;
+    if (raw === '' && v.allowEmpty) {
+      out[name] = '';
+      continue;
+    }
     if (raw === undefined || raw === '') throw new ConfigError(`config: ${name} is required (${v.description})`);
     out[name] = parse(name, raw, v);
   }

@@ -6,6 +6,9 @@ import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
+import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
+import type { Agency } from '@stac/domain';
+import { CasePartReader } from './case-part-reader';
 import { exitOnFatal, startService } from './start-service';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
@@ -13,6 +16,8 @@ export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
 /** What makes one domain service: its Nest feature module, its tables and its migrations. */
 export interface DomainServiceDefinition {
   service: DatabaseService;
+  /** The agency whose data controller this service is for (seeds its outgoing sharing agreements). */
+  agency: Exclude<Agency, 'cps'>;
   feature: Type;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: Function[];
@@ -61,14 +66,23 @@ export function domainServiceModule(
         ],
         probeTokens: [DB_PROBE, NATS_PROBE],
       }),
+      AuthModule.forService({
+        audience: config.AUTH_AUDIENCE,
+        issuersJson: config.AUTH_ISSUERS,
+        devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
+        nodeEnv: config.NODE_ENV,
+      }),
       def.feature,
     ],
+    providers: [CasePartReader],
+    exports: [CasePartReader],
+    global: true,
   };
 }
 
 /** Migrations of a domain service: the shared messaging tables first, then its own. */
 export function allMigrations(def: DomainServiceDefinition) {
-  return [MessagingSchema1764201600000, ...def.migrations];
+  return [MessagingSchema1764201600000, AccessSchema1764201650000, defaultAgreementsMigration(def.agency), ...def.migrations];
 }
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */

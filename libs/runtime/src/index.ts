@@ -3,3 +3,4 @@ export * from './problem.filter';
 export * from './rpc/rpc-problem';
 export * from './rpc/rpc-client';
 export * from './domain-service';
+export * from './case-part-reader';

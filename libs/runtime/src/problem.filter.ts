@@ -1,5 +1,5 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { throwError } from 'rxjs';
 import { isProblem, type Problem } from '@stac/contracts';
@@ -57,12 +57,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (host.getType() === 'rpc') return throwError(() => p);
     const http = host.switchToHttp();
-    const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const correlationId = (req.headers?.['x-correlation-id'] as string | undefined) ?? undefined;
-    void reply
-      .status(p.status)
-      .header('content-type', 'application/problem+json')
-      .send({ ...p, ...(correlationId ? { correlationId } : {}) });
+    // The correlation id travels in the x-correlation-id header, so equal problems are byte-identical (AC-09).
+    void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   }
 }

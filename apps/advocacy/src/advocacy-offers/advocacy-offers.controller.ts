@@ -1,16 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CASE_PART, CasePartQuery, type AdvocacyOfferPart, type CasePartAnswer, type RpcRequest } from '@stac/contracts';
-import { parseRpcBody } from '@stac/runtime';
+import { CASE_PART, type AdvocacyOfferPart, type CasePartAnswer, type RpcRequest } from '@stac/contracts';
+import { CasePartReader } from '@stac/runtime';
 import { AdvocacyOffersService } from './advocacy-offers.service';
 
 @Controller()
 export class AdvocacyOffersController {
-  constructor(private readonly offers: AdvocacyOffersService) {}
+  constructor(
+    private readonly offers: AdvocacyOffersService,
+    private readonly reader: CasePartReader,
+  ) {}
 
   @MessagePattern(CASE_PART.advocacy)
-  async casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<AdvocacyOfferPart>> {
-    const { caseId } = await parseRpcBody(CasePartQuery, req.body);
-    return this.offers.casePart(caseId);
+  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<AdvocacyOfferPart>> {
+    return this.reader.read(req, { recordType: 'advocacy-offer', load: (caseId) => this.offers.casePart(caseId) });
   }
 }

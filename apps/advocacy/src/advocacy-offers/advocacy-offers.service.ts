@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseReferredV1, type AdvocacyOfferPart } from '@stac/contracts';
+import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { AdvocacyOffer } from './advocacy-offer.entity';
 
 @Injectable()
 export class AdvocacyOffersService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly grants: CaseAccessGrants,
+  ) {}
 
   /** Every referred victim is offered advocacy; a redelivered event opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
-    await ctx.manager
+    const inserted = await ctx.manager
       .createQueryBuilder()
       .insert()
       .into(AdvocacyOffer)
@@ -25,7 +29,17 @@ export class AdvocacyOffersService {
         version: 1,
       })
       .orIgnore()
+      .returning('id')
       .execute();
+    // Nothing inserted: another event already opened this record and its access.
+    if ((inserted.raw as unknown[]).length === 0) return;
+    await this.grants.open(ctx.manager, {
+      caseId: caseIdOf(ctx),
+      owner: 'advocacy',
+      shares: [{ agency: 'police', agreementCode: 'advocacy-to-police' }],
+      actor: systemPrincipal('advocacy', 'advocacy'),
+      correlationId: ctx.correlationId,
+    });
   }
 
   async casePart(caseId: string): Promise<AdvocacyOfferPart | null> {

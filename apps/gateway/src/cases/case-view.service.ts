@@ -6,14 +6,16 @@ import {
   type KnownToServicesCheckPart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
-import { problem, RpcCallError } from '@stac/runtime';
+import { CASE_NOT_FOUND } from '@stac/auth';
+import { RpcCallError } from '@stac/runtime';
 import type { RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
 
 /** Each agency's part of a case, with its own status so one slow or down service never hides the rest. */
 export type PartStatus<T> =
   | { status: 'available'; data: T }
-  | { status: 'pending' }
+  /** Nothing the caller may see: not created yet, or not shared with the caller's agency (AC-09). */
+  | { status: 'none' }
   | { status: 'unavailable'; code: string };
 
 export interface CaseView {
@@ -30,14 +32,16 @@ export class CaseViewService {
   constructor(private readonly services: ServiceClient) {}
 
   /** Composes the unified case view; intake owns the case, so no intake record means 404. */
-  async compose(caseId: string, ctx: RequestContext): Promise<CaseView> {
+  async compose(caseId: string, fieldGroups: string[] | undefined, ctx: RequestContext): Promise<CaseView> {
     const ask = <T>(service: keyof typeof CASE_PART) =>
-      this.services.call<T | null>(service, CASE_PART[service], { ...ctx, body: { caseId } });
+      this.services.call<T | null>(service, CASE_PART[service], { ...ctx, body: { caseId, ...(fieldGroups ? { fieldGroups } : {}) } });
     const part = async <T>(service: keyof typeof CASE_PART): Promise<PartStatus<T>> => {
       try {
         const data = await ask<T>(service);
-        return data ? { status: 'available', data } : { status: 'pending' };
+        return data ? { status: 'available', data } : { status: 'none' };
       } catch (e) {
+        if (e instanceof RpcCallError && e.problem.status === 404) return { status: 'none' };
+        if (e instanceof RpcCallError && e.problem.status < 500) throw e;
         if (e instanceof RpcCallError) return { status: 'unavailable', code: e.problem.code };
         throw e;
       }
@@ -49,7 +53,7 @@ export class CaseViewService {
       part<KnownToServicesCheckPart>('mental-health'),
       part<KnownToServicesCheckPart>('probation'),
     ]);
-    if (!intake) throw new HttpException(problem(404, 'case-not-found', 'No such case'), 404);
+    if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);
     return { caseId, intake, riskAssessment, advocacy, mentalHealth, probation };
   }
 }

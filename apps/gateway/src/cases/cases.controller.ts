@@ -1,5 +1,5 @@
-import { Controller, Get, HttpException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { problem } from '@stac/runtime';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ProblemResponses } from '../edge/problem-responses';
@@ -18,7 +18,9 @@ export class CasesController {
       'each part says whether it is available, still pending, or unavailable right now.',
   })
   @ApiOkResponse({ description: 'The case view' })
-  @ProblemResponses(400, 404, 503, 504)
+  @ApiHeader({ name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding | care | risk-management' })
+  @ApiQuery({ name: 'include', required: false, description: 'Field groups wanted beyond core facts, comma separated (each needs its own grant)' })
+  @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   get(
     @Param(
       'caseId',
@@ -27,8 +29,10 @@ export class CasesController {
       }),
     )
     caseId: string,
+    @Query('include') include: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<CaseView> {
-    return this.caseView.compose(caseId, ctx);
+    const fieldGroups = include ? include.split(',').map((g) => g.trim()).filter(Boolean).slice(0, 10) : undefined;
+    return this.caseView.compose(caseId, fieldGroups, ctx);
   }
 }

@@ -3,7 +3,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, type ServiceMetrics } from '@stac/observability';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { TokenVerifier } from '@stac/auth';
+import type { Problem } from '@stac/contracts';
 import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/runtime';
+import { AuthenticatedGuard } from './authenticated.guard';
+import { isPublicRoute, registerAuthentication } from './authentication';
 
 /** Headers a client could use to claim an identity; the edge drops them (API-06). */
 const IDENTITY_HEADERS = ['x-user-id', 'x-agency', 'x-role', 'x-forwarded-for', 'x-forwarded-user', 'x-real-ip'];
@@ -17,8 +23,28 @@ function isJson(contentType: string | undefined): boolean {
  * The HTTP edge: correlation ids, dropped identity headers, request metrics, strict validation,
  * problem+json for framework-level errors (body limit, media type, malformed JSON), and OpenAPI at /docs.
  */
-export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetrics): void {
+export interface EdgeSettings {
+  rateLimitPerMinute: number;
+}
+
+export async function configureEdge(app: NestFastifyApplication, metrics: ServiceMetrics, settings: EdgeSettings): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  await app.register(helmet as never, { contentSecurityPolicy: false });
+  registerAuthentication(fastify, app.get(TokenVerifier));
+  // Per user when authenticated, per address otherwise (API-08); runs after authentication.
+  await app.register(rateLimit as never, {
+    hook: 'preHandler',
+    max: settings.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req: FastifyRequest) => (req.principal ? `user:${req.principal.issuer}#${req.principal.subject}` : `ip:${req.ip}`),
+    allowList: (req: FastifyRequest) => isPublicRoute(req.url),
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; statusCode: number }) =>
+      Object.assign(new Error('rate limited'), {
+        statusCode: 429,
+        problem: problem(429, 'rate-limited', `Too many requests; retry after ${ctx.after}`),
+      }),
+  });
+  app.useGlobalGuards(new AuthenticatedGuard());
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     for (const h of IDENTITY_HEADERS) delete req.headers[h];
@@ -30,7 +56,7 @@ export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetri
       return reply
         .status(415)
         .header('content-type', 'application/problem+json')
-        .send({ ...problem(415, 'unsupported-media-type', 'Content-Type must be application/json'), correlationId: id });
+        .send(problem(415, 'unsupported-media-type', 'Content-Type must be application/json'));
     }
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -40,7 +66,10 @@ export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetri
     );
   });
   // Errors raised by Fastify before Nest sees the request (API-03).
-  fastify.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+  fastify.setErrorHandler((err: FastifyError & { problem?: Problem }, req: FastifyRequest, reply: FastifyReply) => {
+    if (err.problem) {
+      return reply.status(err.problem.status).header('content-type', 'application/problem+json').send(err.problem);
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const byCode: Record<string, [string, string]> = {
       FST_ERR_CTP_BODY_TOO_LARGE: ['payload-too-large', 'Request body is too large'],
@@ -54,7 +83,7 @@ export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetri
     void reply
       .status(status)
       .header('content-type', 'application/problem+json')
-      .send({ ...problem(status, code, title), correlationId: req.headers[CORRELATION_HEADER] });
+      .send(problem(status, code, title));
   });
 
   app.useGlobalPipes(
@@ -76,7 +105,8 @@ export function configureEdge(app: NestFastifyApplication, metrics: ServiceMetri
     )
     .setVersion('1')
     .setOpenAPIVersion('3.1.0')
-    .addBearerAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
 }

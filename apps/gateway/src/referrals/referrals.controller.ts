@@ -26,7 +26,8 @@ export class ReferralsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: same key and body replay the first answer' })
   @ApiCreatedResponse({ type: ReferralAccepted })
   @ApiOkResponse({ type: ReferralAccepted, description: 'Already referred: the existing case' })
-  @ProblemResponses(400, 413, 415, 422, 503, 504)
+  @ApiHeader({ name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding' })
+  @ProblemResponses(400, 401, 403, 413, 415, 422, 429, 503, 504)
   async create(
     @Body() submission: ReferralSubmission,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

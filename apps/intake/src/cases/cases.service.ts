@@ -11,17 +11,23 @@ export class CasesService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
-  async casePart(caseId: string): Promise<IntakeCasePart | null> {
+  async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
     const [participants, incidents] = await Promise.all([
       this.dataSource.manager
         .createQueryBuilder(CaseParticipant, 'cp')
         .innerJoin(Person, 'p', 'p.id = cp.person_id')
-        .select(['cp.person_id AS "personId"', 'cp.role AS role', 'p.identity_known AS "identityKnown"'])
+        .select([
+          'cp.person_id AS "personId"',
+          'cp.role AS role',
+          'p.identity_known AS "identityKnown"',
+          'p.given_name AS "givenName"',
+          'p.family_name AS "familyName"',
+        ])
         .where('cp.case_id = :caseId AND cp.valid_to IS NULL', { caseId })
         .orderBy('cp.role')
-        .getRawMany<{ personId: string; role: string; identityKnown: boolean }>(),
+        .getRawMany<{ personId: string; role: string; identityKnown: boolean; givenName: string | null; familyName: string | null }>(),
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
     ]);
     return {
@@ -35,7 +41,9 @@ export class CasesService {
       status: c.status,
       referredAt: c.referredAt.toISOString(),
       version: c.version,
-      people: participants,
+      people: participants.map(({ givenName, familyName, ...p }) =>
+        o.withNames ? { ...p, displayName: [givenName, familyName].filter(Boolean).join(' ') || null } : p,
+      ),
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
     };
   }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import { AccessLog, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/runtime';
 import { CaseParticipant } from '../cases/case-participant.entity';
@@ -11,7 +12,16 @@ import { StalkingCase } from '../cases/stalking-case.entity';
 
 export interface CommandContext extends EventHeaders {
   idempotencyKey?: string;
+  principal: Principal;
+  purpose: Purpose;
 }
+
+/** Partner agencies told of every referral, under the police's default agreements (domain.md §3 H1-H2). */
+const REFERRAL_SHARES = [
+  { agency: 'advocacy', agreementCode: 'police-to-advocacy' },
+  { agency: 'mental-health', agreementCode: 'police-to-mental-health' },
+  { agency: 'probation', agreementCode: 'police-to-probation' },
+] as const;
 
 /** Canonical JSON (sorted keys) so the same body always hashes the same for idempotency. */
 function canonical(value: unknown): string {
@@ -30,6 +40,8 @@ export class ReferralsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly grants: CaseAccessGrants,
+    private readonly accessLog: AccessLog,
   ) {}
 
   /**
@@ -51,15 +63,15 @@ export class ReferralsService {
 
   private async referIn(m: EntityManager, s: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
     const requestHash = createHash('sha256').update(canonical(s)).digest('hex');
-    if (ctx.idempotencyKey) {
+    // Keys are scoped to the caller: another user's key can neither replay nor block this request.
+    const key = ctx.idempotencyKey && `${ctx.principal.issuer}#${ctx.principal.subject}#${ctx.idempotencyKey}`;
+    if (key) {
       const claimed: unknown[] = await m.query(
         'INSERT INTO idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
-        [ctx.idempotencyKey, requestHash],
+        [key, requestHash],
       );
       if (claimed.length === 0) {
-        const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [
-          ctx.idempotencyKey,
-        ]);
+        const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [key]);
         if (previous.request_hash !== requestHash) {
           throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
         }
@@ -72,9 +84,7 @@ export class ReferralsService {
       ? { caseId: existing.id, status: existing.status, referredAt: existing.referredAt.toISOString(), created: false }
       : await this.createCase(m, s, ctx);
 
-    if (ctx.idempotencyKey) {
-      await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [ctx.idempotencyKey, JSON.stringify(answer)]);
-    }
+    if (key) await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [key, JSON.stringify(answer)]);
     return answer;
   }
 
@@ -141,6 +151,27 @@ export class ReferralsService {
       },
       { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent },
     );
+    await this.grants.open(m, {
+      caseId,
+      owner: 'police',
+      shares: [...REFERRAL_SHARES],
+      assignee: ctx.principal,
+      actor: ctx.principal,
+      correlationId: ctx.correlationId,
+    });
+    // s62: personal data of victim and person of concern collected (LAW-01), in the same transaction.
+    await this.accessLog.append(m, {
+      operation: 'collection',
+      action: 'referral.create',
+      principal: ctx.principal,
+      recordType: 'case',
+      recordIds: [caseId, victimId, personOfConcernId],
+      fieldGroups: [],
+      purpose: ctx.purpose,
+      recipients: ['police'],
+      decision: { allow: true, rule: 'referral.create' },
+      correlationId: ctx.correlationId,
+    });
     return { caseId, status: 'REFERRED', referredAt: now.toISOString(), created: true };
   }
 }

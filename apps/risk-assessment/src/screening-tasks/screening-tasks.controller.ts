@@ -1,16 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CASE_PART, CasePartQuery, type CasePartAnswer, type RpcRequest, type ScreeningTaskPart } from '@stac/contracts';
-import { parseRpcBody } from '@stac/runtime';
+import { CASE_PART, type CasePartAnswer, type RpcRequest, type ScreeningTaskPart } from '@stac/contracts';
+import { CasePartReader } from '@stac/runtime';
 import { ScreeningTasksService } from './screening-tasks.service';
 
 @Controller()
 export class ScreeningTasksController {
-  constructor(private readonly tasks: ScreeningTasksService) {}
+  constructor(
+    private readonly tasks: ScreeningTasksService,
+    private readonly reader: CasePartReader,
+  ) {}
 
   @MessagePattern(CASE_PART['risk-assessment'])
-  async casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<ScreeningTaskPart>> {
-    const { caseId } = await parseRpcBody(CasePartQuery, req.body);
-    return this.tasks.casePart(caseId);
+  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<ScreeningTaskPart>> {
+    return this.reader.read(req, { recordType: 'screening-task', load: (caseId) => this.tasks.casePart(caseId) });
   }
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addWorkingDays } from '@stac/domain';
 import { CaseReferredV1, type ScreeningTaskPart } from '@stac/contracts';
+import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { ScreeningTask } from './screening-task.entity';
 
@@ -11,13 +12,16 @@ const SCREENING_WORKING_DAYS = 1;
 
 @Injectable()
 export class ScreeningTasksService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly grants: CaseAccessGrants,
+  ) {}
 
   /** Every referred stalking case gets a screening task; a redelivered event opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
     const referredAt = new Date(event.referredAt);
-    await ctx.manager
+    const inserted = await ctx.manager
       .createQueryBuilder()
       .insert()
       .into(ScreeningTask)
@@ -33,7 +37,17 @@ export class ScreeningTasksService {
         version: 1,
       })
       .orIgnore()
+      .returning('id')
       .execute();
+    // Nothing inserted: another event already opened this record and its access.
+    if ((inserted.raw as unknown[]).length === 0) return;
+    await this.grants.open(ctx.manager, {
+      caseId: caseIdOf(ctx),
+      owner: 'police',
+      shares: [],
+      actor: systemPrincipal('risk-assessment', 'police'),
+      correlationId: ctx.correlationId,
+    });
   }
 
   async casePart(caseId: string): Promise<ScreeningTaskPart | null> {

@@ -9,7 +9,6 @@ export interface Problem {
   code: string;
   detail?: string;
   errors?: FieldProblem[];
-  correlationId?: string;
 }
 
 export interface FieldProblem {
@@ -27,3 +26,16 @@ export function isProblem(value: unknown): value is Problem {
     typeof (value as Problem).title === 'string'
   );
 }
+
+export function problem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `https://stac.example/problems/${code}`, title, status, code, ...extra };
+}
+
+/** A failure that already knows its answer; rendered as problem+json (HTTP) or a problem reply (NATS). */
+export class ProblemException extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+    this.name = 'ProblemException';
+  }
+}
+

@@ -7,6 +7,8 @@ export interface RpcRequest<T> {
   traceparent?: string;
   /** The caller's bearer token, forwarded so the service can decide for itself. */
   token?: string;
+  /** Purpose of use the caller declared (X-Purpose-Of-Use), checked against the policy and agreements (AC-04). */
+  purpose?: string;
   /** Present on commands that create: the same key with the same body replays the first answer. */
   idempotencyKey?: string;
   body: T;

@@ -1,18 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import type { FieldProblem, Problem } from '@stac/contracts';
+import { problem, ProblemException, type FieldProblem, type Problem } from '@stac/contracts';
 
-export function problem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
-  return { type: `https://stac.example/problems/${code}`, title, status, code, ...extra };
-}
-
-/** A failure that already knows its answer; rendered as problem+json (HTTP) or a problem reply (NATS). */
-export class ProblemException extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.title);
-    this.name = 'ProblemException';
-  }
-}
+export { problem, ProblemException };
 
 /** Throw from a request/reply handler; the gateway renders it as problem+json with the same status. */
 export function rpcProblem(status: number, code: string, title: string, extra: Partial<Problem> = {}): ProblemException {

@@ -1,4 +1,4 @@
-import { IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID } from 'class-validator';
 import type { ServiceName } from '@stac/domain';
 
 /** Each service answers for its own part of the unified case view. */
@@ -13,6 +13,13 @@ export const CASE_PART: Record<Exclude<ServiceName, 'gateway'>, string> = {
 export class CasePartQuery {
   @IsUUID()
   caseId: string;
+
+  /** Field groups the caller asks for beyond core facts; each needs its own grant (AC-03). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  fieldGroups?: string[];
 }
 
 /** `null` from a service means it holds nothing for this case (yet). */
@@ -29,7 +36,7 @@ export interface IntakeCasePart {
   status: string;
   referredAt: string;
   version: number;
-  people: { personId: string; role: string; identityKnown: boolean }[];
+  people: { personId: string; role: string; identityKnown: boolean; displayName?: string | null }[];
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
 }
 

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Agency } from '@stac/domain';
+import { AccessLog } from './access-log/access-log';
+import { CaseRelationships } from './policy/case-relationships';
+import type { Principal } from './policy/vocabulary';
+
+export interface CaseAccessPlan {
+  caseId: string;
+  /** The agency whose team owns this service's record of the case. */
+  owner: Agency;
+  /** Agreement codes (see DEFAULT_AGREEMENTS) under which the record is shared with other agencies. */
+  shares: { agency: Agency; agreementCode: string }[];
+  /** A named user assigned to the case (e.g. the referring officer). */
+  assignee?: Principal;
+  actor: Principal;
+  correlationId: string;
+}
+
+/**
+ * Opens access to a new case the way the workflow does (AC-02): the owning team, an assignment and
+ * shares under the agencies' agreements — in the caller's transaction, and audited.
+ */
+@Injectable()
+export class CaseAccessGrants {
+  constructor(
+    private readonly relationships: CaseRelationships,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  async open(m: EntityManager, plan: CaseAccessPlan): Promise<void> {
+    const createdBy = `${plan.actor.issuer}#${plan.actor.subject}`;
+    await this.relationships.grant(m, { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, createdBy });
+    if (plan.assignee) {
+      await this.relationships.grant(m, {
+        caseId: plan.caseId,
+        kind: 'ASSIGNMENT',
+        agency: plan.assignee.agency,
+        subject: plan.assignee.subject,
+        createdBy,
+      });
+    }
+    for (const s of plan.shares) {
+      await this.relationships.grant(m, { caseId: plan.caseId, kind: 'AGENCY_SHARE', agency: s.agency, agreementCode: s.agreementCode, createdBy });
+    }
+    await this.accessLog.append(m, {
+      operation: 'alteration',
+      action: 'case.relationship.grant',
+      principal: plan.actor,
+      recordType: 'case-relationship',
+      recordIds: [plan.caseId],
+      fieldGroups: [],
+      legalBasis: 'workflow',
+      recipients: [plan.owner, ...plan.shares.map((s) => s.agency)],
+      decision: { allow: true, rule: 'case.relationship.grant' },
+      correlationId: plan.correlationId,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { Agency } from '@stac/domain';
+import type { CaseResource } from './decide';
+import { agreementId } from '../access-log/default-agreements';
+import type { FieldGroup, Principal, Purpose, RelationshipKind } from './vocabulary';
+
+export interface Grant {
+  caseId: string;
+  kind: RelationshipKind;
+  agency: Agency;
+  /** A named user; absent for team-wide relationships (owning team, agency share). */
+  subject?: string;
+  fieldGroups?: readonly FieldGroup[];
+  /** For AGENCY_SHARE: the data-sharing agreement (by code) whose purposes and field groups apply. */
+  agreementCode?: string;
+  readOnly?: boolean;
+  justification?: string;
+  validTo?: Date;
+  createdBy: string;
+}
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/** Relationships to cases held in the owning service's own database (AC-02, AC-07, AC-12). */
+export class CaseRelationships {
+  /** What the caller holds on a case right now; checked on every request so a revocation bites at once. */
+  async forPrincipal(db: Queryable, caseId: string, p: Principal): Promise<CaseResource> {
+    const [rels, excl] = await Promise.all([
+      db.query(
+        `SELECT r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
+           FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
+          WHERE r.case_id = $1 AND r.agency = $2 AND (r.subject IS NULL OR r.subject = $3)
+            AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
+            AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
+        [caseId, p.agency, p.subject],
+      ),
+      db.query(
+        `SELECT 1 FROM case_exclusion WHERE case_id = $1 AND subject = $2 AND issuer = $3
+            AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now()) LIMIT 1`,
+        [caseId, p.subject, p.issuer],
+      ),
+    ]);
+    return {
+      excluded: excl.length > 0,
+      relationships: (rels as Record<string, unknown>[]).map((r) => ({
+        kind: r.kind as RelationshipKind,
+        fieldGroups: ((r.agreement_field_groups ?? r.field_groups) as FieldGroup[]) ?? [],
+        purposes: (r.agreement_purposes as Purpose[] | null) ?? undefined,
+        readOnly: r.read_only === true,
+      })),
+    };
+  }
+
+  async grant(m: Queryable, g: Grant): Promise<string> {
+    const id = randomUUID();
+    await m.query(
+      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, $11)`,
+      [
+        id,
+        g.caseId,
+        g.kind,
+        g.agency,
+        g.subject ?? null,
+        g.fieldGroups ?? [],
+        g.agreementCode ? agreementId(g.agreementCode) : null,
+        g.readOnly ?? false,
+        g.justification ?? null,
+        g.validTo ?? null,
+        g.createdBy,
+      ],
+    );
+    return id;
+  }
+
+  /** Ends a relationship now; the next request of its holder is denied (AC-12). */
+  async end(m: Queryable, relationshipId: string, endedBy: string): Promise<boolean> {
+    const rows = await m.query(
+      `UPDATE case_relationship SET valid_to = now(), ended_by = $2 WHERE id = $1 AND (valid_to IS NULL OR valid_to > now()) RETURNING id`,
+      [relationshipId, endedBy],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  async exclude(m: Queryable, caseId: string, target: { issuer: string; subject: string }, createdBy: string): Promise<string> {
+    const id = randomUUID();
+    await m.query(
+      `INSERT INTO case_exclusion (id, case_id, issuer, subject, valid_from, created_by) VALUES ($1, $2, $3, $4, now(), $5)`,
+      [id, caseId, target.issuer, target.subject, createdBy],
+    );
+    return id;
+  }
+}
+
+/** The actor recorded when the workflow itself (an event handler) grants access. */
+export function systemPrincipal(service: string, agency: Agency): Principal {
+  return { issuer: 'urn:stac:platform', subject: `service:${service}`, agency, roles: [] };
+}

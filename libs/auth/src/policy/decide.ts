@@ -1,0 +1,74 @@
+import type { Principal, Relationship, FieldGroup, Purpose } from './vocabulary';
+import { ruleFor } from './policy-table';
+
+export type DenyReason =
+  | 'unknown-action'
+  | 'role'
+  | 'agency'
+  | 'purpose'
+  | 'excluded'
+  | 'no-relationship'
+  | 'read-only'
+  | 'field-group';
+
+export interface Decision {
+  allow: boolean;
+  /** The policy rule (action) and, when allowed, the relationship that opened the case. */
+  rule: string;
+  reason?: DenyReason;
+  via?: Relationship['kind'];
+  /** How the caller must be answered: 404 when the case is invisible to them (AC-09), 403 otherwise. */
+  status: 200 | 403 | 404;
+  deniedFieldGroups?: FieldGroup[];
+}
+
+export interface CaseResource {
+  /** Relationships the caller holds on this case right now (already filtered by subject/agency/time). */
+  relationships: readonly Relationship[];
+  /** The caller is excluded from this case (conflict of interest, AC-07). */
+  excluded: boolean;
+}
+
+/**
+ * The single decision point used by every service (AC-01..AC-07, AC-09). Deny by default. A caller
+ * whose role or agency can never perform the action gets 403 whether or not the case exists; a case
+ * the caller cannot open is 404.
+ */
+export function decide(
+  principal: Principal,
+  action: string,
+  resource: CaseResource | null,
+  fieldGroups: readonly FieldGroup[],
+  purpose: Purpose | undefined,
+): Decision {
+  const rule = ruleFor(action);
+  const deny = (reason: DenyReason, status: 403 | 404, extra: Partial<Decision> = {}): Decision => ({
+    allow: false,
+    rule: action,
+    reason,
+    status,
+    ...extra,
+  });
+  if (!rule) return deny('unknown-action', 403);
+  if (!principal.roles.some((r) => rule.roles.includes(r))) return deny('role', 403);
+  if (!rule.agencies.includes(principal.agency)) return deny('agency', 403);
+  if (!purpose || !rule.purposes.includes(purpose)) return deny('purpose', 403);
+  if (rule.relationships.length === 0) {
+    return fieldGroups.length ? deny('field-group', 403, { deniedFieldGroups: [...fieldGroups] }) : { allow: true, rule: action, status: 200 };
+  }
+  if (!resource) return deny('no-relationship', 404);
+  // Exclusion overrides every grant, break-glass included (AC-07, AC-06).
+  if (resource.excluded) return deny('excluded', 404);
+  const usable = resource.relationships.filter(
+    (r) => rule.relationships.includes(r.kind) && (!r.purposes || r.purposes.includes(purpose)),
+  );
+  if (usable.length === 0) return deny('no-relationship', 404);
+  const writable = rule.write ? usable.filter((r) => !r.readOnly) : usable;
+  if (writable.length === 0) return deny('read-only', 403);
+  const granted = new Set(writable.flatMap((r) => r.fieldGroups));
+  const missing = fieldGroups.filter((g) => !granted.has(g));
+  if (missing.length) return deny('field-group', 403, { deniedFieldGroups: missing });
+  // Prefer the strongest relationship for the record of why access was allowed.
+  const via = writable.find((r) => r.kind !== 'BREAK_GLASS') ?? writable[0];
+  return { allow: true, rule: action, status: 200, via: via.kind };
+}

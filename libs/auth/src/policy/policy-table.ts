@@ -1,0 +1,106 @@
+import type { Agency, Role } from '@stac/domain';
+import type { FieldGroup, Purpose, RelationshipKind } from './vocabulary';
+
+/**
+ * THE policy table (AC-10): which roles of which agencies may perform which action, whether the
+ * action needs a relationship to the case, and which relationships open it. `decide()` reads only
+ * this; the matrix tests are generated from it.
+ */
+export interface PolicyRule {
+  action: string;
+  description: string;
+  roles: readonly Role[];
+  agencies: readonly Agency[];
+  /** Relationship kinds that open the case for this action; empty = not case-scoped (AC-01 alone). */
+  relationships: readonly RelationshipKind[];
+  /** Writes are never allowed through read-only relationships (break-glass). */
+  write: boolean;
+  /** Purposes accepted for the action. */
+  purposes: readonly Purpose[];
+}
+
+const POLICE_OPERATIONAL: Role[] = ['case-officer', 'stac-screener', 'stac-lead', 'spo-coordinator', 'risk-assessor'];
+const CASE_READERS: Role[] = [
+  ...POLICE_OPERATIONAL,
+  'mh-clinician',
+  'mh-lead',
+  'probation-officer',
+  'probation-lead',
+  'advocate',
+  'advocacy-lead',
+  'prosecutor',
+];
+const OPERATIONAL_PURPOSES: Purpose[] = ['investigation', 'safeguarding', 'care', 'risk-management'];
+const ALL_RELATIONSHIPS: RelationshipKind[] = [
+  'OWNING_TEAM',
+  'ASSIGNMENT',
+  'REFERRAL_ACCEPTED',
+  'CONSULTATION_PANEL',
+  'AGENCY_SHARE',
+  'BREAK_GLASS',
+];
+
+export const POLICY: readonly PolicyRule[] = [
+  {
+    action: 'referral.create',
+    description: 'Refer a stalking crime to S-TAC',
+    roles: ['case-officer', 'stac-screener', 'stac-lead'],
+    agencies: ['police'],
+    relationships: [],
+    write: true,
+    purposes: ['investigation', 'safeguarding'],
+  },
+  {
+    action: 'case.read',
+    description: "Read an agency's part of a case",
+    roles: CASE_READERS,
+    agencies: ['police', 'mental-health', 'probation', 'advocacy', 'cps'],
+    relationships: ALL_RELATIONSHIPS,
+    write: false,
+    purposes: OPERATIONAL_PURPOSES,
+  },
+  {
+    action: 'case.relationship.manage',
+    description: 'Assign or end a relationship (assignment, panel, exclusion) on a case',
+    roles: ['stac-lead', 'mh-lead', 'probation-lead', 'advocacy-lead'],
+    agencies: ['police', 'mental-health', 'probation', 'advocacy'],
+    relationships: ['OWNING_TEAM'],
+    write: true,
+    purposes: OPERATIONAL_PURPOSES,
+  },
+  {
+    action: 'case.break-glass',
+    description: 'Open time-boxed, read-only emergency access to a case (AC-06)',
+    roles: ['stac-lead', 'mh-lead', 'probation-lead', 'advocacy-lead', 'stac-screener'],
+    agencies: ['police', 'mental-health', 'probation', 'advocacy'],
+    relationships: [],
+    write: true,
+    purposes: ['safeguarding'],
+  },
+  {
+    action: 'audit.read',
+    description: "Read and export the agency's own s62 access log (LAW-05)",
+    roles: ['dpo'],
+    agencies: ['police', 'mental-health', 'probation', 'advocacy'],
+    relationships: [],
+    write: false,
+    purposes: ['audit'],
+  },
+];
+
+/**
+ * Field groups a relationship grants by default. Owning relationships see their own agency's groups;
+ * a share sees only what its agreement lists (core facts by default); break-glass never opens
+ * field groups.
+ */
+export const OWNING_FIELD_GROUPS: Readonly<Record<Agency, readonly FieldGroup[]>> = {
+  police: ['victim.contact', 'victim.location', 'intelligence', 'risk.rationale'],
+  advocacy: ['victim.contact', 'victim.location', 'advocacy.notes', 'risk.rationale'],
+  'mental-health': ['suspect.health', 'risk.rationale'],
+  probation: ['risk.rationale'],
+  cps: [],
+};
+
+export function ruleFor(action: string): PolicyRule | undefined {
+  return POLICY.find((r) => r.action === action);
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { ROLES, type Role } from '@stac/domain';
+import type { Principal } from '../policy/vocabulary';
+import type { TrustedIssuer } from './trusted-issuers';
+
+/** Algorithms accepted; `none` and symmetric algorithms never are (API-07). */
+export const ALLOWED_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+export class AuthenticationError extends Error {
+  constructor(readonly reason: string) {
+    super(`unauthenticated: ${reason}`);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** A local JWKS file re-read when a token names a kid it does not hold (key rotation in dev). */
+function localKeys(file: string): JWTVerifyGetKey {
+  let set = createLocalJWKSet(JSON.parse(readFileSync(file, 'utf8')));
+  return async (header, token) => {
+    try {
+      return await set(header, token);
+    } catch (e) {
+      set = createLocalJWKSet(JSON.parse(readFileSync(file, 'utf8')));
+      return set(header, token);
+    }
+  };
+}
+
+/**
+ * Verifies OIDC access tokens (JWT) against the trusted issuers: signature from the issuer's JWKS,
+ * issuer, audience, expiry, not-before and the algorithm allow-list. The agency comes from the issuer.
+ */
+export class TokenVerifier {
+  private readonly keys = new Map<string, { issuer: TrustedIssuer; getKey: JWTVerifyGetKey }>();
+
+  constructor(
+    issuers: readonly TrustedIssuer[],
+    private readonly audience: string,
+  ) {
+    if (issuers.length === 0) throw new Error('no trusted token issuer configured');
+    for (const i of issuers) {
+      const getKey = i.jwksFile
+        ? localKeys(i.jwksFile)
+        : createRemoteJWKSet(new URL(i.jwksUri!), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 3000 });
+      this.keys.set(i.issuer, { issuer: i, getKey });
+    }
+  }
+
+  async verify(token: string | undefined): Promise<Principal> {
+    if (!token) throw new AuthenticationError('missing bearer token');
+    let iss: string | undefined;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw new AuthenticationError('malformed token');
+    }
+    const trusted = iss ? this.keys.get(iss) : undefined;
+    if (!trusted) throw new AuthenticationError('untrusted issuer');
+    try {
+      const { payload } = await jwtVerify(token, trusted.getKey, {
+        issuer: trusted.issuer.issuer,
+        audience: this.audience,
+        algorithms: ALLOWED_ALGORITHMS,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: 30,
+      });
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
+      if (typeof payload.sub !== 'string' || !/^[\w.@:-]{1,128}$/.test(payload.sub)) throw new AuthenticationError('bad subject');
+      return { issuer: trusted.issuer.issuer, subject: payload.sub, agency: trusted.issuer.agency, roles };
+    } catch (e) {
+      if (e instanceof AuthenticationError) throw e;
+      // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, ...) are safe to log.
+      throw new AuthenticationError((e as { code?: string }).code ?? 'invalid token');
+    }
+  }
+}
+
+/** `Authorization: Bearer <jwt>` → the token, or undefined. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
+  return m?.[1];
+}
