@@ -3,6 +3,10 @@ import { Writable } from 'node:stream';
 import { dropDatabase } from '@stac/persistence';
 import { launchServices, repoRoot, type LaunchedServices } from '@stac/testing';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { STREAMS } from '@stac/contracts';
+import { streamName } from '@stac/messaging';
 import { migrateAll } from '../../tools/stack/src/run-migrations';
 import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
@@ -31,6 +35,8 @@ export interface Stack {
   gatewayUrl: string;
   services: LaunchedServices;
   env: ReturnType<typeof stackEnv>;
+  /** The EVENT_NAMESPACE of this stack's streams. */
+  namespace: string;
   stop(): Promise<void>;
 }
 
@@ -43,12 +49,17 @@ export async function startStack(
 ): Promise<Stack> {
   const suffix = `_e2e_${randomBytes(3).toString('hex')}`;
   await ensureDevIssuerKeys(DEV_ISSUER_DIR);
+  // Own event streams too, so concurrent stacks on one NATS never share durable consumers.
   const auth = { AUTH_DEV_ISSUER_DIR: DEV_ISSUER_DIR, AUTH_AUDIENCE: AUDIENCE };
-  const overrides = Object.fromEntries(SERVICES.map((s) => [s, { ...auth, ...opts.overrides?.[s] }]));
+  const namespace = `e${randomBytes(4).toString('hex')}`;
+  const overrides = Object.fromEntries(
+    SERVICES.map((s) => [s, { ...auth, ...(s === 'gateway' ? {} : { EVENT_NAMESPACE: namespace }), ...opts.overrides?.[s] }]),
+  );
   const env = stackEnv({
     pgBase: process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    portBase: opts.portBase ?? 4100,
+    // A random block of ports unless told otherwise, so parallel stacks do not collide.
+    portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 2000),
     databaseSuffix: suffix,
     nodeEnv: 'test',
     logLevel: process.env.E2E_LOG_LEVEL ?? 'warn',
@@ -68,9 +79,21 @@ export async function startStack(
     gatewayUrl: services.url('gateway'),
     services,
     env,
+    namespace,
     async stop() {
       await services.stop();
+      await deleteStreams(env.gateway.NATS_URL, namespace).catch(() => undefined);
       await Promise.all(DOMAIN_SERVICES.map((s) => dropDatabase(env[s].DATABASE_URL)));
     },
   };
+}
+
+async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const s of STREAMS) await jsm.streams.delete(streamName(s, namespace)).catch(() => false);
+  } finally {
+    await nc.close();
+  }
 }

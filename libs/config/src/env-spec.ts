@@ -12,6 +12,8 @@ export interface EnvVar {
   readonly max?: number;
   /** An empty value is a valid setting (e.g. a feature switched off). */
   readonly allowEmpty?: boolean;
+  /** For `string`: the value must match. */
+  readonly pattern?: RegExp;
 }
 
 export type EnvSpec = Readonly<Record<string, EnvVar>>;
@@ -63,6 +65,13 @@ const domainService = (httpPort: number) =>
       min: 10,
       max: 60000,
       description: 'Outbox relay polling interval; LISTEN/NOTIFY wakes it sooner.',
+    },
+    EVENT_NAMESPACE: {
+      format: 'string',
+      default: '',
+      allowEmpty: true,
+      pattern: /^[a-z][a-z0-9]{0,15}$/,
+      description: 'Isolates this stack\'s event streams on a shared NATS (tests, benchmarks); empty in production.',
     },
     CONSUMER_MAX_DELIVER: {
       format: 'int',

@@ -38,6 +38,7 @@ function parse(name: string, raw: string, v: EnvVar): string | number {
     }
     default:
       if (raw.length === 0) throw bad('must not be empty');
+      if (v.pattern && !v.pattern.test(raw)) throw bad(`must match ${v.pattern}`);
       return raw;
   }
 }

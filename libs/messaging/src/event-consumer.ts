@@ -6,7 +6,7 @@ import { streamForSubject, STREAMS, type EventContract, type StreamDefinition } 
 import type { ServiceMetrics } from '@stac/observability';
 import { fromNatsHeaders } from './headers';
 import { PermanentEventError, type EventHandlerFn } from './on-event.decorator';
-import { ensureDurable, ensureStream } from './provisioning';
+import { ensureDurable, ensureStream, localSubject, streamName } from './provisioning';
 import { validateEvent } from './event-validation';
 
 export interface RegisteredHandler {
@@ -35,6 +35,8 @@ export interface EventConsumerOptions {
    */
   prefetch?: number;
   streams?: readonly StreamDefinition[];
+  /** EVENT_NAMESPACE: read the namespaced copy of the streams (isolated stacks on one NATS). */
+  namespace?: string;
   logger: Logger;
   metrics?: ServiceMetrics;
 }
@@ -90,8 +92,9 @@ export class EventConsumer {
       const s = streamForSubject(subject, this.o.streams ?? STREAMS);
       streams.set(s.name, s);
     }
-    for (const s of streams.values()) {
-      await ensureStream(this.o.jsm, s);
+    for (const def of streams.values()) {
+      await ensureStream(this.o.jsm, def, this.o.namespace);
+      const s = { name: streamName(def, this.o.namespace) };
       await ensureDurable(this.o.jsm, {
         stream: s.name,
         durable: this.o.consumer,
@@ -139,7 +142,7 @@ export class EventConsumer {
   }
 
   async process(m: JsMsg): Promise<Outcome> {
-    const handler = this.bySubject.get(m.subject);
+    const handler = this.bySubject.get(localSubject(m.subject, this.o.namespace));
     if (!handler) {
       // Another consumer's event on a stream we read (or a newer major we do not handle yet).
       m.ack();

@@ -19,7 +19,7 @@ import { connectNats, natsProbe } from './nats';
 import { ON_EVENT, type EventHandlerFn } from './on-event.decorator';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { ensureStream } from './provisioning';
+import { ensureStream, streamName } from './provisioning';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -36,6 +36,8 @@ export interface MessagingOptions {
   redeliveryBaseMs?: number;
   /** Messages held ahead of the (sequential) handlers per stream; default 32. Keep prefetch x handler time << ack wait. */
   prefetch?: number;
+  /** EVENT_NAMESPACE: an isolated copy of the streams on a shared NATS (tests, benchmarks); empty in production. */
+  namespace?: string;
   /** Defaults to the platform's streams; tests pass their own. */
   streams?: readonly StreamDefinition[];
 }
@@ -62,12 +64,13 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     const js = jetstream(this.nc);
     const own = streams.find((s) => s.producer === this.o.service);
     if (own) {
-      await ensureStream(jsm, own);
+      await ensureStream(jsm, own, this.o.namespace);
       this.relay = new OutboxRelay({
         databaseUrl: this.o.databaseUrl,
         js,
         service: this.o.service,
-        stream: own.name,
+        stream: streamName(own, this.o.namespace),
+        namespace: this.o.namespace,
         pollMs: this.o.outboxPollMs,
         logger: this.logger,
         metrics: this.metrics,
@@ -88,6 +91,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         redeliveryBaseMs: this.o.redeliveryBaseMs,
         prefetch: this.o.prefetch,
         streams,
+        namespace: this.o.namespace,
         logger: this.logger,
         metrics: this.metrics,
       });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@stac/observability';
 import { toNatsHeaders, type EventHeaders } from './headers';
 import { WakeableSleep } from './wakeable-sleep';
+import { wireSubject } from './provisioning';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -14,6 +15,8 @@ export interface OutboxRelayOptions {
   logger: Logger;
   metrics?: ServiceMetrics;
   stream?: string;
+  /** EVENT_NAMESPACE: prefixes every published subject (isolated stacks on one NATS). */
+  namespace?: string;
 }
 
 interface OutboxRow {
@@ -110,7 +113,7 @@ export class OutboxRelay {
     // fails only itself instead of the whole batch and session.
     const results = await Promise.allSettled(
       rows.map(async (r) =>
-        this.o.js.publish(r.subject, r.envelope, { msgID: r.id, headers: toNatsHeaders(r.headers), timeout: 5000 }),
+        this.o.js.publish(wireSubject(r.subject, this.o.namespace), r.envelope, { msgID: r.id, headers: toNatsHeaders(r.headers), timeout: 5000 }),
       ),
     );
     let ok = 0;

@@ -13,11 +13,26 @@ function isNotFound(e: unknown): boolean {
   return e instanceof JetStreamApiError && (e.status === 404 || /not found/i.test(e.message));
 }
 
+/**
+ * An isolated copy of the platform's streams (EVENT_NAMESPACE): its own stream names and a subject
+ * prefix, so a test stack, a benchmark and a developer's stack can share one NATS server.
+ */
+export function streamName(s: StreamDefinition, namespace = ''): string {
+  return namespace ? `${namespace.toUpperCase()}_${s.name}` : s.name;
+}
+export function wireSubject(subject: string, namespace = ''): string {
+  return namespace ? `${namespace}.${subject}` : subject;
+}
+export function localSubject(subject: string, namespace = ''): string {
+  return namespace && subject.startsWith(`${namespace}.`) ? subject.slice(namespace.length + 1) : subject;
+}
+
 /** Creates or updates a producer's stream; safe to call from every service at every start. */
-export async function ensureStream(jsm: JetStreamManager, s: StreamDefinition): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, s: StreamDefinition, namespace = ''): Promise<void> {
+  const name = streamName(s, namespace);
   const config = {
-    name: s.name,
-    subjects: [`${s.subjectPrefix}.>`],
+    name,
+    subjects: [wireSubject(`${s.subjectPrefix}.>`, namespace)],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     // Re-publishing the same outbox row inside this window is dropped by the server (msgID = event id).
@@ -25,8 +40,8 @@ export async function ensureStream(jsm: JetStreamManager, s: StreamDefinition): 
     max_age: nanos(30 * 24 * 3600 * 1000),
   };
   try {
-    await jsm.streams.info(s.name);
-    await jsm.streams.update(s.name, config);
+    await jsm.streams.info(name);
+    await jsm.streams.update(name, config);
   } catch (e) {
     if (!isNotFound(e)) throw e;
     try {

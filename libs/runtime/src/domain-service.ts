@@ -57,6 +57,7 @@ export function domainServiceModule(
         databaseUrl: config.DATABASE_URL,
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
+        namespace: config.EVENT_NAMESPACE,
       }),
       ObservabilityModule.forService({
         logger,
