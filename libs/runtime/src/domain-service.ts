@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { CasePartReader } from './case-part-reader';
+import { Clock, SystemClock } from './clock';
 import { exitOnFatal, startService } from './start-service';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
@@ -75,8 +76,8 @@ export function domainServiceModule(
       }),
       def.feature,
     ],
-    providers: [CasePartReader],
-    exports: [CasePartReader],
+    providers: [CasePartReader, { provide: Clock, useClass: SystemClock }],
+    exports: [CasePartReader, Clock],
     global: true,
   };
 }

@@ -4,3 +4,4 @@ export * from './rpc/rpc-problem';
 export * from './rpc/rpc-client';
 export * from './domain-service';
 export * from './case-part-reader';
+export * from './clock';
