@@ -1,0 +1,29 @@
+import { runToCompletion } from '@stac/testing';
+import { DOMAIN_SERVICES, migrateEntry, type ServiceEnv, type ServiceName } from './stack-env';
+
+/**
+ * Runs every domain service's own migrate.ts (it creates its database when missing, then applies its
+ * migrations). They run concurrently: separate databases, separate processes. Rejects naming every
+ * service whose migration failed, with its output.
+ */
+export async function migrateAll(
+  env: Record<ServiceName, ServiceEnv>,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const results = await Promise.allSettled(
+    DOMAIN_SERVICES.map((svc) =>
+      runToCompletion(migrateEntry(svc), env[svc], { name: `migrate ${svc}`, output: out }),
+    ),
+  );
+  const failed = results
+    .map((r, i) => ({ r, svc: DOMAIN_SERVICES[i] }))
+    .filter(
+      (x): x is { r: PromiseRejectedResult; svc: (typeof DOMAIN_SERVICES)[number] } =>
+        x.r.status === 'rejected',
+    );
+  if (failed.length) {
+    throw new Error(
+      `migrations failed for ${failed.map((f) => f.svc).join(', ')}:\n${failed.map((f) => (f.r.reason as Error).message).join('\n')}`,
+    );
+  }
+}

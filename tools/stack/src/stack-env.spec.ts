@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { loadConfig, SERVICE_DATABASES, SERVICE_ENV } from '@stac/config';
+import { DOMAIN_SERVICES, SERVICES, stackEnv, stackSettingsFromEnv } from './stack-env';
+
+const base = { pgBase: 'postgres://postgres@127.0.0.1:5432', natsUrl: 'nats://127.0.0.1:4222' };
+
+describe('stackEnv', () => {
+  it('gives every service an environment its own config loader accepts', () => {
+    const env = stackEnv(base);
+    expect(Object.keys(env).sort()).toEqual(Object.keys(SERVICE_ENV).sort());
+    for (const svc of SERVICES) {
+      expect(() => loadConfig(SERVICE_ENV[svc], env[svc])).not.toThrow();
+      // Nothing outside the spec, every spec variable set explicitly.
+      expect(Object.keys(env[svc]).sort()).toEqual(Object.keys(SERVICE_ENV[svc]).sort());
+    }
+  });
+
+  it('uses the default ports and database names of the spec on the local servers', () => {
+    const env = stackEnv(base);
+    expect(env.gateway.HTTP_PORT).toBe('3000');
+    expect(env.probation.HTTP_PORT).toBe('3005');
+    expect(env.intake.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/stac_intake');
+    expect(env['risk-assessment'].DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/stac_risk');
+    expect(env.gateway.DATABASE_URL).toBeUndefined();
+    for (const svc of SERVICES) {
+      expect(env[svc].HTTP_HOST).toBe('127.0.0.1');
+      expect(env[svc].NATS_URL).toBe(base.natsUrl);
+    }
+    expect(DOMAIN_SERVICES.map((s) => new URL(env[s].DATABASE_URL).pathname.slice(1)).sort()).toEqual(
+      Object.values(SERVICE_DATABASES).sort(),
+    );
+  });
+
+  it('moves every port by the same base and suffixes every database for a separate harness stack', () => {
+    const env = stackEnv({
+      ...base,
+      pgBase: 'postgresql://u:p%40ss@db.local:6543/ignored',
+      portBase: 4100,
+      databaseSuffix: '_e2e_7',
+    });
+    expect(SERVICES.map((s) => env[s].HTTP_PORT)).toEqual(['4100', '4101', '4102', '4103', '4104', '4105']);
+    expect(env.advocacy.DATABASE_URL).toBe('postgresql://u:p%40ss@db.local:6543/stac_advocacy_e2e_7');
+    const ports = SERVICES.map((s) => env[s].HTTP_PORT);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('points every service that reads AUTH_DEV_ISSUER_DIR at the given dev issuer directory', () => {
+    const env = stackEnv({ ...base, devIssuerDir: '/tmp/dev-issuer' });
+    for (const svc of SERVICES) {
+      if ('AUTH_DEV_ISSUER_DIR' in SERVICE_ENV[svc])
+        expect(env[svc].AUTH_DEV_ISSUER_DIR).toBe('/tmp/dev-issuer');
+      else expect(env[svc].AUTH_DEV_ISSUER_DIR).toBeUndefined();
+    }
+    // Without one, the spec default stands (the dev issuer stays off).
+    const plain = stackEnv(base);
+    for (const svc of SERVICES)
+      expect(plain[svc].AUTH_DEV_ISSUER_DIR).toBe(SERVICE_ENV[svc].AUTH_DEV_ISSUER_DIR?.default);
+  });
+
+  it('lets overrides have the last word and rejects unusable database suffixes', () => {
+    const env = stackEnv({
+      ...base,
+      nodeEnv: 'test',
+      logLevel: 'warn',
+      overrides: { gateway: { RPC_TIMEOUT_MS: '250' } },
+    });
+    expect(env.gateway.RPC_TIMEOUT_MS).toBe('250');
+    expect(env.intake.NODE_ENV).toBe('test');
+    expect(env.intake.LOG_LEVEL).toBe('warn');
+    expect(() => stackEnv({ ...base, databaseSuffix: '"; DROP' })).toThrow(/database name/);
+    expect(() => stackEnv({ ...base, pgBase: 'mysql://x@y/z' })).toThrow(/postgres/);
+  });
+});
+
+describe('stackSettingsFromEnv', () => {
+  it('defaults to the local Postgres and NATS, and reads STAC_PG_URL, NATS_URL and STAC_PORT_BASE', () => {
+    expect(stackSettingsFromEnv({})).toEqual({
+      pgBase: 'postgres://postgres@127.0.0.1:5432',
+      natsUrl: 'nats://127.0.0.1:4222',
+      portBase: 3000,
+      logLevel: undefined,
+      devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
+    });
+    expect(
+      stackSettingsFromEnv({
+        STAC_PG_URL: 'postgres://root@localhost',
+        NATS_URL: 'nats://n:1',
+        STAC_PORT_BASE: '5000',
+      }),
+    ).toMatchObject({
+      pgBase: 'postgres://root@localhost',
+      natsUrl: 'nats://n:1',
+      portBase: 5000,
+    });
+    expect(() => stackSettingsFromEnv({ STAC_PORT_BASE: 'abc' })).toThrow(/STAC_PORT_BASE/);
+  });
+});

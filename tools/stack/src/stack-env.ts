@@ -1,0 +1,108 @@
+import { join, resolve } from 'node:path';
+import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
+import { repoRoot } from '@stac/testing';
+
+/**
+ * The environment of every service when the stack runs as local processes (`pnpm start`, `pnpm migrate`,
+ * the end-to-end harness). Built only from SERVICE_ENV and SERVICE_DATABASES, so a variable added to a
+ * service's spec shows up here (with its default) without touching this file.
+ */
+
+export type ServiceName = keyof typeof SERVICE_ENV;
+/** Every deployable, gateway first, in SERVICE_ENV order. */
+export const SERVICES = Object.keys(SERVICE_ENV) as ServiceName[];
+/** The services that own a database (all but the gateway). */
+export const DOMAIN_SERVICES = SERVICES.filter((s): s is DatabaseService => s in SERVICE_DATABASES);
+
+export interface StackEnvOptions {
+  /** Postgres server URL without a database, e.g. `postgres://postgres@127.0.0.1:5432`; a path is replaced. */
+  readonly pgBase: string;
+  readonly natsUrl: string;
+  /** Port of the gateway; the others keep their default offsets from it (3000 -> 3001..3005). */
+  readonly portBase?: number;
+  /** Appended to every database name (`stac_intake` + `_e2e_1`), so a harness can use its own databases. */
+  readonly databaseSuffix?: string;
+  readonly host?: string;
+  readonly nodeEnv?: 'development' | 'test' | 'production';
+  readonly logLevel?: string;
+  /**
+   * Directory of the local dev token issuer (AUTH_DEV_ISSUER_DIR), for every service whose spec reads it.
+   * Its keys must exist before the services start (see `ensureDevIssuerKeys` in @stac/auth).
+   */
+  readonly devIssuerDir?: string;
+  /** Last word: per-service values set after everything else. */
+  readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
+}
+
+export type ServiceEnv = Record<string, string>;
+
+const DEFAULT_GATEWAY_PORT = Number(SERVICE_ENV.gateway.HTTP_PORT.default);
+
+export function databaseUrl(pgBase: string, database: string): string {
+  const u = new URL(pgBase);
+  if (!['postgres:', 'postgresql:'].includes(u.protocol))
+    throw new Error('stack-env: pgBase must be a postgres:// URL');
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function databaseName(service: DatabaseService, suffix = ''): string {
+  const name = `${SERVICE_DATABASES[service]}${suffix}`;
+  if (!/^[a-z0-9_]+$/.test(name))
+    throw new Error(`stack-env: database name "${name}" must be lower-case letters, digits and _`);
+  return name;
+}
+
+export function servicePort(service: ServiceName, portBase = DEFAULT_GATEWAY_PORT): number {
+  return portBase + Number(SERVICE_ENV[service].HTTP_PORT.default) - DEFAULT_GATEWAY_PORT;
+}
+
+export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
+  const out = {} as Record<ServiceName, ServiceEnv>;
+  for (const service of SERVICES) {
+    const spec = SERVICE_ENV[service];
+    const env: ServiceEnv = {};
+    // Every variable of the spec is set explicitly, defaults included, so a stray value in the parent
+    // shell (a DATABASE_URL exported for something else) never leaks into a service.
+    for (const [name, v] of Object.entries(spec) as [string, { default?: string }][]) {
+      if (v.default !== undefined) env[name] = v.default;
+    }
+    env.NODE_ENV = o.nodeEnv ?? 'development';
+    if (o.logLevel) env.LOG_LEVEL = o.logLevel;
+    env.HTTP_HOST = o.host ?? '127.0.0.1';
+    env.HTTP_PORT = String(servicePort(service, o.portBase));
+    env.NATS_URL = o.natsUrl;
+    if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
+      env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
+    if (service in SERVICE_DATABASES) {
+      env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
+    }
+    Object.assign(env, o.overrides?.[service]);
+    const missing = Object.entries(spec as Record<string, { default?: string }>)
+      .filter(([name, v]) => v.default === undefined && !env[name])
+      .map(([name]) => name);
+    if (missing.length)
+      throw new Error(`stack-env: no value for ${service} ${missing.join(', ')}; add it to stackEnv()`);
+    out[service] = env;
+  }
+  return out;
+}
+
+/** Entry points by the repository convention. */
+export const serviceEntry = (service: ServiceName) => `apps/${service}/src/main.ts`;
+export const migrateEntry = (service: DatabaseService) => `apps/${service}/src/migrate.ts`;
+
+/** Reads the stack tool's own settings from the environment (see tools/stack/README.md). */
+export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  const portBase = env.STAC_PORT_BASE ? Number(env.STAC_PORT_BASE) : DEFAULT_GATEWAY_PORT;
+  if (!Number.isInteger(portBase) || portBase < 1 || portBase > 65535 - 10) {
+    throw new Error('STAC_PORT_BASE must be a port number');
+  }
+  return {
+    pgBase: env.STAC_PG_URL || 'postgres://postgres@127.0.0.1:5432',
+    natsUrl: env.NATS_URL || String(SERVICE_ENV.gateway.NATS_URL.default),
+    portBase,
+    logLevel: env.LOG_LEVEL || undefined,
+    devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
+  };
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `pnpm test`: the three Jest layers in order (unit, then integration, then end-to-end), stopping at
+// the first failing layer with its exit code. Ends with one plain line `N passed, N failed` summed
+// over the layers that ran, which CI reads.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const jestBin = createRequire(join(root, 'package.json')).resolve('jest/bin/jest');
+
+// Integration and end-to-end suites share one Postgres and one NATS: one file at a time.
+const LAYERS = [
+  { project: 'unit', args: [] },
+  { project: 'int', args: ['--runInBand'] },
+  { project: 'e2e', args: ['--runInBand'] },
+];
+
+const extra = process.argv.slice(2);
+const tmp = mkdtempSync(join(tmpdir(), 'stac-test-'));
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+
+try {
+  for (const { project, args } of LAYERS) {
+    const outputFile = join(tmp, `${project}.json`);
+    process.stdout.write(`\n=== ${project} tests ===\n`);
+    const run = spawnSync(
+      process.execPath,
+      [
+        jestBin,
+        '--selectProjects',
+        project,
+        ...args,
+        '--passWithNoTests',
+        '--json',
+        `--outputFile=${outputFile}`,
+        ...extra,
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+    let report;
+    try {
+      report = JSON.parse(readFileSync(outputFile, 'utf8'));
+    } catch {
+      report = undefined; // Jest died before writing its report (bad config, crash): counted as a failure below.
+    }
+    passed += report?.numPassedTests ?? 0;
+    // A suite that fails to load runs no test; it still counts as a failure.
+    failed += (report?.numFailedTests ?? 0) + (report?.numRuntimeErrorTestSuites ?? 0);
+    const code = run.status ?? 1;
+    if (code !== 0 || !report) {
+      if (run.signal) process.stderr.write(`${project} tests were killed by ${run.signal}\n`);
+      else if (!report) process.stderr.write(`${project} tests ended without a Jest report\n`);
+      // The summary must never read "0 failed" for a failed run (a crash, an open-handle hang killed).
+      if (failed === 0) failed = 1;
+      exitCode = code || 1;
+      break;
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(exitCode);
