@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { AuthModule } from '@stac/auth';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
+import { AuditController } from './audit/audit.controller';
+import { CaseAccessController } from './case-access/case-access.controller';
 import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
@@ -60,7 +62,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [ReferralsController, CasesController],
+      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController],
       providers: [CaseViewService],
     };
   }

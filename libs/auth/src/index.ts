@@ -11,3 +11,4 @@ export * from './access-log/access-log';
 export * from './access-control';
 export * from './auth.module';
 export * from './case-access-grants';
+export * from './policy/policy-matrix';

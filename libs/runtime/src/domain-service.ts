@@ -8,6 +8,7 @@ import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions 
 import type { Logger } from 'pino';
 import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
 import type { Agency } from '@stac/domain';
+import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
 import { exitOnFatal, startService } from './start-service';
@@ -76,6 +77,7 @@ export function domainServiceModule(
       }),
       def.feature,
     ],
+    controllers: [auditQueryController(def.service, def.agency)],
     providers: [CasePartReader, { provide: Clock, useClass: SystemClock }],
     exports: [CasePartReader, Clock],
     global: true,

@@ -5,3 +5,4 @@ export * from './rpc/rpc-client';
 export * from './domain-service';
 export * from './case-part-reader';
 export * from './clock';
+export * from './audit-query.controller';

@@ -142,7 +142,7 @@ export async function verifyAccessLog(
     const rows = await query(
       `SELECT seq::text, ${HASHED.filter((k) => k !== 'occurred_at').join(', ')},
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, prev_hash, hash
-         FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+         FROM access_log WHERE access_log.seq > $1::bigint ORDER BY access_log.seq LIMIT $2`,
       [after, batch],
     );
     if (rows.length === 0) return { checked, firstBreak: null };

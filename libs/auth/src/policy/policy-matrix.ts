@@ -1,0 +1,81 @@
+import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
+import { DEFAULT_AGREEMENTS } from '../access-log/default-agreements';
+import { OWNING_FIELD_GROUPS, POLICY, type PolicyRule } from './policy-table';
+import { FIELD_GROUPS, PURPOSES, RELATIONSHIP_KINDS, type FieldGroup, type Purpose, type RelationshipKind } from './vocabulary';
+
+/** One cell of the generated access-control matrix (AC-10). */
+export interface MatrixCell {
+  action: string;
+  role: Role;
+  agency: Agency;
+  /** The relationship the caller holds on the case (`NONE` for none). */
+  relationship: RelationshipKind | 'NONE';
+  fieldGroup: FieldGroup | 'NONE';
+  purpose: Purpose;
+  expected: 200 | 403 | 404;
+}
+
+/**
+ * The relationship rows the matrix grants for a kind: what each grants and for which purposes.
+ * Shares follow the owning agency's agreements; owning kinds grant the agency's own field groups;
+ * break-glass grants nothing beyond core facts and is read-only.
+ */
+export function matrixGrant(kind: RelationshipKind, agency: Agency, owner: Agency) {
+  if (kind === 'AGENCY_SHARE') {
+    const agreement = (DEFAULT_AGREEMENTS[owner as Exclude<Agency, 'cps'>] ?? []).find((a) => a.to === agency);
+    return agreement ? { fieldGroups: agreement.fieldGroups, purposes: agreement.purposes as readonly Purpose[], readOnly: false } : null;
+  }
+  if (kind === 'BREAK_GLASS') return { fieldGroups: [] as FieldGroup[], purposes: undefined, readOnly: true };
+  return { fieldGroups: OWNING_FIELD_GROUPS[agency], purposes: undefined, readOnly: false };
+}
+
+/**
+ * The expected answer, read straight off the policy table in the order the security requirements
+ * state them — an independent statement of the table's meaning that the real services are checked against.
+ */
+export function expectedStatus(
+  rule: PolicyRule,
+  role: Role,
+  agency: Agency,
+  relationship: RelationshipKind | 'NONE',
+  fieldGroup: FieldGroup | 'NONE',
+  purpose: Purpose,
+  owner: Agency,
+): 200 | 403 | 404 {
+  if (!rule.roles.includes(role) || !rule.agencies.includes(agency) || !rule.purposes.includes(purpose)) return 403;
+  const groups = fieldGroup === 'NONE' ? [] : [fieldGroup];
+  if (rule.relationships.length === 0) return groups.length ? 403 : 200;
+  if (relationship === 'NONE' || !rule.relationships.includes(relationship)) return 404;
+  const grant = matrixGrant(relationship, agency, owner);
+  if (!grant || (grant.purposes && !grant.purposes.includes(purpose))) return 404;
+  if (rule.write && grant.readOnly) return 403;
+  return groups.every((g) => grant.fieldGroups.includes(g)) ? 200 : 403;
+}
+
+/** Every role x agency x relationship x field group x purpose for the given actions. */
+export function policyMatrix(
+  actions: readonly string[] = POLICY.map((r) => r.action),
+  owner: Agency = 'police',
+  purposes: readonly Purpose[] = PURPOSES,
+): MatrixCell[] {
+  const cells: MatrixCell[] = [];
+  for (const action of actions) {
+    const rule = POLICY.find((r) => r.action === action);
+    if (!rule) throw new Error(`no policy rule ${action}`);
+    for (const role of ROLES)
+      for (const agency of AGENCIES)
+        for (const relationship of ['NONE', ...RELATIONSHIP_KINDS] as const)
+          for (const fieldGroup of ['NONE', ...FIELD_GROUPS] as const)
+            for (const purpose of purposes)
+              cells.push({
+                action,
+                role,
+                agency,
+                relationship,
+                fieldGroup,
+                purpose,
+                expected: expectedStatus(rule, role, agency, relationship, fieldGroup, purpose, owner),
+              });
+  }
+  return cells;
+}

@@ -1,0 +1,1 @@
+export * from './break-glass-opened.v1';
