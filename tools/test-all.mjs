@@ -10,7 +10,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const jestBin = createRequire(join(root, 'package.json')).resolve('jest/bin/jest');
+const requireFromRoot = createRequire(join(root, 'package.json'));
+const jestBin = requireFromRoot.resolve('jest/bin/jest');
+
+// Jest 30 ignores `testTimeout` inside a `projects` entry (the runner reads the global value), so each
+// layer's timeout from jest.config.js is passed on the command line.
+const projects = requireFromRoot('./jest.config.js').projects ?? [];
+const timeoutArgs = (project) => {
+  const ms = projects.find((p) => p.displayName === project)?.testTimeout;
+  return ms ? [`--testTimeout=${ms}`] : [];
+};
 
 // Integration and end-to-end suites share one Postgres and one NATS: one file at a time.
 const LAYERS = [
@@ -36,6 +45,7 @@ try {
         '--selectProjects',
         project,
         ...args,
+        ...timeoutArgs(project),
         '--passWithNoTests',
         '--json',
         `--outputFile=${outputFile}`,
