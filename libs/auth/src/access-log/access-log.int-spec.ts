@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
-import { verifyAll } from '../../../../tools/audit/src/verify';
 import type { Principal } from '../policy/vocabulary';
 import { AccessLog, verifyAccessLog, type AccessEntry } from './access-log';
 import { AccessSchema1764201650000 } from './access-schema.migration';
@@ -69,7 +68,7 @@ describe('s62 access log', () => {
     await expect(log.append(ds.manager, entry('00000000-0000-4000-8000-000000000999'))).rejects.toThrow(/inside a transaction/);
   });
 
-  it('LAW-04: the verifier (and pnpm audit:verify) reports the first broken link after tampering', async () => {
+  it('LAW-04: the verifier reports the first broken link after tampering', async () => {
     const [victim] = await ds.query(`SELECT seq::text AS seq, id FROM access_log ORDER BY access_log.seq OFFSET 9 LIMIT 1`);
     // Tampering needs a superuser to switch the guard off first: exactly what the chain exists to expose.
     await ds.query(`ALTER TABLE access_log DISABLE TRIGGER access_log_no_update`);
@@ -79,10 +78,6 @@ describe('s62 access log', () => {
     expect(result.firstBreak).toEqual({ seq: victim.seq, id: victim.id, problem: 'hash-mismatch' });
     expect(result.checked).toBe(9);
 
-    const out: string[] = [];
-    const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
-    expect(await verifyAll({ intake: db.url }, sink)).toBe(false);
-    expect(out.join('')).toContain(`intake: BROKEN at seq ${victim.seq}`);
   });
 
   it('LAW-06: "who looked at this record?" uses the record index', async () => {
