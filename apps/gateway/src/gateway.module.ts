@@ -10,6 +10,7 @@ import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
 import { ReferralsController } from './referrals/referrals.controller';
+import { RiskController } from './risk/risk.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -62,7 +63,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController],
+      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController],
       providers: [CaseViewService],
     };
   }

@@ -1,13 +1,33 @@
 import { Module } from '@nestjs/common';
 import type { DomainServiceDefinition } from '@stac/runtime';
+import { RiskCaseAccess } from './case-access/risk-case-access';
+import { InstrumentCatalogue } from './instruments/instrument-catalogue';
+import { InstrumentsController } from './instruments/instruments.controller';
 import { RiskSchema1764201800000 } from './migrations/1764201800000-risk-schema';
+import { InstrumentDefinitions1795743000000 } from './migrations/1795743000000-instrument-definitions';
+import { RiskAssessments1795743100000 } from './migrations/1795743100000-risk-assessments';
+import { RiskSummaryAgreements1795743200000 } from './migrations/1795743200000-risk-summary-agreements';
+import { ReviewSchedule } from './reviews/review-schedule';
+import { WorklistController } from './reviews/worklist.controller';
+import { RiskAssessment } from './risk-assessments/risk-assessment.entity';
+import { RiskAssessmentsController } from './risk-assessments/risk-assessments.controller';
+import { RiskAssessmentsService } from './risk-assessments/risk-assessments.service';
+import { RiskSummaryController } from './risk-summary/risk-summary.controller';
+import { RiskSummaryService } from './risk-summary/risk-summary.service';
 import { ScreeningTask } from './screening-tasks/screening-task.entity';
 import { ScreeningTasksController } from './screening-tasks/screening-tasks.controller';
 import { ScreeningTasksService } from './screening-tasks/screening-tasks.service';
 
 @Module({
-  controllers: [ScreeningTasksController],
-  providers: [ScreeningTasksService],
+  controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
+  providers: [
+    RiskCaseAccess,
+    ScreeningTasksService,
+    InstrumentCatalogue,
+    RiskSummaryService,
+    RiskAssessmentsService,
+    ReviewSchedule,
+  ],
 })
 export class RiskAssessmentModule {}
 
@@ -15,6 +35,11 @@ export const RISK_ASSESSMENT: DomainServiceDefinition = {
   service: 'risk-assessment',
   agency: 'police',
   feature: RiskAssessmentModule,
-  entities: [ScreeningTask],
-  migrations: [RiskSchema1764201800000],
+  entities: [ScreeningTask, RiskAssessment],
+  migrations: [
+    RiskSchema1764201800000,
+    InstrumentDefinitions1795743000000,
+    RiskAssessments1795743100000,
+    RiskSummaryAgreements1795743200000,
+  ],
 };

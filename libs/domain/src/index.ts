@@ -6,3 +6,4 @@ export * from './bank-holidays';
 export * from './lifecycle';
 export * from './orders';
 export * from './advice';
+export * from './risk';

@@ -1,57 +1,176 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { addWorkingDays } from '@stac/domain';
-import { CaseReferredV1, type ScreeningTaskPart } from '@stac/contracts';
-import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { addWorkingDays, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
+import { CaseReferredV1, IncidentRecordedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
-import { ScreeningTask } from './screening-task.entity';
+import { Clock } from '@stac/runtime';
+import { RiskCaseAccess } from '../case-access/risk-case-access';
+import { ScreeningTask, type TaskTrigger } from './screening-task.entity';
 
 /** Screening target: advice to the case officer within one working day (domain.md §3, design choice). */
 const SCREENING_WORKING_DAYS = 1;
+/** Re-assessment targets (design choice): a breach is the fast path (domain.md §6.7). */
+const REASSESSMENT_WORKING_DAYS: Partial<Record<RiskTaskReason, number>> = { BREACH: 1, NEW_INCIDENT: 3 };
+
+export interface TriggerInput {
+  caseId: string;
+  reason: RiskTaskReason;
+  eventId: string | null;
+  incidentId?: string | null;
+  /** When the work is due; later triggers can only bring an open task's due date forward. */
+  dueAt: Date;
+  /** Owner agencies; by default those with a current assessment of the case, else the police. */
+  agencies?: Agency[];
+  instrument?: RiskInstrument;
+}
 
 @Injectable()
 export class ScreeningTasksService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly grants: CaseAccessGrants,
+    private readonly access: RiskCaseAccess,
+    private readonly clock: Clock,
   ) {}
 
   /** Every referred stalking case gets a screening task; a redelivered event opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    const caseId = caseIdOf(ctx);
     const referredAt = new Date(event.referredAt);
-    const inserted = await ctx.manager
+    await ctx.manager
       .createQueryBuilder()
       .insert()
       .into(ScreeningTask)
       .values({
         id: randomUUID(),
-        caseId: caseIdOf(ctx),
+        caseId,
         victimId: event.victimId,
         status: 'OPEN',
         instrument: 'S_DASH',
         reason: 'NEW_REFERRAL',
+        ownerAgency: 'police',
+        triggerEventId: ctx.envelope.id,
+        triggers: [],
         dueAt: addWorkingDays(referredAt, SCREENING_WORKING_DAYS),
-        openedAt: new Date(),
+        openedAt: this.clock.now(),
         version: 1,
       })
       .orIgnore()
-      .returning('id')
       .execute();
-    // Nothing inserted: another event already opened this record and its access.
-    if ((inserted.raw as unknown[]).length === 0) return;
-    await this.grants.open(ctx.manager, {
-      caseId: caseIdOf(ctx),
-      owner: 'police',
-      shares: [],
-      actor: systemPrincipal('risk-assessment', 'police'),
-      correlationId: ctx.correlationId,
+    await this.access.ensureOpened(ctx.manager, caseId, ctx.correlationId);
+  }
+
+  /** A new incident or a breach opens a re-assessment task for each agency managing the case's risk. */
+  @OnEvent(IncidentRecordedV1)
+  async onIncidentRecorded(event: IncidentRecordedV1, ctx: EventContext): Promise<void> {
+    const caseId = caseIdOf(ctx);
+    const isBreach = event.isBreach || event.behaviours.includes('BREACH');
+    const reason: RiskTaskReason = isBreach ? 'BREACH' : 'NEW_INCIDENT';
+    const now = this.clock.now();
+    await this.access.ensureOpened(ctx.manager, caseId, ctx.correlationId);
+    await this.trigger(ctx.manager, {
+      caseId,
+      reason,
+      eventId: ctx.envelope.id,
+      incidentId: event.incidentId,
+      dueAt: addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 
+  /**
+   * Opens a re-assessment task per owner agency, or records the trigger on the task already open
+   * for that case and agency (pulling its due date forward when the new trigger is more urgent).
+   */
+  async trigger(m: EntityManager, t: TriggerInput): Promise<ScreeningTask[]> {
+    const now = this.clock.now();
+    const agencies = t.agencies ?? (await this.agenciesManaging(m, t.caseId));
+    const out: ScreeningTask[] = [];
+    for (const agency of agencies) {
+      const open = await m
+        .createQueryBuilder(ScreeningTask, 't')
+        .setLock('pessimistic_write')
+        .where('t.case_id = :caseId AND t.owner_agency = :agency AND t.status = :open', { caseId: t.caseId, agency, open: 'OPEN' })
+        .orderBy('t.due_at', 'ASC')
+        .getOne();
+      const trigger: TaskTrigger = { reason: t.reason, eventId: t.eventId, incidentId: t.incidentId ?? null, at: now.toISOString() };
+      if (open) {
+        // A redelivered event (same id) is already recorded by the inbox; this guards replays outside it.
+        if (open.triggerEventId && open.triggerEventId === t.eventId) continue;
+        if (open.triggers.some((x) => x.eventId && x.eventId === t.eventId)) continue;
+        open.triggers = [...open.triggers, trigger];
+        if (t.dueAt < open.dueAt) open.dueAt = t.dueAt;
+        out.push(await m.save(open));
+        continue;
+      }
+      const task = m.create(ScreeningTask, {
+        id: randomUUID(),
+        caseId: t.caseId,
+        victimId: null,
+        status: 'OPEN',
+        instrument: t.instrument ?? (agency === 'police' ? 'S_DASH' : 'PROFESSIONAL_JUDGEMENT'),
+        reason: t.reason,
+        ownerAgency: agency,
+        triggerEventId: t.eventId,
+        incidentId: t.incidentId ?? null,
+        triggers: [],
+        dueAt: t.dueAt,
+        openedAt: now,
+        completedAt: null,
+        completedByAssessmentId: null,
+      });
+      out.push(await m.save(task));
+    }
+    return out;
+  }
+
+  /** The agencies whose current assessments manage the case's risk; the police when nobody has assessed yet. */
+  private async agenciesManaging(m: EntityManager, caseId: string): Promise<Agency[]> {
+    const rows: { owner_agency: Agency }[] = await m.query(
+      `SELECT DISTINCT owner_agency FROM risk_assessment WHERE case_id = $1 AND status = 'CURRENT' ORDER BY owner_agency`,
+      [caseId],
+    );
+    return rows.length ? rows.map((r) => r.owner_agency) : ['police'];
+  }
+
+  /**
+   * An assessment becoming current completes its agency's open tasks on the case; the referral's
+   * screening task needs an S-DASH (a victim-situation screening), any instrument answers a re-assessment.
+   */
+  async completeFor(m: EntityManager, a: { id: string; caseId: string; ownerAgency: Agency; instrument: RiskInstrument; subject: string }): Promise<string[]> {
+    const now = this.clock.now();
+    // UPDATE ... RETURNING answers [rows, rowCount] through TypeORM's query().
+    const [rows] = (await m.query(
+      `UPDATE screening_task SET status = 'COMPLETED', completed_at = $4, completed_by_assessment_id = $3, version = version + 1
+        WHERE case_id = $1 AND owner_agency = $2 AND status = 'OPEN'
+          AND (reason <> 'NEW_REFERRAL' OR ($5 = 'S_DASH' AND $6 = 'VICTIM_SITUATION'))
+        RETURNING id`,
+      [a.caseId, a.ownerAgency, a.id, now, a.instrument, a.subject],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id);
+  }
+
+  async openTask(m: EntityManager, caseId: string, taskId: string, agency: Agency): Promise<ScreeningTask | null> {
+    return m.findOne(ScreeningTask, { where: { id: taskId, caseId, ownerAgency: agency, status: 'OPEN' } });
+  }
+
+  async forCase(caseId: string): Promise<RiskTaskView[]> {
+    const tasks = await this.dataSource.manager.find(ScreeningTask, { where: { caseId }, order: { openedAt: 'ASC' } });
+    return tasks.map(toTaskView);
+  }
+
+  async openForAgency(agency: Agency, limit = 200): Promise<RiskTaskView[]> {
+    const tasks = await this.dataSource.manager.find(ScreeningTask, {
+      where: { ownerAgency: agency, status: In(['OPEN']) },
+      order: { dueAt: 'ASC' },
+      take: limit,
+    });
+    return tasks.map(toTaskView);
+  }
+
+  /** The referral's screening task for the unified case view (the earliest task of the case). */
   async casePart(caseId: string): Promise<ScreeningTaskPart | null> {
-    const t = await this.dataSource.manager.findOne(ScreeningTask, { where: { caseId } });
+    const t = await this.dataSource.manager.findOne(ScreeningTask, { where: { caseId }, order: { openedAt: 'ASC' } });
     return t
       ? {
           taskId: t.id,
@@ -63,4 +182,20 @@ export class ScreeningTasksService {
         }
       : null;
   }
+}
+
+export function toTaskView(t: ScreeningTask): RiskTaskView {
+  return {
+    taskId: t.id,
+    caseId: t.caseId,
+    status: t.status,
+    instrument: t.instrument,
+    reason: t.reason,
+    ownerAgency: t.ownerAgency,
+    dueAt: t.dueAt.toISOString(),
+    openedAt: t.openedAt.toISOString(),
+    triggers: t.triggers ?? [],
+    completedAt: t.completedAt?.toISOString() ?? null,
+    completedByAssessmentId: t.completedByAssessmentId,
+  };
 }

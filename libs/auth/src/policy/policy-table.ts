@@ -86,7 +86,61 @@ export const POLICY: readonly PolicyRule[] = [
     write: false,
     purposes: ['audit'],
   },
-];
+  // Risk assessment (domain.md §4): assessments belong to the assessor's agency; the summary is what partners see.
+  {
+    action: 'risk.instrument.read',
+    description: 'Read the risk instrument definitions (S-DASH questions, judgement fields)',
+    roles: CASE_READERS,
+    agencies: ['police', 'mental-health', 'probation', 'advocacy', 'cps'],
+    relationships: [],
+    write: false,
+    purposes: OPERATIONAL_PURPOSES,
+  },
+  {
+    action: 'risk.assess',
+    description: 'Draft, change and submit a risk assessment of a case',
+    roles: ['risk-assessor', 'stac-screener', 'stac-lead', 'mh-clinician', 'probation-officer', 'case-officer'],
+    agencies: ['police', 'mental-health', 'probation'],
+    relationships: ['OWNING_TEAM', 'ASSIGNMENT', 'REFERRAL_ACCEPTED', 'CONSULTATION_PANEL'],
+    write: true,
+    purposes: ['safeguarding', 'risk-management', 'investigation', 'care'],
+  },
+  {
+    action: 'risk.review',
+    description: 'Second-person review of a submitted risk assessment',
+    roles: ['risk-assessor', 'stac-lead', 'mh-lead', 'probation-lead'],
+    agencies: ['police', 'mental-health', 'probation'],
+    relationships: ['OWNING_TEAM', 'ASSIGNMENT', 'REFERRAL_ACCEPTED', 'CONSULTATION_PANEL'],
+    write: true,
+    purposes: ['safeguarding', 'risk-management', 'investigation', 'care'],
+  },
+  {
+    action: 'risk.assessment.read',
+    description: "Read the caller's agency's risk assessments and risk tasks of a case",
+    roles: ['risk-assessor', 'stac-screener', 'stac-lead', 'mh-clinician', 'mh-lead', 'probation-officer', 'probation-lead', 'case-officer'],
+    agencies: ['police', 'mental-health', 'probation'],
+    relationships: ['OWNING_TEAM', 'ASSIGNMENT', 'REFERRAL_ACCEPTED', 'CONSULTATION_PANEL', 'BREAK_GLASS'],
+    write: false,
+    purposes: ['safeguarding', 'risk-management', 'investigation', 'care'],
+  },
+  {
+    action: 'risk.summary.read',
+    description: "Read a case's shareable risk summary and its level history",
+    roles: CASE_READERS,
+    agencies: ['police', 'mental-health', 'probation', 'advocacy', 'cps'],
+    relationships: ALL_RELATIONSHIPS,
+    write: false,
+    purposes: OPERATIONAL_PURPOSES,
+  },
+  {
+    action: 'risk.worklist.read',
+    description: "The caller's agency's overdue risk reviews and open screening / re-assessment tasks",
+    roles: ['risk-assessor', 'stac-screener', 'stac-lead', 'mh-clinician', 'mh-lead', 'probation-officer', 'probation-lead', 'case-officer'],
+    agencies: ['police', 'mental-health', 'probation'],
+    relationships: [],
+    write: false,
+    purposes: ['safeguarding', 'risk-management', 'investigation', 'care'],
+  },];
 
 /**
  * Field groups a relationship grants by default. Owning relationships see their own agency's groups;

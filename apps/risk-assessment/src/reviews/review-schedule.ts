@@ -1,0 +1,125 @@
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { Agency, RiskLevel } from '@stac/domain';
+import { RiskReviewDueV1, type OverdueReviewView, type RiskWorklistView } from '@stac/contracts';
+import { Outbox } from '@stac/messaging';
+import { LOGGER } from '@stac/observability';
+import { Clock } from '@stac/runtime';
+import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
+
+/** How often the review scan runs (ms); 0 switches the timer off (tests call `scanDueReviews()` themselves). */
+export const REVIEW_SCAN_INTERVAL_MS = Symbol('REVIEW_SCAN_INTERVAL_MS');
+export const DEFAULT_REVIEW_SCAN_INTERVAL_MS = 60_000;
+const DAY_MS = 24 * 3600 * 1000;
+const SCAN_BATCH = 200;
+
+/**
+ * Risk reviews are clocks with owners (domain.md §6.3): a small interval job finds current
+ * assessments past their review date, emits `risk.review.due.v1` once per due date and opens a
+ * REVIEW_DUE task for the owning agency — all in one transaction, safe with several instances.
+ */
+@Injectable()
+export class ReviewSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly tasks: ScreeningTasksService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(REVIEW_SCAN_INTERVAL_MS) private readonly intervalMs: number = DEFAULT_REVIEW_SCAN_INTERVAL_MS,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.intervalMs) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.scanDueReviews()
+        .catch((e) => this.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'review scan failed'))
+        .finally(() => (this.running = undefined));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass: every review now due and not yet announced. Returns how many were announced. */
+  async scanDueReviews(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.dataSource.transaction(async (m) => {
+        const now = this.clock.now();
+        const due: { id: string; case_id: string; level: RiskLevel; next_review_due: Date; owner_agency: Agency; version: number }[] = await m.query(
+          `SELECT id, case_id, level, next_review_due, owner_agency, version FROM risk_assessment
+            WHERE status = 'CURRENT' AND next_review_due <= $1
+              AND (review_notified_for IS NULL OR review_notified_for <> next_review_due)
+            ORDER BY next_review_due LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [now, SCAN_BATCH],
+        );
+        for (const a of due) {
+          await m.query(`UPDATE risk_assessment SET review_notified_for = next_review_due WHERE id = $1`, [a.id]);
+          await this.outbox.enqueue(
+            m,
+            RiskReviewDueV1,
+            {
+              caseId: a.case_id,
+              aggregateVersion: a.version,
+              detailUrl: `/api/v1/cases/${a.case_id}/risk-summary`,
+              additionalInformation: {
+                assessmentId: a.id,
+                level: a.level,
+                dueAt: new Date(a.next_review_due).toISOString(),
+                ownerAgency: a.owner_agency,
+              },
+            },
+            { correlationId: `review-scan-${a.id}` },
+          );
+          await this.tasks.trigger(m, {
+            caseId: a.case_id,
+            reason: 'REVIEW_DUE',
+            eventId: null,
+            dueAt: new Date(a.next_review_due),
+            agencies: [a.owner_agency],
+          });
+        }
+        return due.length;
+      });
+      total += n;
+      if (n < SCAN_BATCH) return total;
+    }
+  }
+
+  /** The caller's agency's work: current assessments past their review date, and open tasks. */
+  async worklist(agency: Agency): Promise<RiskWorklistView> {
+    const now = this.clock.now();
+    const rows: { id: string; case_id: string; subject: OverdueReviewView['subject']; level: RiskLevel; next_review_due: Date }[] =
+      await this.dataSource.query(
+        `SELECT id, case_id, subject, level, next_review_due FROM risk_assessment
+          WHERE status = 'CURRENT' AND owner_agency = $1 AND next_review_due < $2
+          ORDER BY next_review_due LIMIT 500`,
+        [agency, now],
+      );
+    return {
+      agency,
+      asOf: now.toISOString(),
+      overdueReviews: rows.map((r) => {
+        const due = new Date(r.next_review_due);
+        return {
+          assessmentId: r.id,
+          caseId: r.case_id,
+          subject: r.subject,
+          level: r.level,
+          reviewDue: due.toISOString(),
+          daysOverdue: Math.floor((now.getTime() - due.getTime()) / DAY_MS),
+        };
+      }),
+      openTasks: await this.tasks.openForAgency(agency),
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export * from './risk-assessment-assessed.v1';

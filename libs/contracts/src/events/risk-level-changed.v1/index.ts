@@ -1,0 +1,1 @@
+export * from './risk-level-changed.v1';

@@ -1,0 +1,1 @@
+export * from './risk-review-due.v1';
