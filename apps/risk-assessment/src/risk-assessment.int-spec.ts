@@ -1,0 +1,265 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ensureDevIssuerKeys, type Authorized, type Principal } from '@stac/auth';
+import { loadConfig, SERVICE_ENV } from '@stac/config';
+import type { CaseReferredV1, IncidentRecordedV1 } from '@stac/contracts';
+import type { EventContext } from '@stac/messaging';
+import { createLogger } from '@stac/observability';
+import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import { allMigrations, Clock, domainServiceModule, FixedClock } from '@stac/runtime';
+import { createTestDatabase, TEST_NATS_URL, uniqueToken, type TestDatabase } from '@stac/testing';
+import { ReviewSchedule } from './reviews/review-schedule';
+import { RiskAssessmentsService, type CommandContext } from './risk-assessments/risk-assessments.service';
+import { RISK_ASSESSMENT } from './risk-assessment.module';
+import { RiskSummaryService } from './risk-summary/risk-summary.service';
+import { ScreeningTasksService } from './screening-tasks/screening-tasks.service';
+
+jest.setTimeout(60_000);
+
+const DAY = 24 * 3600 * 1000;
+const T0 = new Date('2026-11-02T09:00:00.000Z');
+const S_DASH_CODES = [
+  'VERY_FRIGHTENED',
+  'PREVIOUS_HARASSMENT',
+  'PROPERTY_DAMAGED',
+  'VISITS_HOME_OR_WORK',
+  'LOITERING',
+  'THREATS_OF_VIOLENCE',
+  'THIRD_PARTIES_HARASSED',
+  'VIOLENCE_DURING_STALKING',
+  'OTHERS_RECRUITED',
+  'SUBSTANCE_MISUSE',
+  'HISTORY_OF_VIOLENCE',
+];
+
+function as(agency: Principal['agency'], subject: string, role: Principal['roles'][number]): CommandContext {
+  const granted: Authorized = {
+    principal: { issuer: 'urn:test', subject, agency, roles: [role] },
+    decision: { allow: true, rule: 'risk.assess', status: 200, via: 'OWNING_TEAM' },
+    purpose: 'risk-management',
+    fieldGroups: [],
+  };
+  return { granted, role, correlationId: `corr-${randomUUID()}` };
+}
+
+describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream, FixedClock)', () => {
+  let db: TestDatabase;
+  let app: TestingModule;
+  let ds: DataSource;
+  const clock = new FixedClock(T0);
+  let assessments: RiskAssessmentsService;
+  let summaries: RiskSummaryService;
+  let tasks: ScreeningTasksService;
+  let reviews: ReviewSchedule;
+  const caseId = randomUUID();
+
+  const inEvent = <T>(eventType: string, fn: (ctx: EventContext) => Promise<T>) =>
+    ds.transaction((manager) =>
+      fn({
+        manager,
+        envelope: { id: randomUUID(), eventType, version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId, aggregateVersion: 1, additionalInformation: {} },
+        correlationId: 'corr-event',
+        causationId: randomUUID(),
+      }),
+    );
+  const outbox = async (subject: string) =>
+    (await ds.query(`SELECT envelope FROM outbox WHERE subject = $1 ORDER BY created_at, id`, [subject])).map((r: { envelope: unknown }) =>
+      typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('risk');
+    const issuerDir = mkdtempSync(join(tmpdir(), 'risk-int-'));
+    await ensureDevIssuerKeys(issuerDir);
+    await runMigrations(
+      serviceDataSourceOptions({ url: db.url, entities: RISK_ASSESSMENT.entities, migrations: allMigrations(RISK_ASSESSMENT), applicationName: 'risk-int-migrate' }),
+    );
+    const config = loadConfig(SERVICE_ENV['risk-assessment'], {
+      DATABASE_URL: db.url,
+      NATS_URL: TEST_NATS_URL,
+      EVENT_NAMESPACE: uniqueToken(),
+      AUTH_DEV_ISSUER_DIR: issuerDir,
+      NODE_ENV: 'test',
+      OUTBOX_POLL_MS: '60000',
+    });
+    app = await Test.createTestingModule({ imports: [domainServiceModule(RISK_ASSESSMENT, config, createLogger('risk-assessment', 'silent'))] })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    await app.init();
+    ds = app.get(DataSource);
+    assessments = app.get(RiskAssessmentsService);
+    summaries = app.get(RiskSummaryService);
+    tasks = app.get(ScreeningTasksService);
+    reviews = app.get(ReviewSchedule);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('a referral opens the S-DASH screening task, owned by the police, and shares the risk summary with partner agencies', async () => {
+    const referred = { source: 'CRIME_REPORT', offenceClass: 'S4A_FEAR', flags: [], victimId: randomUUID(), incidentCount: 2, referredAt: T0.toISOString() } as unknown as CaseReferredV1;
+    await inEvent('intake.case.referred', (ctx) => tasks.onCaseReferred(referred, ctx));
+    await inEvent('intake.case.referred', (ctx) => tasks.onCaseReferred(referred, ctx)); // redelivery: nothing new
+    const list = await tasks.forCase(caseId);
+    expect(list).toEqual([expect.objectContaining({ reason: 'NEW_REFERRAL', status: 'OPEN', instrument: 'S_DASH', ownerAgency: 'police' })]);
+    const rels = await ds.query(
+      `SELECT r.kind, r.agency, r.field_groups, a.code FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id WHERE case_id = $1 ORDER BY kind, agency, code`,
+      [caseId],
+    );
+    expect(rels).toEqual([
+      { kind: 'AGENCY_SHARE', agency: 'advocacy', field_groups: [], code: 'police-risk-summary-to-advocacy' },
+      { kind: 'AGENCY_SHARE', agency: 'mental-health', field_groups: [], code: 'police-risk-summary-to-mental-health' },
+      { kind: 'AGENCY_SHARE', agency: 'probation', field_groups: [], code: 'police-risk-summary-to-probation' },
+      { kind: 'OWNING_TEAM', agency: 'police', field_groups: [], code: null },
+      { kind: 'OWNING_TEAM', agency: 'police', field_groups: ['risk.rationale'], code: null },
+    ]);
+  });
+
+  it('completing the screening with an S-DASH closes the task; the level is the judged one and the review falls due 28 days later (HIGH)', async () => {
+    const police = as('police', 'assessor-1', 'risk-assessor');
+    const [task] = await tasks.forCase(caseId);
+    const draft = await assessments.create(
+      caseId,
+      {
+        subject: 'VICTIM_SITUATION',
+        instrument: 'S_DASH',
+        taskId: task.taskId,
+        // Only 2 yes answers: the judgement says HIGH anyway.
+        answers: S_DASH_CODES.map((question, i) => ({ question, answer: i < 2 ? 'YES' : 'NO' })),
+        level: 'HIGH',
+        rationale: 'Fixated and escalating; victim very frightened.',
+      },
+      police,
+    );
+    expect(draft).toMatchObject({ status: 'DRAFT', yesCount: 2, level: 'HIGH', levelSetBy: 'PROFESSIONAL_JUDGEMENT', instrumentVersion: 1 });
+    expect(draft).not.toHaveProperty('rationale');
+    await expect(assessments.submit(caseId, draft.assessmentId, draft.version + 1, police)).rejects.toMatchObject({ problem: { status: 412 } });
+    const current = await assessments.submit(caseId, draft.assessmentId, draft.version, police);
+    expect(current).toMatchObject({ status: 'CURRENT', currentFrom: T0.toISOString(), nextReviewDue: new Date(T0.getTime() + 28 * DAY).toISOString() });
+    expect((await tasks.forCase(caseId))[0]).toMatchObject({ status: 'COMPLETED', completedByAssessmentId: draft.assessmentId });
+    expect(await outbox('risk.assessment.assessed.v1')).toEqual([
+      expect.objectContaining({ caseId, additionalInformation: expect.objectContaining({ assessmentId: draft.assessmentId, level: 'HIGH', yesCount: 2 }) }),
+    ]);
+    const [changed] = await outbox('risk.level.changed.v1');
+    expect(changed.additionalInformation).toEqual({ level: 'HIGH', assessmentId: draft.assessmentId, changedAt: T0.toISOString() });
+    // Thin events: no rationale or answers anywhere in what is published.
+    expect(JSON.stringify(await outbox('risk.assessment.assessed.v1'))).not.toMatch(/escalating|VERY_FRIGHTENED/);
+  });
+
+  it('a re-assessment supersedes the current one; the level history reconstructs the level at any past date', async () => {
+    clock.set(new Date(T0.getTime() + 10 * DAY));
+    const police = as('police', 'assessor-2', 'stac-screener');
+    const d = await assessments.create(caseId, { subject: 'VICTIM_SITUATION', instrument: 'PROFESSIONAL_JUDGEMENT', level: 'MEDIUM', rationale: 'Suspect arrested, bail conditions.' }, police);
+    const cur = await assessments.submit(caseId, d.assessmentId, d.version, police);
+    expect(cur.nextReviewDue).toBe('2027-02-12T09:00:00.000Z'); // MEDIUM: 3 calendar months
+    const list = await assessments.list(caseId, 'police', false);
+    expect(list.map((a) => a.status)).toEqual(['CURRENT', 'SUPERSEDED']);
+
+    expect((await summaries.get(caseId, { at: new Date(T0.getTime() - DAY), owning: true })).level).toBeNull();
+    expect((await summaries.get(caseId, { at: new Date(T0.getTime() + 5 * DAY), owning: true })).level).toBe('HIGH');
+    expect((await summaries.get(caseId, { at: new Date(T0.getTime() + 10 * DAY), owning: true })).level).toBe('MEDIUM');
+    expect((await summaries.get(caseId, { owning: true })).level).toBe('MEDIUM');
+    const history = await summaries.history(caseId);
+    expect(history.changes.map((c) => [c.previousLevel, c.level, c.changedAt])).toEqual([
+      [null, 'HIGH', T0.toISOString()],
+      ['HIGH', 'MEDIUM', new Date(T0.getTime() + 10 * DAY).toISOString()],
+    ]);
+    expect((await outbox('risk.level.changed.v1')).map((e) => e.additionalInformation.level)).toEqual(['HIGH', 'MEDIUM']);
+  });
+
+  it('SRP records only judgements; second-person review is enforced; the stalker type is shared only where the assessor shared it', async () => {
+    clock.set(new Date(T0.getTime() + 12 * DAY));
+    const probation = as('probation', 'po-1', 'probation-officer');
+    await expect(
+      assessments.create(caseId, { subject: 'PERSON_OF_CONCERN', instrument: 'SRP', answers: [{ question: 'VERY_FRIGHTENED', answer: 'YES' }] }, probation),
+    ).rejects.toMatchObject({ problem: { status: 400, errors: [{ field: 'answers' }] } });
+    const d = await assessments.create(
+      caseId,
+      {
+        subject: 'PERSON_OF_CONCERN',
+        instrument: 'SRP',
+        level: 'HIGH',
+        rationale: 'Formulated at consultation.',
+        domainLevels: { VIOLENCE: 'MODERATE', PERSISTENCE: 'HIGH', RECURRENCE: 'HIGH', PSYCHOSOCIAL_DAMAGE: 'HIGH' },
+        stalkerType: 'REJECTED',
+        formulation: 'Rejected ex-partner; grievance.',
+        requiresReview: true,
+      },
+      probation,
+    );
+    const submitted = await assessments.submit(caseId, d.assessmentId, d.version, probation);
+    expect(submitted.status).toBe('SUBMITTED');
+    await expect(assessments.review(caseId, d.assessmentId, submitted.version, 'APPROVE', as('probation', 'po-1', 'probation-lead'))).rejects.toMatchObject({
+      problem: { status: 403, code: 'second-person-required' },
+    });
+    // Another agency cannot see or act on probation's record.
+    await expect(assessments.review(caseId, d.assessmentId, submitted.version, 'APPROVE', as('police', 'lead-1', 'stac-lead'))).rejects.toMatchObject({
+      problem: { status: 404 },
+    });
+    const approved = await assessments.review(caseId, d.assessmentId, submitted.version, 'APPROVE', as('probation', 'po-lead', 'probation-lead'));
+    expect(approved).toMatchObject({ status: 'CURRENT', reviewedBy: { agency: 'probation', role: 'probation-lead' } });
+
+    const shared = await summaries.get(caseId, { owning: false });
+    expect(shared).toMatchObject({
+      level: 'HIGH',
+      domainLevels: { VIOLENCE: 'MODERATE', PERSISTENCE: 'HIGH', RECURRENCE: 'HIGH', PSYCHOSOCIAL_DAMAGE: 'HIGH' },
+      stalkerType: null,
+      assessedBy: { agency: 'probation', role: 'probation-officer' },
+    });
+    expect(JSON.stringify(shared)).not.toMatch(/grievance|Formulated/);
+    expect((await summaries.get(caseId, { owning: true })).stalkerType).toBe('REJECTED');
+    expect((await assessments.get(caseId, d.assessmentId, 'probation', true)).formulation).toBe('Rejected ex-partner; grievance.');
+  });
+
+  it('overdue reviews appear on the owning agency’s worklist only; the scan emits risk.review.due once and opens a review task', async () => {
+    clock.set(new Date(T0.getTime() + 12 * DAY + 28 * DAY + 3600_000)); // probation's HIGH review passed by an hour
+    expect((await reviews.worklist('probation')).overdueReviews).toEqual([
+      expect.objectContaining({ caseId, subject: 'PERSON_OF_CONCERN', level: 'HIGH', daysOverdue: 0 }),
+    ]);
+    expect((await reviews.worklist('police')).overdueReviews).toEqual([]); // MEDIUM: due in February
+    expect((await reviews.worklist('advocacy')).overdueReviews).toEqual([]);
+
+    expect(await reviews.scanDueReviews()).toBe(1);
+    expect(await reviews.scanDueReviews()).toBe(0);
+    const [due] = await outbox('risk.review.due.v1');
+    expect(due.additionalInformation).toMatchObject({ level: 'HIGH', ownerAgency: 'probation', dueAt: new Date(T0.getTime() + 40 * DAY).toISOString() });
+    expect((await reviews.worklist('probation')).openTasks).toEqual([expect.objectContaining({ caseId, reason: 'REVIEW_DUE', ownerAgency: 'probation' })]);
+
+    clock.advance(5 * DAY);
+    expect((await reviews.worklist('probation')).overdueReviews[0].daysOverdue).toBe(5);
+  });
+
+  it('a breach opens a re-assessment task for each agency managing the risk, with the triggering reason; a further trigger joins the open task', async () => {
+    const breach = { incidentId: randomUUID(), occurredAt: clock.now().toISOString(), behaviours: ['CONTACTING'], isBreach: true } as IncidentRecordedV1;
+    await inEvent('intake.incident.recorded', (ctx) => tasks.onIncidentRecorded(breach, ctx));
+    const open = (await tasks.forCase(caseId)).filter((t) => t.status === 'OPEN');
+    expect(open).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ownerAgency: 'police', reason: 'BREACH', triggers: [] }),
+        expect.objectContaining({ ownerAgency: 'probation', reason: 'REVIEW_DUE', triggers: [expect.objectContaining({ reason: 'BREACH', incidentId: breach.incidentId })] }),
+      ]),
+    );
+    expect(open).toHaveLength(2);
+    const policeTask = open.find((t) => t.ownerAgency === 'police')!;
+    expect(new Date(policeTask.dueAt).getTime() - clock.now().getTime()).toBeLessThanOrEqual(3 * DAY); // one working day
+  });
+
+  it('the database refuses a licensed instrument definition that carries items; stored SASH/SRP rows hold judgement fields only', async () => {
+    const rows: { code: string; definition: Record<string, unknown> }[] = await ds.query(`SELECT code, definition FROM instrument_definition WHERE licence = 'LICENSED'`);
+    expect(rows.map((r) => r.code).sort()).toEqual(['SASH', 'SRP']);
+    for (const r of rows) expect(Object.keys(r.definition).sort()).toEqual(expect.not.arrayContaining(['questions', 'items', 'gatewayQuestion']));
+    const v2 = { ...rows.find((r) => r.code === 'SRP')!.definition, version: 2, items: [{ code: 'I1', text: 'licensed item' }] };
+    await expect(ds.query(`INSERT INTO instrument_definition (code, version, licence, definition) VALUES ('SRP', 2, 'LICENSED', $1)`, [JSON.stringify(v2)])).rejects.toThrow(
+      /licensed_instrument_without_items/,
+    );
+    expect(await ds.query(`SELECT count(*)::int AS n FROM risk_assessment WHERE instrument IN ('SRP', 'SASH') AND answers IS NOT NULL`)).toEqual([{ n: 0 }]);
+  });
+});
