@@ -207,14 +207,34 @@ describe('docker-compose.yml', () => {
     const built = dockerfile.match(/^ARG SERVICES="([^"]*)"$/m)?.[1].split(/\s+/);
     expect(built?.sort()).toEqual([...DOMAIN].sort());
     const cmd = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)?.[1] ?? '[]') as string[];
-    expect(cmd[0]).toBe('migrate-all');
-    expect(cmd.slice(1).sort()).toEqual([...DOMAIN].sort());
+    expect(cmd.slice(0, 2)).toEqual(['node', '/app/migrate-all.mjs']);
+    expect(cmd.slice(2).sort()).toEqual([...DOMAIN].sort());
+    expect(dockerfile).toMatch(/^COPY deploy\/migrate\/migrate-all\.mjs \/app\/migrate-all\.mjs$/m);
     expect(dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))).toMatch(/^USER node$/m);
-    const env = envOf('migrate');
-    for (const svc of DOMAIN) {
-      const variable = `${svc.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
-      expect({ [variable]: env[variable] }).toEqual({ [variable]: envOf(svc).DATABASE_URL });
-    }
+  });
+
+  it.each(DOMAIN)(
+    "gives %s's migration every required variable of its spec, prefixed, equal to the service's own",
+    (svc) => {
+      // migrate-all.mjs hands <SERVICE>_<VAR> to that service's migration as <VAR>.
+      const prefix = `${svc.toUpperCase().replace(/-/g, '_')}_`;
+      const spec: EnvSpec = SERVICE_ENV[svc];
+      const env = envOf('migrate');
+      const required = Object.keys(spec).filter((k) => spec[k].default === undefined);
+      expect(required).toContain('DATABASE_URL');
+      for (const name of required) {
+        expect({ [prefix + name]: env[prefix + name] }).toEqual({ [prefix + name]: envOf(svc)[name] });
+      }
+      for (const key of Object.keys(env).filter((k) => k.startsWith(prefix))) {
+        expect({ [key]: key.slice(prefix.length) in spec }).toEqual({ [key]: true });
+      }
+    },
+  );
+
+  it('passes nothing unprefixed to the migrate job but the settings every service shares', () => {
+    const prefixes = DOMAIN.map((svc) => `${svc.toUpperCase().replace(/-/g, '_')}_`);
+    const shared = Object.keys(envOf('migrate')).filter((k) => !prefixes.some((p) => k.startsWith(p)));
+    expect(shared.sort()).toEqual(['LOG_LEVEL', 'NODE_ENV']);
   });
 
   it('runs NATS with the shipped config: JetStream on file storage in a volume, sync_interval always', () => {

@@ -4,14 +4,14 @@ import { ensureDevIssuerKeys } from '@stac/auth';
 import { launchServices, type LaunchedServices } from '@stac/testing';
 import { preflight, redact } from './preflight';
 import { migrateAll } from './run-migrations';
-import { SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
+import { devDataKey, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
 
 const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
 async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
-  const env = stackEnv(settings);
+  const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) });
   // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 

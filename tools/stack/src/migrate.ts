@@ -1,13 +1,14 @@
 // `pnpm migrate`: creates any missing service database and applies every service's migrations, then exits.
 import { preflight, redact } from './preflight';
 import { migrateAll } from './run-migrations';
-import { stackEnv, stackSettingsFromEnv } from './stack-env';
+import { devDataKey, stackEnv, stackSettingsFromEnv } from './stack-env';
 
 async function main(): Promise<number> {
   const settings = stackSettingsFromEnv();
   if (!(await preflight({ pgBase: settings.pgBase }))) return 1;
   process.stdout.write(`[stack] migrating every service database on ${redact(settings.pgBase)}\n`);
-  await migrateAll(stackEnv(settings), process.stdout);
+  // Same persisted dev data key as `pnpm start`: intake's migrations encrypt existing rows with it.
+  await migrateAll(stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) }), process.stdout);
   process.stdout.write('[stack] migrations done\n');
   return 0;
 }

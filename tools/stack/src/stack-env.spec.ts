@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadConfig, SERVICE_DATABASES, SERVICE_ENV } from '@stac/config';
-import { DOMAIN_SERVICES, SERVICES, stackEnv, stackSettingsFromEnv } from './stack-env';
+import { devDataKey, DOMAIN_SERVICES, SERVICES, stackEnv, stackSettingsFromEnv } from './stack-env';
 
 const base = { pgBase: 'postgres://postgres@127.0.0.1:5432', natsUrl: 'nats://127.0.0.1:4222' };
 
@@ -57,6 +59,18 @@ describe('stackEnv', () => {
       expect(plain[svc].AUTH_DEV_ISSUER_DIR).toBe(SERVICE_ENV[svc].AUTH_DEV_ISSUER_DIR?.default);
   });
 
+  it('gives DATA_KEY only to services that read it: the given key, else a fresh random one per stack', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const env = stackEnv({ ...base, dataKey: key });
+    const readers = SERVICES.filter((svc) => 'DATA_KEY' in SERVICE_ENV[svc]);
+    for (const svc of SERVICES) expect(env[svc].DATA_KEY).toBe(readers.includes(svc) ? key : undefined);
+    if (readers.length) {
+      const [a, b] = [stackEnv(base), stackEnv(base)].map((e) => e[readers[0]].DATA_KEY);
+      expect(Buffer.from(a, 'base64')).toHaveLength(32);
+      expect(a).not.toBe(b);
+    }
+  });
+
   it('lets overrides have the last word and rejects unusable database suffixes', () => {
     const env = stackEnv({
       ...base,
@@ -80,6 +94,7 @@ describe('stackSettingsFromEnv', () => {
       portBase: 3000,
       logLevel: undefined,
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
+      dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
     });
     expect(
       stackSettingsFromEnv({
@@ -93,5 +108,20 @@ describe('stackSettingsFromEnv', () => {
       portBase: 5000,
     });
     expect(() => stackSettingsFromEnv({ STAC_PORT_BASE: 'abc' })).toThrow(/STAC_PORT_BASE/);
+  });
+});
+
+describe('devDataKey', () => {
+  it('creates a 32-byte key readable only by its owner once, then returns the same key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stac-key-'));
+    try {
+      const file = join(dir, 'nested', 'dev-data-key');
+      const key = devDataKey(file);
+      expect(Buffer.from(key, 'base64')).toHaveLength(32);
+      expect(devDataKey(file)).toBe(key);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
 import { repoRoot } from '@stac/testing';
 
@@ -30,6 +32,12 @@ export interface StackEnvOptions {
    * Its keys must exist before the services start (see `ensureDevIssuerKeys` in @stac/auth).
    */
   readonly devIssuerDir?: string;
+  /**
+   * DATA_KEY (DP-02) for every service whose spec reads it. When absent, a fresh random key: right for
+   * harnesses and benchmarks with their own databases. `pnpm start` / `pnpm migrate` pass the persisted dev
+   * key (`devDataKey`) so data written by one run decrypts in the next.
+   */
+  readonly dataKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -59,6 +67,7 @@ export function servicePort(service: ServiceName, portBase = DEFAULT_GATEWAY_POR
 
 export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
+  const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -74,6 +83,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     env.NATS_URL = o.natsUrl;
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
+    if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
     if (service in SERVICE_DATABASES) {
       env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
     }
@@ -104,5 +114,23 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     portBase,
     logLevel: env.LOG_LEVEL || undefined,
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
+    dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
   };
+}
+
+/**
+ * The local stack's data key: generated once into a git-ignored file (mode 0600), never committed, then
+ * read back. Development only: a deployment takes DATA_KEY from its secret store.
+ */
+export function devDataKey(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another starter wrote it first: use theirs.
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }
