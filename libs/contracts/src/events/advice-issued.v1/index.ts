@@ -1,0 +1,1 @@
+export * from './advice-issued.v1';

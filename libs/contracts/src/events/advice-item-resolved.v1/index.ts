@@ -1,0 +1,1 @@
+export * from './advice-item-resolved.v1';

@@ -1,0 +1,1 @@
+export * from './case-stage-changed.v1';

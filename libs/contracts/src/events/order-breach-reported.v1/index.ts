@@ -1,0 +1,1 @@
+export * from './order-breach-reported.v1';

@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  AGENCIES,
+  CONSULTATION_ACTION_STATUSES,
+  CONSULTATION_DECISIONS,
+  CONSULTATION_STATUSES,
+  type Agency,
+  type ConsultationActionStatus,
+  type ConsultationDecisionCode,
+  type ConsultationStatus,
+} from '@stac/domain';
+import { IsPlainText } from '../../validation/plain-text';
+
+export const CONSULTATIONS = {
+  schedule: 'rpc.intake.consultation.schedule',
+  list: 'rpc.intake.consultation.list',
+  recordDecision: 'rpc.intake.consultation.decision.record',
+  assignAction: 'rpc.intake.consultation.action.assign',
+  completeAction: 'rpc.intake.consultation.action.complete',
+} as const;
+
+const ISO = { strict: true, strictSeparator: true } as const;
+
+/** A panel member: an agency's team, or a named user of it (token subject). */
+export class PanelMember {
+  @ApiProperty({ enum: AGENCIES })
+  @IsIn(AGENCIES)
+  agency: Agency;
+
+  @ApiPropertyOptional({ description: "A named attendee's user id (token subject); absent = the agency's team" })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9@._:-]{2,100}$/, { message: 'subject must be 2-100 letters, digits or @._:-' })
+  subject?: string;
+}
+
+export class ScheduleConsultationSubmission {
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601(ISO)
+  scheduledFor: string;
+
+  @ApiProperty({ type: PanelMember, isArray: true, description: 'Attending agencies; each gets a CONSULTATION_PANEL relationship to the case' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PanelMember)
+  panel: PanelMember[];
+}
+
+export class ScheduleConsultationCommand extends ScheduleConsultationSubmission {
+  @IsUUID() caseId: string;
+}
+
+export class ConsultationDecisionSubmission {
+  @ApiProperty({ enum: CONSULTATION_DECISIONS })
+  @IsIn(CONSULTATION_DECISIONS)
+  code: ConsultationDecisionCode;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  @IsPlainText()
+  note?: string;
+}
+
+export class RecordConsultationDecisionCommand extends ConsultationDecisionSubmission {
+  @IsUUID() caseId: string;
+  @IsUUID() consultationId: string;
+}
+
+export class ConsultationActionSubmission {
+  @ApiProperty({ maxLength: 500, example: 'Probation to check licence conditions and report back' })
+  @IsString()
+  @Length(3, 500)
+  @IsPlainText()
+  description: string;
+
+  @ApiProperty({ enum: AGENCIES })
+  @IsIn(AGENCIES)
+  ownerAgency: Agency;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601(ISO)
+  dueAt: string;
+}
+
+export class AssignConsultationActionCommand extends ConsultationActionSubmission {
+  @IsUUID() caseId: string;
+  @IsUUID() consultationId: string;
+}
+
+export class CompleteConsultationActionCommand {
+  @IsUUID() caseId: string;
+  @IsUUID() actionId: string;
+  @IsInt() @Min(1) expectedVersion: number;
+}
+
+export class ConsultationDecisionView {
+  @ApiProperty({ format: 'uuid' }) decisionId: string;
+  @ApiProperty({ enum: CONSULTATION_DECISIONS }) code: ConsultationDecisionCode;
+  @ApiPropertyOptional({ nullable: true }) note: string | null;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+}
+
+export class ConsultationActionView {
+  @ApiProperty({ format: 'uuid' }) actionId: string;
+  @ApiProperty({ format: 'uuid' }) consultationId: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: AGENCIES }) ownerAgency: Agency;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ enum: CONSULTATION_ACTION_STATUSES }) status: ConsultationActionStatus;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) completedAt: string | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty() version: number;
+}
+
+export class ConsultationView {
+  @ApiProperty({ format: 'uuid' }) consultationId: string;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'date-time' }) scheduledFor: string;
+  @ApiProperty({ enum: CONSULTATION_STATUSES }) status: ConsultationStatus;
+  @ApiProperty({ type: PanelMember, isArray: true }) panel: PanelMember[];
+  @ApiProperty({ type: ConsultationDecisionView, isArray: true }) decisions: ConsultationDecisionView[];
+  @ApiProperty({ type: ConsultationActionView, isArray: true }) actions: ConsultationActionView[];
+  @ApiProperty() version: number;
+}

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { AdviceItemCode, Agency, CaseStatus, CjStage, OrderType } from '@stac/domain';
+
+export const WORKLISTS = {
+  screening: 'rpc.intake.worklist.screening',
+  leads: 'rpc.intake.worklist.leads',
+  myCases: 'rpc.intake.worklist.my-cases',
+} as const;
+
+export class WorklistQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+/** Worklist rows carry ids, codes and dates only: a list must never leak a name or an address. */
+export class ScreeningWorkItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty() crimeReference: string;
+  @ApiProperty() status: CaseStatus;
+  @ApiProperty({ format: 'date-time' }) referredAt: string;
+  @ApiProperty({ format: 'date-time' }) screeningDueAt: string;
+  @ApiProperty() overdue: boolean;
+}
+
+export class ScreeningWorklist {
+  @ApiProperty({ type: ScreeningWorkItem, isArray: true, description: 'Cases awaiting screening, triage or advice, due first' })
+  untriaged: ScreeningWorkItem[];
+  @ApiProperty({ type: ScreeningWorkItem, isArray: true, description: 'Of those, the ones past the screening target' })
+  overdue: ScreeningWorkItem[];
+}
+
+export class OverdueAdviceItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) adviceId: string;
+  @ApiProperty({ format: 'uuid' }) itemId: string;
+  @ApiProperty() code: AdviceItemCode;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiPropertyOptional({ nullable: true }) caseOfficer: string | null;
+}
+
+export class OrderWorkItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) orderId: string;
+  @ApiProperty() orderType: OrderType;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+}
+
+export class ConsultationActionWorkItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) actionId: string;
+  @ApiProperty() ownerAgency: Agency;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+}
+
+export class LeadWorklist {
+  @ApiProperty({ type: ScreeningWorkItem, isArray: true }) overdueScreening: ScreeningWorkItem[];
+  @ApiProperty({ type: OverdueAdviceItem, isArray: true }) overdueAdviceItems: OverdueAdviceItem[];
+  @ApiProperty({ type: OrderWorkItem, isArray: true, description: 'Orders in force ending within 28 days (dueAt = expiry)' })
+  expiringOrders: OrderWorkItem[];
+  @ApiProperty({ type: OrderWorkItem, isArray: true, description: 'SPO name-and-address notifications past due (dueAt = notification due)' })
+  overdueNotifications: OrderWorkItem[];
+  @ApiProperty({ type: ConsultationActionWorkItem, isArray: true }) overdueConsultationActions: ConsultationActionWorkItem[];
+}
+
+export class MyCaseItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty() crimeReference: string;
+  @ApiProperty() status: CaseStatus;
+  @ApiProperty() cjStage: CjStage;
+  @ApiProperty() openAdviceItems: number;
+  @ApiProperty() overdueAdviceItems: number;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'Earliest open advice item due date' })
+  nextDueAt: string | null;
+}
+
+export class MyCasesWorklist {
+  @ApiProperty({ type: MyCaseItem, isArray: true }) cases: MyCaseItem[];
+}
