@@ -53,7 +53,16 @@ export async function startStack(
   const auth = { AUTH_DEV_ISSUER_DIR: DEV_ISSUER_DIR, AUTH_AUDIENCE: AUDIENCE };
   const namespace = `e${randomBytes(4).toString('hex')}`;
   const overrides = Object.fromEntries(
-    SERVICES.map((s) => [s, { ...auth, ...(s === 'gateway' ? {} : { EVENT_NAMESPACE: namespace }), ...opts.overrides?.[s] }]),
+    SERVICES.map((s) => [
+      s,
+      {
+        ...auth,
+        ...(s === 'gateway' ? {} : { EVENT_NAMESPACE: namespace }),
+        // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
+        ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
+        ...opts.overrides?.[s],
+      },
+    ]),
   );
   const env = stackEnv({
     pgBase: process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',

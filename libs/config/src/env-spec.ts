@@ -82,6 +82,17 @@ const domainService = (httpPort: number) =>
     },
   }) as const satisfies EnvSpec;
 
+/**
+ * The police agency's data key, read by intake (DP-02): AES-256-GCM for personal fields and, derived from
+ * it, the key of the name search hashes. Base64 of 32 random bytes from the secret store; never in the repo;
+ * no default, so a deployment without it refuses to start.
+ */
+export const DATA_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "The police agency's data key (base64 of 32 random bytes) for personal fields and name search hashes (DP-02).",
+} as const satisfies EnvVar;
+
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
 export const SERVICE_ENV = {
   gateway: {
@@ -109,7 +120,8 @@ export const SERVICE_ENV = {
       description: 'Largest accepted request body; larger answers 413.',
     },
   },
-  intake: domainService(3001),
+  // DATA_KEY is required at run time (no default); typed optional so every domain service shares one config shape.
+  intake: { ...domainService(3001), DATA_KEY: DATA_KEY_VAR } as ReturnType<typeof domainService> & { readonly DATA_KEY?: EnvVar },
   'risk-assessment': domainService(3002),
   advocacy: domainService(3003),
   'mental-health': domainService(3004),

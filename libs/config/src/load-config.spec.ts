@@ -1,7 +1,10 @@
 import { loadConfig, SERVICE_ENV } from './index';
 
 describe('loadConfig', () => {
-  const ok = { DATABASE_URL: 'postgres://intake@127.0.0.1:5432/stac_intake' };
+  const ok = {
+    DATABASE_URL: 'postgres://intake@127.0.0.1:5432/stac_intake',
+    DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
+  };
 
   it('applies defaults and parses numbers', () => {
     const c = loadConfig(SERVICE_ENV.intake, ok);
@@ -12,6 +15,13 @@ describe('loadConfig', () => {
 
   it('names a missing required variable', () => {
     expect(() => loadConfig(SERVICE_ENV.intake, {})).toThrow(/^config: DATABASE_URL is required/);
+  });
+
+  it('DP-02: intake needs its data key, with no default, as base64 of 32 bytes', () => {
+    expect(SERVICE_ENV.intake.DATA_KEY?.default).toBeUndefined();
+    const { DATA_KEY: _omitted, ...withoutKey } = ok;
+    expect(() => loadConfig(SERVICE_ENV.intake, withoutKey)).toThrow(/^config: DATA_KEY is required/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/DATA_KEY must match/);
   });
 
   it.each([

@@ -10,6 +10,8 @@ export * from './rpc/risk-instruments';
 export * from './rpc/risk-assessments';
 export * from './rpc/risk-summary';
 export * from './rpc/risk-worklist';
+export * from './rpc/people-register';
+export * from './rpc/incidents-course-of-conduct';
 export * from './rpc/screening';
 export * from './rpc/triage';
 export * from './rpc/advice';

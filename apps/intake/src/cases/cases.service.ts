@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IntakeCasePart } from '@stac/contracts';
-import { CaseParticipant } from './case-participant.entity';
-import { Incident } from './incident.entity';
-import { Person } from './person.entity';
+import { Incident } from '../incidents/incident.entity';
+import { CaseParticipant } from '../people/case-participant.entity';
+import { Person } from '../people/person.entity';
+import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
 export class CasesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly people: PersonRecords,
+  ) {}
 
   /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
   async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
@@ -22,12 +26,11 @@ export class CasesService {
           'cp.person_id AS "personId"',
           'cp.role AS role',
           'p.identity_known AS "identityKnown"',
-          'p.given_name AS "givenName"',
-          'p.family_name AS "familyName"',
+          'p.identity_enc AS "identityEnc"',
         ])
         .where('cp.case_id = :caseId AND cp.valid_to IS NULL', { caseId })
         .orderBy('cp.role')
-        .getRawMany<{ personId: string; role: string; identityKnown: boolean; givenName: string | null; familyName: string | null }>(),
+        .getRawMany<{ personId: string; role: string; identityKnown: boolean; identityEnc: Buffer | null }>(),
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
     ]);
     return {
@@ -41,9 +44,12 @@ export class CasesService {
       status: c.status,
       referredAt: c.referredAt.toISOString(),
       version: c.version,
-      people: participants.map(({ givenName, familyName, ...p }) =>
-        o.withNames ? { ...p, displayName: [givenName, familyName].filter(Boolean).join(' ') || null } : p,
-      ),
+      people: participants.map(({ identityEnc, ...p }) => {
+        if (!o.withNames) return p;
+        // Decrypted only for the owning team's answer (DP-02, AC-03).
+        const { givenName, familyName } = this.people.identityOf({ id: p.personId, identityEnc, identifiersEnc: null });
+        return { ...p, displayName: [givenName, familyName].filter(Boolean).join(' ') || null };
+      }),
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
     };
   }

@@ -5,9 +5,9 @@ import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '
 import { AccessLog, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/runtime';
-import { CaseParticipant } from '../cases/case-participant.entity';
-import { Incident } from '../cases/incident.entity';
-import { Person } from '../cases/person.entity';
+import { Incident } from '../incidents/incident.entity';
+import { CaseParticipant } from '../people/case-participant.entity';
+import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
 
 export interface CommandContext extends EventHeaders {
@@ -42,6 +42,7 @@ export class ReferralsService {
     private readonly outbox: Outbox,
     private readonly grants: CaseAccessGrants,
     private readonly accessLog: AccessLog,
+    private readonly people: PersonRecords,
   ) {}
 
   /**
@@ -107,22 +108,12 @@ export class ReferralsService {
       referredAt: now,
       version: 1,
     });
-    await m.insert(Person, [
-      {
-        id: victimId,
-        givenName: s.victim.givenName ?? null,
-        familyName: s.victim.familyName ?? null,
-        dateOfBirth: s.victim.dateOfBirth ?? null,
-        identityKnown: true,
-      },
-      {
-        id: personOfConcernId,
-        givenName: s.personOfConcern.givenName ?? null,
-        familyName: s.personOfConcern.familyName ?? null,
-        dateOfBirth: s.personOfConcern.dateOfBirth ?? null,
-        identityKnown: s.personOfConcern.identityKnown,
-      },
-    ]);
+    // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02); possible
+    // duplicates among earlier records are proposed for a person to decide, never merged.
+    await this.people.create(m, { id: victimId, ...s.victim, identityKnown: true });
+    await this.people.create(m, { id: personOfConcernId, ...s.personOfConcern });
+    await this.people.detectDuplicates(m, victimId, s.victim, now);
+    if (s.personOfConcern.identityKnown) await this.people.detectDuplicates(m, personOfConcernId, s.personOfConcern, now);
     await m.insert(CaseParticipant, [
       { caseId, personId: victimId, role: 'VICTIM', validFrom: now, validTo: null },
       { caseId, personId: personOfConcernId, role: 'PERSON_OF_CONCERN', validFrom: now, validTo: null },

@@ -59,6 +59,8 @@ export const POLICY: readonly PolicyRule[] = [
     write: false,
     purposes: OPERATIONAL_PURPOSES,
   },
+  // People register and course of conduct in intake (domain.md §4 Person, Incident).
+  ...peopleAndConductRules(),
   {
     action: 'case.relationship.manage',
     description: 'Assign or end a relationship (assignment, panel, exclusion) on a case',
@@ -157,4 +159,77 @@ export const OWNING_FIELD_GROUPS: Readonly<Record<Agency, readonly FieldGroup[]>
 
 export function ruleFor(action: string): PolicyRule | undefined {
   return POLICY.find((r) => r.action === action);
+}
+
+/** People register and course of conduct (intake): police-owned records, each case checked on its own. */
+function peopleAndConductRules(): PolicyRule[] {
+  const owning: RelationshipKind[] = ['OWNING_TEAM', 'ASSIGNMENT'];
+  const recorders: Role[] = ['case-officer', 'stac-screener', 'stac-lead'];
+  const police: Agency[] = ['police'];
+  const investigation: Purpose[] = ['investigation', 'safeguarding'];
+  return [
+    {
+      action: 'person.search',
+      description: 'Search the people register before adding a person (results only from cases the caller may see)',
+      roles: POLICE_OPERATIONAL,
+      agencies: police,
+      relationships: [],
+      write: false,
+      purposes: [...investigation, 'risk-management'],
+    },
+    {
+      action: 'person.read',
+      description: 'See a person on a case: names, identifiers, role history, linked cases (contact/location need their field groups)',
+      roles: POLICE_OPERATIONAL,
+      agencies: police,
+      relationships: [...owning, 'BREAK_GLASS'],
+      write: false,
+      purposes: [...investigation, 'risk-management'],
+    },
+    {
+      action: 'person.add',
+      description: 'Add a new or existing person to a case as victim, person of concern or protected third party',
+      roles: recorders,
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
+      action: 'person.role.change',
+      description: "End a person's roles on a case and start another",
+      roles: recorders,
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
+      action: 'person.match.decide',
+      description: 'Confirm or reject a proposed duplicate person (never merged without a person deciding)',
+      roles: recorders,
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
+      action: 'incident.record',
+      description: 'Record a new incident (or breach) in the course of conduct of a case',
+      roles: [...recorders, 'spo-coordinator'],
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
+      action: 'case.timeline.read',
+      description: 'Read the course of conduct of a case (incidents, behaviour codes, derived signals)',
+      roles: CASE_READERS,
+      agencies: ['police', 'mental-health', 'probation', 'advocacy', 'cps'],
+      relationships: ALL_RELATIONSHIPS,
+      write: false,
+      purposes: OPERATIONAL_PURPOSES,
+    },
+  ];
 }

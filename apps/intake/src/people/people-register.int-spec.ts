@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AccessLog, CaseRelationships, decide, OWNING_FIELD_GROUPS, type AccessControl, type Principal } from '@stac/auth';
+import type { RpcRequest } from '@stac/contracts';
+import { Outbox } from '@stac/messaging';
+import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import { allMigrations, FixedClock } from '@stac/runtime';
+import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { IncidentsService } from '../incidents/incidents.service';
+import { INTAKE } from '../intake.module';
+import { PeopleService } from './people.service';
+import { PersonRecords } from './person-records';
+import { PersonalDataCipher } from './personal-data-cipher';
+
+jest.setTimeout(60_000);
+
+/**
+ * The people register and the course of conduct against a real Postgres with intake's own migrations:
+ * encryption at rest, keyed-hash search, duplicate detection, per-case visibility, role history, timeline.
+ */
+const key = PersonalDataCipher.generateKey();
+const cipher = PersonalDataCipher.fromBase64(key);
+const clock = new FixedClock(new Date('2026-11-27T12:00:00Z'));
+const screener: Principal = { issuer: 'urn:test', subject: 'screener-1', agency: 'police', roles: ['stac-screener'] };
+
+let db: TestDatabase;
+let ds: DataSource;
+let records: PersonRecords;
+let people: PeopleService;
+let incidents: IncidentsService;
+const relationships = new CaseRelationships();
+const accessLog = new AccessLog();
+
+/** The real decision over relationships in the database; the token is not what is under test here. */
+const access = {
+  async authorize(_req: RpcRequest<unknown>, o: { action: string; caseId?: string; fieldGroups?: readonly string[] }) {
+    const resource = o.caseId ? await relationships.forPrincipal(ds, o.caseId, screener) : null;
+    const decision = decide(screener, o.action, resource, (o.fieldGroups ?? []) as never, 'investigation');
+    if (!decision.allow) throw Object.assign(new Error(`denied ${decision.status}`), { status: decision.status });
+    return { principal: screener, decision, purpose: 'investigation' as const, fieldGroups: o.fieldGroups ?? [] };
+  },
+} as unknown as AccessControl;
+
+const req = (body: unknown): RpcRequest<unknown> => ({ correlationId: randomUUID(), body });
+
+async function newCase(opts: { visible: boolean }): Promise<string> {
+  const id = randomUUID();
+  await ds.query(
+    `INSERT INTO stalking_case (id, crime_reference, source, offence_class, flags, bcu, status, referred_at, version)
+     VALUES ($1, $2, 'CRIME_REPORT', 'S4A_FEAR', '{}', 'CE', 'REFERRED', now(), 1)`,
+    [id, `CR-INT-${id.slice(0, 8)}`],
+  );
+  await relationships.grant(ds, { caseId: id, kind: 'OWNING_TEAM', agency: 'police', fieldGroups: OWNING_FIELD_GROUPS.police, createdBy: 'test' });
+  // AC-07: an exclusion hides the case from the screener whatever the grants.
+  if (!opts.visible) await relationships.exclude(ds, id, screener, 'test');
+  return id;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('people');
+  process.env.DATA_KEY = key;
+  await runMigrations(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: allMigrations(INTAKE), applicationName: 'int' }));
+  ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
+  await ds.initialize();
+  records = new PersonRecords(cipher);
+  people = new PeopleService(ds, access, relationships, accessLog, records, clock);
+  incidents = new IncidentsService(ds, access, accessLog, new Outbox('intake'), clock);
+});
+
+afterAll(async () => {
+  await ds?.destroy();
+  await db?.drop();
+});
+
+describe('people register (Postgres)', () => {
+  let caseA: string;
+  let hiddenCase: string;
+  let first: string;
+
+  beforeAll(async () => {
+    caseA = await newCase({ visible: true });
+    hiddenCase = await newCase({ visible: false });
+  });
+
+  it('DP-02: personal fields are stored encrypted; the row holds no plaintext name, date of birth, phone or postcode', async () => {
+    const added = await people.add(
+      req({
+        caseId: caseA,
+        role: 'VICTIM',
+        person: {
+          givenName: 'Zoë',
+          familyName: 'Canaryfield-Jones',
+          dateOfBirth: '1988-03-14',
+          identityKnown: true,
+          contact: { phone: '+44 7700 900123' },
+          location: { postcode: 'SW1A 1AA' },
+        },
+      }),
+    );
+    first = added.personId;
+    expect(added.created).toBe(true);
+    const [row] = await ds.query(`SELECT row_to_json(p)::text AS j FROM person p WHERE id = $1`, [first]);
+    for (const plain of ['Canaryfield', 'canaryfield', '1988-03-14', '7700', 'SW1A']) expect(row.j).not.toContain(plain);
+    const keys = await ds.query(`SELECT encode(key, 'escape') AS k FROM person_match_key WHERE person_id = $1`, [first]);
+    expect(keys.length).toBeGreaterThan(5);
+    expect(keys.map((k: { k: string }) => k.k).join('')).not.toMatch(/canaryfield/i);
+  });
+
+  it('a person added twice with name variants is proposed as a LIKELY duplicate with its reasons, never merged', async () => {
+    const again = await people.add(
+      req({ caseId: caseA, role: 'VICTIM', person: { givenName: 'canaryfield jones', familyName: 'ZOE', dateOfBirth: '1988-03-14', identityKnown: true } }),
+    );
+    expect(again.created).toBe(true);
+    expect(again.personId).not.toBe(first);
+    expect(again.duplicateCandidates).toHaveLength(1);
+    const [c] = again.duplicateCandidates;
+    expect(c).toMatchObject({ otherPersonId: first, grade: 'LIKELY', status: 'OPEN' });
+    expect(c.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NAMES_TRANSPOSED', 'NAME_SPELLING_NORMALISED', 'DOB_EXACT']));
+    expect(await ds.query('SELECT count(*)::int AS n FROM person WHERE id IN ($1, $2)', [first, again.personId])).toEqual([{ n: 2 }]);
+  });
+
+  it('search before create copes with accents, NFD, hyphens, case, transposition and a typo; % and _ are data (API-05)', async () => {
+    for (const q of [
+      { givenName: 'Zoe', familyName: 'Canaryfield Jones' },
+      { givenName: 'Zoë'.normalize('NFD'), familyName: 'CANARYFIELD-JONES' },
+      { givenName: 'Canaryfield-Jones', familyName: 'Zoe' },
+      { givenName: 'Zoe', familyName: 'Canaryfeld-Jones' },
+      { familyName: 'canaryfield-jones' },
+    ]) {
+      const r = await people.search(req(q));
+      expect(r.matches.map((m) => m.personId)).toContain(first);
+    }
+    expect((await people.search(req({ familyName: '%' }))).matches).toEqual([]);
+    expect((await people.search(req({ givenName: '_', familyName: '%Canary%' }))).matches).toEqual([]);
+  });
+
+  it('AC-09: search never returns a person only on a case the caller may not see; linking across visible cases works', async () => {
+    const hidden = await records.create(ds.manager, { givenName: 'Hidden', familyName: 'Personofconcern', dateOfBirth: '1970-01-01', identityKnown: true });
+    await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'PERSON_OF_CONCERN', now())`, [hiddenCase, hidden.id]);
+    expect((await people.search(req({ givenName: 'Hidden', familyName: 'Personofconcern' }))).matches).toEqual([]);
+    // Linking someone from an invisible case by guessing the id is 404, like a person that does not exist.
+    await expect(people.add(req({ caseId: caseA, role: 'PERSON_OF_CONCERN', personId: hidden.id }))).rejects.toMatchObject({
+      problem: { status: 404, code: 'person-not-found' },
+    });
+    // The same person of concern on two visible cases of different victims: one record, both cases listed.
+    const caseB = await newCase({ visible: true });
+    const poc = await people.add(req({ caseId: caseA, role: 'PERSON_OF_CONCERN', person: { givenName: 'Repeat', familyName: 'Offender', identityKnown: true } }));
+    await people.add(req({ caseId: caseB, role: 'PERSON_OF_CONCERN', personId: poc.personId }));
+    const view = await people.get(req({ caseId: caseA, personId: poc.personId }));
+    expect(view.linkedCases).toEqual([expect.objectContaining({ caseId: caseB, via: 'SAME_RECORD', roles: ['PERSON_OF_CONCERN'] })]);
+    const found = await people.search(req({ givenName: 'Repeat', familyName: 'Offender' }));
+    expect(found.matches[0].cases.map((c) => c.caseId).sort()).toEqual([caseA, caseB].sort());
+    // Only the visible case is listed when the person is also on a hidden one.
+    await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'PERSON_OF_CONCERN', now())`, [hiddenCase, poc.personId]);
+    const again = await people.search(req({ givenName: 'Repeat', familyName: 'Offender' }));
+    expect(again.matches[0].cases.map((c) => c.caseId)).not.toContain(hiddenCase);
+  });
+
+  it('duplicates are confirmed or rejected by a person; a confirmed duplicate links the cases; stale versions are 412', async () => {
+    const caseC = await newCase({ visible: true });
+    const other = await people.add(req({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Zoe', familyName: 'Canaryfield-Jomes', dateOfBirth: '1988-03-14', identityKnown: true } }));
+    const list = await people.listDuplicates(req({ caseId: caseC }));
+    expect(list.candidates.length).toBeGreaterThanOrEqual(1);
+    const toFirst = list.candidates.find((c) => c.otherPersonId === first)!;
+    expect(toFirst.grade).toBe('LIKELY');
+    expect(toFirst.reasons.map((r) => r.code)).toContain('FAMILY_NAME_ONE_EDIT');
+    await expect(people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: 99 }))).rejects.toMatchObject({
+      problem: { status: 412 },
+    });
+    const decided = await people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: toFirst.version }));
+    expect(decided.status).toBe('CONFIRMED');
+    await expect(people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'REJECTED', version: decided.version }))).rejects.toMatchObject({
+      problem: { status: 409, code: 'already-decided' },
+    });
+    const view = await people.get(req({ caseId: caseC, personId: other.personId }));
+    expect(view.linkedCases).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: caseA, via: 'CONFIRMED_DUPLICATE', personId: first })]));
+    // A candidate whose other record sits only on a hidden case is not shown.
+    const hiddenTwin = await records.create(ds.manager, { givenName: 'Twin', familyName: 'Hiddencase', dateOfBirth: '1980-05-05', identityKnown: true });
+    await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'VICTIM', now())`, [hiddenCase, hiddenTwin.id]);
+    const visibleTwin = await people.add(req({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Twin', familyName: 'Hiddencase', dateOfBirth: '1980-05-05', identityKnown: true } }));
+    expect(visibleTwin.duplicateCandidates).toEqual([]);
+    expect(await ds.query('SELECT grade FROM duplicate_candidate WHERE person_id = $1', [visibleTwin.personId])).toEqual([{ grade: 'LIKELY' }]);
+  });
+
+  it('roles change over time: ending one and starting another keeps the history', async () => {
+    const caseD = await newCase({ visible: true });
+    const p = await people.add(req({ caseId: caseD, role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } }));
+    const v1 = await people.get(req({ caseId: caseD, personId: p.personId }));
+    expect(v1).toMatchObject({ identityKnown: false, givenName: null, roles: [{ role: 'PROTECTED_THIRD_PARTY', validTo: null }] });
+    clock.advance(60_000);
+    const changed = await people.changeRole(req({ caseId: caseD, personId: p.personId, role: 'VICTIM', version: v1.version }));
+    expect(changed.roles.map((r) => [r.role, r.validTo === null])).toEqual([
+      ['PROTECTED_THIRD_PARTY', false],
+      ['VICTIM', true],
+    ]);
+    await expect(people.changeRole(req({ caseId: caseD, personId: p.personId, role: 'PERSON_OF_CONCERN', version: v1.version }))).rejects.toMatchObject({
+      problem: { status: 412 },
+    });
+  });
+
+  it('LAW-01: every read and write wrote an access-log row, without data values', async () => {
+    const rows = await ds.query(`SELECT action, operation, record_ids FROM access_log ORDER BY seq`);
+    const actions = new Set(rows.map((r: { action: string }) => r.action));
+    for (const a of ['person.add', 'person.search', 'person.read', 'person.match.decide', 'person.role.change']) expect(actions).toContain(a);
+    expect(rows.map((r: { operation: string }) => r.operation)).toContain('combination');
+    expect(JSON.stringify(rows)).not.toMatch(/canaryfield|zo[eë]/i);
+  });
+});
+
+describe('course of conduct (Postgres)', () => {
+  it('records incidents with the event in the outbox and pages the timeline by cursor, newest first, with signals', async () => {
+    const caseId = await newCase({ visible: true });
+    const base = clock.now().getTime();
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const r = await incidents.record(
+        req({ caseId, occurredAt: new Date(base - (30 - i) * 86_400_000).toISOString(), behaviours: i < 20 ? ['CYBER'] : ['LOITERING', 'THREATS'] }),
+      );
+      ids.push(r.incidentId);
+    }
+    const outbox = await ds.query(`SELECT subject, envelope->'additionalInformation' AS info FROM outbox WHERE subject = 'intake.incident.recorded.v1'`);
+    expect(outbox).toHaveLength(25);
+    expect(Object.keys(outbox[0].info).sort()).toEqual(['behaviours', 'incidentId', 'isBreach', 'occurredAt']);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await incidents.timeline(req({ caseId, limit: 10, ...(cursor ? { cursor } : {}) }));
+      expect(page.incidentCount).toBe(25);
+      seen.push(...page.items.map((i) => i.incidentId));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+      if (pages === 1) expect(page.signals.map((s) => s.code)).toEqual(['ONLINE_TO_PHYSICAL']);
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...ids].reverse());
+    await expect(incidents.timeline(req({ caseId, cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toMatchObject({ problem: { status: 400, code: 'invalid-cursor' } });
+  });
+
+  it('rejects an incident in the future', async () => {
+    const caseId = await newCase({ visible: true });
+    await expect(
+      incidents.record(req({ caseId, occurredAt: new Date(clock.now().getTime() + 86_400_000).toISOString(), behaviours: ['CONTACTING'] })),
+    ).rejects.toMatchObject({ problem: { status: 400 } });
+  });
+});
+
+describe('migration of rows written before encryption', () => {
+  it('DP-02: encrypts existing plaintext people, indexes them and drops the plaintext columns', async () => {
+    const legacy = await createTestDatabase('people_legacy');
+    try {
+      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct/.test(m.name));
+      await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: before, applicationName: 'int' }));
+      const l = new DataSource(serviceDataSourceOptions({ url: legacy.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
+      await l.initialize();
+      try {
+        const id = randomUUID();
+        await l.query(`INSERT INTO person (id, given_name, family_name, date_of_birth, identity_known) VALUES ($1, 'Legacy', 'Plaintext', '1960-02-02', true)`, [id]);
+        await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: allMigrations(INTAKE), applicationName: 'int' }));
+        const cols = await l.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'person'`);
+        expect(cols.map((c: { column_name: string }) => c.column_name)).not.toContain('given_name');
+        const [row] = await l.query(`SELECT row_to_json(p)::text AS j FROM person p WHERE id = $1`, [id]);
+        expect(row.j).not.toContain('Plaintext');
+        const found = await new PersonRecords(cipher).candidates(l.manager, { givenName: 'legacy', familyName: 'PLAINTEXT' }, { mode: 'search' });
+        expect(found.map((f) => [f.person.id, f.identity.dateOfBirth])).toEqual([[id, '1960-02-02']]);
+      } finally {
+        await l.destroy();
+      }
+    } finally {
+      await legacy.drop();
+    }
+  });
+});

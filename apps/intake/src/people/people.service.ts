@@ -1,0 +1,458 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import {
+  AddPersonToCaseRequest,
+  CaseScoped,
+  ChangePersonRoleRequest,
+  DecideDuplicateRequest,
+  PersonOnCaseQuery,
+  PersonSearchQuery,
+  type CaseRolesView,
+  type DuplicateCandidateList,
+  type DuplicateCandidateView,
+  type LinkedCase,
+  type PersonAdded,
+  type PersonRoles,
+  type PersonSearchResult,
+  type PersonView,
+  type RpcRequest,
+} from '@stac/contracts';
+import {
+  AccessControl,
+  AccessLog,
+  CaseRelationships,
+  decide,
+  type Authorized,
+  type FieldGroup,
+  type Principal,
+  type Purpose,
+} from '@stac/auth';
+import type { PersonRole } from '@stac/domain';
+import { Clock, parseRpcBody, rpcProblem } from '@stac/runtime';
+import { CaseParticipant } from './case-participant.entity';
+import { DuplicateCandidate } from './duplicate-candidate.entity';
+import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
+import { caseIdOf, idempotent } from './idempotent-command';
+import { Person } from './person.entity';
+import { PersonRecords } from './person-records';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+const PERSON_NOT_FOUND = () => rpcProblem(404, 'person-not-found', 'No such person on this case');
+const CANDIDATE_NOT_FOUND = () => rpcProblem(404, 'duplicate-candidate-not-found', 'No such duplicate candidate on this case');
+
+/**
+ * The people register's request/reply use cases (domain.md §4 Person): search before create, adding a
+ * person to a case (with duplicate detection), role changes, duplicate decisions and the person view with
+ * linked cases. Every answer is authorised per case and audited before it is returned (LAW-01/02); a
+ * person or case the caller may not see is never named (AC-09).
+ */
+@Injectable()
+export class PeopleService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessControl,
+    private readonly relationships: CaseRelationships,
+    private readonly accessLog: AccessLog,
+    private readonly records: PersonRecords,
+    private readonly clock: Clock,
+  ) {}
+
+  // --- search before create -------------------------------------------------------------------
+
+  async search(req: RpcRequest<unknown>): Promise<PersonSearchResult> {
+    const granted = await this.access.authorize(req, { action: 'person.search', recordType: 'person', operation: 'consultation' });
+    const q = await parseRpcBody(PersonSearchQuery, req.body);
+    if (!q.givenName && !q.familyName && !q.dateOfBirth && !q.identifiers?.length) {
+      throw rpcProblem(400, 'search-criteria-required', 'Give a name, a date of birth or an identifier to search for');
+    }
+    const found = await this.records.candidates(this.dataSource.manager, q, { mode: 'search', limit: 200 });
+    const participation = await this.participation(this.dataSource.manager, found.map((f) => f.person.id));
+    const visible = await this.visibleCases(this.dataSource.manager, granted, [...participation.values()].flatMap((c) => c.map((x) => x.caseId)));
+    const matches = found
+      .map((f) => ({ f, cases: (participation.get(f.person.id) ?? []).filter((c) => visible.has(c.caseId)) }))
+      // Never a person only on cases the caller may not see (AC-09), nor an orphan record.
+      .filter((x) => x.cases.length > 0)
+      .slice(0, q.limit ?? 20)
+      .map(({ f, cases }) => ({
+        personId: f.person.id,
+        grade: f.match.grade,
+        score: f.match.score,
+        reasons: f.match.reasons,
+        identityKnown: f.person.identityKnown,
+        givenName: f.identity.givenName,
+        familyName: f.identity.familyName,
+        dateOfBirth: f.identity.dateOfBirth,
+        cases,
+      }));
+    await this.accessLog.record(this.dataSource, {
+      operation: 'consultation',
+      action: 'person.search',
+      principal: granted.principal,
+      recordType: 'person',
+      recordIds: matches.map((m) => m.personId),
+      fieldGroups: [],
+      purpose: granted.purpose,
+      recipients: [granted.principal.agency],
+      decision: granted.decision,
+      correlationId: req.correlationId,
+    });
+    return { matches };
+  }
+
+  // --- add a person to a case -------------------------------------------------------------------
+
+  async add(req: RpcRequest<unknown>): Promise<PersonAdded> {
+    const caseId = caseIdOf(req.body);
+    const body = await parseRpcBody(AddPersonToCaseRequest, req.body);
+    if (body.person && body.personId) throw rpcProblem(400, 'person-or-person-id', 'Give either person (new) or personId (existing), not both');
+    const fieldGroups: FieldGroup[] = [];
+    if (body.person?.contact) fieldGroups.push('victim.contact');
+    if (body.person?.location) fieldGroups.push('victim.location');
+    if (fieldGroups.length && body.role !== 'VICTIM') {
+      throw rpcProblem(400, 'victim-fields-only', 'Contact and location are recorded for victims only');
+    }
+    const granted = await this.access.authorize(req, { action: 'person.add', caseId, fieldGroups, recordType: 'person', operation: 'collection' });
+    const now = this.clock.now();
+    return this.dataSource.transaction((m) =>
+      idempotent(m, { principal: granted.principal, idempotencyKey: req.idempotencyKey, command: 'person.add', body }, async () => {
+        let personId: string;
+        let created: boolean;
+        let candidates: DuplicateCandidate[] = [];
+        if (body.personId) {
+          personId = body.personId;
+          // Only a person the caller can already see somewhere may be linked; otherwise it does not exist for them.
+          const cases = (await this.participation(m, [personId])).get(personId) ?? [];
+          const visible = await this.visibleCases(m, granted, cases.map((c) => c.caseId));
+          if (!cases.some((c) => visible.has(c.caseId))) throw PERSON_NOT_FOUND();
+          created = false;
+        } else {
+          const p = body.person!;
+          const person = await this.records.create(m, {
+            givenName: p.givenName,
+            familyName: p.familyName,
+            dateOfBirth: p.dateOfBirth,
+            identityKnown: p.identityKnown,
+            identifiers: p.identifiers,
+            contact: p.contact ? { ...p.contact } : null,
+            location: p.location ? { ...p.location } : null,
+          });
+          personId = person.id;
+          created = true;
+          candidates = await this.records.detectDuplicates(m, personId, { ...p, identifiers: p.identifiers }, now);
+        }
+        const open: unknown[] = await m.query(
+          'SELECT 1 FROM case_participant WHERE case_id = $1 AND person_id = $2 AND role = $3 AND valid_to IS NULL',
+          [caseId, personId, body.role],
+        );
+        if (open.length) throw rpcProblem(409, 'already-on-case', 'This person already has this role on the case');
+        await m.insert(CaseParticipant, { caseId, personId, role: body.role, validFrom: now, validTo: null });
+        const views = await this.candidateViews(m, granted, candidates, new Set([personId]));
+        await this.accessLog.append(m, {
+          operation: 'collection',
+          action: 'person.add',
+          principal: granted.principal,
+          recordType: 'person',
+          recordIds: [caseId, personId],
+          fieldGroups: granted.fieldGroups,
+          purpose: granted.purpose,
+          recipients: ['police'],
+          decision: granted.decision,
+          correlationId: req.correlationId,
+        });
+        if (views.length) await this.auditCombination(m, granted, req.correlationId, 'person.add', [personId, ...views.map((v) => v.otherPersonId)]);
+        return { personId, caseId, role: body.role, created, duplicateCandidates: views };
+      }),
+    );
+  }
+
+  // --- the person view ----------------------------------------------------------------------------
+
+  async get(req: RpcRequest<unknown>): Promise<PersonView> {
+    const caseId = caseIdOf(req.body);
+    const q = await parseRpcBody(PersonOnCaseQuery, req.body);
+    const granted = await this.access.authorize(req, {
+      action: 'person.read',
+      caseId,
+      fieldGroups: q.fieldGroups as FieldGroup[] | undefined,
+      recordType: 'person',
+      operation: 'consultation',
+    });
+    const m = this.dataSource.manager;
+    const person = await m.findOneBy(Person, { id: q.personId });
+    const history = person ? await m.find(CaseParticipant, { where: { caseId, personId: q.personId }, order: { validFrom: 'ASC' } }) : [];
+    if (!person || history.length === 0) throw PERSON_NOT_FOUND();
+    const identity = this.records.identityOf(person);
+    const linkedCases = await this.linkedCases(m, granted, person.id, caseId);
+    const view: PersonView = {
+      personId: person.id,
+      caseId,
+      identityKnown: person.identityKnown,
+      givenName: identity.givenName,
+      familyName: identity.familyName,
+      dateOfBirth: identity.dateOfBirth,
+      identifiers: identity.identifiers as PersonView['identifiers'],
+      roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
+      linkedCases,
+      version: person.version,
+    };
+    // Field groups only when asked for and granted (AC-03); never silently included.
+    if (granted.fieldGroups.includes('victim.contact')) view.contact = this.records.contactOf(person);
+    if (granted.fieldGroups.includes('victim.location')) view.location = this.records.locationOf(person);
+    await this.accessLog.record(this.dataSource, {
+      operation: 'consultation',
+      action: 'person.read',
+      principal: granted.principal,
+      recordType: 'person',
+      recordIds: [caseId, person.id, ...linkedCases.map((l) => l.caseId)],
+      fieldGroups: granted.fieldGroups,
+      purpose: granted.purpose,
+      recipients: [granted.principal.agency],
+      decision: granted.decision,
+      correlationId: req.correlationId,
+    });
+    return view;
+  }
+
+  // --- roles change over time -------------------------------------------------------------------
+
+  async changeRole(req: RpcRequest<unknown>): Promise<PersonRoles> {
+    const caseId = caseIdOf(req.body);
+    const body = await parseRpcBody(ChangePersonRoleRequest, req.body);
+    const granted = await this.access.authorize(req, { action: 'person.role.change', caseId, recordType: 'person', operation: 'alteration' });
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const [locked]: { version: number }[] = await m.query('SELECT version FROM person WHERE id = $1 FOR UPDATE', [body.personId]);
+      const current = locked ? await m.find(CaseParticipant, { where: { caseId, personId: body.personId, validTo: IsNull() } }) : [];
+      if (!locked || current.length === 0) throw PERSON_NOT_FOUND();
+      if (locked.version !== body.version) throw rpcProblem(412, 'version-mismatch', 'The person has changed since you read it');
+      if (current.length === 1 && current[0].role === body.role) throw rpcProblem(409, 'role-unchanged', 'The person already has only this role');
+      await m.query('UPDATE case_participant SET valid_to = $3 WHERE case_id = $1 AND person_id = $2 AND valid_to IS NULL', [caseId, body.personId, now]);
+      await m.insert(CaseParticipant, { caseId, personId: body.personId, role: body.role as PersonRole, validFrom: now, validTo: null });
+      const [{ version }]: { version: number }[] = await m.query(
+        'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
+        [body.personId],
+      );
+      await this.accessLog.append(m, {
+        operation: 'alteration',
+        action: 'person.role.change',
+        principal: granted.principal,
+        recordType: 'person',
+        recordIds: [caseId, body.personId],
+        fieldGroups: [],
+        purpose: granted.purpose,
+        recipients: ['police'],
+        decision: granted.decision,
+        correlationId: req.correlationId,
+      });
+      const history = await m.find(CaseParticipant, { where: { caseId, personId: body.personId }, order: { validFrom: 'ASC' } });
+      return {
+        personId: body.personId,
+        caseId,
+        roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
+        version,
+      };
+    });
+  }
+
+  // --- duplicate candidates -----------------------------------------------------------------------
+
+  async listDuplicates(req: RpcRequest<unknown>): Promise<DuplicateCandidateList> {
+    const caseId = caseIdOf(req.body);
+    await parseRpcBody(CaseScoped, req.body);
+    const granted = await this.access.authorize(req, { action: 'person.read', caseId, recordType: 'person', operation: 'consultation' });
+    const m = this.dataSource.manager;
+    const onCase = await this.peopleOnCase(m, caseId);
+    const rows = onCase.size
+      ? await m.query(
+          `SELECT * FROM duplicate_candidate WHERE person_id = ANY($1::uuid[]) OR candidate_id = ANY($1::uuid[]) ORDER BY detected_at DESC LIMIT 200`,
+          [[...onCase]],
+        )
+      : [];
+    const candidates = (rows as Record<string, unknown>[]).map(rowToCandidate);
+    const views = await this.candidateViews(m, granted, candidates, onCase);
+    await this.accessLog.record(this.dataSource, {
+      operation: 'combination',
+      action: 'person.read',
+      principal: granted.principal,
+      recordType: 'duplicate-candidate',
+      recordIds: [caseId, ...views.flatMap((v) => [v.candidateId, v.personId, v.otherPersonId])],
+      fieldGroups: [],
+      purpose: granted.purpose,
+      recipients: [granted.principal.agency],
+      decision: granted.decision,
+      correlationId: req.correlationId,
+    });
+    return { candidates: views };
+  }
+
+  async decideDuplicate(req: RpcRequest<unknown>): Promise<DuplicateCandidateView> {
+    const caseId = caseIdOf(req.body);
+    const body = await parseRpcBody(DecideDuplicateRequest, req.body);
+    const granted = await this.access.authorize(req, {
+      action: 'person.match.decide',
+      caseId,
+      recordType: 'duplicate-candidate',
+      operation: body.decision === 'CONFIRMED' ? 'combination' : 'alteration',
+    });
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const [row] = await m.query('SELECT * FROM duplicate_candidate WHERE id = $1 FOR UPDATE', [body.candidateId]);
+      if (!row) throw CANDIDATE_NOT_FOUND();
+      const candidate = rowToCandidate(row);
+      const onCase = await this.peopleOnCase(m, caseId);
+      const [view] = await this.candidateViews(m, granted, [candidate], onCase);
+      // The caller must see this case (authorised above) and a case of the other record (checked per case).
+      if (!view) throw CANDIDATE_NOT_FOUND();
+      if (candidate.version !== body.version) throw rpcProblem(412, 'version-mismatch', 'The candidate has changed since you read it');
+      if (candidate.status !== 'OPEN') throw rpcProblem(409, 'already-decided', `This candidate was already ${candidate.status.toLowerCase()}`);
+      await m.query(
+        `UPDATE duplicate_candidate SET status = $2, decided_at = $3, decided_by = $4, version = version + 1 WHERE id = $1`,
+        [candidate.id, body.decision, now, `${granted.principal.issuer}#${granted.principal.subject}`],
+      );
+      await this.accessLog.append(m, {
+        operation: body.decision === 'CONFIRMED' ? 'combination' : 'alteration',
+        action: 'person.match.decide',
+        principal: granted.principal,
+        recordType: 'duplicate-candidate',
+        recordIds: [caseId, candidate.id, candidate.personId, candidate.candidateId],
+        fieldGroups: [],
+        purpose: granted.purpose,
+        recipients: ['police'],
+        decision: granted.decision,
+        correlationId: req.correlationId,
+      });
+      return { ...view, status: body.decision, version: candidate.version + 1 };
+    });
+  }
+
+  // --- helpers --------------------------------------------------------------------------------------
+
+  /** Cases (with current roles) each person takes part in, ended roles included as cases with no roles. */
+  private async participation(db: Queryable, personIds: string[]): Promise<Map<string, CaseRolesView[]>> {
+    const out = new Map<string, CaseRolesView[]>();
+    if (personIds.length === 0) return out;
+    const rows: { person_id: string; case_id: string; roles: string[] }[] = await db.query(
+      `SELECT person_id, case_id, coalesce(array_agg(role ORDER BY role) FILTER (WHERE valid_to IS NULL), '{}') AS roles
+         FROM case_participant WHERE person_id = ANY($1::uuid[]) GROUP BY person_id, case_id`,
+      [personIds],
+    );
+    for (const r of rows) out.set(r.person_id, [...(out.get(r.person_id) ?? []), { caseId: r.case_id, roles: r.roles }]);
+    return out;
+  }
+
+  private async peopleOnCase(db: Queryable, caseId: string): Promise<Set<string>> {
+    const rows: { person_id: string }[] = await db.query('SELECT DISTINCT person_id FROM case_participant WHERE case_id = $1', [caseId]);
+    return new Set(rows.map((r) => r.person_id));
+  }
+
+  /** The subset of cases the caller may see people on: the relationships of each case, decided one by one. */
+  private async visibleCases(db: Queryable, granted: Pick<Authorized, 'principal' | 'purpose'>, caseIds: string[]): Promise<Set<string>> {
+    const visible = new Set<string>();
+    for (const caseId of new Set(caseIds)) {
+      if (await this.maySee(db, granted.principal, granted.purpose, caseId)) visible.add(caseId);
+    }
+    return visible;
+  }
+
+  private async maySee(db: Queryable, principal: Principal, purpose: Purpose, caseId: string): Promise<boolean> {
+    const resource = await this.relationships.forPrincipal(db, caseId, principal);
+    return decide(principal, 'person.read', resource, [], purpose).allow;
+  }
+
+  /**
+   * Views of candidates from the side of the people in `ours`; a candidate whose other record is on no
+   * case the caller may see is left out (it would reveal a case they cannot open).
+   */
+  private async candidateViews(
+    db: Queryable,
+    granted: Pick<Authorized, 'principal' | 'purpose'>,
+    candidates: DuplicateCandidate[],
+    ours: Set<string>,
+  ): Promise<DuplicateCandidateView[]> {
+    const sides = candidates.map((c) =>
+      ours.has(c.personId) ? { c, mine: c.personId, other: c.candidateId } : { c, mine: c.candidateId, other: c.personId },
+    );
+    const participation = await this.participation(db, sides.map((s) => s.other));
+    const visible = await this.visibleCases(db, granted, [...participation.values()].flatMap((cs) => cs.map((x) => x.caseId)));
+    return sides.flatMap(({ c, mine, other }) => {
+      const otherCases = (participation.get(other) ?? []).filter((x) => visible.has(x.caseId));
+      if (otherCases.length === 0) return [];
+      return [
+        {
+          candidateId: c.id,
+          personId: mine,
+          otherPersonId: other,
+          grade: c.grade,
+          score: c.score,
+          reasons: c.reasons.map((code) => ({ code, explanation: MATCH_REASONS[code as MatchReasonCode] ?? code })),
+          status: c.status,
+          version: c.version,
+          otherCases,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Other cases of the same person (the same record on several cases, or records confirmed as one person,
+   * followed transitively) that the caller may see, each checked on its own.
+   */
+  private async linkedCases(db: Queryable, granted: Authorized, personId: string, caseId: string): Promise<LinkedCase[]> {
+    const rows: { person_id: string; case_id: string; roles: string[] }[] = await db.query(
+      `WITH RECURSIVE same(person_id) AS (
+         SELECT $1::uuid
+         UNION
+         SELECT CASE WHEN d.person_id = s.person_id THEN d.candidate_id ELSE d.person_id END
+           FROM duplicate_candidate d JOIN same s ON s.person_id IN (d.person_id, d.candidate_id)
+          WHERE d.status = 'CONFIRMED'
+       )
+       SELECT cp.person_id, cp.case_id, coalesce(array_agg(cp.role ORDER BY cp.role) FILTER (WHERE cp.valid_to IS NULL), '{}') AS roles
+         FROM case_participant cp JOIN same s ON s.person_id = cp.person_id
+        WHERE cp.case_id <> $2
+        GROUP BY cp.person_id, cp.case_id
+        LIMIT 200`,
+      [personId, caseId],
+    );
+    const visible = await this.visibleCases(db, granted, rows.map((r) => r.case_id));
+    return rows
+      .filter((r) => visible.has(r.case_id))
+      .map((r) => ({
+        caseId: r.case_id,
+        roles: r.roles,
+        personId: r.person_id,
+        via: r.person_id === personId ? 'SAME_RECORD' : 'CONFIRMED_DUPLICATE',
+      }));
+  }
+
+  private auditCombination(m: EntityManager, granted: Authorized, correlationId: string, action: string, recordIds: string[]) {
+    return this.accessLog.append(m, {
+      operation: 'combination',
+      action,
+      principal: granted.principal,
+      recordType: 'duplicate-candidate',
+      recordIds,
+      fieldGroups: [],
+      purpose: granted.purpose,
+      recipients: [granted.principal.agency],
+      decision: granted.decision,
+      correlationId,
+    });
+  }
+}
+
+function rowToCandidate(r: Record<string, unknown>): DuplicateCandidate {
+  return Object.assign(new DuplicateCandidate(), {
+    id: r.id as string,
+    personId: r.person_id as string,
+    candidateId: r.candidate_id as string,
+    grade: r.grade,
+    score: Number(r.score),
+    reasons: r.reasons as MatchReasonCode[],
+    status: r.status,
+    detectedAt: r.detected_at as Date,
+    decidedAt: (r.decided_at as Date | null) ?? null,
+    decidedBy: (r.decided_by as string | null) ?? null,
+    version: r.version as number,
+  });
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DuplicateCandidate } from './duplicate-candidate.entity';
+import { blockingKeys, matchPeople, probeKeys, type MatchOptions, type MatchResult, type PersonIdentity } from './duplicate-matching';
+import { Person } from './person.entity';
+import { PersonalDataCipher } from './personal-data-cipher';
+
+export interface PersonIdentifierValue {
+  kind: string;
+  value: string;
+}
+
+export interface NewPersonRecord {
+  id?: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  dateOfBirth?: string | null;
+  identityKnown: boolean;
+  identifiers?: PersonIdentifierValue[];
+  contact?: { phone?: string; email?: string } | null;
+  location?: { address?: string; postcode?: string } | null;
+}
+
+/** A person's identity as decrypted in memory; never logged, never in an event. */
+export interface DecryptedIdentity {
+  givenName: string | null;
+  familyName: string | null;
+  dateOfBirth: string | null;
+  identifiers: PersonIdentifierValue[];
+}
+
+export interface ScoredCandidate {
+  person: Person;
+  identity: DecryptedIdentity;
+  match: MatchResult;
+}
+
+/** Candidates fetched from the blocking index before scoring; bounds the work of a very common name. */
+const MAX_BLOCK_CANDIDATES = 500;
+const PER_KEY_CANDIDATES = 250;
+
+/**
+ * The people register's storage: encrypts on the way in (DP-02), maintains the keyed-hash blocking keys,
+ * finds and grades candidates. No access decisions here: callers authorise and audit.
+ */
+@Injectable()
+export class PersonRecords {
+  constructor(@Inject(PersonalDataCipher) private readonly cipher: PersonalDataCipher) {}
+
+  private readonly hash = (label: string, value: string) => this.cipher.keyedHash(label, value);
+
+  async create(m: EntityManager, r: NewPersonRecord): Promise<Person> {
+    const id = r.id ?? randomUUID();
+    const identity = { givenName: r.givenName ?? null, familyName: r.familyName ?? null, dateOfBirth: r.dateOfBirth ?? null };
+    const hasIdentity = Object.values(identity).some((v) => v !== null);
+    const identifiers = r.identifiers?.length ? r.identifiers.map((i) => ({ kind: i.kind, value: i.value })) : null;
+    const person: Partial<Person> = {
+      id,
+      identityEnc: hasIdentity ? this.cipher.seal(identity, id, 'identity') : null,
+      identifiersEnc: identifiers ? this.cipher.seal(identifiers, id, 'identifiers') : null,
+      contactEnc: r.contact && Object.keys(r.contact).length ? this.cipher.seal(r.contact, id, 'contact') : null,
+      locationEnc: r.location && Object.keys(r.location).length ? this.cipher.seal(r.location, id, 'location') : null,
+      identityKnown: r.identityKnown,
+      version: 1,
+    };
+    await m.insert(Person, person);
+    const keys = blockingKeys({ ...identity, identifiers }, this.hash);
+    if (keys.length) {
+      await m.query('INSERT INTO person_match_key (key, person_id) SELECT unnest($1::bytea[]), $2 ON CONFLICT DO NOTHING', [keys, id]);
+    }
+    return (await m.findOneByOrFail(Person, { id })) as Person;
+  }
+
+  identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'>): DecryptedIdentity {
+    const identity = p.identityEnc
+      ? this.cipher.open<{ givenName: string | null; familyName: string | null; dateOfBirth: string | null }>(p.identityEnc, p.id, 'identity')
+      : { givenName: null, familyName: null, dateOfBirth: null };
+    const identifiers = p.identifiersEnc ? this.cipher.open<PersonIdentifierValue[]>(p.identifiersEnc, p.id, 'identifiers') : [];
+    return { ...identity, identifiers };
+  }
+
+  contactOf(p: Person): { phone?: string; email?: string } | null {
+    return p.contactEnc ? this.cipher.open(p.contactEnc, p.id, 'contact') : null;
+  }
+
+  locationOf(p: Person): { address?: string; postcode?: string } | null {
+    return p.locationEnc ? this.cipher.open(p.locationEnc, p.id, 'location') : null;
+  }
+
+  /**
+   * Candidates for a (possibly partial) identity: one index probe on the keyed hashes, then scoring in
+   * memory. Best first.
+   */
+  async candidates(
+    m: Pick<EntityManager, 'query' | 'find'>,
+    q: PersonIdentity,
+    o: MatchOptions & { exclude?: string[]; limit?: number },
+  ): Promise<ScoredCandidate[]> {
+    const keys = probeKeys(q, this.hash);
+    if (keys.length === 0) return [];
+    const rows: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; identity_known: boolean }[] = await m.query(
+      // Bounded per key (a very common name cannot make one lookup scan the register), then the people
+      // sharing the most keys first.
+      `SELECT p.id, p.identity_enc, p.identifiers_enc, p.identity_known
+         FROM (SELECT k.person_id, count(*) AS shared
+                 FROM unnest($1::bytea[]) AS q(key)
+                 CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key LIMIT $3) k
+                GROUP BY k.person_id ORDER BY shared DESC LIMIT $2) c
+         JOIN person p ON p.id = c.person_id`,
+      [keys, MAX_BLOCK_CANDIDATES, PER_KEY_CANDIDATES],
+    );
+    const exclude = new Set(o.exclude ?? []);
+    const scored: ScoredCandidate[] = [];
+    for (const r of rows) {
+      if (exclude.has(r.id)) continue;
+      const identity = this.identityOf({ id: r.id, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc });
+      const match = matchPeople(q, identity, o);
+      if (!match) continue;
+      const person = Object.assign(new Person(), { id: r.id, identityKnown: r.identity_known, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc });
+      scored.push({ person, identity, match });
+    }
+    scored.sort((a, b) => (a.match.grade === b.match.grade ? b.match.score - a.match.score : a.match.grade === 'LIKELY' ? -1 : 1));
+    return o.limit ? scored.slice(0, o.limit) : scored;
+  }
+
+  /**
+   * Duplicate detection when a person is added: every LIKELY/POSSIBLE candidate becomes an OPEN proposal
+   * for a person to decide. A pair already proposed (or rejected) is not proposed again.
+   */
+  async detectDuplicates(m: EntityManager, personId: string, identity: PersonIdentity, now: Date): Promise<DuplicateCandidate[]> {
+    const found = await this.candidates(m, identity, { mode: 'duplicate', exclude: [personId], limit: 20 });
+    const created: DuplicateCandidate[] = [];
+    for (const c of found) {
+      const row = {
+        id: randomUUID(),
+        personId,
+        candidateId: c.person.id,
+        grade: c.match.grade,
+        score: c.match.score,
+        reasons: c.match.reasons.map((r) => r.code),
+        status: 'OPEN' as const,
+        detectedAt: now,
+        decidedAt: null,
+        decidedBy: null,
+        version: 1,
+      };
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO duplicate_candidate (id, person_id, candidate_id, grade, score, reasons, status, detected_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, 1) ON CONFLICT DO NOTHING RETURNING id`,
+        [row.id, row.personId, row.candidateId, row.grade, row.score, row.reasons, now],
+      );
+      if (inserted.length) created.push(Object.assign(new DuplicateCandidate(), row));
+    }
+    return created;
+  }
+}
