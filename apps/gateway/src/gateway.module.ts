@@ -10,6 +10,8 @@ import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
 import { ReferralsController } from './referrals/referrals.controller';
+import { PeopleController } from './people/people.controller';
+import { IncidentsController } from './incidents/incidents.controller';
 import { RiskController } from './risk/risk.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
@@ -63,7 +65,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController],
+      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, PeopleController, IncidentsController],
       providers: [CaseViewService],
     };
   }
