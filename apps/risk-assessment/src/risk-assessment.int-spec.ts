@@ -172,7 +172,7 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
       [null, 'HIGH', T0.toISOString()],
       ['HIGH', 'MEDIUM', new Date(T0.getTime() + 10 * DAY).toISOString()],
     ]);
-    expect((await outbox('risk.level.changed.v1')).map((e) => e.additionalInformation.level)).toEqual(['HIGH', 'MEDIUM']);
+    expect((await outbox('risk.level.changed.v1')).map((e: { additionalInformation: { level: string } }) => e.additionalInformation.level)).toEqual(['HIGH', 'MEDIUM']);
   });
 
   it('SRP records only judgements; second-person review is enforced; the stalker type is shared only where the assessor shared it', async () => {

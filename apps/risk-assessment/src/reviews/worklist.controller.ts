@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { GET_RISK_WORKLIST, RiskWorklistRequest, type RiskWorklistView, type RpcRequest } from '@stac/contracts';
+import { GET_RISK_WORKLIST, type RiskWorklistView, type RpcRequest } from '@stac/contracts';
 import { AccessControl, AccessLog } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
+import { rpcProblem } from '@stac/runtime';
 import { ReviewSchedule } from './review-schedule';
 
 @Controller()
@@ -19,7 +19,10 @@ export class WorklistController {
   @MessagePattern(GET_RISK_WORKLIST)
   async get(@Payload() req: RpcRequest<unknown>): Promise<RiskWorklistView> {
     const granted = await this.access.authorize(req, { action: 'risk.worklist.read', recordType: 'risk-worklist', operation: 'consultation' });
-    await parseRpcBody(RiskWorklistRequest, req.body ?? {});
+    // No parameters: the agency is the verified caller's, never a request field (API-01, API-06).
+    if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Object.keys(req.body).length > 0)) {
+      throw rpcProblem(400, 'validation-failed', 'The worklist takes no parameters');
+    }
     const list = await this.schedule.worklist(granted.principal.agency);
     const caseIds = [...new Set([...list.overdueReviews.map((r) => r.caseId), ...list.openTasks.map((t) => t.caseId)])];
     await this.accessLog.record(this.dataSource, {
