@@ -24,9 +24,34 @@ import { PersonalDataCipher } from './people/personal-data-cipher';
 import { IdempotencyRecord } from './referrals/idempotency-record.entity';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
+import { AdviceItem } from './advice/advice-item.entity';
+import { AdviceController } from './advice/advice.controller';
+import { Advice } from './advice/advice.entity';
+import { AdviceService } from './advice/advice.service';
+import { Consultation, ConsultationAction, ConsultationDecision, ConsultationPanelMember } from './consultations/consultation.entity';
+import { ConsultationsController } from './consultations/consultations.controller';
+import { ConsultationsService } from './consultations/consultations.service';
+import { CaseTransition } from './lifecycle/case-transition.entity';
+import { CaseWorkflow } from './lifecycle/case-workflow';
+import { LifecycleController } from './lifecycle/lifecycle.controller';
+import { LifecycleService } from './lifecycle/lifecycle.service';
+import { StacWorkflow1764400000000 } from './migrations/1764400000000-stac-workflow';
+import { OrderBreach } from './orders/order-breach.entity';
+import { OrderTransition } from './orders/order-transition.entity';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { ProtectiveOrder } from './orders/protective-order.entity';
+import { ScreeningClock } from './screening/screening-clock.entity';
+import { SCREENING_TARGET, ScreeningClocks, screeningTargetFromEnv } from './screening/screening-clock.service';
+import { ScreeningController } from './screening/screening.controller';
+import { Screening } from './screening/screening.entity';
+import { ScreeningService } from './screening/screening.service';
+import { TriageDecision } from './triage/triage-decision.entity';
+import { WorklistsController } from './worklists/worklists.controller';
+import { WorklistsService } from './worklists/worklists.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
   providers: [
     ReferralsService,
     CasesService,
@@ -36,6 +61,16 @@ import { ReferralsService } from './referrals/referrals.service';
     PersonRecords,
     PeopleService,
     IncidentsService,
+    // S-TAC workflow: screening clock (target configurable), screening and triage, advice, lifecycle, orders, consultations, worklists.
+    CaseWorkflow,
+    { provide: SCREENING_TARGET, useFactory: () => screeningTargetFromEnv() },
+    ScreeningClocks,
+    ScreeningService,
+    AdviceService,
+    LifecycleService,
+    OrdersService,
+    ConsultationsService,
+    WorklistsService,
   ],
 })
 export class IntakeModule {}
@@ -44,6 +79,34 @@ export const INTAKE: DomainServiceDefinition = {
   service: 'intake',
   agency: 'police',
   feature: IntakeModule,
-  entities: [StalkingCase, Person, CaseParticipant, Incident, IdempotencyRecord, BreakGlassReview, DuplicateCandidate],
-  migrations: [IntakeSchema1764201700000, BreakGlassReview1764202200000, PeopleRegister1764300000000, CourseOfConduct1764300100000],
+  entities: [
+    StalkingCase,
+    Person,
+    CaseParticipant,
+    Incident,
+    IdempotencyRecord,
+    BreakGlassReview,
+    DuplicateCandidate,
+    // S-TAC workflow (migration 1764400000000)
+    ScreeningClock,
+    Screening,
+    TriageDecision,
+    Advice,
+    AdviceItem,
+    CaseTransition,
+    ProtectiveOrder,
+    OrderTransition,
+    OrderBreach,
+    Consultation,
+    ConsultationPanelMember,
+    ConsultationDecision,
+    ConsultationAction,
+  ],
+  migrations: [
+    IntakeSchema1764201700000,
+    BreakGlassReview1764202200000,
+    PeopleRegister1764300000000,
+    CourseOfConduct1764300100000,
+    StacWorkflow1764400000000,
+  ],
 };

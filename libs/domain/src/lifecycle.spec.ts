@@ -48,7 +48,12 @@ describe('case lifecycle (domain.md §4)', () => {
     const seen = new Set<CaseStatus>(['REFERRED']);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const [f, t] of legalTransitions(CASE_LIFECYCLE)) if (seen.has(f) && !seen.has(t)) seen.add(t), (changed = true);
+      for (const [f, t] of legalTransitions(CASE_LIFECYCLE)) {
+        if (seen.has(f) && !seen.has(t)) {
+          seen.add(t);
+          changed = true;
+        }
+      }
     }
     expect([...seen].sort()).toEqual([...CASE_LIFECYCLE.states].sort());
   });

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { CaseFlag, CaseStatus, OffenceClass, ReferralSource } from '@stac/domain';
+import type { CaseFlag, CaseStatus, CjStage, ClosureReason, OffenceClass, ReferralSource } from '@stac/domain';
 
 /** A stalking case as referred to S-TAC (domain.md §4, intake). */
 @Entity('stalking_case')
@@ -33,6 +33,22 @@ export class StalkingCase {
 
   @Column({ name: 'referred_at', type: 'timestamptz' })
   referredAt: Date;
+
+  /** The parallel criminal-justice stage (lifecycle/, migration 1764400000000). */
+  @Column({ name: 'cj_stage', type: 'text', default: 'PRE_ARREST' })
+  cjStage: CjStage;
+
+  @Column({ name: 'closure_reason', type: 'text', nullable: true })
+  closureReason: ClosureReason | null;
+
+  @Column({ name: 'closure_note', type: 'text', nullable: true })
+  closureNote: string | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'reopened_at', type: 'timestamptz', nullable: true })
+  reopenedAt: Date | null;
 
   @VersionColumn()
   version: number;

@@ -142,7 +142,73 @@ export const POLICY: readonly PolicyRule[] = [
     relationships: [],
     write: false,
     purposes: ['safeguarding', 'risk-management', 'investigation', 'care'],
-  },];
+  },
+  // S-TAC workflow in intake (screening, triage, advice, lifecycle, orders, consultations, worklists).
+  ...stacWorkflowRules(),
+];
+
+/** Police S-TAC workflow actions (domain.md §3): police-owned records, opened by the owning team or an assignment. */
+function stacWorkflowRules(): PolicyRule[] {
+  const police: Agency[] = ['police'];
+  const owning: RelationshipKind[] = ['OWNING_TEAM', 'ASSIGNMENT'];
+  const investigation: Purpose[] = ['investigation', 'safeguarding'];
+  const rule = (action: string, description: string, roles: Role[], write: boolean, relationships = owning): PolicyRule => ({
+    action,
+    description,
+    roles,
+    agencies: police,
+    relationships,
+    write,
+    purposes: investigation,
+  });
+  const panelAgencies: Agency[] = ['police', 'mental-health', 'probation', 'advocacy', 'cps'];
+  const panelRoles: Role[] = [...CASE_READERS];
+  return [
+    rule('case.screen', 'Record the FOUR-test screening and offence classification (D1)', ['stac-screener', 'stac-lead'], true),
+    rule('case.triage', 'Record the triage decision ADVICE_ONLY | ADVICE_AND_MONITOR | CONSULTATION (D3)', ['stac-screener', 'stac-lead'], true),
+    rule('case.workflow.read', 'Read screening, triage, advice, lifecycle and orders of a case', POLICE_OPERATIONAL, false, [...owning, 'BREAK_GLASS']),
+    rule('advice.issue', 'Issue S-TAC advice to the case officer (H3)', ['stac-screener', 'stac-lead'], true),
+    rule('advice.resolve', 'Acknowledge advice and resolve its items DONE | ACCEPTED | DECLINED', ['case-officer', 'stac-lead'], true),
+    rule('case.transition', 'Move the case lifecycle or criminal-justice stage; close with a reason', ['case-officer', 'stac-lead'], true),
+    rule('order.manage', 'Consider, apply for, record and end protective orders; report breaches', ['case-officer', 'stac-lead', 'spo-coordinator'], true),
+    {
+      action: 'order.scan',
+      description: 'Run the order expiry scan (expiring warnings, lapsed orders)',
+      roles: ['stac-lead', 'spo-coordinator'],
+      agencies: police,
+      relationships: [],
+      write: true,
+      purposes: investigation,
+    },
+    rule('consultation.manage', 'Schedule a multi-agency consultation, record decisions and assign actions', ['stac-lead'], true),
+    {
+      action: 'consultation.read',
+      description: 'Read the consultations of a case (panel members of every agency)',
+      roles: panelRoles,
+      agencies: panelAgencies,
+      relationships: [...owning, 'CONSULTATION_PANEL', 'BREAK_GLASS'],
+      write: false,
+      purposes: OPERATIONAL_PURPOSES,
+    },
+    {
+      action: 'consultation.action.complete',
+      description: "Complete a consultation action owned by the caller's agency",
+      roles: panelRoles,
+      agencies: panelAgencies,
+      relationships: [...owning, 'CONSULTATION_PANEL'],
+      write: true,
+      purposes: OPERATIONAL_PURPOSES,
+    },
+    ...(
+      [
+        ['worklist.read', 'Screening worklist: untriaged and overdue screening', ['stac-screener', 'stac-lead']],
+        ['worklist.lead.read', 'Lead worklist: overdue screening and advice items, expiring orders, overdue notifications and actions', ['stac-lead', 'spo-coordinator']],
+        ['worklist.own.read', "Case officer's worklist: my cases", ['case-officer', 'stac-screener', 'stac-lead', 'spo-coordinator']],
+      ] as [string, string, Role[]][]
+    ).map(([action, description, roles]) => ({ action, description, roles, agencies: police, relationships: [], write: false, purposes: investigation })),
+  ];
+}
+
 
 /**
  * Field groups a relationship grants by default. Owning relationships see their own agency's groups;

@@ -1,0 +1,179 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CaseStageChangedV1, ProblemException, type RpcRequest } from '@stac/contracts';
+import { CASE_NOT_FOUND, type Authorized } from '@stac/auth';
+import { CASE_LIFECYCLE, CJ_STAGE_MACHINE, canTransition, type CaseStatus, type CjStage } from '@stac/domain';
+import { Outbox, type EventHeaders } from '@stac/messaging';
+import { rpcProblem } from '@stac/runtime';
+import { StalkingCase } from '../cases/stalking-case.entity';
+import { CaseTransition } from './case-transition.entity';
+
+/** Who asked, why, and the tracing ids of one workflow command. */
+export interface WorkflowContext extends Authorized {
+  correlationId: string;
+  traceparent?: string;
+  causationId?: string;
+  idempotencyKey?: string;
+}
+
+export function workflowContext(granted: Authorized, req: RpcRequest<unknown>): WorkflowContext {
+  return { ...granted, correlationId: req.correlationId, traceparent: req.traceparent, idempotencyKey: req.idempotencyKey };
+}
+
+export function eventHeaders(ctx: Pick<WorkflowContext, 'correlationId' | 'causationId' | 'traceparent'>): EventHeaders {
+  return { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id to authorise against, read before the body is validated: authorisation comes first so an
+ * unauthorised caller learns nothing from validation errors (API-04: malformed ids are 400 before any lookup).
+ */
+export function idIn(req: RpcRequest<unknown>, field: string): string {
+  const id = (req.body as Record<string, unknown> | null)?.[field];
+  if (typeof id !== 'string' || !UUID.test(id)) throw rpcProblem(400, 'invalid-id', `${field} must be a UUID`);
+  return id.toLowerCase();
+}
+
+export function caseIdIn(req: RpcRequest<unknown>): string {
+  return idIn(req, 'caseId');
+}
+
+/** How a person or the platform is recorded as the actor of a change: the token subject, never a name. */
+export function actorOf(ctx: Pick<WorkflowContext, 'principal'>): string {
+  return ctx.principal.subject;
+}
+
+/** 409 naming both states (domain.md §4: illegal transitions are refused, never coerced). */
+export function illegalTransition(what: string, from: string, to: string) {
+  return rpcProblem(409, 'illegal-transition', `Cannot move the ${what} from ${from} to ${to}`, {
+    detail: `${what}: ${from} -> ${to} is not a permitted transition`,
+  });
+}
+
+/** 412 when the client's If-Match no longer matches (optimistic concurrency, design.md §4). */
+export function assertVersion(what: string, current: number, expected: number): void {
+  if (current !== expected) {
+    throw rpcProblem(412, 'version-mismatch', `The ${what} has changed since you read it (now version ${current}); reload and retry`);
+  }
+}
+
+export interface MoveOptions {
+  at: Date;
+  actor: string;
+  headers: EventHeaders;
+  reasonCode?: string | null;
+  note?: string | null;
+  /** The event that caused the move (NEW_INCIDENT, BREACH, SCREENING, TRIAGE, ADVICE...). */
+  trigger?: string | null;
+}
+
+/**
+ * The case's two state machines, enforced in one place: every move is checked against the machine,
+ * recorded in `case_transition` and published as `intake.case.stage-changed.v1`, in the caller's
+ * transaction and under the case row lock.
+ */
+@Injectable()
+export class CaseWorkflow {
+  constructor(private readonly outbox: Outbox) {}
+
+  /** Locks the case row for the rest of the transaction; a missing case is the one 404 (AC-09). */
+  async lockCase(m: EntityManager, caseId: string): Promise<StalkingCase> {
+    const c = await m.findOne(StalkingCase, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
+    if (!c) throw new ProblemException(CASE_NOT_FOUND);
+    return c;
+  }
+
+  async moveStatus(m: EntityManager, c: StalkingCase, to: CaseStatus, o: MoveOptions): Promise<StalkingCase> {
+    if (!canTransition(CASE_LIFECYCLE, c.status, to)) throw illegalTransition('case', c.status, to);
+    const from = c.status;
+    c.status = to;
+    return this.record(m, c, 'STATUS', from, to, o);
+  }
+
+  async moveCjStage(m: EntityManager, c: StalkingCase, to: CjStage, o: MoveOptions): Promise<StalkingCase> {
+    if (!canTransition(CJ_STAGE_MACHINE, c.cjStage, to)) throw illegalTransition('criminal-justice stage', c.cjStage, to);
+    const from = c.cjStage;
+    c.cjStage = to;
+    return this.record(m, c, 'CJ_STAGE', from, to, o);
+  }
+
+  private async record(
+    m: EntityManager,
+    c: StalkingCase,
+    machine: 'STATUS' | 'CJ_STAGE',
+    from: string,
+    to: string,
+    o: MoveOptions,
+  ): Promise<StalkingCase> {
+    const saved = await m.save(c);
+    await m.insert(CaseTransition, {
+      id: randomUUID(),
+      caseId: c.id,
+      machine,
+      fromState: from,
+      toState: to,
+      reasonCode: o.reasonCode ?? null,
+      note: o.note ?? null,
+      trigger: o.trigger ?? null,
+      actor: o.actor,
+      occurredAt: o.at,
+    });
+    await this.outbox.enqueue(
+      m,
+      CaseStageChangedV1,
+      {
+        caseId: c.id,
+        aggregateVersion: saved.version,
+        additionalInformation: { machine, from, to, changedAt: o.at.toISOString(), ...(o.trigger ? { trigger: o.trigger } : {}) },
+      },
+      o.headers,
+    );
+    return saved;
+  }
+}
+
+/** Canonical JSON (sorted keys) so the same body always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Idempotency-Key for creating workflow commands (REL-04): the key is scoped to the caller and the
+ * command, claimed in the command's transaction, and the first answer is replayed for a retry with the
+ * same body; a different body under the same key is 422.
+ */
+export async function idempotent<T>(
+  m: EntityManager,
+  ctx: WorkflowContext,
+  command: string,
+  body: unknown,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!ctx.idempotencyKey) return run();
+  const key = `${ctx.principal.issuer}#${ctx.principal.subject}#${command}#${ctx.idempotencyKey}`;
+  const hash = createHash('sha256').update(canonical(body)).digest('hex');
+  const claimed: unknown[] = await m.query(
+    'INSERT INTO idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
+    [key, hash],
+  );
+  if (claimed.length === 0) {
+    const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [key]);
+    if (previous.request_hash !== hash) {
+      throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+    }
+    return previous.response as T;
+  }
+  const answer = await run();
+  await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [key, JSON.stringify(answer)]);
+  return answer;
+}

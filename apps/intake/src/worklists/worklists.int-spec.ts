@@ -1,0 +1,127 @@
+import type { Authorized } from '@stac/auth';
+import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+
+jest.setTimeout(60_000);
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+const h = new WorkflowHarness();
+
+function granted(subject: string, roles: Authorized['principal']['roles'] = ['stac-lead']): Authorized {
+  return { principal: h.principal(subject, roles), decision: { allow: true, rule: 'worklist', status: 200 }, purpose: 'investigation', fieldGroups: [] };
+}
+
+beforeAll(() => h.start('worklists'));
+afterAll(() => h.stop());
+
+describe('worklists with a FixedClock', () => {
+  it('leads see advice items past their due date until the case officer resolves them', async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z')); // Tuesday
+    const caseId = await h.referredCase(h.clock.now(), { flags: ['DOMESTIC'] });
+    await h.screenAndTriage(caseId);
+    const advice = await h.advice.issue({ caseId }, h.ctx('screener-1'));
+    await h.advice.acknowledge({ caseId, adviceId: advice.adviceId, expectedVersion: advice.version }, h.ctx('officer-1'));
+
+    // One working day later plus a minute: the 1-day items (ISAC referral, no PINs) are overdue, nothing else.
+    h.clock.set(new Date('2026-12-02T09:01:00Z'));
+    let leads = await h.worklists.leads(granted('lead-1'), 'c1');
+    const overdue = leads.overdueAdviceItems.filter((i) => i.caseId === caseId);
+    expect(overdue.map((i) => i.code).sort()).toEqual(['NO_PIN', 'REFER_TO_ISAC']);
+    expect(overdue[0]).toMatchObject({ caseOfficer: 'PC-1', dueAt: '2026-12-02T09:00:00.000Z' });
+
+    const noPin = advice.items.find((i) => i.code === 'NO_PIN')!;
+    const resolved = await h.advice.resolveItem({ caseId, itemId: noPin.itemId, expectedVersion: noPin.version, resolution: 'DONE' }, h.ctx('officer-1'));
+    expect(resolved).toMatchObject({ status: 'DONE', overdue: false });
+    expect(await h.outboxInfo(caseId, 'intake.advice.item-resolved.v1')).toEqual([expect.objectContaining({ code: 'NO_PIN', overdue: true })]);
+    leads = await h.worklists.leads(granted('lead-1'), 'c2');
+    expect(leads.overdueAdviceItems.filter((i) => i.caseId === caseId).map((i) => i.code)).toEqual(['REFER_TO_ISAC']);
+
+    // A re-issued advice supersedes the old document: its open items stop counting.
+    await h.advice.issue({ caseId, items: ['CONSIDER_SPO'] }, h.ctx('screener-1'));
+    leads = await h.worklists.leads(granted('lead-1'), 'c3');
+    expect(leads.overdueAdviceItems.filter((i) => i.caseId === caseId)).toEqual([]);
+  });
+
+  it('orders: SPO notification overdue after 3 days, expiring within 28 days, one warning per expiry, then expired by the scan', async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await h.referredCase(h.clock.now());
+    await h.screenAndTriage(caseId);
+    await h.advice.issue({ caseId }, h.ctx('screener-1'));
+    let o = await h.orders.consider({ caseId, orderType: 'SPO' }, h.ctx('officer-1'));
+    const move = async (body: object) => (o = await h.orders.transition({ caseId, orderId: o.orderId, expectedVersion: o.version, ...body } as never, h.ctx('officer-1')));
+    await move({ to: 'APPLIED' });
+    await move({ to: 'GRANTED', effectiveFrom: '2026-12-01T00:00:00Z', expiresAt: '2028-12-01T00:00:00Z' });
+    h.clock.set(new Date('2026-12-01T10:30:00Z'));
+    await move({ to: 'SERVED', servedAt: '2026-12-01T10:00:00Z' });
+    await move({ to: 'ACTIVE' });
+
+    h.clock.set(new Date('2026-12-04T09:59:00Z'));
+    expect((await h.worklists.leads(granted('spo-1'), 'c1')).overdueNotifications.map((x) => x.orderId)).not.toContain(o.orderId);
+    h.clock.advance(2 * MIN);
+    const overdue = (await h.worklists.leads(granted('spo-1'), 'c2')).overdueNotifications.find((x) => x.orderId === o.orderId);
+    expect(overdue).toMatchObject({ caseId, orderType: 'SPO', dueAt: '2026-12-04T10:00:00.000Z' });
+    o = await h.orders.recordNotification({ caseId, orderId: o.orderId, expectedVersion: o.version, receivedAt: '2026-12-04T10:01:00Z' }, h.ctx('spo-1'));
+    expect((await h.worklists.leads(granted('spo-1'), 'c3')).overdueNotifications.map((x) => x.orderId)).not.toContain(o.orderId);
+
+    // 27 days before expiry: expiring; the scan warns once per expiry date.
+    h.clock.set(new Date('2028-11-04T00:00:00Z'));
+    expect((await h.worklists.leads(granted('lead-1'), 'c4')).expiringOrders.map((x) => x.orderId)).toContain(o.orderId);
+    const actor = h.principal('spo-1', ['spo-coordinator']);
+    expect(await h.orders.scanExpiring({ actor, correlationId: 'scan-1' })).toEqual({ warned: 1, expired: 0 });
+    expect(await h.orders.scanExpiring({ actor, correlationId: 'scan-2' })).toEqual({ warned: 0, expired: 0 });
+    expect(await h.outboxInfo(caseId, 'intake.order.expiring.v1')).toEqual([{ orderId: o.orderId, orderType: 'SPO', expiresAt: '2028-12-01T00:00:00.000Z' }]);
+
+    // Past expiry: the scan ends it (order.ended) and it leaves the worklist; the case may then close.
+    h.clock.set(new Date('2028-12-01T00:00:01Z'));
+    expect(await h.orders.scanExpiring({ actor, correlationId: 'scan-3' })).toEqual({ warned: 0, expired: 1 });
+    expect(await h.outboxInfo(caseId, 'intake.order.ended.v1')).toEqual([expect.objectContaining({ orderId: o.orderId, outcome: 'EXPIRED' })]);
+    expect((await h.worklists.leads(granted('lead-1'), 'c5')).expiringOrders.map((x) => x.orderId)).not.toContain(o.orderId);
+    const lc = await h.lifecycle.read(caseId, h.ctx());
+    expect((await h.lifecycle.close({ caseId, expectedVersion: lc.version, reason: 'RISK_MANAGED' }, h.ctx('officer-1'))).status).toBe('CLOSED');
+  });
+
+  it('consultation actions past their due date are listed for leads until the owner agency completes them', async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await h.referredCase(h.clock.now());
+    const c = await h.consultations.schedule({ caseId, scheduledFor: '2026-12-02T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }] }, h.ctx('lead-1'));
+    const action = await h.consultations.assignAction(
+      { caseId, consultationId: c.consultationId, description: 'Check licence conditions', ownerAgency: 'probation', dueAt: '2026-12-08T17:00:00Z' },
+      h.ctx('lead-1'),
+    );
+    h.clock.set(new Date('2026-12-08T17:01:00Z'));
+    expect((await h.worklists.leads(granted('lead-1'), 'c1')).overdueConsultationActions).toEqual(
+      expect.arrayContaining([{ caseId, actionId: action.actionId, ownerAgency: 'probation', dueAt: '2026-12-08T17:00:00.000Z' }]),
+    );
+    const probation = { ...h.ctx('po-1'), principal: { issuer: 'urn:test', subject: 'po-1', agency: 'probation' as const, roles: ['probation-officer' as const] } };
+    const done = await h.consultations.completeAction({ caseId, actionId: action.actionId, expectedVersion: action.version }, probation);
+    expect(done).toMatchObject({ status: 'DONE' });
+    expect((await h.worklists.leads(granted('lead-1'), 'c2')).overdueConsultationActions.map((a) => a.actionId)).not.toContain(action.actionId);
+    // The panel grant is a real relationship: probation can now open the case as a panel member (AC-02).
+    const rel = await h.relationships.forPrincipal(h.ds, caseId, probation.principal);
+    expect(rel.relationships.map((r) => r.kind)).toContain('CONSULTATION_PANEL');
+  });
+
+  it("my cases lists the caller's assigned open cases with open and overdue items; AC-07: an excluded user never sees a case", async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z'));
+    const mine = await h.referredCase(h.clock.now());
+    const excluded = await h.referredCase(h.clock.now());
+    const notMine = await h.referredCase(h.clock.now());
+    for (const id of [mine, excluded]) {
+      await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-7', createdBy: 'test' });
+    }
+    await h.relationships.exclude(h.ds, excluded, { issuer: 'urn:test', subject: 'officer-7' }, 'test');
+    await h.screenAndTriage(mine);
+    await h.advice.issue({ caseId: mine, items: ['NO_PIN', 'CONSIDER_SPO'] }, h.ctx('screener-1'));
+    h.clock.advance(DAY + MIN);
+
+    const list = await h.worklists.myCases(granted('officer-7', ['case-officer']), 'my-cases-1');
+    expect(list.cases.map((c) => c.caseId)).toEqual([mine]);
+    expect(list.cases[0]).toMatchObject({ status: 'ACTIVE', cjStage: 'PRE_ARREST', openAdviceItems: 2, overdueAdviceItems: 1, nextDueAt: '2026-12-02T09:00:00.000Z' });
+    const screening = await h.worklists.screening(granted('officer-7', ['stac-screener']), 'c2');
+    expect(screening.untriaged.map((w) => w.caseId)).toContain(notMine);
+    expect(screening.untriaged.map((w) => w.caseId)).not.toContain(excluded);
+    // Every list is an audited consultation of the cases shown (LAW-01), without data values.
+    const [audit] = await h.ds.query(`SELECT record_ids, action FROM access_log WHERE correlation_id = 'my-cases-1'`);
+    expect(audit).toEqual({ record_ids: [mine], action: 'worklist.own.read' });
+  });
+});
