@@ -13,6 +13,12 @@ import { ReferralsController } from './referrals/referrals.controller';
 import { PeopleController } from './people/people.controller';
 import { IncidentsController } from './incidents/incidents.controller';
 import { RiskController } from './risk/risk.controller';
+import { AdviceController } from './advice/advice.controller';
+import { ConsultationsController } from './consultations/consultations.controller';
+import { LifecycleController } from './lifecycle/lifecycle.controller';
+import { OrdersController } from './orders/orders.controller';
+import { ScreeningController } from './screening/screening.controller';
+import { WorklistsController } from './worklists/worklists.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -65,7 +71,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, PeopleController, IncidentsController],
+      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
       providers: [CaseViewService],
     };
   }
