@@ -17,21 +17,13 @@ import {
   type PersonView,
   type RpcRequest,
 } from '@stac/contracts';
-import {
-  AccessControl,
-  AccessLog,
-  CaseRelationships,
-  decide,
-  type Authorized,
-  type FieldGroup,
-  type Principal,
-  type Purpose,
-} from '@stac/auth';
+import { AccessControl, AccessLog, type Authorized, type FieldGroup } from '@stac/auth';
 import type { PersonRole } from '@stac/domain';
 import { Clock, parseRpcBody, rpcProblem } from '@stac/runtime';
 import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
+import { visibleCases } from './case-visibility';
 import { caseIdOf, idempotent } from './idempotent-command';
 import { Person } from './person.entity';
 import { PersonRecords } from './person-records';
@@ -52,7 +44,6 @@ export class PeopleService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: AccessControl,
-    private readonly relationships: CaseRelationships,
     private readonly accessLog: AccessLog,
     private readonly records: PersonRecords,
     private readonly clock: Clock,
@@ -66,7 +57,8 @@ export class PeopleService {
     if (!q.givenName && !q.familyName && !q.dateOfBirth && !q.identifiers?.length) {
       throw rpcProblem(400, 'search-criteria-required', 'Give a name, a date of birth or an identifier to search for');
     }
-    const found = await this.records.candidates(this.dataSource.manager, q, { mode: 'search', limit: 200 });
+    // The best candidates only: enough for a page of visible matches without touching hundreds of cases.
+    const found = await this.records.candidates(this.dataSource.manager, q, { mode: 'search', limit: 100 });
     const participation = await this.participation(this.dataSource.manager, found.map((f) => f.person.id));
     const visible = await this.visibleCases(this.dataSource.manager, granted, [...participation.values()].flatMap((c) => c.map((x) => x.caseId)));
     const matches = found
@@ -347,17 +339,8 @@ export class PeopleService {
   }
 
   /** The subset of cases the caller may see people on: the relationships of each case, decided one by one. */
-  private async visibleCases(db: Queryable, granted: Pick<Authorized, 'principal' | 'purpose'>, caseIds: string[]): Promise<Set<string>> {
-    const visible = new Set<string>();
-    for (const caseId of new Set(caseIds)) {
-      if (await this.maySee(db, granted.principal, granted.purpose, caseId)) visible.add(caseId);
-    }
-    return visible;
-  }
-
-  private async maySee(db: Queryable, principal: Principal, purpose: Purpose, caseId: string): Promise<boolean> {
-    const resource = await this.relationships.forPrincipal(db, caseId, principal);
-    return decide(principal, 'person.read', resource, [], purpose).allow;
+  private visibleCases(db: Queryable, granted: Pick<Authorized, 'principal' | 'purpose'>, caseIds: string[]): Promise<Set<string>> {
+    return visibleCases(db, granted.principal, granted.purpose, caseIds);
   }
 
   /**

@@ -175,3 +175,29 @@ export function evaluationSet(o: { seed: number; people: number; duplicates: num
   }
   return { records: [...base, ...extra], distinctPeople: cluster };
 }
+
+const ONSETS = ['b', 'br', 'c', 'ch', 'd', 'dr', 'f', 'g', 'gr', 'h', 'j', 'k', 'kl', 'l', 'm', 'n', 'p', 'pr', 'r', 's', 'st', 'sh', 't', 'tr', 'v', 'w', 'z'];
+const NUCLEI = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ou', 'y'];
+const CODAS = ['', 'n', 'r', 'l', 's', 'th', 'ck', 'm', 'nd', 'rt', 'ss', 'x'];
+const SUFFIXES = ['', 'son', 'ton', 'ley', 'er', 'ski', 'ova', 'ez', 'ini', 'ford', 'well', 'by'];
+
+/** A made-up surname from syllables: the long tail of a real register. */
+export function syllableSurname(rnd: () => number): string {
+  const syllables = 1 + Math.floor(rnd() * 2);
+  let s = '';
+  for (let i = 0; i < syllables; i++) s += pick(rnd, ONSETS) + pick(rnd, NUCLEI) + pick(rnd, CODAS);
+  s += pick(rnd, SUFFIXES);
+  return s[0].toUpperCase() + s.slice(1);
+}
+
+/**
+ * One person of a large synthetic population (benchmarks): common given names, surnames half from
+ * the common list and half from a long tail, a date of birth for nine in ten.
+ */
+export function populationPerson(rnd: () => number): PersonIdentity {
+  return {
+    givenName: pick(rnd, GIVEN_NAMES),
+    familyName: rnd() < 0.5 ? pick(rnd, FAMILY_NAMES) : syllableSurname(rnd),
+    dateOfBirth: rnd() < 0.9 ? randomDob(rnd) : null,
+  };
+}
