@@ -51,7 +51,7 @@ async function count(table: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ overrides: { gateway: { RPC_TIMEOUT_MS: '1500' } } });
   policeToken = await tokenFor('police', ['stac-screener'], 'e2e-screener');
 }, 120_000);
 
@@ -254,5 +254,29 @@ describe('operations', () => {
         (await api().get(`/api/v1/cases/${created.body.caseId}`)).body.probation?.status === 'available',
       { timeoutMs: 15_000, what: 'probation part after restart' },
     );
+  });
+
+  it('a service that stops answering (SIGSTOP) costs a 504 problem within the deadline, and the rest of the view still answers', async () => {
+    const created = await api().post('/api/v1/referrals').send(referral()).expect(201);
+    await stack.services.kill('advocacy', 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const view = await api().get(`/api/v1/cases/${created.body.caseId}`).expect(200);
+      expect(view.body.advocacy).toEqual({ status: 'unavailable', code: 'service-timeout' });
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await stack.services.kill('advocacy', 'SIGCONT');
+    }
+    await stack.services.kill('intake', 'SIGSTOP');
+    try {
+      const res = await api().post('/api/v1/referrals').send(referral()).expect(504);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('service-timeout');
+    } finally {
+      await stack.services.kill('intake', 'SIGCONT');
+    }
+    await stack.services.waitReady('intake');
+    // Nothing lost: the referral sent while intake was paused may have been processed after SIGCONT; either way the API works.
+    await api().post('/api/v1/referrals').send(referral()).expect(201);
   });
 });

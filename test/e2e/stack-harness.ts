@@ -35,7 +35,7 @@ export interface Stack {
   gatewayUrl: string;
   services: LaunchedServices;
   env: ReturnType<typeof stackEnv>;
-  /** The EVENT_NAMESPACE of this stack's streams. */
+  /** The NATS_NAMESPACE of this stack's streams. */
   namespace: string;
   stop(): Promise<void>;
 }
@@ -45,7 +45,12 @@ export interface Stack {
  * ports so it never touches a developer's running stack.
  */
 export async function startStack(
-  opts: { portBase?: number; overrides?: Partial<Record<ServiceName, Record<string, string>>> } = {},
+  opts: {
+    portBase?: number;
+    overrides?: Partial<Record<ServiceName, Record<string, string>>>;
+    /** Service log level; the DP-01 canary scan runs at 'debug' to see everything services print. */
+    logLevel?: string;
+  } = {},
 ): Promise<Stack> {
   const suffix = `_e2e_${randomBytes(3).toString('hex')}`;
   await ensureDevIssuerKeys(DEV_ISSUER_DIR);
@@ -57,7 +62,7 @@ export async function startStack(
       s,
       {
         ...auth,
-        ...(s === 'gateway' ? {} : { EVENT_NAMESPACE: namespace }),
+        NATS_NAMESPACE: namespace,
         // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
         ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
         ...opts.overrides?.[s],
@@ -71,7 +76,7 @@ export async function startStack(
     portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 2000),
     databaseSuffix: suffix,
     nodeEnv: 'test',
-    logLevel: process.env.E2E_LOG_LEVEL ?? 'warn',
+    logLevel: opts.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',
     overrides,
   });
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -81,6 +86,7 @@ export async function startStack(
     {
       readyTimeoutMs: 90_000,
       stopGraceMs: 10_000,
+      keepLines: 0,
       output: process.env.E2E_LOG_LEVEL ? process.stdout : undefined,
     },
   );

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { AuthModule } from '@stac/auth';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
+import { NamespacedNatsClient } from '@stac/runtime';
 import { AuditController } from './audit/audit.controller';
 import { CaseAccessController } from './case-access/case-access.controller';
 import { CaseViewService } from './cases/case-view.service';
@@ -33,10 +33,10 @@ class ServiceClientModule {
         {
           provide: SERVICES_CLIENT,
           useFactory: () =>
-            ClientProxyFactory.create({
-              transport: Transport.NATS,
-              options: { servers: config.NATS_URL.split(','), name: 'gateway', maxReconnectAttempts: -1 },
-            }),
+            new NamespacedNatsClient(
+              { servers: config.NATS_URL.split(','), name: 'gateway', maxReconnectAttempts: -1 },
+              config.NATS_NAMESPACE,
+            ),
         },
         { provide: RPC_TIMEOUT_MS, useValue: config.RPC_TIMEOUT_MS },
         ServiceClient,
@@ -71,7 +71,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
+      controllers: [ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, PeopleController, IncidentsController],
       providers: [CaseViewService],
     };
   }

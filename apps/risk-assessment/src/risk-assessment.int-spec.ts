@@ -82,7 +82,7 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     const config = loadConfig(SERVICE_ENV['risk-assessment'], {
       DATABASE_URL: db.url,
       NATS_URL: TEST_NATS_URL,
-      EVENT_NAMESPACE: uniqueToken(),
+      NATS_NAMESPACE: uniqueToken(),
       AUTH_DEV_ISSUER_DIR: issuerDir,
       NODE_ENV: 'test',
       OUTBOX_POLL_MS: '60000',

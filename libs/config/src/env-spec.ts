@@ -33,6 +33,13 @@ const common = {
   },
   HTTP_HOST: { format: 'string', default: '127.0.0.1', description: 'Interface the HTTP server binds.' },
   NATS_URL: { format: 'nats-url', default: 'nats://127.0.0.1:4222', description: 'NATS server(s), comma separated.' },
+  NATS_NAMESPACE: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    pattern: /^[a-z][a-z0-9]{0,15}$/,
+    description: "Isolates this stack's subjects and event streams on a shared NATS (tests, benchmarks); empty in production.",
+  },
   AUTH_AUDIENCE: { format: 'string', default: 'stac-platform', description: 'Audience every access token must name.' },
   AUTH_ISSUERS: {
     format: 'string',
@@ -65,13 +72,6 @@ const domainService = (httpPort: number) =>
       min: 10,
       max: 60000,
       description: 'Outbox relay polling interval; LISTEN/NOTIFY wakes it sooner.',
-    },
-    EVENT_NAMESPACE: {
-      format: 'string',
-      default: '',
-      allowEmpty: true,
-      pattern: /^[a-z][a-z0-9]{0,15}$/,
-      description: 'Isolates this stack\'s event streams on a shared NATS (tests, benchmarks); empty in production.',
     },
     CONSUMER_MAX_DELIVER: {
       format: 'int',

@@ -35,7 +35,7 @@ export interface EventConsumerOptions {
    */
   prefetch?: number;
   streams?: readonly StreamDefinition[];
-  /** EVENT_NAMESPACE: read the namespaced copy of the streams (isolated stacks on one NATS). */
+  /** NATS_NAMESPACE: read the namespaced copy of the streams (isolated stacks on one NATS). */
   namespace?: string;
   logger: Logger;
   metrics?: ServiceMetrics;

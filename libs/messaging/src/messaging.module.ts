@@ -36,7 +36,7 @@ export interface MessagingOptions {
   redeliveryBaseMs?: number;
   /** Messages held ahead of the (sequential) handlers per stream; default 32. Keep prefetch x handler time << ack wait. */
   prefetch?: number;
-  /** EVENT_NAMESPACE: an isolated copy of the streams on a shared NATS (tests, benchmarks); empty in production. */
+  /** NATS_NAMESPACE: an isolated copy of the streams on a shared NATS (tests, benchmarks); empty in production. */
   namespace?: string;
   /** Defaults to the platform's streams; tests pass their own. */
   streams?: readonly StreamDefinition[];

@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   metrics?: ServiceMetrics;
   stream?: string;
-  /** EVENT_NAMESPACE: prefixes every published subject (isolated stacks on one NATS). */
+  /** NATS_NAMESPACE: prefixes every published subject (isolated stacks on one NATS). */
   namespace?: string;
 }
 

@@ -14,7 +14,7 @@ function isNotFound(e: unknown): boolean {
 }
 
 /**
- * An isolated copy of the platform's streams (EVENT_NAMESPACE): its own stream names and a subject
+ * An isolated copy of the platform's streams (NATS_NAMESPACE): its own stream names and a subject
  * prefix, so a test stack, a benchmark and a developer's stack can share one NATS server.
  */
 export function streamName(s: StreamDefinition, namespace = ''): string {

@@ -59,7 +59,7 @@ export function domainServiceModule(
         databaseUrl: config.DATABASE_URL,
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
-        namespace: config.EVENT_NAMESPACE,
+        namespace: config.NATS_NAMESPACE,
       }),
       ObservabilityModule.forService({
         logger,
@@ -99,7 +99,7 @@ export async function runDomainService(def: DomainServiceDefinition, env: NodeJS
     module: domainServiceModule(def, config, logger),
     logger,
     http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-    nats: { url: config.NATS_URL },
+    nats: { url: config.NATS_URL, namespace: config.NATS_NAMESPACE },
   });
 }
 

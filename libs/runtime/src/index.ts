@@ -6,3 +6,4 @@ export * from './domain-service';
 export * from './case-part-reader';
 export * from './clock';
 export * from './audit-query.controller';
+export * from './rpc/namespaced-nats';

@@ -7,6 +7,14 @@ import { problem, ProblemException } from './rpc/rpc-problem';
 
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
 
+const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload-too-large', 'Request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported-media-type', 'Content-Type must be application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad-request', 'Content-Length does not match the body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed-json', 'Request body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed-json', 'Request body is not valid JSON'],
+};
+
 /** Maps any failure to a problem; 5xx answers never carry messages, SQL, hosts or paths (API-09). */
 export function toProblem(e: unknown): Problem {
   if (e instanceof ProblemException) return e.problem;
@@ -20,6 +28,13 @@ export function toProblem(e: unknown): Problem {
     return problem(status, httpCode(status), title);
   }
   const code = (e as { code?: string })?.code;
+  // Errors Fastify raises before a route runs (API-03): their own status, our words.
+  const fastify = code ? FASTIFY_ERRORS[code] : undefined;
+  if (fastify) return problem(fastify[0], fastify[1], fastify[2]);
+  const statusCode = (e as { statusCode?: number })?.statusCode;
+  if (code?.startsWith('FST_') && statusCode && statusCode >= 400 && statusCode < 500) {
+    return problem(statusCode, httpCode(statusCode), 'The request could not be read');
+  }
   const message = String((e as Error)?.message ?? '');
   if ((code && PG_UNAVAILABLE.has(code)) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)) {
     return problem(503, 'database-unavailable', 'The service database is unavailable; try again shortly');

@@ -1,10 +1,11 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '@stac/observability';
 import { ProblemFilter } from './problem.filter';
+import { NamespacedNatsServer } from './rpc/namespaced-nats';
 
 export interface StartServiceOptions {
   service: string;
@@ -12,7 +13,7 @@ export interface StartServiceOptions {
   logger: Logger;
   http: { host: string; port: number; bodyLimit?: number };
   /** When set, the service also answers request/reply on NATS in a queue group named after it. */
-  nats?: { url: string };
+  nats?: { url: string; namespace?: string };
   /** Gateway-only HTTP setup (validation, filters, docs) before listening. */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -31,8 +32,10 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
   if (o.nats) {
     app.connectMicroservice<MicroserviceOptions>(
       {
-        transport: Transport.NATS,
-        options: { servers: o.nats.url.split(','), queue: o.service, name: `${o.service}-rpc`, maxReconnectAttempts: -1 },
+        strategy: new NamespacedNatsServer(
+          { servers: o.nats.url.split(','), queue: o.service, name: `${o.service}-rpc`, maxReconnectAttempts: -1 },
+          o.nats.namespace ?? '',
+        ),
       },
       { inheritAppConfig: true },
     );

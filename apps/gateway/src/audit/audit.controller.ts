@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
-import { AUDIT_QUERY, AuditQuery, type AuditEntry, type AuditPage } from '@stac/contracts';
+import { AUDIT_QUERY, AuditQuery, problem, type AuditEntry, type AuditPage } from '@stac/contracts';
 import { RpcCallError } from '@stac/runtime';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
@@ -63,6 +63,8 @@ export class AuditController {
   @ApiOkResponse({ description: 'Entries from every service the caller may read, newest last' })
   @ProblemResponses(400, 401, 403, 429)
   async search(@Query() q: AuditSearch, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    // Coarse check at the edge; each service decides again for its own log.
+    if (!ctx.roles?.includes('dpo')) throw new HttpException(problem(403, 'forbidden', 'Reading the access log needs the dpo role'), 403);
     const { format, ...query } = q;
     const answers = await Promise.all(
       (Object.keys(AUDIT_QUERY) as (keyof typeof AUDIT_QUERY)[]).map(async (service) => {

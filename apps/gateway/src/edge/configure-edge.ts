@@ -1,12 +1,11 @@
 import { HttpException, ValidationPipe } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { TokenVerifier } from '@stac/auth';
-import type { Problem } from '@stac/contracts';
 import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/runtime';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { isPublicRoute, registerAuthentication } from './authentication';
@@ -38,11 +37,9 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
     timeWindow: 60_000,
     keyGenerator: (req: FastifyRequest) => (req.principal ? `user:${req.principal.issuer}#${req.principal.subject}` : `ip:${req.ip}`),
     allowList: (req: FastifyRequest) => isPublicRoute(req.url),
-    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; statusCode: number }) =>
-      Object.assign(new Error('rate limited'), {
-        statusCode: 429,
-        problem: problem(429, 'rate-limited', `Too many requests; retry after ${ctx.after}`),
-      }),
+    // An HttpException carrying the problem, so Nest's error path renders it as problem+json.
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string }) =>
+      new HttpException(problem(429, 'rate-limited', `Too many requests; retry after ${ctx.after}`), 429),
   });
   app.useGlobalGuards(new AuthenticatedGuard());
 
@@ -65,27 +62,6 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
       reply.elapsedTime / 1000,
     );
   });
-  // Errors raised by Fastify before Nest sees the request (API-03).
-  fastify.setErrorHandler((err: FastifyError & { problem?: Problem }, req: FastifyRequest, reply: FastifyReply) => {
-    if (err.problem) {
-      return reply.status(err.problem.status).header('content-type', 'application/problem+json').send(err.problem);
-    }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const byCode: Record<string, [string, string]> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: ['payload-too-large', 'Request body is too large'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported-media-type', 'Content-Type must be application/json'],
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad-request', 'Content-Length does not match the body'],
-      FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed-json', 'Request body is empty'],
-    };
-    const [code, title] =
-      byCode[err.code] ??
-      (status === 400 ? ['malformed-json', 'Request body is not valid JSON'] : ['internal-error', 'Internal error']);
-    void reply
-      .status(status)
-      .header('content-type', 'application/problem+json')
-      .send(problem(status, code, title));
-  });
-
   app.useGlobalPipes(
     new ValidationPipe({
       ...STRICT_VALIDATION,

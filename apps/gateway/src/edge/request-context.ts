@@ -10,6 +10,8 @@ export interface RequestContext {
   traceparent?: string;
   token?: string;
   purpose?: string;
+  /** The verified roles, for coarse checks at the edge only; services decide for themselves. */
+  roles?: readonly string[];
 }
 
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
@@ -19,6 +21,7 @@ export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): Req
     correlationId: String(req.headers[CORRELATION_HEADER]),
     traceparent: traceparentFrom(req.headers[TRACEPARENT_HEADER]),
     token: req.token,
+    roles: req.principal?.roles,
     purpose: typeof purpose === 'string' && /^[a-z-]{1,32}$/.test(purpose) ? purpose : undefined,
   };
 });

@@ -19,8 +19,10 @@ export class ServiceClient implements OnApplicationBootstrap {
     await this.client.connect();
   }
 
-  call<T>(service: string, pattern: string, request: RpcRequest<unknown>): Promise<T> {
-    return callService<T>(this.client, pattern, request, this.timeoutMs, service);
+  call<T>(service: string, pattern: string, request: RpcRequest<unknown> & { roles?: unknown }): Promise<T> {
+    // Only the token travels as identity: services verify it and decide for themselves (AC-13).
+    const { roles: _edgeOnly, ...forwarded } = request;
+    return callService<T>(this.client, pattern, forwarded, this.timeoutMs, service);
   }
 
   /** Readiness: the bus answers a round trip. */

@@ -62,7 +62,8 @@ export function decide(
   const usable = resource.relationships.filter(
     (r) => rule.relationships.includes(r.kind) && (!r.purposes || r.purposes.includes(purpose)),
   );
-  if (usable.length === 0) return deny('no-relationship', 404);
+  // A caller who can see the case but not do this to it gets 403; one who cannot see it gets 404 (AC-09).
+  if (usable.length === 0) return deny('no-relationship', canSeeCase(resource, purpose) ? 403 : 404);
   const writable = rule.write ? usable.filter((r) => !r.readOnly) : usable;
   if (writable.length === 0) return deny('read-only', 403);
   const granted = new Set(writable.flatMap((r) => r.fieldGroups));
@@ -71,4 +72,10 @@ export function decide(
   // Prefer the strongest relationship for the record of why access was allowed.
   const via = writable.find((r) => r.kind !== 'BREAK_GLASS') ?? writable[0];
   return { allow: true, rule: action, status: 200, via: via.kind };
+}
+
+/** Whether the caller's relationships open the case for reading with this purpose. */
+export function canSeeCase(resource: CaseResource, purpose: Purpose): boolean {
+  const read = ruleFor('case.read');
+  return !!read && resource.relationships.some((r) => read.relationships.includes(r.kind) && (!r.purposes || r.purposes.includes(purpose)));
 }

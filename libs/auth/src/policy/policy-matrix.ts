@@ -45,9 +45,14 @@ export function expectedStatus(
   if (!rule.roles.includes(role) || !rule.agencies.includes(agency) || !rule.purposes.includes(purpose)) return 403;
   const groups = fieldGroup === 'NONE' ? [] : [fieldGroup];
   if (rule.relationships.length === 0) return groups.length ? 403 : 200;
-  if (relationship === 'NONE' || !rule.relationships.includes(relationship)) return 404;
-  const grant = matrixGrant(relationship, agency, owner);
-  if (!grant || (grant.purposes && !grant.purposes.includes(purpose))) return 404;
+  const grant = relationship === 'NONE' ? null : matrixGrant(relationship, agency, owner);
+  const opensForPurpose = !!grant && (!grant.purposes || grant.purposes.includes(purpose));
+  if (relationship === 'NONE' || !rule.relationships.includes(relationship) || !opensForPurpose) {
+    // Seeing the case (any relationship that opens it for reading) turns "not for you" into 403.
+    const readRule = POLICY.find((r) => r.action === 'case.read');
+    return relationship !== 'NONE' && opensForPurpose && !!readRule?.relationships.includes(relationship) ? 403 : 404;
+  }
+  if (!grant) return 404;
   if (rule.write && grant.readOnly) return 403;
   return groups.every((g) => grant.fieldGroups.includes(g)) ? 200 : 403;
 }

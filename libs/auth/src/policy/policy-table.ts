@@ -209,7 +209,6 @@ function stacWorkflowRules(): PolicyRule[] {
   ];
 }
 
-
 /**
  * Field groups a relationship grants by default. Owning relationships see their own agency's groups;
  * a share sees only what its agreement lists (core facts by default); break-glass never opens

@@ -16,7 +16,7 @@ export class RpcCallError extends ProblemException {
  * bus 503, a problem from the service keeps its status; anything else is a 502 with no detail.
  */
 export async function callService<T>(
-  client: ClientProxy,
+  client: Pick<ClientProxy, 'send'>,
   pattern: string,
   request: RpcRequest<unknown>,
   timeoutMs: number,
