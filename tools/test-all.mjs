@@ -60,8 +60,12 @@ try {
       report = undefined; // Jest died before writing its report (bad config, crash): counted as a failure below.
     }
     passed += report?.numPassedTests ?? 0;
-    // A suite that fails to load runs no test; it still counts as a failure.
-    failed += (report?.numFailedTests ?? 0) + (report?.numRuntimeErrorTestSuites ?? 0);
+    // A suite that fails with no failing test (it did not load, an afterAll threw) still counts once.
+    const silentSuiteFailures = (report?.testResults ?? []).filter(
+      (suite) =>
+        suite.status === 'failed' && !(suite.assertionResults ?? []).some((t) => t.status === 'failed'),
+    ).length;
+    failed += (report?.numFailedTests ?? 0) + silentSuiteFailures;
     const code = run.status ?? 1;
     if (code !== 0 || !report) {
       if (run.signal) process.stderr.write(`${project} tests were killed by ${run.signal}\n`);
