@@ -171,7 +171,8 @@ describe('S-TAC case workflow through the gateway', () => {
     expect(mine.body.cases.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ openAdviceItems: 0, status: 'ACTIVE' });
 
     // 4. Multi-agency consultation (CONSULTATION triage): the mental-health panel member may then read it.
-    await api(tokens.clinician, 'care').get(`/api/v1/cases/${caseId}/consultations`).expect(404);
+    // Before the panel, mental health sees the case only through its share, which does not open consultations (AC-09: 403).
+    await api(tokens.clinician, 'care').get(`/api/v1/cases/${caseId}/consultations`).expect(403);
     const consultation = await api(tokens.lead)
       .post(`/api/v1/cases/${caseId}/consultations`)
       .send({ scheduledFor: '2026-12-03T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'mental-health' }, { agency: 'probation' }] })

@@ -49,6 +49,8 @@ import { ScreeningService } from './screening/screening.service';
 import { TriageDecision } from './triage/triage-decision.entity';
 import { WorklistsController } from './worklists/worklists.controller';
 import { WorklistsService } from './worklists/worklists.service';
+import { SealedExclusionZones1764400100000 } from './migrations/1764400100000-sealed-exclusion-zones';
+import { OrderExpiryScheduler } from './orders/order-expiry-scheduler';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -69,6 +71,7 @@ import { WorklistsService } from './worklists/worklists.service';
     AdviceService,
     LifecycleService,
     OrdersService,
+    OrderExpiryScheduler,
     ConsultationsService,
     WorklistsService,
   ],
@@ -108,5 +111,6 @@ export const INTAKE: DomainServiceDefinition = {
     PeopleRegister1764300000000,
     CourseOfConduct1764300100000,
     StacWorkflow1764400000000,
+    SealedExclusionZones1764400100000,
   ],
 };

@@ -9,6 +9,7 @@ import { AdviceService } from '../advice/advice.service';
 import { ConsultationsService } from '../consultations/consultations.service';
 import { INTAKE } from '../intake.module';
 import { OrdersService } from '../orders/orders.service';
+import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { ScreeningService } from '../screening/screening.service';
 import { WorklistsService } from '../worklists/worklists.service';
@@ -23,6 +24,7 @@ import { LifecycleService } from './lifecycle.service';
 export class WorkflowHarness {
   readonly clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
   readonly relationships = new CaseRelationships();
+  readonly cipher = PersonalDataCipher.fromBase64(PersonalDataCipher.generateKey());
   db!: TestDatabase;
   ds!: DataSource;
   clocks!: ScreeningClocks;
@@ -45,7 +47,7 @@ export class WorkflowHarness {
     this.screening = new ScreeningService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
     this.advice = new AdviceService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
     this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
-    this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock);
+    this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock, this.cipher);
     this.consultations = new ConsultationsService(this.ds, this.relationships, outbox, accessLog, this.clock);
     this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock);
     return this;

@@ -13,6 +13,7 @@ import {
   ProblemException,
   type BreachReported,
   type ConsiderOrderCommand,
+  type ExclusionZone,
   type ExpiryScanResult,
   type NotificationReceivedCommand,
   type OrderTransitionCommand,
@@ -34,18 +35,23 @@ import {
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { Clock, rpcProblem } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
+import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { actorOf, assertVersion, eventHeaders, idempotent, illegalTransition, type WorkflowContext } from '../lifecycle/case-workflow';
 import { OrderBreach } from './order-breach.entity';
 import { OrderTransition } from './order-transition.entity';
 import { ProtectiveOrder } from './protective-order.entity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const ZONES_COLUMN = 'exclusion_zones';
 
 function invalid(field: string, message: string) {
   return rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field, message }] });
 }
 
-export function orderView(o: ProtectiveOrder, breaches: OrderBreach[], now: Date, withLocation: boolean): ProtectiveOrderView {
+/** The exclusion zones of an order, opened only for a caller holding victim.location. */
+export type ZoneOpener = ((o: ProtectiveOrder) => ExclusionZone[]) | null;
+
+export function orderView(o: ProtectiveOrder, breaches: OrderBreach[], now: Date, openZones: ZoneOpener): ProtectiveOrderView {
   return {
     orderId: o.id,
     caseId: o.caseId,
@@ -65,8 +71,8 @@ export function orderView(o: ProtectiveOrder, breaches: OrderBreach[], now: Date
     notificationOverdue: !!o.notificationDueAt && !o.notificationReceivedAt && o.notificationDueAt.getTime() < now.getTime(),
     breaches: breaches.map((b) => ({ breachId: b.id, incidentId: b.incidentId, occurredAt: b.occurredAt.toISOString(), reportedAt: b.reportedAt.toISOString() })),
     // victim.location (AC-03): present only when granted; never silently included.
-    ...(withLocation ? { exclusionZones: o.exclusionZones ?? [] } : {}),
-    hasExclusionZones: (o.exclusionZones?.length ?? 0) > 0,
+    ...(openZones ? { exclusionZones: openZones(o) } : {}),
+    hasExclusionZones: o.exclusionZonesEnc !== null,
     version: o.version,
   };
 }
@@ -84,7 +90,17 @@ export class OrdersService {
     private readonly outbox: Outbox,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly cipher: PersonalDataCipher,
   ) {}
+
+  private seal(orderId: string, zones: ExclusionZone[] | undefined): Buffer | null {
+    return zones?.length ? this.cipher.seal(zones.map((z) => ({ ...z })), orderId, ZONES_COLUMN) : null;
+  }
+
+  private opener(ctx: Pick<WorkflowContext, 'fieldGroups'>): ZoneOpener {
+    if (!ctx.fieldGroups.includes('victim.location')) return null;
+    return (o) => (o.exclusionZonesEnc ? this.cipher.open<ExclusionZone[]>(o.exclusionZonesEnc, o.id, ZONES_COLUMN) : []);
+  }
 
   consider(cmd: ConsiderOrderCommand, ctx: WorkflowContext): Promise<ProtectiveOrderView> {
     return this.dataSource.transaction((m) =>
@@ -93,9 +109,10 @@ export class OrdersService {
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_read' } });
         if (!c) throw new ProblemException(CASE_NOT_FOUND);
         if (c.status === 'CLOSED') throw rpcProblem(409, 'case-closed', 'Orders cannot be considered on a closed case; re-open it first');
+        const id = randomUUID();
         const o = await m.save(
           Object.assign(new ProtectiveOrder(), {
-            id: randomUUID(),
+            id,
             caseId: c.id,
             orderType: cmd.orderType,
             status: 'CONSIDERED',
@@ -112,7 +129,7 @@ export class OrdersService {
             notificationDueAt: null,
             notificationReceivedAt: null,
             expiryWarnedFor: null,
-            exclusionZones: cmd.exclusionZones?.length ? cmd.exclusionZones : null,
+            exclusionZonesEnc: this.seal(id, cmd.exclusionZones),
           }),
         );
         await this.history(m, o.id, null, 'CONSIDERED', null, actorOf(ctx), now);
@@ -123,7 +140,7 @@ export class OrdersService {
           eventHeaders(ctx),
         );
         await this.audit(m, ctx, 'collection', [c.id, o.id]);
-        return orderView(o, [], now, ctx.fieldGroups.includes('victim.location'));
+        return orderView(o, [], now, this.opener(ctx));
       }),
     );
   }
@@ -203,7 +220,7 @@ export class OrdersService {
           break;
         }
         case 'VARIED':
-          if (cmd.exclusionZones) o.exclusionZones = cmd.exclusionZones.length ? cmd.exclusionZones : null;
+          if (cmd.exclusionZones) o.exclusionZonesEnc = this.seal(o.id, cmd.exclusionZones);
           break;
         case 'EXPIRED':
           if (!o.expiresAt || o.expiresAt.getTime() > now.getTime()) throw rpcProblem(409, 'order-not-expired', 'The order has not reached its expiry');
@@ -219,7 +236,7 @@ export class OrdersService {
       for (const e of events) await e();
       if (ORDER_ENDED.includes(cmd.to)) await this.ended(m, saved, now, headers);
       await this.audit(m, ctx, 'alteration', [o.caseId, o.id]);
-      return orderView(saved, await this.breachesOf(m, [o.id]), now, ctx.fieldGroups.includes('victim.location'));
+      return orderView(saved, await this.breachesOf(m, [o.id]), now, this.opener(ctx));
     });
   }
 
@@ -236,7 +253,7 @@ export class OrdersService {
       o.notificationReceivedAt = receivedAt;
       const saved = await m.save(o);
       await this.audit(m, ctx, 'alteration', [o.caseId, o.id]);
-      return orderView(saved, await this.breachesOf(m, [o.id]), now, ctx.fieldGroups.includes('victim.location'));
+      return orderView(saved, await this.breachesOf(m, [o.id]), now, this.opener(ctx));
     });
   }
 
@@ -324,8 +341,8 @@ export class OrdersService {
       correlationId: ctx.correlationId,
     });
     const now = this.clock.now();
-    const withLocation = ctx.fieldGroups.includes('victim.location');
-    return orders.map((o) => orderView(o, breaches.filter((b) => b.orderId === o.id), now, withLocation));
+    const openZones = this.opener(ctx);
+    return orders.map((o) => orderView(o, breaches.filter((b) => b.orderId === o.id), now, openZones));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
 import type { OrderNotPursuedReason, OrderStatus, OrderType } from '@stac/domain';
-import type { ExclusionZone } from '@stac/contracts';
 
 /** A protective order or measure on a case (D7-D11), from consideration to its end. */
 @Entity('protective_order')
@@ -60,9 +59,12 @@ export class ProtectiveOrder {
   @Column({ name: 'expiry_warned_for', type: 'timestamptz', nullable: true })
   expiryWarnedFor: Date | null;
 
-  /** victim.location: read and written only with that field group (AC-03). */
-  @Column({ name: 'exclusion_zones', type: 'jsonb', nullable: true })
-  exclusionZones: ExclusionZone[] | null;
+  /**
+   * victim.location: sealed with the agency key (DP-02, bound to this row) and read or written only
+   * with that field group (AC-03).
+   */
+  @Column({ name: 'exclusion_zones_enc', type: 'bytea', nullable: true })
+  exclusionZonesEnc: Buffer | null;
 
   @VersionColumn()
   version: number;
