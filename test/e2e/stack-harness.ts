@@ -73,7 +73,7 @@ export async function startStack(
     pgBase: process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     // A random block of ports unless told otherwise, so parallel stacks do not collide.
-    portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 2000),
+    portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 1200), // below the ephemeral range (32768+)
     databaseSuffix: suffix,
     nodeEnv: 'test',
     logLevel: opts.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',

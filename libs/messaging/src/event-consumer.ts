@@ -43,6 +43,19 @@ export interface EventConsumerOptions {
 
 type Outcome = 'ok' | 'duplicate' | 'ignored' | 'retry' | 'dead_letter';
 
+/**
+ * Database errors that no redelivery can fix (the event names a row that does not exist, breaks a
+ * constraint or holds a value of the wrong type): dead-letter at once instead of retrying.
+ */
+const PERMANENT_PG_CODES = new Set(['23503', '23502', '23514', '22P02', '22007', '22008']);
+function databaseErrorCode(e: unknown): string | undefined {
+  return (e as { driverError?: { code?: string } })?.driverError?.code ?? (e as { code?: string })?.code;
+}
+export function isPermanentDatabaseError(e: unknown): boolean {
+  const code = databaseErrorCode(e);
+  return typeof code === 'string' && PERMANENT_PG_CODES.has(code);
+}
+
 /** Backoff for transient failures: `baseMs` (250 ms) doubling per delivery, capped at `maxMs` (30 s). */
 export function redeliveryDelayMs(deliveryCount: number, baseMs = 250, maxMs = 30_000): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, deliveryCount - 1));
@@ -182,6 +195,10 @@ export class EventConsumer {
     } catch (e) {
       const kind = (e as Error)?.name ?? 'Error';
       if (e instanceof PermanentEventError) return this.deadLetter(m, `rejected by handler: ${e.message}`, raw);
+      if (isPermanentDatabaseError(e)) {
+        // The code, not the message: database messages can quote the offending values.
+        return this.deadLetter(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
+      }
       if (m.info.deliveryCount >= this.o.maxDeliver) {
         return this.deadLetter(m, `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`, raw);
       }
