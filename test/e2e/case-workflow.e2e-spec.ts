@@ -1,6 +1,11 @@
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { STREAMS } from '@stac/contracts';
+import { streamName, wireSubject } from '@stac/messaging';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
@@ -44,6 +49,19 @@ async function eventsOf(caseId: string): Promise<{ subject: string; info: Record
     [caseId],
   );
   return rows.map((r) => ({ subject: r.subject, info: r.envelope.additionalInformation, published: r.published_at !== null }));
+}
+
+/** Messages per subject on this stack's INTAKE stream (its EVENT_NAMESPACE). */
+async function streamCounts(): Promise<Record<string, number>> {
+  const nc = await connect({ servers: stack.env.intake.NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const intake = STREAMS.find((x) => x.producer === 'intake')!;
+    const info = await jsm.streams.info(streamName(intake, stack.namespace), { subjects_filter: wireSubject('intake.>', stack.namespace) });
+    return info.state.subjects ?? {};
+  } finally {
+    await nc.close();
+  }
 }
 
 async function lifecycle(caseId: string, token = tokens.officer) {
@@ -338,6 +356,9 @@ describe('S-TAC case workflow through the gateway', () => {
       'intake.case.reopened.v1',
     ];
     for (const s of expected) expect(subjects).toContain(s);
+    // ... and they are on JetStream, in this stack's namespace.
+    const onStream = await streamCounts();
+    for (const s of expected) expect(onStream[wireSubject(s, stack.namespace)]).toBeGreaterThan(0);
     // In causal order.
     const firstIndex = (s: string) => subjects.indexOf(s);
     expect(firstIndex('intake.case.triaged.v1')).toBeLessThan(firstIndex('intake.advice.issued.v1'));
@@ -362,6 +383,18 @@ describe('S-TAC case workflow through the gateway', () => {
     expect(audited.map((a) => a.action)).toEqual(
       expect.arrayContaining(['case.screen', 'case.triage', 'advice.issue', 'advice.resolve', 'order.manage', 'case.transition', 'consultation.manage', 'case.workflow.read']),
     );
+  });
+
+  it('API-01 / API-04: the path names the case — a body cannot smuggle another case id, status or version', async () => {
+    const four = { answer: true, note: 'noted' };
+    const body = { fixated: four, obsessive: four, unwanted: four, repeated: four, offenceClass: 'S2A' };
+    for (const extra of [{ caseId: randomUUID() }, { status: 'CLOSED' }, { expectedVersion: 1 }]) {
+      const res = await api(tokens.screener).post(`/api/v1/cases/${caseId}/screenings`).send({ ...body, ...extra }).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(Object.keys(extra)[0]);
+    }
+    const nul = await api(tokens.officer).post(`/api/v1/cases/${caseId}/closure`).set('If-Match', '"1"').send({ reason: 'OTHER', note: 'a\u0000b' }).expect(400);
+    expect(nul.body.errors[0].field).toBe('note');
+    await api(tokens.officer).post(`/api/v1/cases/${caseId}/closure`).set('If-Match', 'nonsense').send({ reason: 'RISK_MANAGED' }).expect(400);
   });
 
   it('AC-03 / AC-09: another agency cannot touch the police workflow, and a case it cannot see is 404', async () => {
