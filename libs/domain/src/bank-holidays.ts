@@ -44,10 +44,40 @@ export function withinBankHolidayCoverage(d: Date): boolean {
   return day >= BANK_HOLIDAY_COVERAGE.from && day <= BANK_HOLIDAY_COVERAGE.to;
 }
 
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** The wall-clock time in England and Wales of an instant, as if it were UTC (milliseconds kept). */
+function londonWallClock(d: Date): Date {
+  const p = Object.fromEntries(LONDON.formatToParts(d).map((x) => [x.type, x.value]));
+  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second, d.getUTCMilliseconds()));
+}
+
+/** The instant at which England and Wales shows the given wall-clock time (GMT/BST). */
+function fromLondonWallClock(wall: Date): Date {
+  let guess = new Date(wall.getTime());
+  for (let i = 0; i < 3; i++) {
+    const offset = londonWallClock(guess).getTime() - guess.getTime();
+    const next = new Date(wall.getTime() - offset);
+    if (next.getTime() === guess.getTime()) break;
+    guess = next;
+  }
+  return guess;
+}
+
 /**
- * Working-day deadline on the England and Wales calendar (S-TAC is the Met's and the forces' in
- * England and Wales). Days are counted as UTC dates, the same convention as `addWorkingDays`.
+ * Working-day deadline on the England and Wales calendar: days are counted on the local (GMT/BST)
+ * calendar and the local time of day is kept, so a referral at 09:00 on the Thursday before Easter is
+ * due at 09:00 on the Tuesday after, whatever the clocks did in between.
  */
 export function addEnglandAndWalesWorkingDays(from: Date, days: number): Date {
-  return addWorkingDays(from, days, ENGLAND_AND_WALES_BANK_HOLIDAYS);
+  return fromLondonWallClock(addWorkingDays(londonWallClock(from), days, ENGLAND_AND_WALES_BANK_HOLIDAYS));
 }

@@ -27,9 +27,10 @@ describe('screening clock (1 working day, England and Wales bank holidays) with 
     const caseId = await h.referredCase(new Date('2027-03-25T09:00:00Z'));
     const lead = { principal: h.principal('lead-1'), decision: { allow: true, rule: 'worklist.read', status: 200 as const }, purpose: 'investigation' as const, fieldGroups: [] };
 
-    h.clock.set(new Date('2027-03-30T08:59:00Z')); // Good Friday and Easter Monday skipped: due Tue 30 March 09:00
+    // Good Friday and Easter Monday skipped, and the clocks went forward: due Tue 30 March 09:00 BST (08:00 UTC).
+    h.clock.set(new Date('2027-03-30T07:59:00Z'));
     let screening = await h.worklists.screening(lead, 'c1');
-    expect(screening.untriaged.find((w) => w.caseId === caseId)).toMatchObject({ screeningDueAt: '2027-03-30T09:00:00.000Z', overdue: false });
+    expect(screening.untriaged.find((w) => w.caseId === caseId)).toMatchObject({ screeningDueAt: '2027-03-30T08:00:00.000Z', overdue: false });
     expect(screening.overdue.map((w) => w.caseId)).not.toContain(caseId);
 
     h.clock.advance(2 * MIN);
@@ -46,7 +47,7 @@ describe('screening clock (1 working day, England and Wales bank holidays) with 
     h.clock.advance(60 * MIN);
     await h.advice.issue({ caseId }, h.ctx('screener-1'));
     const view = await h.screening.view(caseId, h.ctx());
-    expect(view.clock).toMatchObject({ stoppedAt: '2027-03-30T10:01:00.000Z', overdue: false, metTarget: false });
+    expect(view.clock).toMatchObject({ stoppedAt: '2027-03-30T09:01:00.000Z', overdue: false, metTarget: false });
     expect(await h.outboxInfo(caseId, 'intake.advice.issued.v1')).toEqual([expect.objectContaining({ withinTarget: false })]);
     expect((await h.worklists.leads(lead, 'c5')).overdueScreening.map((w) => w.caseId)).not.toContain(caseId);
   });
