@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { AccessLog, CASE_NOT_FOUND, systemPrincipal } from '@stac/auth';
+import { AccessLog, CASE_NOT_FOUND, CaseRelationships, systemPrincipal } from '@stac/auth';
 import {
   CaseClosedV1,
   CaseReopenedV1,
@@ -37,6 +37,7 @@ export class LifecycleService {
     private readonly outbox: Outbox,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly relationships: CaseRelationships,
   ) {}
 
   transition(cmd: StatusTransitionCommand, ctx: WorkflowContext): Promise<CaseLifecycleView> {
@@ -75,6 +76,7 @@ export class LifecycleService {
       c.closedAt = now;
       const saved = await this.workflow.moveStatus(m, c, 'CLOSED', { at: now, actor: actorOf(ctx), headers: eventHeaders(ctx), reasonCode: cmd.reason, note: cmd.note ?? null });
       await this.clocks.stop(m, c.id, now);
+      await this.endPanelAccess(m, c.id, ctx);
       await this.outbox.enqueue(
         m,
         CaseClosedV1,
@@ -126,6 +128,35 @@ export class LifecycleService {
       return;
     }
     await this.audit(m, SYSTEM, { correlationId: ctx.correlationId }, 'case.transition', [c.id, event.incidentId]);
+  }
+
+  /**
+   * Consultation panel membership lasts while the case is open (need-to-know, AC-02/AC-12): closing
+   * ends the CONSULTATION_PANEL relationships its consultations granted; a later consultation grants anew.
+   */
+  private async endPanelAccess(m: EntityManager, caseId: string, ctx: WorkflowContext): Promise<void> {
+    const rows: { relationship_id: string }[] = await m.query(
+      `SELECT p.relationship_id FROM consultation_panel_member p JOIN consultation k ON k.id = p.consultation_id
+        JOIN case_relationship r ON r.id = p.relationship_id
+       WHERE k.case_id = $1 AND (r.valid_to IS NULL OR r.valid_to > now())`,
+      [caseId],
+    );
+    if (rows.length === 0) return;
+    const endedBy = `${ctx.principal.issuer}#${ctx.principal.subject}`;
+    for (const r of rows) await this.relationships.end(m, r.relationship_id, endedBy);
+    await this.accessLog.append(m, {
+      operation: 'alteration',
+      action: 'case.relationship.end',
+      principal: ctx.principal,
+      recordType: 'case-relationship',
+      recordIds: [caseId, ...rows.map((r) => r.relationship_id)],
+      fieldGroups: [],
+      purpose: ctx.purpose,
+      legalBasis: 'workflow',
+      recipients: ['police'],
+      decision: ctx.decision,
+      correlationId: ctx.correlationId,
+    });
   }
 
   private async reopened(

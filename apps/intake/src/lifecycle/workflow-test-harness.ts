@@ -46,7 +46,7 @@ export class WorkflowHarness {
     this.clocks = new ScreeningClocks(this.clock, { workingDays: targetWorkingDays });
     this.screening = new ScreeningService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
     this.advice = new AdviceService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
-    this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
+    this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, this.relationships);
     this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock, this.cipher);
     this.consultations = new ConsultationsService(this.ds, this.relationships, outbox, accessLog, this.clock);
     this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock);

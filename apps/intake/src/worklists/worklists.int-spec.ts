@@ -99,6 +99,13 @@ describe('worklists with a FixedClock', () => {
     // The panel grant is a real relationship: probation can now open the case as a panel member (AC-02).
     const rel = await h.relationships.forPrincipal(h.ds, caseId, probation.principal);
     expect(rel.relationships.map((r) => r.kind)).toContain('CONSULTATION_PANEL');
+
+    // Panel membership lasts while the case is open: closing ends it (AC-12: denied on the next request).
+    await h.screenAndTriage(caseId);
+    const lc = await h.lifecycle.read(caseId, h.ctx());
+    await h.lifecycle.close({ caseId, expectedVersion: lc.version, reason: 'RISK_MANAGED' }, h.ctx('officer-1'));
+    const after = await h.relationships.forPrincipal(h.ds, caseId, probation.principal);
+    expect(after.relationships.map((r) => r.kind)).not.toContain('CONSULTATION_PANEL');
   });
 
   it("my cases lists the caller's assigned open cases with open and overdue items; AC-07: an excluded user never sees a case", async () => {
