@@ -51,6 +51,7 @@ import { WorklistsController } from './worklists/worklists.controller';
 import { WorklistsService } from './worklists/worklists.service';
 import { SealedExclusionZones1764400100000 } from './migrations/1764400100000-sealed-exclusion-zones';
 import { OrderExpiryScheduler } from './orders/order-expiry-scheduler';
+import { WorklistIndexes1764400200000 } from './migrations/1764400200000-worklist-indexes';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -112,5 +113,6 @@ export const INTAKE: DomainServiceDefinition = {
     CourseOfConduct1764300100000,
     StacWorkflow1764400000000,
     SealedExclusionZones1764400100000,
+    WorklistIndexes1764400200000,
   ],
 };

@@ -141,10 +141,10 @@ export class WorklistsService {
          FROM stalking_case c
          LEFT JOIN advice a ON a.case_id = c.id AND a.status <> 'SUPERSEDED'
          LEFT JOIN advice_item i ON i.advice_id = a.id
-        WHERE c.status <> 'CLOSED' AND ${NOT_EXCLUDED('c')}
-          AND EXISTS (SELECT 1 FROM case_relationship r
-                       WHERE r.case_id = c.id AND r.kind = 'ASSIGNMENT' AND r.agency = $3 AND r.subject = $1
-                         AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now()))
+        WHERE c.id IN (SELECT r.case_id FROM case_relationship r
+                        WHERE r.kind = 'ASSIGNMENT' AND r.agency = $3 AND r.subject = $1
+                          AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now()))
+          AND c.status <> 'CLOSED' AND ${NOT_EXCLUDED('c')}
         GROUP BY c.id
         ORDER BY min(i.due_at) FILTER (WHERE i.status = 'OPEN') NULLS LAST, c.referred_at
         LIMIT $5`,
@@ -171,10 +171,13 @@ export class WorklistsService {
    */
   private async awaitingScreening(p: Principal, now: Date, limit: number): Promise<ScreeningWorkItem[]> {
     const rows: ClockRow[] = await this.dataSource.manager.query(
+      // Driven by two indexed sets (status index; partial index of running clocks), never a scan of every case.
       `SELECT c.id AS case_id, c.crime_reference, c.status, c.referred_at, k.due_at, k.stopped_at
          FROM stalking_case c
          LEFT JOIN LATERAL (SELECT due_at, stopped_at FROM screening_clock WHERE case_id = c.id ORDER BY round DESC LIMIT 1) k ON true
-        WHERE (c.status = ANY($3) OR (k.due_at IS NOT NULL AND k.stopped_at IS NULL)) AND c.status <> 'CLOSED'
+        WHERE c.id IN (SELECT id FROM stalking_case WHERE status = ANY($3)
+                       UNION SELECT case_id FROM screening_clock WHERE stopped_at IS NULL)
+          AND c.status <> 'CLOSED' AND (k.stopped_at IS NULL)
           AND ${NOT_EXCLUDED('c')}
         ORDER BY coalesce(k.due_at, c.referred_at) LIMIT $4`,
       [p.subject, p.issuer, AWAITING_SCREENING, limit],
