@@ -1,0 +1,224 @@
+/**
+ * Person search latency over a large register: seeds N synthetic people (default 1,000,000) straight
+ * into the bench stack's intake database with intake's own normalisation, keyed hashes and encryption
+ * (the stack's DATA_KEY), four to a case, each case opened to the police team; then times
+ * POST /api/v1/people/search through the gateway (token check, RPC, per-case visibility, audit row),
+ * one request at a time, and reports p50/p99. Opt in with BENCH_PEOPLE=<count>; `people-bench.ts` runs
+ * this and the timeline bench alone.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+// The register's own functions, so the seeded rows are exactly what intake writes (a bench-only reach
+// into the app; nothing ships from tools/).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { blockingKeys, type PersonIdentity } from '../../../apps/intake/src/people/duplicate-matching';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { PersonalDataCipher } from '../../../apps/intake/src/people/personal-data-cipher';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { populationPerson, seededRandom, typo } from '../../../apps/intake/src/people/synthetic-people';
+import { latencyFigures, type LatencyFigures } from './timeline';
+
+export interface PersonSearchFigures extends LatencyFigures {
+  people: number;
+  matchKeys: number;
+  seedSeconds: number;
+  /** Share of variant queries (typo, transposed, case) whose seeded person came back. */
+  variantRecall: number;
+}
+
+const BATCH = 5000;
+const PEOPLE_PER_CASE = 4;
+
+/** Number of people to seed from BENCH_PEOPLE; undefined = skip the people benches. */
+export function benchPeopleCount(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.BENCH_PEOPLE;
+  if (!raw || raw === '0') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 20_000_000)
+    throw new Error('BENCH_PEOPLE must be a whole number from 100 to 20000000');
+  return n;
+}
+
+interface Query {
+  body: PersonIdentity;
+  expect?: string;
+  variant: boolean;
+}
+
+/** Seeds `n` people; returns a sample of queries (exact, variant and surname-only) for people that exist. */
+export async function seedPeople(
+  databaseUrl: string,
+  dataKey: string,
+  n: number,
+  log: (l: string) => void,
+): Promise<{ queries: Query[]; matchKeys: number }> {
+  const cipher = PersonalDataCipher.fromBase64(dataKey);
+  const hash = (l: string, v: string) => cipher.keyedHash(l, v);
+  const rnd = seededRandom(1_000_003);
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  const queries: Query[] = [];
+  let matchKeys = 0;
+  try {
+    // Bulk load without the index, then build it once.
+    await c.query('ALTER TABLE person_match_key DROP CONSTRAINT IF EXISTS person_match_key_pkey');
+    await c.query('DROP INDEX IF EXISTS person_match_key_person');
+    await c.query('ALTER TABLE person_match_key SET UNLOGGED');
+    const run = randomUUID().slice(0, 8);
+    const sampleEvery = Math.max(1, Math.floor(n / 1200));
+    for (let start = 0; start < n; start += BATCH) {
+      const size = Math.min(BATCH, n - start);
+      const caseIds: string[] = [];
+      for (let i = 0; i < Math.ceil(size / PEOPLE_PER_CASE); i++) caseIds.push(randomUUID());
+      const ids: string[] = [];
+      const sealed: Buffer[] = [];
+      const partCase: string[] = [];
+      const keyPerson: string[] = [];
+      const keys: Buffer[] = [];
+      for (let i = 0; i < size; i++) {
+        const id = randomUUID();
+        const p = populationPerson(rnd);
+        ids.push(id);
+        sealed.push(
+          cipher.seal(
+            { givenName: p.givenName, familyName: p.familyName, dateOfBirth: p.dateOfBirth },
+            id,
+            'identity',
+          ),
+        );
+        partCase.push(caseIds[Math.floor(i / PEOPLE_PER_CASE)]);
+        for (const k of blockingKeys(p, hash)) {
+          keys.push(k);
+          keyPerson.push(id);
+        }
+        if ((start + i) % sampleEvery === 0) {
+          const kind = queries.length % 4;
+          const q: Query =
+            kind === 0
+              ? { body: p, expect: id, variant: false }
+              : kind === 1
+                ? { body: { ...p, familyName: typo(rnd, p.familyName!) }, expect: id, variant: true }
+                : kind === 2
+                  ? {
+                      body: {
+                        givenName: p.familyName!.toUpperCase(),
+                        familyName: p.givenName,
+                        dateOfBirth: p.dateOfBirth,
+                      },
+                      expect: id,
+                      variant: true,
+                    }
+                  : { body: { familyName: p.familyName }, variant: false };
+          queries.push(q);
+        }
+      }
+      await c.query('BEGIN');
+      await c.query(
+        `INSERT INTO stalking_case (id, crime_reference, source, offence_class, flags, bcu, status, referred_at, version)
+         SELECT id, 'BP-' || $2::text || '-' || (row_number() OVER () + $3::int), 'CRIME_REPORT', 'S4A_FEAR', '{}', 'CE', 'REFERRED', now(), 1
+           FROM unnest($1::uuid[]) AS t(id)`,
+        [caseIds, run, start],
+      );
+      await c.query(
+        `INSERT INTO case_relationship (id, case_id, kind, agency, valid_from, created_by)
+         SELECT gen_random_uuid(), id, 'OWNING_TEAM', 'police', now(), 'bench' FROM unnest($1::uuid[]) AS t(id)`,
+        [caseIds],
+      );
+      await c.query(
+        `INSERT INTO person (id, identity_enc, identity_known, version) SELECT id, enc, true, 1 FROM unnest($1::uuid[], $2::bytea[]) AS t(id, enc)`,
+        [ids, sealed],
+      );
+      await c.query(
+        `INSERT INTO case_participant (case_id, person_id, role, valid_from)
+         SELECT c, p, CASE WHEN n % 2 = 0 THEN 'VICTIM' ELSE 'PERSON_OF_CONCERN' END, now()
+           FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(c, p, n)`,
+        [partCase, ids],
+      );
+      await c.query(
+        `INSERT INTO person_match_key (key, person_id) SELECT * FROM unnest($1::bytea[], $2::uuid[])`,
+        [keys, keyPerson],
+      );
+      await c.query('COMMIT');
+      matchKeys += keys.length;
+      if ((start / BATCH) % 20 === 0) log(`people: seeded ${start + size}/${n} (${matchKeys} match keys)`);
+    }
+    log('people: building the match-key index');
+    await c.query('ALTER TABLE person_match_key SET LOGGED');
+    await c.query('ALTER TABLE person_match_key ADD PRIMARY KEY (key, person_id)');
+    await c.query('CREATE INDEX person_match_key_person ON person_match_key (person_id)');
+    await c.query(
+      'ANALYZE person; ANALYZE person_match_key; ANALYZE case_participant; ANALYZE case_relationship',
+    );
+  } finally {
+    await c.end();
+  }
+  return { queries, matchKeys };
+}
+
+/** Times the search endpoint, one request at a time after a warm-up. */
+export async function timePersonSearch(
+  gatewayUrl: string,
+  headers: Readonly<Record<string, string>>,
+  queries: Query[],
+  o: { warmup?: number } = {},
+): Promise<LatencyFigures & { variantRecall: number }> {
+  const call = async (q: Query) => {
+    const started = performance.now();
+    const res = await fetch(`${gatewayUrl}/api/v1/people/search`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(q.body),
+    });
+    const body = (await res.json()) as { matches?: { personId: string }[] };
+    return {
+      ms: performance.now() - started,
+      ok: res.ok,
+      found: !!q.expect && !!body.matches?.some((m) => m.personId === q.expect),
+    };
+  };
+  const warm = o.warmup ?? 50;
+  for (const q of queries.slice(0, warm)) await call(q);
+  const ms: number[] = [];
+  let non2xx = 0;
+  let variants = 0;
+  let variantsFound = 0;
+  for (const q of queries.slice(warm)) {
+    const r = await call(q);
+    ms.push(r.ms);
+    if (!r.ok) non2xx++;
+    if (q.variant) {
+      variants++;
+      if (r.found) variantsFound++;
+    }
+  }
+  return { ...latencyFigures(ms, non2xx), variantRecall: variants ? variantsFound / variants : NaN };
+}
+
+/** Seed, then time. */
+export async function benchPersonSearch(
+  stack: { gatewayUrl: string; env: { intake: Record<string, string> } },
+  headers: Readonly<Record<string, string>>,
+  people: number,
+  log: (l: string) => void,
+): Promise<PersonSearchFigures> {
+  const started = performance.now();
+  log(
+    `people: seeding ${people} synthetic people (${PEOPLE_PER_CASE} per case) into ${new URL(stack.env.intake.DATABASE_URL).pathname.slice(1)}`,
+  );
+  const { queries, matchKeys } = await seedPeople(
+    stack.env.intake.DATABASE_URL,
+    stack.env.intake.DATA_KEY,
+    people,
+    log,
+  );
+  const seedSeconds = (performance.now() - started) / 1000;
+  log(`people: seeded in ${seedSeconds.toFixed(0)} s; timing ${queries.length - 50} searches`);
+  const figures = await timePersonSearch(stack.gatewayUrl, headers, queries);
+  log(
+    `people: search over ${people} people: p50 ${figures.p50.toFixed(1)} ms, p90 ${figures.p90.toFixed(1)} ms, ` +
+      `p99 ${figures.p99.toFixed(1)} ms, max ${figures.max.toFixed(1)} ms, ${figures.non2xx} non-2xx, ` +
+      `variant recall ${(figures.variantRecall * 100).toFixed(1)}%`,
+  );
+  return { ...figures, people, matchKeys, seedSeconds };
+}
