@@ -266,11 +266,16 @@ describe('S-TAC case workflow through the gateway', () => {
     const illegal = await api(tokens.officer).post(`/api/v1/cases/${caseId}/status-transitions`).set('If-Match', lc.etag).send({ to: 'REFERRED' }).expect(409);
     expect(illegal.body).toMatchObject({ code: 'illegal-transition' });
     expect(illegal.body.title).toMatch(/ACTIVE.*REFERRED/);
-    // CJ stage: arrested, then bailed with conditions.
-    for (const to of ['ARRESTED', 'BAILED']) {
-      lc = await lifecycle(caseId);
-      await api(tokens.officer).post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.etag).send({ to }).expect(200);
-    }
+    // CJ stage: arrested, then bailed (not RUI) with a return date — a clock on the lead's worklist.
+    lc = await lifecycle(caseId);
+    await api(tokens.officer).post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.etag).send({ to: 'ARRESTED' }).expect(200);
+    lc = await lifecycle(caseId);
+    const noReturn = await api(tokens.officer).post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.etag).send({ to: 'BAILED' }).expect(400);
+    expect(noReturn.body.errors.map((e: { field: string }) => e.field)).toContain('bailReturnAt');
+    const bailReturnAt = new Date(Date.now() + 5 * 24 * 3600 * 1000).toISOString();
+    await api(tokens.officer).post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.etag).send({ to: 'BAILED', bailReturnAt }).expect(200);
+    const leads = await api(tokens.lead).get('/api/v1/worklists/leads').expect(200);
+    expect(leads.body.bailReturnsDue.find((b: { caseId: string }) => b.caseId === caseId)).toMatchObject({ bailReturnAt, overdue: false });
     lc = await lifecycle(caseId);
     await api(tokens.officer).post(`/api/v1/cases/${caseId}/status-transitions`).set('If-Match', lc.etag).send({ to: 'MONITORING' }).expect(200);
 

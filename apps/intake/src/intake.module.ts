@@ -52,6 +52,7 @@ import { WorklistsService } from './worklists/worklists.service';
 import { SealedExclusionZones1764400100000 } from './migrations/1764400100000-sealed-exclusion-zones';
 import { OrderExpiryScheduler } from './orders/order-expiry-scheduler';
 import { WorklistIndexes1764400200000 } from './migrations/1764400200000-worklist-indexes';
+import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -114,5 +115,6 @@ export const INTAKE: DomainServiceDefinition = {
     StacWorkflow1764400000000,
     SealedExclusionZones1764400100000,
     WorklistIndexes1764400200000,
+    BailReturn1764400300000,
   ],
 };

@@ -50,6 +50,10 @@ export class StalkingCase {
   @Column({ name: 'reopened_at', type: 'timestamptz', nullable: true })
   reopenedAt: Date | null;
 
+  /** While BAILED: when the suspect answers bail (migration 1764400300000). */
+  @Column({ name: 'bail_return_at', type: 'timestamptz', nullable: true })
+  bailReturnAt: Date | null;
+
   @VersionColumn()
   version: number;
 

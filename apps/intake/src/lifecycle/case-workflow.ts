@@ -93,11 +93,12 @@ export class CaseWorkflow {
     return this.record(m, c, 'STATUS', from, to, o);
   }
 
-  async moveCjStage(m: EntityManager, c: StalkingCase, to: CjStage, o: MoveOptions): Promise<StalkingCase> {
+  async moveCjStage(m: EntityManager, c: StalkingCase, to: CjStage, o: MoveOptions & { bailReturnAt?: Date }): Promise<StalkingCase> {
     if (!canTransition(CJ_STAGE_MACHINE, c.cjStage, to)) throw illegalTransition('criminal-justice stage', c.cjStage, to);
     const from = c.cjStage;
     c.cjStage = to;
-    return this.record(m, c, 'CJ_STAGE', from, to, o);
+    c.bailReturnAt = to === 'BAILED' ? (o.bailReturnAt ?? null) : null;
+    return this.record(m, c, 'CJ_STAGE', from, to, o, c.bailReturnAt ? { bailReturnAt: c.bailReturnAt.toISOString() } : {});
   }
 
   private async record(
@@ -107,6 +108,7 @@ export class CaseWorkflow {
     from: string,
     to: string,
     o: MoveOptions,
+    extra: { bailReturnAt?: string } = {},
   ): Promise<StalkingCase> {
     const saved = await m.save(c);
     await m.insert(CaseTransition, {
@@ -127,7 +129,7 @@ export class CaseWorkflow {
       {
         caseId: c.id,
         aggregateVersion: saved.version,
-        additionalInformation: { machine, from, to, changedAt: o.at.toISOString(), ...(o.trigger ? { trigger: o.trigger } : {}) },
+        additionalInformation: { machine, from, to, changedAt: o.at.toISOString(), ...extra, ...(o.trigger ? { trigger: o.trigger } : {}) },
       },
       o.headers,
     );

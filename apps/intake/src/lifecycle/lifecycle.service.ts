@@ -98,7 +98,11 @@ export class LifecycleService {
           errors: [{ field: 'reason', message: `reason is required for ${cmd.to} (decisions not taken are recorded with reasons)` }],
         });
       }
-      await this.workflow.moveCjStage(m, c, cmd.to, { at: now, actor: actorOf(ctx), headers: eventHeaders(ctx), note: cmd.reason ?? null });
+      const bailReturnAt = cmd.bailReturnAt ? new Date(cmd.bailReturnAt) : undefined;
+      if (bailReturnAt && bailReturnAt.getTime() <= now.getTime()) {
+        throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field: 'bailReturnAt', message: 'bailReturnAt must be in the future' }] });
+      }
+      await this.workflow.moveCjStage(m, c, cmd.to, { at: now, actor: actorOf(ctx), headers: eventHeaders(ctx), note: cmd.reason ?? null, bailReturnAt });
       await this.audit(m, ctx.principal, ctx, 'case.transition', [c.id]);
       return this.view(m, c.id);
     });
@@ -205,6 +209,7 @@ export class LifecycleService {
       cjStage: c.cjStage,
       closureReason: c.closureReason,
       closedAt: c.closedAt?.toISOString() ?? null,
+      bailReturnAt: c.bailReturnAt?.toISOString() ?? null,
       version: c.version,
       history: history.map((h) => ({
         machine: h.machine,

@@ -108,6 +108,28 @@ describe('worklists with a FixedClock', () => {
     expect(after.relationships.map((r) => r.kind)).not.toContain('CONSULTATION_PANEL');
   });
 
+  it('bail returns: listed for leads from 7 days before, overdue after, gone when the stage moves on; BAILED needs a future return date', async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await h.referredCase(h.clock.now());
+    let lc = await h.lifecycle.changeCjStage({ caseId, expectedVersion: 1, to: 'ARRESTED' }, h.ctx('officer-1'));
+    await expect(h.lifecycle.changeCjStage({ caseId, expectedVersion: lc.version, to: 'BAILED', bailReturnAt: '2026-11-30T09:00:00Z' }, h.ctx('officer-1'))).rejects.toMatchObject({
+      problem: { status: 400, errors: [{ field: 'bailReturnAt' }] },
+    });
+    lc = await h.lifecycle.changeCjStage({ caseId, expectedVersion: lc.version, to: 'BAILED', bailReturnAt: '2026-12-11T10:00:00Z' }, h.ctx('officer-1'));
+    expect(lc).toMatchObject({ cjStage: 'BAILED', bailReturnAt: '2026-12-11T10:00:00.000Z' });
+    expect((await h.outboxInfo(caseId, 'intake.case.stage-changed.v1')).at(-1)).toMatchObject({ to: 'BAILED', bailReturnAt: '2026-12-11T10:00:00.000Z' });
+
+    const due = async () => (await h.worklists.leads(granted('lead-1'), `bail-${h.clock.now().getTime()}`)).bailReturnsDue.find((b) => b.caseId === caseId);
+    expect(await due()).toBeUndefined();
+    h.clock.set(new Date('2026-12-04T10:00:00Z'));
+    expect(await due()).toMatchObject({ bailReturnAt: '2026-12-11T10:00:00.000Z', overdue: false });
+    h.clock.set(new Date('2026-12-11T10:01:00Z'));
+    expect(await due()).toMatchObject({ overdue: true });
+    lc = await h.lifecycle.changeCjStage({ caseId, expectedVersion: lc.version, to: 'CHARGE_REQUESTED' }, h.ctx('officer-1'));
+    expect(lc.bailReturnAt).toBeNull();
+    expect(await due()).toBeUndefined();
+  });
+
   it("my cases lists the caller's assigned open cases with open and overdue items; AC-07: an excluded user never sees a case", async () => {
     h.clock.set(new Date('2026-12-01T09:00:00Z'));
     const mine = await h.referredCase(h.clock.now());

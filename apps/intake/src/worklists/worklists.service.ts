@@ -15,6 +15,8 @@ import { Clock } from '@stac/runtime';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Bail returns within this many days are listed for the lead (design choice). */
+const BAIL_RETURN_WARNING_DAYS = 7;
 
 /** Cases the caller is excluded from never appear in a worklist (AC-07 overrides every grant). */
 const NOT_EXCLUDED = (alias: string) => `NOT EXISTS (
@@ -57,7 +59,8 @@ export class WorklistsService {
     const p = granted.principal;
     const horizon = new Date(now.getTime() + ORDER_EXPIRY_WARNING_DAYS * DAY_MS);
     const q = this.dataSource.manager;
-    const [screening, advice, expiring, notifications, actions] = await Promise.all([
+    const bailHorizon = new Date(now.getTime() + BAIL_RETURN_WARNING_DAYS * DAY_MS);
+    const [screening, advice, expiring, notifications, actions, bail] = await Promise.all([
       this.awaitingScreening(p, now, 1000),
       q.query(
         `SELECT i.case_id, i.advice_id, i.id, i.code, i.due_at, a.case_officer
@@ -88,6 +91,13 @@ export class WorklistsService {
           ORDER BY a.due_at LIMIT $4`,
         [p.subject, p.issuer, now, limit],
       ),
+      q.query(
+        `SELECT c.id, c.crime_reference, c.bail_return_at
+           FROM stalking_case c
+          WHERE c.cj_stage = 'BAILED' AND c.bail_return_at <= $3 AND ${NOT_EXCLUDED('c')}
+          ORDER BY c.bail_return_at LIMIT $4`,
+        [p.subject, p.issuer, bailHorizon, limit],
+      ),
     ]);
     const order = (r: Record<string, unknown>): OrderWorkItem => ({
       caseId: String(r.case_id),
@@ -117,6 +127,10 @@ export class WorklistsService {
           dueAt: new Date(r.due_at as Date).toISOString(),
         }),
       ),
+      bailReturnsDue: (bail as Record<string, unknown>[]).map((r) => {
+        const at = new Date(r.bail_return_at as Date);
+        return { caseId: String(r.id), crimeReference: String(r.crime_reference), bailReturnAt: at.toISOString(), overdue: at.getTime() < now.getTime() };
+      }),
     };
     const caseIds = [
       ...result.overdueScreening,
@@ -124,6 +138,7 @@ export class WorklistsService {
       ...result.expiringOrders,
       ...result.overdueNotifications,
       ...result.overdueConsultationActions,
+      ...result.bailReturnsDue,
     ].map((r) => r.caseId);
     await this.audit(granted, correlationId, 'worklist.lead.read', caseIds);
     return result;

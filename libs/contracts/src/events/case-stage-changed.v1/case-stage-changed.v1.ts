@@ -24,6 +24,11 @@ export class CaseStageChangedV1 {
   @IsISO8601({ strict: true })
   changedAt: string;
 
+  /** BAILED: when the suspect answers bail (Victims' Code updates and risk review key off it). Additive in v1. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  bailReturnAt?: string;
+
   /** Set when the change came from an event (e.g. a breach) rather than a person. */
   @IsOptional()
   @IsString()

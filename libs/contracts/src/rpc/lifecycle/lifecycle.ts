@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateIf } from 'class-validator';
 import { CASE_STATUSES, CJ_STAGES, CLOSURE_REASONS, type CaseStatus, type CjStage, type ClosureReason } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
 
@@ -50,6 +50,12 @@ export class CjStageChangeSubmission {
   @Length(1, 2000)
   @IsPlainText()
   reason?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Required for BAILED: the bail return date (a clock on the lead worklist)' })
+  @ValidateIf((s: CjStageChangeSubmission) => s.to === 'BAILED' || s.bailReturnAt !== undefined)
+  @IsDefined({ message: 'bailReturnAt is required when the suspect is bailed' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  bailReturnAt?: string;
 }
 
 export class StatusTransitionCommand extends StatusTransitionSubmission {
@@ -82,6 +88,7 @@ export class CaseLifecycleView {
   @ApiProperty({ enum: CJ_STAGES }) cjStage: CjStage;
   @ApiPropertyOptional({ nullable: true, enum: CLOSURE_REASONS }) closureReason: ClosureReason | null;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) closedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'While BAILED: when the suspect answers bail' }) bailReturnAt: string | null;
   @ApiProperty({ description: 'The ETag version of the case' }) version: number;
   @ApiProperty({ type: CaseTransitionView, isArray: true }) history: CaseTransitionView[];
 }

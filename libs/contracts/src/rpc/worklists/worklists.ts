@@ -57,6 +57,13 @@ export class ConsultationActionWorkItem {
   @ApiProperty({ format: 'date-time' }) dueAt: string;
 }
 
+export class BailReturnWorkItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty() crimeReference: string;
+  @ApiProperty({ format: 'date-time' }) bailReturnAt: string;
+  @ApiProperty({ description: 'The return date has passed while the suspect is still recorded as bailed' }) overdue: boolean;
+}
+
 export class LeadWorklist {
   @ApiProperty({ type: ScreeningWorkItem, isArray: true }) overdueScreening: ScreeningWorkItem[];
   @ApiProperty({ type: OverdueAdviceItem, isArray: true }) overdueAdviceItems: OverdueAdviceItem[];
@@ -65,6 +72,8 @@ export class LeadWorklist {
   @ApiProperty({ type: OrderWorkItem, isArray: true, description: 'SPO name-and-address notifications past due (dueAt = notification due)' })
   overdueNotifications: OrderWorkItem[];
   @ApiProperty({ type: ConsultationActionWorkItem, isArray: true }) overdueConsultationActions: ConsultationActionWorkItem[];
+  @ApiProperty({ type: BailReturnWorkItem, isArray: true, description: 'Bail returns within 7 days or past (bail vs RUI, victim updates)' })
+  bailReturnsDue: BailReturnWorkItem[];
 }
 
 export class MyCaseItem {
