@@ -69,7 +69,8 @@ export class PersonRecords {
     if (keys.length) {
       await m.query('INSERT INTO person_match_key (key, person_id) SELECT unnest($1::bytea[]), $2 ON CONFLICT DO NOTHING', [keys, id]);
     }
-    return (await m.findOneByOrFail(Person, { id })) as Person;
+    const now = new Date();
+    return Object.assign(new Person(), person, { createdAt: now, updatedAt: now });
   }
 
   identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'>): DecryptedIdentity {
@@ -95,7 +96,7 @@ export class PersonRecords {
   async candidates(
     m: Pick<EntityManager, 'query' | 'find'>,
     q: PersonIdentity,
-    o: MatchOptions & { exclude?: string[]; limit?: number },
+    o: MatchOptions & { exclude?: string[]; limit?: number; maxRows?: number; perKey?: number },
   ): Promise<ScoredCandidate[]> {
     const keys = probeKeys(q, this.hash);
     if (keys.length === 0) return [];
@@ -108,7 +109,7 @@ export class PersonRecords {
                  CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key LIMIT $3) k
                 GROUP BY k.person_id ORDER BY shared DESC LIMIT $2) c
          JOIN person p ON p.id = c.person_id`,
-      [keys, MAX_BLOCK_CANDIDATES, PER_KEY_CANDIDATES],
+      [keys, o.maxRows ?? MAX_BLOCK_CANDIDATES, o.perKey ?? PER_KEY_CANDIDATES],
     );
     const exclude = new Set(o.exclude ?? []);
     const scored: ScoredCandidate[] = [];
@@ -129,10 +130,12 @@ export class PersonRecords {
    * for a person to decide. A pair already proposed (or rejected) is not proposed again.
    */
   async detectDuplicates(m: EntityManager, personId: string, identity: PersonIdentity, now: Date): Promise<DuplicateCandidate[]> {
-    const found = await this.candidates(m, identity, { mode: 'duplicate', exclude: [personId], limit: 20 });
-    const created: DuplicateCandidate[] = [];
-    for (const c of found) {
-      const row = {
+    // The records sharing the most keys are the likely ones; bounded so a very common name (every
+    // referral of one synthetic victim, say) costs the same as a rare one.
+    const found = await this.candidates(m, identity, { mode: 'duplicate', exclude: [personId], limit: 10, maxRows: 100, perKey: 50 });
+    if (found.length === 0) return [];
+    const rows = found.map((c) =>
+      Object.assign(new DuplicateCandidate(), {
         id: randomUUID(),
         personId,
         candidateId: c.person.id,
@@ -144,14 +147,18 @@ export class PersonRecords {
         decidedAt: null,
         decidedBy: null,
         version: 1,
-      };
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO duplicate_candidate (id, person_id, candidate_id, grade, score, reasons, status, detected_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, 1) ON CONFLICT DO NOTHING RETURNING id`,
-        [row.id, row.personId, row.candidateId, row.grade, row.score, row.reasons, now],
-      );
-      if (inserted.length) created.push(Object.assign(new DuplicateCandidate(), row));
-    }
+      }),
+    );
+    // One statement for all; a pair already proposed (or rejected) either way round is skipped.
+    const inserted: { id: string }[] = await m.query(
+      `INSERT INTO duplicate_candidate (id, person_id, candidate_id, grade, score, reasons, status, detected_at, version)
+       SELECT t.id, $2, t.candidate_id, t.grade, t.score, string_to_array(t.reasons, ','), 'OPEN', $3, 1
+         FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::real[], $7::text[]) AS t(id, candidate_id, grade, score, reasons)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [rows.map((r) => r.id), personId, now, rows.map((r) => r.candidateId), rows.map((r) => r.grade), rows.map((r) => r.score), rows.map((r) => r.reasons.join(','))],
+    );
+    const ids = new Set(inserted.map((r) => r.id));
+    const created = rows.filter((r) => ids.has(r.id));
     return created;
   }
 }
