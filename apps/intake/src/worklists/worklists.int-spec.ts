@@ -80,6 +80,22 @@ describe('worklists with a FixedClock', () => {
     expect((await h.lifecycle.close({ caseId, expectedVersion: lc.version, reason: 'RISK_MANAGED' }, h.ctx('officer-1'))).status).toBe('CLOSED');
   });
 
+  it('a case triaged CONSULTATION waits on the lead worklist until a consultation is scheduled', async () => {
+    h.clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await h.referredCase(h.clock.now());
+    const yes = (note: string) => ({ answer: true, note });
+    await h.screening.record(
+      { caseId, fixated: yes('f'), obsessive: yes('o'), unwanted: yes('u'), repeated: yes('r'), offenceClass: 'S2A' },
+      h.ctx('screener-1'),
+    );
+    const t = await h.screening.triage({ caseId, decision: 'CONSULTATION', reasons: ['COMPLEX_CASE'] }, h.ctx('screener-1'));
+    const listed = async () => (await h.worklists.leads(granted('lead-1'), `sched-${Math.random()}`)).consultationsToSchedule.find((x) => x.caseId === caseId);
+    expect(await listed()).toEqual({ caseId, crimeReference: expect.any(String), triageDecisionId: t.triage.triageDecisionId, triagedAt: '2026-12-01T09:00:00.000Z' });
+    h.clock.advance(MIN);
+    await h.consultations.schedule({ caseId, scheduledFor: '2026-12-03T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'mental-health' }] }, h.ctx('lead-1'));
+    expect(await listed()).toBeUndefined();
+  });
+
   it('consultation actions past their due date are listed for leads until the owner agency completes them', async () => {
     h.clock.set(new Date('2026-12-01T09:00:00Z'));
     const caseId = await h.referredCase(h.clock.now());

@@ -60,7 +60,7 @@ export class WorklistsService {
     const horizon = new Date(now.getTime() + ORDER_EXPIRY_WARNING_DAYS * DAY_MS);
     const q = this.dataSource.manager;
     const bailHorizon = new Date(now.getTime() + BAIL_RETURN_WARNING_DAYS * DAY_MS);
-    const [screening, advice, expiring, notifications, actions, bail] = await Promise.all([
+    const [screening, advice, expiring, notifications, actions, bail, toSchedule] = await Promise.all([
       this.awaitingScreening(p, now, 1000),
       q.query(
         `SELECT i.case_id, i.advice_id, i.id, i.code, i.due_at, a.case_officer
@@ -98,6 +98,18 @@ export class WorklistsService {
           ORDER BY c.bail_return_at LIMIT $4`,
         [p.subject, p.issuer, bailHorizon, limit],
       ),
+      // The latest triage of an open case said CONSULTATION and nothing has been scheduled since.
+      q.query(
+        `SELECT c.id, c.crime_reference, t.id AS triage_id, t.decided_at
+           FROM stalking_case c
+           JOIN LATERAL (SELECT id, decision, decided_at FROM triage_decision WHERE case_id = c.id ORDER BY decided_at DESC LIMIT 1) t ON true
+          WHERE c.id IN (SELECT case_id FROM triage_decision WHERE decision = 'CONSULTATION')
+            AND t.decision = 'CONSULTATION' AND c.status <> 'CLOSED'
+            AND NOT EXISTS (SELECT 1 FROM consultation k WHERE k.case_id = c.id AND k.scheduled_at >= t.decided_at AND k.status <> 'CANCELLED')
+            AND ${NOT_EXCLUDED('c')}
+          ORDER BY t.decided_at LIMIT $3`,
+        [p.subject, p.issuer, limit],
+      ),
     ]);
     const order = (r: Record<string, unknown>): OrderWorkItem => ({
       caseId: String(r.case_id),
@@ -131,6 +143,12 @@ export class WorklistsService {
         const at = new Date(r.bail_return_at as Date);
         return { caseId: String(r.id), crimeReference: String(r.crime_reference), bailReturnAt: at.toISOString(), overdue: at.getTime() < now.getTime() };
       }),
+      consultationsToSchedule: (toSchedule as Record<string, unknown>[]).map((r) => ({
+        caseId: String(r.id),
+        crimeReference: String(r.crime_reference),
+        triageDecisionId: String(r.triage_id),
+        triagedAt: new Date(r.decided_at as Date).toISOString(),
+      })),
     };
     const caseIds = [
       ...result.overdueScreening,
@@ -139,6 +157,7 @@ export class WorklistsService {
       ...result.overdueNotifications,
       ...result.overdueConsultationActions,
       ...result.bailReturnsDue,
+      ...result.consultationsToSchedule,
     ].map((r) => r.caseId);
     await this.audit(granted, correlationId, 'worklist.lead.read', caseIds);
     return result;

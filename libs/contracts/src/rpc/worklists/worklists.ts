@@ -64,6 +64,13 @@ export class BailReturnWorkItem {
   @ApiProperty({ description: 'The return date has passed while the suspect is still recorded as bailed' }) overdue: boolean;
 }
 
+export class ConsultationToScheduleItem {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty() crimeReference: string;
+  @ApiProperty({ format: 'uuid' }) triageDecisionId: string;
+  @ApiProperty({ format: 'date-time' }) triagedAt: string;
+}
+
 export class LeadWorklist {
   @ApiProperty({ type: ScreeningWorkItem, isArray: true }) overdueScreening: ScreeningWorkItem[];
   @ApiProperty({ type: OverdueAdviceItem, isArray: true }) overdueAdviceItems: OverdueAdviceItem[];
@@ -74,6 +81,8 @@ export class LeadWorklist {
   @ApiProperty({ type: ConsultationActionWorkItem, isArray: true }) overdueConsultationActions: ConsultationActionWorkItem[];
   @ApiProperty({ type: BailReturnWorkItem, isArray: true, description: 'Bail returns within 7 days or past (bail vs RUI, victim updates)' })
   bailReturnsDue: BailReturnWorkItem[];
+  @ApiProperty({ type: ConsultationToScheduleItem, isArray: true, description: 'Triaged CONSULTATION with no consultation scheduled since' })
+  consultationsToSchedule: ConsultationToScheduleItem[];
 }
 
 export class MyCaseItem {
