@@ -118,7 +118,6 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
       { kind: 'AGENCY_SHARE', agency: 'advocacy', field_groups: [], code: 'police-risk-summary-to-advocacy' },
       { kind: 'AGENCY_SHARE', agency: 'mental-health', field_groups: [], code: 'police-risk-summary-to-mental-health' },
       { kind: 'AGENCY_SHARE', agency: 'probation', field_groups: [], code: 'police-risk-summary-to-probation' },
-      { kind: 'OWNING_TEAM', agency: 'police', field_groups: [], code: null },
       { kind: 'OWNING_TEAM', agency: 'police', field_groups: ['risk.rationale'], code: null },
     ]);
   });

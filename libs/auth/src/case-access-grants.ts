@@ -3,12 +3,19 @@ import type { EntityManager } from 'typeorm';
 import type { Agency } from '@stac/domain';
 import { AccessLog } from './access-log/access-log';
 import { CaseRelationships } from './policy/case-relationships';
-import type { Principal } from './policy/vocabulary';
+import { OWNING_FIELD_GROUPS } from './policy/policy-table';
+import type { FieldGroup, Principal } from './policy/vocabulary';
 
 export interface CaseAccessPlan {
   caseId: string;
   /** The agency whose team owns this service's record of the case. */
   owner: Agency;
+  /**
+   * Field groups the owning team (and an assignee of the owning agency) hold on this record; by
+   * default the owning agency's own groups (OWNING_FIELD_GROUPS). A service whose records carry fewer
+   * restricted groups narrows it.
+   */
+  ownerFieldGroups?: readonly FieldGroup[];
   /** Agreement codes (see DEFAULT_AGREEMENTS) under which the record is shared with other agencies. */
   shares: { agency: Agency; agreementCode: string }[];
   /** A named user assigned to the case (e.g. the referring officer). */
@@ -30,13 +37,15 @@ export class CaseAccessGrants {
 
   async open(m: EntityManager, plan: CaseAccessPlan): Promise<void> {
     const createdBy = `${plan.actor.issuer}#${plan.actor.subject}`;
-    await this.relationships.grant(m, { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, createdBy });
+    const fieldGroups = plan.ownerFieldGroups ?? OWNING_FIELD_GROUPS[plan.owner];
+    await this.relationships.grant(m, { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy });
     if (plan.assignee) {
       await this.relationships.grant(m, {
         caseId: plan.caseId,
         kind: 'ASSIGNMENT',
         agency: plan.assignee.agency,
         subject: plan.assignee.subject,
+        fieldGroups: plan.assignee.agency === plan.owner ? fieldGroups : [],
         createdBy,
       });
     }
@@ -49,7 +58,7 @@ export class CaseAccessGrants {
       principal: plan.actor,
       recordType: 'case-relationship',
       recordIds: [plan.caseId],
-      fieldGroups: [],
+      fieldGroups,
       legalBasis: 'workflow',
       recipients: [plan.owner, ...plan.shares.map((s) => s.agency)],
       decision: { allow: true, rule: 'case.relationship.grant' },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccessLog, CaseAccessGrants, CaseRelationships, OWNING_FIELD_GROUPS, systemPrincipal } from '@stac/auth';
+import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
 import { RISK_SUMMARY_AGREEMENTS } from '../migrations/1795743200000-risk-summary-agreements';
 
 const ACTOR = systemPrincipal('risk-assessment', 'police');
@@ -12,11 +12,7 @@ const ACTOR = systemPrincipal('risk-assessment', 'police');
  */
 @Injectable()
 export class RiskCaseAccess {
-  constructor(
-    private readonly grants: CaseAccessGrants,
-    private readonly relationships: CaseRelationships,
-    private readonly accessLog: AccessLog,
-  ) {}
+  constructor(private readonly grants: CaseAccessGrants) {}
 
   /** Idempotent: a case this service already opened is left as it is. */
   async ensureOpened(m: EntityManager, caseId: string, correlationId: string): Promise<void> {
@@ -30,29 +26,10 @@ export class RiskCaseAccess {
     await this.grants.open(m, {
       caseId,
       owner: 'police',
+      // Risk records carry one restricted group: rationale and formulation (AC-03).
+      ownerFieldGroups: ['risk.rationale'],
       shares: RISK_SUMMARY_AGREEMENTS.map((a) => ({ agency: a.to, agreementCode: a.code })),
       actor: ACTOR,
-      correlationId,
-    });
-    // The owning team's own field group on risk records (AC-03): rationale and formulation.
-    const fieldGroups = OWNING_FIELD_GROUPS.police.filter((g) => g === 'risk.rationale');
-    await this.relationships.grant(m, {
-      caseId,
-      kind: 'OWNING_TEAM',
-      agency: 'police',
-      fieldGroups,
-      createdBy: `${ACTOR.issuer}#${ACTOR.subject}`,
-    });
-    await this.accessLog.append(m, {
-      operation: 'alteration',
-      action: 'case.relationship.grant',
-      principal: ACTOR,
-      recordType: 'case-relationship',
-      recordIds: [caseId],
-      fieldGroups,
-      legalBasis: 'workflow',
-      recipients: ['police'],
-      decision: { allow: true, rule: 'case.relationship.grant' },
       correlationId,
     });
   }
