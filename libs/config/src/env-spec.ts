@@ -121,7 +121,28 @@ export const SERVICE_ENV = {
     },
   },
   // DATA_KEY is required at run time (no default); typed optional so every domain service shares one config shape.
-  intake: { ...domainService(3001), DATA_KEY: DATA_KEY_VAR } as ReturnType<typeof domainService> & { readonly DATA_KEY?: EnvVar },
+  intake: {
+    ...domainService(3001),
+    DATA_KEY: DATA_KEY_VAR,
+    SCREENING_TARGET_WORKING_DAYS: {
+      format: 'int',
+      default: '1',
+      min: 1,
+      max: 10,
+      description: 'Screening target: advice to the case officer within this many working days (bank holidays respected).',
+    },
+    ORDER_EXPIRY_SCAN_MINUTES: {
+      format: 'int',
+      default: '60',
+      min: 0,
+      max: 1440,
+      description: 'How often protective orders are scanned for expiry warnings (0 = never; the scan is also an endpoint).',
+    },
+  } as ReturnType<typeof domainService> & {
+    readonly DATA_KEY?: EnvVar;
+    readonly SCREENING_TARGET_WORKING_DAYS?: EnvVar;
+    readonly ORDER_EXPIRY_SCAN_MINUTES?: EnvVar;
+  },
   'risk-assessment': domainService(3002),
   advocacy: domainService(3003),
   'mental-health': domainService(3004),

@@ -13,10 +13,7 @@ export interface ScreeningTarget {
   workingDays: number;
 }
 
-/**
- * `SCREENING_TARGET_WORKING_DAYS` (1-10, default 1). Read here rather than in @stac/config's env spec
- * because that file belongs to the platform team; move it there when it is next changed.
- */
+/** `SCREENING_TARGET_WORKING_DAYS` (1-10, default 1; declared and validated at start in @stac/config). */
 export function screeningTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ScreeningTarget {
   const raw = env.SCREENING_TARGET_WORKING_DAYS;
   if (raw === undefined || raw === '') return { workingDays: 1 };
