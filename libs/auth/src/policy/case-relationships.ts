@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Agency } from '@stac/domain';
 import type { CaseResource } from './decide';
 import { agreementId } from '../access-log/default-agreements';
-import type { FieldGroup, Principal, Purpose, RelationshipKind } from './vocabulary';
+import type { FieldGroup, Principal, Purpose, Relationship, RelationshipKind } from './vocabulary';
 
 export interface Grant {
   caseId: string;
@@ -26,30 +26,40 @@ type Queryable = Pick<EntityManager, 'query'>;
 export class CaseRelationships {
   /** What the caller holds on a case right now; checked on every request so a revocation bites at once. */
   async forPrincipal(db: Queryable, caseId: string, p: Principal): Promise<CaseResource> {
-    const [rels, excl] = await Promise.all([
-      db.query(
-        `SELECT r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
-           FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
-          WHERE r.case_id = $1 AND r.agency = $2 AND (r.subject IS NULL OR r.subject = $3)
-            AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
-            AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
-        [caseId, p.agency, p.subject],
-      ),
-      db.query(
-        `SELECT 1 FROM case_exclusion WHERE case_id = $1 AND subject = $2 AND issuer = $3
-            AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now()) LIMIT 1`,
-        [caseId, p.subject, p.issuer],
-      ),
-    ]);
-    return {
-      excluded: excl.length > 0,
-      relationships: (rels as Record<string, unknown>[]).map((r) => ({
+    return (await this.forPrincipalMany(db, [caseId], p)).get(caseId)!;
+  }
+
+  /** The same for many cases in two queries (searches and worklists touching hundreds of cases). */
+  async forPrincipalMany(db: Queryable, caseIds: readonly string[], p: Principal): Promise<Map<string, CaseResource>> {
+    const ids = [...new Set(caseIds)];
+    const [rels, excl]: [Record<string, unknown>[], { case_id: string }[]] = ids.length
+      ? await Promise.all([
+          db.query(
+            `SELECT r.case_id, r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
+               FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
+              WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR r.subject = $3)
+                AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
+                AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
+            [ids, p.agency, p.subject],
+          ),
+          db.query(
+            `SELECT DISTINCT case_id FROM case_exclusion WHERE case_id = ANY($1::uuid[]) AND subject = $2 AND issuer = $3
+                AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())`,
+            [ids, p.subject, p.issuer],
+          ),
+        ])
+      : [[], []];
+    const excluded = new Set(excl.map((e) => e.case_id));
+    const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: excluded.has(id) }]));
+    for (const r of rels) {
+      (out.get(r.case_id as string)!.relationships as Relationship[]).push({
         kind: r.kind as RelationshipKind,
         fieldGroups: ((r.agreement_field_groups ?? r.field_groups) as FieldGroup[]) ?? [],
         purposes: (r.agreement_purposes as Purpose[] | null) ?? undefined,
         readOnly: r.read_only === true,
-      })),
-    };
+      });
+    }
+    return out;
   }
 
   async grant(m: Queryable, g: Grant): Promise<string> {
