@@ -97,6 +97,12 @@ describe('foundation flow: a referral reaches every agency', () => {
     expect(view.advocacy.data).toMatchObject({ status: 'PENDING' });
     expect(view.mentalHealth.data).toMatchObject({ status: 'REQUESTED', answer: null });
     expect(view.probation.data).toMatchObject({ status: 'REQUESTED', answer: null });
+    expect(view.riskSummary).toMatchObject({ status: 'available', data: { caseId: res.body.caseId, level: null } });
+
+    // AC-03: the owning team asks for a field group of the case record; the other parts still answer.
+    const withLocation = await api().get(`/api/v1/cases/${res.body.caseId}?include=victim.location`).expect(200);
+    expect(withLocation.body.advocacy.status).toBe('available');
+    await api().get(`/api/v1/cases/${res.body.caseId}?include=no.such-group`).expect(400);
   });
 
   it('REL-04: a retry with the same Idempotency-Key replays the first answer and creates nothing new', async () => {

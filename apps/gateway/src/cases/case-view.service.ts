@@ -1,7 +1,9 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import {
   CASE_PART,
+  GET_RISK_SUMMARY,
   type AdvocacyOfferPart,
+  type RiskSummaryView,
   type IntakeCasePart,
   type KnownToServicesCheckPart,
   type ScreeningTaskPart,
@@ -22,6 +24,8 @@ export interface CaseView {
   caseId: string;
   intake: IntakeCasePart;
   riskAssessment: PartStatus<ScreeningTaskPart>;
+  /** The shareable risk summary (levels, domains, next review; never rationale). */
+  riskSummary: PartStatus<RiskSummaryView>;
   advocacy: PartStatus<AdvocacyOfferPart>;
   mentalHealth: PartStatus<KnownToServicesCheckPart>;
   probation: PartStatus<KnownToServicesCheckPart>;
@@ -33,11 +37,15 @@ export class CaseViewService {
 
   /** Composes the unified case view; intake owns the case, so no intake record means 404. */
   async compose(caseId: string, fieldGroups: string[] | undefined, ctx: RequestContext): Promise<CaseView> {
-    const ask = <T>(service: keyof typeof CASE_PART) =>
-      this.services.call<T | null>(service, CASE_PART[service], { ...ctx, body: { caseId, ...(fieldGroups ? { fieldGroups } : {}) } });
-    const part = async <T>(service: keyof typeof CASE_PART): Promise<PartStatus<T>> => {
+    // Field groups qualify the case record itself (intake); the other parts are answered with core facts.
+    const ask = <T>(service: keyof typeof CASE_PART, pattern = CASE_PART[service]) =>
+      this.services.call<T | null>(service, pattern, {
+        ...ctx,
+        body: { caseId, ...(fieldGroups && service === 'intake' ? { fieldGroups } : {}) },
+      });
+    const part = async <T>(service: keyof typeof CASE_PART, pattern?: string): Promise<PartStatus<T>> => {
       try {
-        const data = await ask<T>(service);
+        const data = await ask<T>(service, pattern);
         return data ? { status: 'available', data } : { status: 'none' };
       } catch (e) {
         if (e instanceof RpcCallError && e.problem.status === 404) return { status: 'none' };
@@ -46,14 +54,15 @@ export class CaseViewService {
         throw e;
       }
     };
-    const [intake, riskAssessment, advocacy, mentalHealth, probation] = await Promise.all([
+    const [intake, riskAssessment, riskSummary, advocacy, mentalHealth, probation] = await Promise.all([
       ask<IntakeCasePart>('intake'),
       part<ScreeningTaskPart>('risk-assessment'),
+      part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
       part<AdvocacyOfferPart>('advocacy'),
       part<KnownToServicesCheckPart>('mental-health'),
       part<KnownToServicesCheckPart>('probation'),
     ]);
     if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);
-    return { caseId, intake, riskAssessment, advocacy, mentalHealth, probation };
+    return { caseId, intake, riskAssessment, riskSummary, advocacy, mentalHealth, probation };
   }
 }
