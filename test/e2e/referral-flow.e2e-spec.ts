@@ -192,7 +192,7 @@ describe('bad referral bodies: 400 problem+json naming the field, nothing stored
     expect(await count('stalking_case')).toBe(before);
   });
 
-  it('API-03: malformed JSON is 400, a non-JSON content type 415, an oversize body 413, __proto__ 400', async () => {
+  it('API-03/API-09: malformed JSON is 400, a non-JSON content type 415, an oversize body 413, __proto__ 400; afterwards healthy and nothing stored', async () => {
     const before = await count('stalking_case');
     const malformed = await api()
       .post('/api/v1/referrals')

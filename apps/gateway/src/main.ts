@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, SERVICE_ENV } from '@stac/config';
+import { loadConfigOrExit, SERVICE_ENV, withConfigErrorsFatal } from '@stac/config';
 import { createLogger, ServiceMetrics } from '@stac/observability';
 import { exitOnFatal, startService } from '@stac/runtime';
 import { configureEdge } from './edge/configure-edge';
@@ -19,4 +19,4 @@ async function main() {
   });
 }
 
-void main();
+void withConfigErrorsFatal(main);

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigError } from '@stac/config';
 import { AccessControl } from './access-control';
 import { AccessLog } from './access-log/access-log';
 import { CaseAccessGrants } from './case-access-grants';
@@ -17,12 +18,17 @@ export interface AuthSettings {
 
 /** Trusted issuers from configuration; the dev issuer only outside production. */
 export function trustedIssuers(s: AuthSettings): TrustedIssuer[] {
-  const issuers = parseTrustedIssuers(s.issuersJson);
+  let issuers: TrustedIssuer[];
+  try {
+    issuers = parseTrustedIssuers(s.issuersJson);
+  } catch (e) {
+    throw new ConfigError(`config: ${(e as Error).message}`);
+  }
   if (s.devIssuerDir) {
-    if (s.nodeEnv === 'production') throw new Error('config: AUTH_DEV_ISSUER_DIR must not be set in production');
+    if (s.nodeEnv === 'production') throw new ConfigError('config: AUTH_DEV_ISSUER_DIR must not be set in production');
     issuers.push(...devIssuers(`${s.devIssuerDir}/jwks.json`));
   }
-  if (issuers.length === 0) throw new Error('config: no token issuer configured (AUTH_ISSUERS or AUTH_DEV_ISSUER_DIR)');
+  if (issuers.length === 0) throw new ConfigError('config: no token issuer configured (AUTH_ISSUERS or AUTH_DEV_ISSUER_DIR)');
   return issuers;
 }
 

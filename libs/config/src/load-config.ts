@@ -73,3 +73,16 @@ export function loadConfigOrExit<S extends EnvSpec>(spec: S, env: NodeJS.Process
     throw e;
   }
 }
+
+/** Runs a process entry point; a ConfigError anywhere in it ends the process with its one line. */
+export async function withConfigErrorsFatal<T>(main: () => Promise<T>): Promise<T> {
+  try {
+    return await main();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+}

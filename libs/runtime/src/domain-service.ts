@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, type Config, type DatabaseService } from '@stac/config';
+import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, withConfigErrorsFatal, type Config, type DatabaseService } from '@stac/config';
 import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
@@ -91,15 +91,17 @@ export function allMigrations(def: DomainServiceDefinition) {
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */
 export async function runDomainService(def: DomainServiceDefinition, env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfigOrExit(SERVICE_ENV[def.service], env);
-  const logger = createLogger(def.service, config.LOG_LEVEL);
-  exitOnFatal(logger);
-  return startService({
-    service: def.service,
-    module: domainServiceModule(def, config, logger),
-    logger,
-    http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-    nats: { url: config.NATS_URL, namespace: config.NATS_NAMESPACE },
+  return withConfigErrorsFatal(async () => {
+    const config = loadConfigOrExit(SERVICE_ENV[def.service], env);
+    const logger = createLogger(def.service, config.LOG_LEVEL);
+    exitOnFatal(logger);
+    return startService({
+      service: def.service,
+      module: domainServiceModule(def, config, logger),
+      logger,
+      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+      nats: { url: config.NATS_URL, namespace: config.NATS_NAMESPACE },
+    });
   });
 }
 

@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from '@stac/testing';
+
+jest.setTimeout(60_000);
+
+/** Starts an entry point with only the given environment and returns how it ended. */
+function start(entry: string, env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: repoRoot(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, stderr: r.stderr.trim() };
+}
+
+describe('a missing or malformed variable stops the process with one clear line naming it', () => {
+  it.each([
+    ['intake without DATABASE_URL', 'apps/intake/src/main.ts', {}, /^config: DATABASE_URL is required/],
+    ['probation with a bad port', 'apps/probation/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_probation', HTTP_PORT: '99999' }, /^config: HTTP_PORT must be between 1 and 65535/],
+    ['gateway with no token issuer', 'apps/gateway/src/main.ts', {}, /^config: no token issuer configured/],
+    ['gateway in production with the dev issuer', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', AUTH_DEV_ISSUER_DIR: '/tmp/x' }, /^config: AUTH_DEV_ISSUER_DIR must not be set in production/],
+    ['risk-assessment with a bad NATS URL', 'apps/risk-assessment/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_risk', NATS_URL: 'http://127.0.0.1:4222' }, /^config: NATS_URL must use nats:/],
+  ])('%s', (_name, entry, env, message) => {
+    const r = start(entry, env as Record<string, string>);
+    expect(r.code).toBe(78);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
