@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigError } from '@stac/config';
 import { AccessControl } from './access-control';
 import { AccessLog } from './access-log/access-log';
+import { AccessLogChainer } from './access-log/access-log-chainer';
 import { CaseAccessGrants } from './case-access-grants';
 import { CaseRelationships } from './policy/case-relationships';
 import { TokenVerifier } from './tokens/token-verifier';
@@ -32,7 +33,7 @@ export function trustedIssuers(s: AuthSettings): TrustedIssuer[] {
   return issuers;
 }
 
-const DATA_PROVIDERS = [AccessLog, CaseRelationships, AccessControl, CaseAccessGrants];
+const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, AccessControl, CaseAccessGrants];
 
 /** Token verification, the access log, case relationships and the per-request decision point. */
 @Module({})

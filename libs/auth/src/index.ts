@@ -12,3 +12,4 @@ export * from './access-control';
 export * from './auth.module';
 export * from './case-access-grants';
 export * from './policy/policy-matrix';
+export * from './access-log/access-log-chainer';

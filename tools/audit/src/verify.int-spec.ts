@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AccessLog, AccessSchema1764201650000 } from '@stac/auth';
+import { AccessLog, AccessSchema1764201650000, sealAccessLog } from '@stac/auth';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { verifyAll } from './verify';
@@ -29,6 +29,7 @@ beforeAll(async () => {
       correlationId: `c${i}`,
     });
   }
+  await sealAccessLog(ds);
 });
 
 afterAll(async () => {

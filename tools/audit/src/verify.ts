@@ -20,7 +20,8 @@ export async function verifyAll(urls: Record<string, string>, out: NodeJS.Writab
           `${service}: BROKEN at seq ${result.firstBreak.seq} (entry ${result.firstBreak.id}): ${result.firstBreak.problem}; ${result.checked} entries intact before it\n`,
         );
       } else {
-        out.write(`${service}: intact (${result.checked} entries)\n`);
+        const pending = result.unsealed ? `; ${result.unsealed} newest not yet sealed` : '';
+        out.write(`${service}: intact (${result.checked} entries${pending})\n`);
       }
     } catch (e) {
       intact = false;

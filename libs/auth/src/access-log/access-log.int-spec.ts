@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import type { Principal } from '../policy/vocabulary';
-import { AccessLog, verifyAccessLog, type AccessEntry } from './access-log';
+import { AccessLog, sealAccessLog, verifyAccessLog, type AccessEntry } from './access-log';
 import { AccessSchema1764201650000 } from './access-schema.migration';
 
 jest.setTimeout(30_000);
@@ -42,17 +42,21 @@ afterAll(async () => {
 });
 
 describe('s62 access log', () => {
-  it('LAW-01/LAW-04: concurrent appends form one unbroken hash chain, never holding data values', async () => {
+  it('LAW-01/LAW-04: concurrent appends, sealed after commit, form one unbroken hash chain, never holding data values', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     await Promise.all(ids.map((id) => log.record(ds, entry(id))));
+    expect((await verify()).unsealed).toBe(40);
+    // Concurrent sealers: one seals, the other finds the lock taken and does nothing.
+    await Promise.all([sealAccessLog(ds, 25), sealAccessLog(ds, 25)]);
+    while ((await sealAccessLog(ds)) > 0);
     const result = await verify();
-    expect(result).toEqual({ checked: 40, firstBreak: null });
+    expect(result).toEqual({ checked: 40, unsealed: 0, firstBreak: null });
     const [row] = await ds.query(`SELECT * FROM access_log ORDER BY seq LIMIT 1`);
     expect(Object.keys(row).sort()).toEqual(
       [
         'seq', 'id', 'occurred_at', 'operation', 'action', 'actor_issuer', 'actor_subject', 'actor_agency', 'actor_roles',
         'record_type', 'record_ids', 'field_groups', 'purpose', 'justification', 'legal_basis', 'recipients', 'decision',
-        'rule', 'reason', 'correlation_id', 'prev_hash', 'hash',
+        'rule', 'reason', 'correlation_id', 'chain_seq', 'prev_hash', 'hash',
       ].sort(),
     );
   });
@@ -61,6 +65,13 @@ describe('s62 access log', () => {
     await expect(ds.query(`UPDATE access_log SET action = 'x'`)).rejects.toThrow(/append-only/);
     await expect(ds.query(`DELETE FROM access_log`)).rejects.toThrow(/append-only/);
     await expect(ds.query(`TRUNCATE access_log`)).rejects.toThrow(/append-only/);
+    // Sealing is the one change allowed, once, and only to the chain columns.
+    await expect(ds.query(`UPDATE access_log SET hash = 'x', prev_hash = 'y', chain_seq = 999 WHERE chain_seq = 1`)).rejects.toThrow(/append-only/);
+    await log.record(ds, entry('00000000-0000-4000-8000-000000000777'));
+    await expect(
+      ds.query(`UPDATE access_log SET hash = 'x', prev_hash = 'y', chain_seq = 999, actor_subject = 'someone' WHERE hash IS NULL`),
+    ).rejects.toThrow(/append-only/);
+    await sealAccessLog(ds);
     expect((await verify()).firstBreak).toBeNull();
   });
 
@@ -77,6 +88,7 @@ describe('s62 access log', () => {
     const result = await verify();
     expect(result.firstBreak).toEqual({ seq: victim.seq, id: victim.id, problem: 'hash-mismatch' });
     expect(result.checked).toBe(9);
+    expect(result.unsealed).toBe(0);
 
   });
 

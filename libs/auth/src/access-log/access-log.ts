@@ -22,8 +22,8 @@ export interface AccessEntry {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-/** Serialises appends so the chain has one order; held only for the insert and the commit. */
-const ACCESS_LOG_LOCK = 0x5354_4131;
+/** One chainer at a time per service database. */
+const ACCESS_LOG_CHAIN_LOCK = 0x5354_4131;
 
 /** The fields that are hashed, in a fixed order; never data values, only who/what/why. */
 export interface AccessLogRow {
@@ -80,7 +80,8 @@ export function chainHash(prevHash: string, row: AccessLogRow): string {
 /**
  * Writes the s62 access log of one service (LAW-01..04). Call `append` inside the transaction of the
  * change it records, or `record` for reads; either way the caller answers only after it succeeded
- * (LAW-02: no log, no data).
+ * (LAW-02: no log, no data). Rows are appended without any lock; `sealAccessLog` links them into the
+ * hash chain after they commit, so the chain never serialises requests.
  */
 export class AccessLog {
   async append(m: EntityManager, e: AccessEntry): Promise<string> {
@@ -106,14 +107,9 @@ export class AccessLog {
       reason: e.decision.reason ?? null,
       correlation_id: e.correlationId,
     };
-    await m.query('SELECT pg_advisory_xact_lock($1)', [ACCESS_LOG_LOCK]);
-    const [last] = await m.query('SELECT hash FROM access_log ORDER BY seq DESC LIMIT 1');
-    const prev = (last?.hash as string | undefined) ?? GENESIS_HASH;
-    const hash = chainHash(prev, row);
     await m.query(
-      `INSERT INTO access_log (${HASHED.join(', ')}, prev_hash, hash)
-       VALUES (${HASHED.map((_, i) => `$${i + 1}`).join(', ')}, $${HASHED.length + 1}, $${HASHED.length + 2})`,
-      [...HASHED.map((k) => row[k]), prev, hash],
+      `INSERT INTO access_log (${HASHED.join(', ')}) VALUES (${HASHED.map((_, i) => `$${i + 1}`).join(', ')})`,
+      HASHED.map((k) => row[k]),
     );
     return row.id;
   }
@@ -124,35 +120,81 @@ export class AccessLog {
   }
 }
 
+const SELECT_HASHED = `${HASHED.filter((k) => k !== 'occurred_at').join(', ')},
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
+
+/**
+ * Links committed, unsealed rows into the chain in the order they are found (chain_seq), in one
+ * transaction; another instance already sealing makes this a no-op. Returns how many were sealed.
+ */
+export async function sealAccessLog(ds: DataSource, batch = 1000): Promise<number> {
+  return ds.transaction(async (m) => {
+    const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ACCESS_LOG_CHAIN_LOCK]);
+    if (!locked) return 0;
+    const rows: (AccessLogRow & { seq: string })[] = await m.query(
+      `SELECT access_log.seq::text AS seq, ${SELECT_HASHED} FROM access_log WHERE hash IS NULL ORDER BY access_log.seq LIMIT $1`,
+      [batch],
+    );
+    if (rows.length === 0) return 0;
+    const [last] = await m.query('SELECT chain_seq::text AS last_chain_seq, hash FROM access_log WHERE chain_seq IS NOT NULL ORDER BY access_log.chain_seq DESC LIMIT 1');
+    let prev: string = last?.hash ?? GENESIS_HASH;
+    let chainSeq = BigInt(last?.last_chain_seq ?? 0);
+    const seqs: string[] = [];
+    const chainSeqs: string[] = [];
+    const prevs: string[] = [];
+    const hashes: string[] = [];
+    for (const r of rows) {
+      const hash = chainHash(prev, r);
+      chainSeq += 1n;
+      seqs.push(r.seq);
+      chainSeqs.push(chainSeq.toString());
+      prevs.push(prev);
+      hashes.push(hash);
+      prev = hash;
+    }
+    await m.query(
+      `UPDATE access_log a SET chain_seq = s.chain_seq, prev_hash = s.prev_hash, hash = s.hash
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS s(seq, chain_seq, prev_hash, hash)
+        WHERE a.seq = s.seq`,
+      [seqs, chainSeqs, prevs, hashes],
+    );
+    return rows.length;
+  });
+}
+
 export interface ChainBreak {
   seq: string;
   id: string;
   problem: 'prev-hash-mismatch' | 'hash-mismatch';
 }
 
-/** Walks the chain in order; returns the first broken link, or null when intact (LAW-04). */
+/**
+ * Walks the chain in chain order; returns the first broken link, or null when intact (LAW-04), and how
+ * many rows are still waiting to be sealed.
+ */
 export async function verifyAccessLog(
   query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>,
   batch = 5000,
-): Promise<{ checked: number; firstBreak: ChainBreak | null }> {
+): Promise<{ checked: number; unsealed: number; firstBreak: ChainBreak | null }> {
   let prev = GENESIS_HASH;
   let after = '0';
   let checked = 0;
+  const [{ n }] = await query('SELECT count(*)::int AS n FROM access_log WHERE hash IS NULL', []);
+  const unsealed = Number(n);
   for (;;) {
     const rows = await query(
-      `SELECT seq::text, ${HASHED.filter((k) => k !== 'occurred_at').join(', ')},
-              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, prev_hash, hash
-         FROM access_log WHERE access_log.seq > $1::bigint ORDER BY access_log.seq LIMIT $2`,
+      `SELECT access_log.seq::text AS seq, chain_seq::text AS chain_seq, ${SELECT_HASHED}, prev_hash, hash
+         FROM access_log WHERE access_log.chain_seq > $1::bigint ORDER BY access_log.chain_seq LIMIT $2`,
       [after, batch],
     );
-    if (rows.length === 0) return { checked, firstBreak: null };
+    if (rows.length === 0) return { checked, unsealed, firstBreak: null };
     for (const r of rows) {
       const seq = String(r.seq);
-      if (r.prev_hash !== prev) return { checked, firstBreak: { seq, id: String(r.id), problem: 'prev-hash-mismatch' } };
+      if (r.prev_hash !== prev) return { checked, unsealed, firstBreak: { seq, id: String(r.id), problem: 'prev-hash-mismatch' } };
       const expected = chainHash(prev, r as unknown as AccessLogRow);
-      if (expected !== r.hash) return { checked, firstBreak: { seq, id: String(r.id), problem: 'hash-mismatch' } };
+      if (expected !== r.hash) return { checked, unsealed, firstBreak: { seq, id: String(r.id), problem: 'hash-mismatch' } };
       prev = String(r.hash);
-      after = seq;
+      after = String(r.chain_seq);
       checked++;
     }
   }
