@@ -38,20 +38,28 @@ export class CaseAccessGrants {
   async open(m: EntityManager, plan: CaseAccessPlan): Promise<void> {
     const createdBy = `${plan.actor.issuer}#${plan.actor.subject}`;
     const fieldGroups = plan.ownerFieldGroups ?? OWNING_FIELD_GROUPS[plan.owner];
-    await this.relationships.grant(m, { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy });
-    if (plan.assignee) {
-      await this.relationships.grant(m, {
+    await this.relationships.grantMany(m, [
+      { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy },
+      ...(plan.assignee
+        ? [
+            {
+              caseId: plan.caseId,
+              kind: 'ASSIGNMENT' as const,
+              agency: plan.assignee.agency,
+              subject: plan.assignee.subject,
+              fieldGroups: plan.assignee.agency === plan.owner ? fieldGroups : [],
+              createdBy,
+            },
+          ]
+        : []),
+      ...plan.shares.map((s) => ({
         caseId: plan.caseId,
-        kind: 'ASSIGNMENT',
-        agency: plan.assignee.agency,
-        subject: plan.assignee.subject,
-        fieldGroups: plan.assignee.agency === plan.owner ? fieldGroups : [],
+        kind: 'AGENCY_SHARE' as const,
+        agency: s.agency,
+        agreementCode: s.agreementCode,
         createdBy,
-      });
-    }
-    for (const s of plan.shares) {
-      await this.relationships.grant(m, { caseId: plan.caseId, kind: 'AGENCY_SHARE', agency: s.agency, agreementCode: s.agreementCode, createdBy });
-    }
+      })),
+    ]);
     await this.accessLog.append(m, {
       operation: 'alteration',
       action: 'case.relationship.grant',

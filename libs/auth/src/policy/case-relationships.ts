@@ -63,12 +63,25 @@ export class CaseRelationships {
   }
 
   async grant(m: Queryable, g: Grant): Promise<string> {
-    const id = randomUUID();
+    const [id] = await this.grantMany(m, [g]);
+    return id;
+  }
+
+  /** Several relationships in one statement (a new case opens five or so at once). */
+  async grantMany(m: Queryable, grants: readonly Grant[]): Promise<string[]> {
+    if (grants.length === 0) return [];
+    const ids = grants.map(() => randomUUID());
+    const COLUMNS = 11;
     await m.query(
       `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, $11)`,
-      [
-        id,
+       VALUES ${grants
+         .map((_, r) => {
+           const p = (c: number) => `$${r * COLUMNS + c}`;
+           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, now(), ${p(10)}::timestamptz, ${p(11)})`;
+         })
+         .join(', ')}`,
+      grants.flatMap((g, r) => [
+        ids[r],
         g.caseId,
         g.kind,
         g.agency,
@@ -79,10 +92,11 @@ export class CaseRelationships {
         g.justification ?? null,
         g.validTo ?? null,
         g.createdBy,
-      ],
+      ]),
     );
-    return id;
+    return ids;
   }
+
 
   /** Ends a relationship now; the next request of its holder is denied (AC-12). */
   async end(m: Queryable, relationshipId: string, endedBy: string): Promise<boolean> {
