@@ -389,6 +389,10 @@ describe('accountability', () => {
     expect(limited?.body.code).toBe('rate-limited');
     // Another user is not affected.
     await api(await token('police', 'stac-screener', 'someone-else')).get(`/api/v1/cases/${randomUUID()}`).expect(404);
+    // Guessing case ids (all those 404s) raised the probing alert, naming the user but no case id.
+    const metrics = await request(stack.gatewayUrl).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/stac_security_alerts_total\{kind="case-id-probing",service="gateway"\} [1-9]/);
+    expect(stack.services.logs('gateway').some((l) => l.includes('case-id-probing') && l.includes('rate-limited-user'))).toBe(true);
   });
 
   it('DP-01: canary values in personal fields never reach a share, a log line, an event, a metric or an export', async () => {

@@ -11,6 +11,7 @@ export class ServiceMetrics {
   readonly eventsPublished: Counter<'stream'>;
   readonly eventsHandled: Counter<'consumer' | 'outcome'>;
   readonly deadLetters: Counter<'consumer'>;
+  readonly securityAlerts: Counter<'kind'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -45,6 +46,12 @@ export class ServiceMetrics {
       name: 'stac_dead_letters_total',
       help: 'Messages moved to dead_letter; any increase should alert',
       labelNames: ['consumer'],
+      registers: [this.registry],
+    });
+    this.securityAlerts = new Counter({
+      name: 'stac_security_alerts_total',
+      help: 'Security alerts raised (e.g. case-id probing); any increase should page',
+      labelNames: ['kind'],
       registers: [this.registry],
     });
   }

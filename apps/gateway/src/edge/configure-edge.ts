@@ -2,12 +2,13 @@ import { HttpException, ValidationPipe } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CORRELATION_HEADER, correlationIdFrom, type ServiceMetrics } from '@stac/observability';
+import { CORRELATION_HEADER, correlationIdFrom, LOGGER, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { TokenVerifier } from '@stac/auth';
 import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/runtime';
 import { AuthenticatedGuard } from './authenticated.guard';
+import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
 
 /** Headers a client could use to claim an identity; the edge drops them (API-06). */
@@ -56,7 +57,9 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
         .send(problem(415, 'unsupported-media-type', 'Content-Type must be application/json'));
     }
   });
+  const probes = new CaseProbeDetector({ threshold: 20, windowMs: 60_000 }, app.get(LOGGER), metrics);
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    probes.onResponse(req, reply);
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
