@@ -7,3 +7,4 @@ export * from './case-part-reader';
 export * from './clock';
 export * from './audit-query.controller';
 export * from './rpc/namespaced-nats';
+export * from './idempotency';

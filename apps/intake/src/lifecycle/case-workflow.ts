@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CaseStageChangedV1, ProblemException, type RpcRequest } from '@stac/contracts';
 import { CASE_NOT_FOUND, type Authorized } from '@stac/auth';
 import { CASE_LIFECYCLE, CJ_STAGE_MACHINE, canTransition, type CaseStatus, type CjStage } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { rpcProblem } from '@stac/runtime';
+import { idempotent as runIdempotent, rpcProblem } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import { CaseTransition } from './case-transition.entity';
 
@@ -18,10 +18,17 @@ export interface WorkflowContext extends Authorized {
 }
 
 export function workflowContext(granted: Authorized, req: RpcRequest<unknown>): WorkflowContext {
-  return { ...granted, correlationId: req.correlationId, traceparent: req.traceparent, idempotencyKey: req.idempotencyKey };
+  return {
+    ...granted,
+    correlationId: req.correlationId,
+    traceparent: req.traceparent,
+    idempotencyKey: req.idempotencyKey,
+  };
 }
 
-export function eventHeaders(ctx: Pick<WorkflowContext, 'correlationId' | 'causationId' | 'traceparent'>): EventHeaders {
+export function eventHeaders(
+  ctx: Pick<WorkflowContext, 'correlationId' | 'causationId' | 'traceparent'>,
+): EventHeaders {
   return { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent };
 }
 
@@ -33,7 +40,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function idIn(req: RpcRequest<unknown>, field: string): string {
   const id = (req.body as Record<string, unknown> | null)?.[field];
-  if (typeof id !== 'string' || !UUID.test(id)) throw rpcProblem(400, 'invalid-id', `${field} must be a UUID`);
+  if (typeof id !== 'string' || !UUID.test(id))
+    throw rpcProblem(400, 'invalid-id', `${field} must be a UUID`);
   return id.toLowerCase();
 }
 
@@ -56,7 +64,11 @@ export function illegalTransition(what: string, from: string, to: string) {
 /** 412 when the client's If-Match no longer matches (optimistic concurrency, design.md §4). */
 export function assertVersion(what: string, current: number, expected: number): void {
   if (current !== expected) {
-    throw rpcProblem(412, 'version-mismatch', `The ${what} has changed since you read it (now version ${current}); reload and retry`);
+    throw rpcProblem(
+      412,
+      'version-mismatch',
+      `The ${what} has changed since you read it (now version ${current}); reload and retry`,
+    );
   }
 }
 
@@ -93,12 +105,26 @@ export class CaseWorkflow {
     return this.record(m, c, 'STATUS', from, to, o);
   }
 
-  async moveCjStage(m: EntityManager, c: StalkingCase, to: CjStage, o: MoveOptions & { bailReturnAt?: Date }): Promise<StalkingCase> {
-    if (!canTransition(CJ_STAGE_MACHINE, c.cjStage, to)) throw illegalTransition('criminal-justice stage', c.cjStage, to);
+  async moveCjStage(
+    m: EntityManager,
+    c: StalkingCase,
+    to: CjStage,
+    o: MoveOptions & { bailReturnAt?: Date },
+  ): Promise<StalkingCase> {
+    if (!canTransition(CJ_STAGE_MACHINE, c.cjStage, to))
+      throw illegalTransition('criminal-justice stage', c.cjStage, to);
     const from = c.cjStage;
     c.cjStage = to;
     c.bailReturnAt = to === 'BAILED' ? (o.bailReturnAt ?? null) : null;
-    return this.record(m, c, 'CJ_STAGE', from, to, o, c.bailReturnAt ? { bailReturnAt: c.bailReturnAt.toISOString() } : {});
+    return this.record(
+      m,
+      c,
+      'CJ_STAGE',
+      from,
+      to,
+      o,
+      c.bailReturnAt ? { bailReturnAt: c.bailReturnAt.toISOString() } : {},
+    );
   }
 
   private async record(
@@ -129,7 +155,14 @@ export class CaseWorkflow {
       {
         caseId: c.id,
         aggregateVersion: saved.version,
-        additionalInformation: { machine, from, to, changedAt: o.at.toISOString(), ...extra, ...(o.trigger ? { trigger: o.trigger } : {}) },
+        additionalInformation: {
+          machine,
+          from,
+          to,
+          changedAt: o.at.toISOString(),
+          ...extra,
+          ...(o.trigger ? { trigger: o.trigger } : {}),
+        },
       },
       o.headers,
     );
@@ -137,45 +170,17 @@ export class CaseWorkflow {
   }
 }
 
-/** Canonical JSON (sorted keys) so the same body always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * Idempotency-Key for creating workflow commands (REL-04): the key is scoped to the caller and the
- * command, claimed in the command's transaction, and the first answer is replayed for a retry with the
- * same body; a different body under the same key is 422.
- */
-export async function idempotent<T>(
+/** Idempotency-Key for creating workflow commands (REL-04), scoped to the caller and the command. */
+export function idempotent<T>(
   m: EntityManager,
   ctx: WorkflowContext,
   command: string,
   body: unknown,
   run: () => Promise<T>,
 ): Promise<T> {
-  if (!ctx.idempotencyKey) return run();
-  const key = `${ctx.principal.issuer}#${ctx.principal.subject}#${command}#${ctx.idempotencyKey}`;
-  const hash = createHash('sha256').update(canonical(body)).digest('hex');
-  const claimed: unknown[] = await m.query(
-    'INSERT INTO idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
-    [key, hash],
+  return runIdempotent(
+    m,
+    { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body },
+    run,
   );
-  if (claimed.length === 0) {
-    const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [key]);
-    if (previous.request_hash !== hash) {
-      throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
-    }
-    return previous.response as T;
-  }
-  const answer = await run();
-  await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [key, JSON.stringify(answer)]);
-  return answer;
 }

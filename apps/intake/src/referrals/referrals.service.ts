@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
 import { AccessLog, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { rpcProblem } from '@stac/runtime';
+import { idempotent } from '@stac/runtime';
 import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
 import { PersonRecords } from '../people/person-records';
@@ -22,18 +22,6 @@ const REFERRAL_SHARES = [
   { agency: 'mental-health', agreementCode: 'police-to-mental-health' },
   { agency: 'probation', agreementCode: 'police-to-probation' },
 ] as const;
-
-/** Canonical JSON (sorted keys) so the same body always hashes the same for idempotency. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 @Injectable()
 export class ReferralsService {
@@ -62,34 +50,33 @@ export class ReferralsService {
     }
   }
 
-  private async referIn(m: EntityManager, s: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
-    const requestHash = createHash('sha256').update(canonical(s)).digest('hex');
-    // Keys are scoped to the caller: another user's key can neither replay nor block this request.
-    const key = ctx.idempotencyKey && `${ctx.principal.issuer}#${ctx.principal.subject}#${ctx.idempotencyKey}`;
-    if (key) {
-      const claimed: unknown[] = await m.query(
-        'INSERT INTO idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
-        [key, requestHash],
-      );
-      if (claimed.length === 0) {
-        const [previous] = await m.query('SELECT request_hash, response FROM idempotency_record WHERE key = $1', [key]);
-        if (previous.request_hash !== requestHash) {
-          throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
-        }
-        return previous.response as ReferralAccepted;
-      }
-    }
-
-    const existing = await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } });
-    const answer = existing
-      ? { caseId: existing.id, status: existing.status, referredAt: existing.referredAt.toISOString(), created: false }
-      : await this.createCase(m, s, ctx);
-
-    if (key) await m.query('UPDATE idempotency_record SET response = $2 WHERE key = $1', [key, JSON.stringify(answer)]);
-    return answer;
+  private async referIn(
+    m: EntityManager,
+    s: ReferralSubmission,
+    ctx: CommandContext,
+  ): Promise<ReferralAccepted> {
+    return idempotent(
+      m,
+      { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'referral.create', body: s },
+      async () => {
+        const existing = await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } });
+        return existing
+          ? {
+              caseId: existing.id,
+              status: existing.status,
+              referredAt: existing.referredAt.toISOString(),
+              created: false,
+            }
+          : this.createCase(m, s, ctx);
+      },
+    );
   }
 
-  private async createCase(m: EntityManager, s: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+  private async createCase(
+    m: EntityManager,
+    s: ReferralSubmission,
+    ctx: CommandContext,
+  ): Promise<ReferralAccepted> {
     const now = new Date();
     const caseId = randomUUID();
     const victimId = randomUUID();
@@ -113,14 +100,20 @@ export class ReferralsService {
     await this.people.create(m, { id: victimId, ...s.victim, identityKnown: true });
     await this.people.create(m, { id: personOfConcernId, ...s.personOfConcern });
     await this.people.detectDuplicates(m, victimId, s.victim, now);
-    if (s.personOfConcern.identityKnown) await this.people.detectDuplicates(m, personOfConcernId, s.personOfConcern, now);
+    if (s.personOfConcern.identityKnown)
+      await this.people.detectDuplicates(m, personOfConcernId, s.personOfConcern, now);
     await m.insert(CaseParticipant, [
       { caseId, personId: victimId, role: 'VICTIM', validFrom: now, validTo: null },
       { caseId, personId: personOfConcernId, role: 'PERSON_OF_CONCERN', validFrom: now, validTo: null },
     ]);
     await m.insert(
       Incident,
-      s.incidents.map((i) => ({ id: randomUUID(), caseId, occurredAt: new Date(i.occurredAt), behaviours: i.behaviours })),
+      s.incidents.map((i) => ({
+        id: randomUUID(),
+        caseId,
+        occurredAt: new Date(i.occurredAt),
+        behaviours: i.behaviours,
+      })),
     );
     await this.outbox.enqueue(
       m,

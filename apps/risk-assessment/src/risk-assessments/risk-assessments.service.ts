@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Agency, ReviewDecision, RiskLevel } from '@stac/domain';
@@ -10,11 +10,18 @@ import {
 } from '@stac/contracts';
 import { AccessLog, type Authorized, type Principal } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, idempotent, rpcProblem } from '@stac/runtime';
 import { InstrumentCatalogue } from '../instruments/instrument-catalogue';
 import { RiskSummaryService } from '../risk-summary/risk-summary.service';
 import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
-import { applyChanges, assertSubmittable, EMPTY_CONTENT, reviewDueFrom, type AssessmentContent, type ReviewInterval } from './assessment-rules';
+import {
+  applyChanges,
+  assertSubmittable,
+  EMPTY_CONTENT,
+  reviewDueFrom,
+  type AssessmentContent,
+  type ReviewInterval,
+} from './assessment-rules';
 import { RiskAssessment } from './risk-assessment.entity';
 
 export interface CommandContext extends EventHeaders {
@@ -25,17 +32,6 @@ export interface CommandContext extends EventHeaders {
 }
 
 const NOT_FOUND = () => rpcProblem(404, 'assessment-not-found', 'No such risk assessment on this case');
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Risk assessments: drafts, submission, second-person review, and becoming current (DRAFT -> SUBMITTED -> CURRENT -> SUPERSEDED). */
 @Injectable()
@@ -53,69 +49,80 @@ export class RiskAssessmentsService {
   async create(caseId: string, draft: RiskAssessmentDraft, ctx: CommandContext): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       const p = ctx.granted.principal;
-      const key = ctx.idempotencyKey && `${p.issuer}#${p.subject}#${ctx.idempotencyKey}`;
-      const requestHash = createHash('sha256').update(canonical({ caseId, draft })).digest('hex');
-      if (key) {
-        const claimed: unknown[] = await m.query(
-          'INSERT INTO risk_idempotency_record (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key',
-          [key, requestHash],
-        );
-        if (claimed.length === 0) {
-          const [previous] = await m.query('SELECT request_hash, response FROM risk_idempotency_record WHERE key = $1', [key]);
-          if (previous.request_hash !== requestHash) {
-            throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+      return idempotent(
+        m,
+        {
+          principal: p,
+          idempotencyKey: ctx.idempotencyKey,
+          command: 'risk.assessment.create',
+          body: { caseId, draft },
+          table: 'risk_idempotency_record',
+        },
+        async () => {
+          const def = await this.catalogue.get(draft.instrument, draft.instrumentVersion, m);
+          if (!def.subjects.includes(draft.subject)) {
+            throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
+              errors: [
+                {
+                  field: 'subject',
+                  message: `${def.code} v${def.version} assesses ${def.subjects.join(', ')}`,
+                },
+              ],
+            });
           }
-          return previous.response as RiskAssessmentView;
-        }
-      }
-      const def = await this.catalogue.get(draft.instrument, draft.instrumentVersion, m);
-      if (!def.subjects.includes(draft.subject)) {
-        throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
-          errors: [{ field: 'subject', message: `${def.code} v${def.version} assesses ${def.subjects.join(', ')}` }],
-        });
-      }
-      if (draft.taskId && !(await this.tasks.openTask(m, caseId, draft.taskId, p.agency))) {
-        throw rpcProblem(422, 'task-not-open', "taskId is not an open task of this case for the caller's agency");
-      }
-      const content = applyChanges(EMPTY_CONTENT, draft, def);
-      const a = m.create(RiskAssessment, {
-        id: randomUUID(),
-        caseId,
-        subject: draft.subject,
-        instrument: def.code,
-        instrumentVersion: def.version,
-        status: 'DRAFT',
-        ...content,
-        ownerAgency: p.agency,
-        assessorIssuer: p.issuer,
-        assessorSubject: p.subject,
-        assessorRole: ctx.role,
-        reviewerIssuer: null,
-        reviewerSubject: null,
-        reviewerAgency: null,
-        reviewerRole: null,
-        reviewedAt: null,
-        taskId: draft.taskId ?? null,
-        createdAt: this.clock.now(),
-        submittedAt: null,
-        currentFrom: null,
-        supersededAt: null,
-        validUntil: null,
-        nextReviewDue: null,
-        reviewNotifiedFor: null,
-      });
-      const saved = await m.save(a);
-      await this.audit(m, 'collection', 'risk.assess', saved, ctx);
-      const view = toAssessmentView(saved, false);
-      if (key) await m.query('UPDATE risk_idempotency_record SET response = $2 WHERE key = $1', [key, JSON.stringify(view)]);
-      return view;
+          if (draft.taskId && !(await this.tasks.openTask(m, caseId, draft.taskId, p.agency))) {
+            throw rpcProblem(
+              422,
+              'task-not-open',
+              "taskId is not an open task of this case for the caller's agency",
+            );
+          }
+          const content = applyChanges(EMPTY_CONTENT, draft, def);
+          const a = m.create(RiskAssessment, {
+            id: randomUUID(),
+            caseId,
+            subject: draft.subject,
+            instrument: def.code,
+            instrumentVersion: def.version,
+            status: 'DRAFT',
+            ...content,
+            ownerAgency: p.agency,
+            assessorIssuer: p.issuer,
+            assessorSubject: p.subject,
+            assessorRole: ctx.role,
+            reviewerIssuer: null,
+            reviewerSubject: null,
+            reviewerAgency: null,
+            reviewerRole: null,
+            reviewedAt: null,
+            taskId: draft.taskId ?? null,
+            createdAt: this.clock.now(),
+            submittedAt: null,
+            currentFrom: null,
+            supersededAt: null,
+            validUntil: null,
+            nextReviewDue: null,
+            reviewNotifiedFor: null,
+          });
+          const saved = await m.save(a);
+          await this.audit(m, 'collection', 'risk.assess', saved, ctx);
+          return toAssessmentView(saved, false);
+        },
+      );
     });
   }
 
-  async update(caseId: string, id: string, expectedVersion: number, changes: RiskAssessmentChanges, ctx: CommandContext): Promise<RiskAssessmentView> {
+  async update(
+    caseId: string,
+    id: string,
+    expectedVersion: number,
+    changes: RiskAssessmentChanges,
+    ctx: CommandContext,
+  ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.granted.principal);
-      if (a.status !== 'DRAFT') throw rpcProblem(409, 'illegal-transition', `Only a DRAFT can be changed; this one is ${a.status}`);
+      if (a.status !== 'DRAFT')
+        throw rpcProblem(409, 'illegal-transition', `Only a DRAFT can be changed; this one is ${a.status}`);
       const def = await this.catalogue.get(a.instrument, a.instrumentVersion, m);
       Object.assign(a, applyChanges(contentOf(a), changes, def));
       const saved = await m.save(a);
@@ -125,7 +132,12 @@ export class RiskAssessmentsService {
   }
 
   /** Submits a draft: it becomes current at once, or waits for a second person's review when asked. */
-  async submit(caseId: string, id: string, expectedVersion: number, ctx: CommandContext): Promise<RiskAssessmentView> {
+  async submit(
+    caseId: string,
+    id: string,
+    expectedVersion: number,
+    ctx: CommandContext,
+  ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       await this.lockCase(m, caseId);
       const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.granted.principal);
@@ -143,14 +155,29 @@ export class RiskAssessmentsService {
   }
 
   /** Second-person review: another person approves (the assessment becomes current) or returns it to draft. */
-  async review(caseId: string, id: string, expectedVersion: number, decision: ReviewDecision, ctx: CommandContext): Promise<RiskAssessmentView> {
+  async review(
+    caseId: string,
+    id: string,
+    expectedVersion: number,
+    decision: ReviewDecision,
+    ctx: CommandContext,
+  ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       await this.lockCase(m, caseId);
       const p = ctx.granted.principal;
       const a = await this.loadForWrite(m, caseId, id, expectedVersion, p);
-      if (a.status !== 'SUBMITTED') throw rpcProblem(409, 'illegal-transition', `Only a SUBMITTED assessment can be reviewed; this one is ${a.status}`);
+      if (a.status !== 'SUBMITTED')
+        throw rpcProblem(
+          409,
+          'illegal-transition',
+          `Only a SUBMITTED assessment can be reviewed; this one is ${a.status}`,
+        );
       if (a.assessorIssuer === p.issuer && a.assessorSubject === p.subject) {
-        throw rpcProblem(403, 'second-person-required', 'The review must be made by someone other than the assessor');
+        throw rpcProblem(
+          403,
+          'second-person-required',
+          'The review must be made by someone other than the assessor',
+        );
       }
       const now = this.clock.now();
       a.reviewerIssuer = p.issuer;
@@ -169,14 +196,24 @@ export class RiskAssessmentsService {
     });
   }
 
-  async get(caseId: string, id: string, agency: Agency, withRestricted: boolean): Promise<RiskAssessmentView> {
-    const a = await this.dataSource.manager.findOne(RiskAssessment, { where: { id, caseId, ownerAgency: agency } });
+  async get(
+    caseId: string,
+    id: string,
+    agency: Agency,
+    withRestricted: boolean,
+  ): Promise<RiskAssessmentView> {
+    const a = await this.dataSource.manager.findOne(RiskAssessment, {
+      where: { id, caseId, ownerAgency: agency },
+    });
     if (!a) throw NOT_FOUND();
     return toAssessmentView(a, withRestricted);
   }
 
   async list(caseId: string, agency: Agency, withRestricted: boolean): Promise<RiskAssessmentView[]> {
-    const all = await this.dataSource.manager.find(RiskAssessment, { where: { caseId, ownerAgency: agency }, order: { createdAt: 'DESC' } });
+    const all = await this.dataSource.manager.find(RiskAssessment, {
+      where: { caseId, ownerAgency: agency },
+      order: { createdAt: 'DESC' },
+    });
     return all.map((a) => toAssessmentView(a, withRestricted));
   }
 
@@ -185,7 +222,12 @@ export class RiskAssessmentsService {
    * superseded, the review date is set from the judged level, the agency's open tasks on the case
    * are completed, the summary gets a new version, and the events go out with the change.
    */
-  private async makeCurrent(m: EntityManager, a: RiskAssessment, now: Date, ctx: CommandContext): Promise<void> {
+  private async makeCurrent(
+    m: EntityManager,
+    a: RiskAssessment,
+    now: Date,
+    ctx: CommandContext,
+  ): Promise<void> {
     const [superseded] = (await m.query(
       `UPDATE risk_assessment SET status = 'SUPERSEDED', superseded_at = $3, version = version + 1
         WHERE case_id = $1 AND subject = $2 AND status = 'CURRENT' RETURNING id`,
@@ -198,7 +240,11 @@ export class RiskAssessmentsService {
     a.validUntil = a.nextReviewDue;
     await m.save(a);
     const completed = await this.tasks.completeFor(m, a);
-    const headers = { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent };
+    const headers = {
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      traceparent: ctx.traceparent,
+    };
     await this.outbox.enqueue(
       m,
       RiskAssessmentAssessedV1,
@@ -239,7 +285,9 @@ export class RiskAssessmentsService {
   }
 
   private async reviewInterval(m: EntityManager, level: RiskLevel): Promise<ReviewInterval | undefined> {
-    const [row] = await m.query(`SELECT interval_days, interval_months FROM review_policy WHERE level = $1`, [level]);
+    const [row] = await m.query(`SELECT interval_days, interval_months FROM review_policy WHERE level = $1`, [
+      level,
+    ]);
     return row ? { days: row.interval_days, months: row.interval_months } : undefined;
   }
 
@@ -249,20 +297,40 @@ export class RiskAssessmentsService {
   }
 
   /** Records belong to the assessor's agency: another agency's assessment answers like a missing one. */
-  private async loadForWrite(m: EntityManager, caseId: string, id: string, expectedVersion: number, p: Principal): Promise<RiskAssessment> {
+  private async loadForWrite(
+    m: EntityManager,
+    caseId: string,
+    id: string,
+    expectedVersion: number,
+    p: Principal,
+  ): Promise<RiskAssessment> {
     const a = await m
       .createQueryBuilder(RiskAssessment, 'a')
       .setLock('pessimistic_write')
-      .where('a.id = :id AND a.case_id = :caseId AND a.owner_agency = :agency', { id, caseId, agency: p.agency })
+      .where('a.id = :id AND a.case_id = :caseId AND a.owner_agency = :agency', {
+        id,
+        caseId,
+        agency: p.agency,
+      })
       .getOne();
     if (!a) throw NOT_FOUND();
     if (a.version !== expectedVersion) {
-      throw rpcProblem(412, 'version-mismatch', `The assessment has changed (now version ${a.version}); reload and retry`);
+      throw rpcProblem(
+        412,
+        'version-mismatch',
+        `The assessment has changed (now version ${a.version}); reload and retry`,
+      );
     }
     return a;
   }
 
-  private audit(m: EntityManager, operation: 'collection' | 'alteration', action: string, a: RiskAssessment, ctx: CommandContext) {
+  private audit(
+    m: EntityManager,
+    operation: 'collection' | 'alteration',
+    action: string,
+    a: RiskAssessment,
+    ctx: CommandContext,
+  ) {
     return this.accessLog.append(m, {
       operation,
       action,
