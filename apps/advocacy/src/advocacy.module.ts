@@ -4,6 +4,7 @@ import { AdvocacyOffer } from './advocacy-offers/advocacy-offer.entity';
 import { AdvocacyOffersController } from './advocacy-offers/advocacy-offers.controller';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { AdvocacySchema1764201900000 } from './migrations/1764201900000-advocacy-schema';
+import { OfferPriority1764500000000 } from './migrations/1764500000000-offer-priority';
 
 @Module({
   controllers: [AdvocacyOffersController],
@@ -16,5 +17,5 @@ export const ADVOCACY: DomainServiceDefinition = {
   agency: 'advocacy',
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
-  migrations: [AdvocacySchema1764201900000],
+  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000],
 };

@@ -53,6 +53,9 @@ import { SealedExclusionZones1764400100000 } from './migrations/1764400100000-se
 import { OrderExpiryScheduler } from './orders/order-expiry-scheduler';
 import { WorklistIndexes1764400200000 } from './migrations/1764400200000-worklist-indexes';
 import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return';
+import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
+import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
+import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -76,6 +79,8 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
     OrderExpiryScheduler,
     ConsultationsService,
     WorklistsService,
+    // The case's shared risk level, from risk.level.changed.v1.
+    CaseRiskLevels,
   ],
 })
 export class IntakeModule {}
@@ -106,6 +111,7 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationPanelMember,
     ConsultationDecision,
     ConsultationAction,
+    CaseRiskLevel,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -116,5 +122,6 @@ export const INTAKE: DomainServiceDefinition = {
     SealedExclusionZones1764400100000,
     WorklistIndexes1764400200000,
     BailReturn1764400300000,
+    CaseRiskLevel1764500000000,
   ],
 };

@@ -7,7 +7,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { ensureDevIssuerKeys, type Authorized, type Principal } from '@stac/auth';
 import { loadConfig, SERVICE_ENV } from '@stac/config';
-import type { CaseReferredV1, IncidentRecordedV1 } from '@stac/contracts';
+import type { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, OrderEndedV1 } from '@stac/contracts';
 import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
@@ -249,6 +249,50 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     expect(open).toHaveLength(2);
     const policeTask = open.find((t) => t.ownerAgency === 'police')!;
     expect(new Date(policeTask.dueAt).getTime() - clock.now().getTime()).toBeLessThanOrEqual(3 * DAY); // one working day
+  });
+
+  it('§6.8: arrest, bail changes and charge open re-assessments (joining the open task); lifecycle moves and other CJ stages do not', async () => {
+    const other = randomUUID();
+    const onStage = (info: Partial<CaseStageChangedV1>) =>
+      ds.transaction((manager) =>
+        tasks.onCaseStageChanged({ changedAt: clock.now().toISOString(), ...info } as CaseStageChangedV1, {
+          manager,
+          envelope: { id: randomUUID(), eventType: 'intake.case.stage-changed', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId: other, aggregateVersion: 2, additionalInformation: {} },
+          correlationId: 'corr-stage',
+          causationId: randomUUID(),
+        }),
+      );
+    await onStage({ machine: 'STATUS', from: 'SCREENING', to: 'TRIAGED' });
+    await onStage({ machine: 'CJ_STAGE', from: 'ARRESTED', to: 'CHARGE_REQUESTED' });
+    expect(await tasks.forCase(other)).toEqual([]);
+
+    await onStage({ machine: 'CJ_STAGE', from: 'PRE_ARREST', to: 'ARRESTED' });
+    let [task] = await tasks.forCase(other);
+    expect(task).toMatchObject({ reason: 'ARREST', status: 'OPEN', ownerAgency: 'police', instrument: 'S_DASH', triggers: [] });
+    expect(new Date(task.dueAt).getTime() - clock.now().getTime()).toBeLessThanOrEqual(3 * DAY); // one working day
+
+    await onStage({ machine: 'CJ_STAGE', from: 'ARRESTED', to: 'BAILED', bailReturnAt: new Date(T0.getTime() + 14 * DAY).toISOString() });
+    await onStage({ machine: 'CJ_STAGE', from: 'BAILED', to: 'RUI' });
+    await onStage({ machine: 'CJ_STAGE', from: 'CHARGE_REQUESTED', to: 'CHARGED' });
+    await onStage({ machine: 'CJ_STAGE', from: 'CHARGED', to: 'AT_COURT' });
+    const all = await tasks.forCase(other);
+    expect(all).toHaveLength(1);
+    [task] = all;
+    expect(task.triggers.map((t) => t.reason)).toEqual(['BAIL_CHANGE', 'BAIL_CHANGE', 'CHARGE']);
+  });
+
+  it('§6.8: an order ending opens an ORDER_ENDING re-assessment for the agencies managing the risk', async () => {
+    const ended = { orderId: randomUUID(), orderType: 'SPO', outcome: 'DISCHARGED', endedAt: clock.now().toISOString() } as OrderEndedV1;
+    const other = randomUUID();
+    await ds.transaction((manager) =>
+      tasks.onOrderEnded(ended, {
+        manager,
+        envelope: { id: randomUUID(), eventType: 'intake.order.ended', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId: other, aggregateVersion: 5, additionalInformation: {} },
+        correlationId: 'corr-order',
+        causationId: randomUUID(),
+      }),
+    );
+    expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'ORDER_ENDING', status: 'OPEN', ownerAgency: 'police' })]);
   });
 
   it('the database refuses a licensed instrument definition that carries items; stored SASH/SRP rows hold judgement fields only', async () => {

@@ -15,3 +15,7 @@ export const KNOWN_TO_SERVICE_ANSWERS = ['YES', 'NO', 'UNKNOWN'] as const;
 export type KnownToServiceAnswer = (typeof KNOWN_TO_SERVICE_ANSWERS)[number];
 export const SUPERVISION_STATUSES = ['NONE', 'PRE_SENTENCE', 'COMMUNITY', 'CUSTODY', 'LICENCE'] as const;
 export type SupervisionStatus = (typeof SUPERVISION_STATUSES)[number];
+
+/** How urgently the advocacy service works a victim's offer, set from the case's shared risk level. */
+export const ADVOCACY_PRIORITIES = ['URGENT', 'PRIORITY', 'ROUTINE'] as const;
+export type AdvocacyPriority = (typeof ADVOCACY_PRIORITIES)[number];

@@ -56,3 +56,30 @@ export function higherLevel(a: RiskLevel | null, b: RiskLevel | null): RiskLevel
   if (!b) return a;
   return LEVEL_RANK[a] >= LEVEL_RANK[b] ? a : b;
 }
+
+/** The advocacy priority for a shared risk level (HIGH -> URGENT, MEDIUM -> PRIORITY, STANDARD -> ROUTINE). */
+export const ADVOCACY_PRIORITY_FOR_LEVEL: Readonly<Record<RiskLevel, 'URGENT' | 'PRIORITY' | 'ROUTINE'>> = {
+  HIGH: 'URGENT',
+  MEDIUM: 'PRIORITY',
+  STANDARD: 'ROUTINE',
+};
+
+/**
+ * The re-assessment reason a criminal-justice stage change triggers (domain.md §4, §6.8): arrest,
+ * charge, and a change of bail status (bailed, released under investigation, remanded); null for
+ * stages that are not triggers.
+ */
+export function reassessmentReasonForCjStage(to: string): 'ARREST' | 'CHARGE' | 'BAIL_CHANGE' | null {
+  switch (to) {
+    case 'ARRESTED':
+      return 'ARREST';
+    case 'CHARGED':
+      return 'CHARGE';
+    case 'BAILED':
+    case 'RUI':
+    case 'REMANDED':
+      return 'BAIL_CHANGE';
+    default:
+      return null;
+  }
+}

@@ -5,6 +5,7 @@ import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
 import { Person } from '../people/person.entity';
 import { PersonRecords } from '../people/person-records';
+import { CaseRiskLevel } from '../risk-levels/case-risk-level.entity';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
@@ -18,7 +19,7 @@ export class CasesService {
   async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
-    const [participants, incidents] = await Promise.all([
+    const [participants, incidents, risk] = await Promise.all([
       this.dataSource.manager
         .createQueryBuilder(CaseParticipant, 'cp')
         .innerJoin(Person, 'p', 'p.id = cp.person_id')
@@ -32,6 +33,7 @@ export class CasesService {
         .orderBy('cp.role')
         .getRawMany<{ personId: string; role: string; identityKnown: boolean; identityEnc: Buffer | null }>(),
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
+      this.dataSource.manager.findOne(CaseRiskLevel, { where: { caseId } }),
     ]);
     return {
       caseId: c.id,
@@ -51,6 +53,7 @@ export class CasesService {
         return { ...p, displayName: [givenName, familyName].filter(Boolean).join(' ') || null };
       }),
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
+      riskLevel: risk?.level ?? null,
     };
   }
 }

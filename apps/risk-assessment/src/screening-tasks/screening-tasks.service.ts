@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { addWorkingDays, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
-import { CaseReferredV1, IncidentRecordedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
+import { addWorkingDays, reassessmentReasonForCjStage, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
+import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { RiskCaseAccess } from '../case-access/risk-case-access';
@@ -11,7 +11,15 @@ import { ScreeningTask, type TaskTrigger } from './screening-task.entity';
 /** Screening target: advice to the case officer within one working day (domain.md §3, design choice). */
 const SCREENING_WORKING_DAYS = 1;
 /** Re-assessment targets (design choice): a breach is the fast path (domain.md §6.7). */
-const REASSESSMENT_WORKING_DAYS: Partial<Record<RiskTaskReason, number>> = { BREACH: 1, NEW_INCIDENT: 3 };
+const REASSESSMENT_WORKING_DAYS: Partial<Record<RiskTaskReason, number>> = {
+  BREACH: 1,
+  NEW_INCIDENT: 3,
+  // Arrest and a change of bail status (bailed, RUI, remanded) change the suspect's liberty at once.
+  ARREST: 1,
+  BAIL_CHANGE: 1,
+  CHARGE: 3,
+  ORDER_ENDING: 3,
+};
 
 export interface TriggerInput {
   caseId: string;
@@ -75,6 +83,36 @@ export class ScreeningTasksService {
       eventId: ctx.envelope.id,
       incidentId: event.incidentId,
       dueAt: addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
+    });
+  }
+
+  /**
+   * A criminal-justice stage change that alters the suspect's situation opens a re-assessment:
+   * arrest, charge, bail status (bailed, released under investigation, remanded; a new bail return
+   * date). Lifecycle (`STATUS`) moves and other stages are not triggers.
+   */
+  @OnEvent(CaseStageChangedV1)
+  async onCaseStageChanged(event: CaseStageChangedV1, ctx: EventContext): Promise<void> {
+    if (event.machine !== 'CJ_STAGE') return;
+    const reason = reassessmentReasonForCjStage(event.to) ?? (event.bailReturnAt ? 'BAIL_CHANGE' : null);
+    if (!reason) return;
+    await this.reassess(ctx, reason);
+  }
+
+  /** An order (or its consideration) ending — not pursued, refused, discharged, expired — opens an ORDER_ENDING re-assessment. */
+  @OnEvent(OrderEndedV1)
+  async onOrderEnded(_event: OrderEndedV1, ctx: EventContext): Promise<void> {
+    await this.reassess(ctx, 'ORDER_ENDING');
+  }
+
+  private async reassess(ctx: EventContext, reason: RiskTaskReason): Promise<void> {
+    const caseId = caseIdOf(ctx);
+    await this.access.ensureOpened(ctx.manager, caseId, ctx.correlationId);
+    await this.trigger(ctx.manager, {
+      caseId,
+      reason,
+      eventId: ctx.envelope.id,
+      dueAt: addWorkingDays(this.clock.now(), REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 

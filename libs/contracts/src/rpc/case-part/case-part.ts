@@ -38,6 +38,8 @@ export interface IntakeCasePart {
   version: number;
   people: { personId: string; role: string; identityKnown: boolean; displayName?: string | null }[];
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
+  /** The case's current shared risk level (from `risk.level.changed.v1`); null until risk has set one. */
+  riskLevel?: string | null;
 }
 
 export interface ScreeningTaskPart {
@@ -53,6 +55,8 @@ export interface AdvocacyOfferPart {
   offerId: string;
   status: string;
   openedAt: string;
+  /** `URGENT | PRIORITY | ROUTINE`, from the case's shared risk level; null until risk has set one. */
+  priority?: string | null;
 }
 
 export interface KnownToServicesCheckPart {
