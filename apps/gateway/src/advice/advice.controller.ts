@@ -6,7 +6,7 @@ import { IfMatchVersion } from '../edge/if-match';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, IF_MATCH_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from '../lifecycle/workflow-http';
+import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, IF_MATCH_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from '../edge/http-conventions';
 
 @ApiTags('advice')
 @Controller('api/v1/cases/:caseId')

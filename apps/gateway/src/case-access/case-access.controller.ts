@@ -14,7 +14,7 @@ import {
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { uuidParam } from '../edge/uuid-param';
+import { uuidPipe } from '../edge/http-conventions';
 
 class RelationshipGrantBody extends OmitType(RelationshipGrantRequest, ['caseId'] as const) {}
 class ExclusionBody extends OmitType(ExclusionRequest, ['caseId'] as const) {}
@@ -36,7 +36,7 @@ export class CaseAccessController {
   @ApiOperation({ summary: 'Assign a user to the case or add them to the consultation panel (AC-02)' })
   @ApiCreatedResponse({ description: 'The relationship id' })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  grant(@Param('caseId', uuidParam('caseId')) caseId: string, @Body() body: RelationshipGrantBody, @Ctx() ctx: RequestContext) {
+  grant(@Param('caseId', uuidPipe('caseId')) caseId: string, @Body() body: RelationshipGrantBody, @Ctx() ctx: RequestContext) {
     return this.services.call<RelationshipGranted>('intake', GRANT_CASE_RELATIONSHIP, { ...ctx, body: { ...body, caseId } });
   }
 
@@ -45,8 +45,8 @@ export class CaseAccessController {
   @ApiOperation({ summary: 'End a relationship now; its holder is denied on the next request (AC-12)' })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   async end(
-    @Param('caseId', uuidParam('caseId')) caseId: string,
-    @Param('relationshipId', uuidParam('relationshipId')) relationshipId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('relationshipId', uuidPipe('relationshipId')) relationshipId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<void> {
     await this.services.call('intake', END_CASE_RELATIONSHIP, { ...ctx, body: { caseId, relationshipId } });
@@ -55,7 +55,7 @@ export class CaseAccessController {
   @Post('exclusions')
   @ApiOperation({ summary: 'Exclude a user from the case (conflict of interest); overrides every grant (AC-07)' })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  exclude(@Param('caseId', uuidParam('caseId')) caseId: string, @Body() body: ExclusionBody, @Ctx() ctx: RequestContext) {
+  exclude(@Param('caseId', uuidPipe('caseId')) caseId: string, @Body() body: ExclusionBody, @Ctx() ctx: RequestContext) {
     return this.services.call<{ exclusionId: string }>('intake', EXCLUDE_FROM_CASE, { ...ctx, body: { ...body, caseId } });
   }
 
@@ -65,7 +65,7 @@ export class CaseAccessController {
     description: "Needs a justification; alerts the owning agency's DPO and creates a review task. Never bypasses an exclusion.",
   })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  breakGlass(@Param('caseId', uuidParam('caseId')) caseId: string, @Body() body: BreakGlassBody, @Ctx() ctx: RequestContext) {
+  breakGlass(@Param('caseId', uuidPipe('caseId')) caseId: string, @Body() body: BreakGlassBody, @Ctx() ctx: RequestContext) {
     return this.services.call<RelationshipGranted>('intake', OPEN_BREAK_GLASS, { ...ctx, body: { ...body, caseId } });
   }
 }

@@ -13,7 +13,7 @@ import { IfMatchVersion } from '../edge/if-match';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, IF_MATCH_HEADER, uuidPipe, withEtag } from '../lifecycle/workflow-http';
+import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, IF_MATCH_HEADER, uuidPipe, withEtag } from '../edge/http-conventions';
 
 const PURPOSE = { name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding (reads: also care | risk-management)' };
 

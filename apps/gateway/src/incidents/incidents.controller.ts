@@ -1,17 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CaseTimeline, INCIDENTS, IncidentRecorded, RecordIncident } from '@stac/contracts';
 import { problem } from '@stac/runtime';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
+import { checkedIdempotencyKey, uuidPipe } from '../edge/http-conventions';
 import { ServiceClient } from '../edge/service-client';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
-const caseIdPipe = new ParseUUIDPipe({
-  exceptionFactory: () => new HttpException(problem(400, 'invalid-id', 'caseId must be a UUID'), 400),
-});
 
 /** The course of conduct of a case (intake): new incidents and the timeline with its signals. */
 @ApiTags('incidents')
@@ -32,15 +29,13 @@ export class IncidentsController {
   @ApiCreatedResponse({ type: IncidentRecorded })
   @ProblemResponses(400, 401, 403, 404, 413, 415, 422, 429, 503, 504)
   async record(
-    @Param('caseId', caseIdPipe) caseId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
     @Body() body: RecordIncident,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentRecorded> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new HttpException(problem(400, 'invalid-idempotency-key', 'Idempotency-Key must be 8-128 letters, digits, _ or -'), 400);
-    }
+    checkedIdempotencyKey(idempotencyKey);
     const recorded = await this.services.call<IncidentRecorded>('intake', INCIDENTS.record, { ...ctx, idempotencyKey, body: { ...body, caseId } });
     void reply.header('location', `/api/v1/cases/${caseId}/timeline`);
     return recorded;
@@ -59,7 +54,7 @@ export class IncidentsController {
   @ApiOkResponse({ type: CaseTimeline })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   timeline(
-    @Param('caseId', caseIdPipe) caseId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
     @Query('cursor') cursor: string | undefined,
     @Query('limit') limit: string | undefined,
     @Ctx() ctx: RequestContext,

@@ -6,7 +6,7 @@ import { IfMatchVersion } from '../edge/if-match';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { ETAG_HEADER, IF_MATCH_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from './workflow-http';
+import { ETAG_HEADER, IF_MATCH_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from '../edge/http-conventions';
 
 @ApiTags('case lifecycle')
 @Controller('api/v1/cases/:caseId')

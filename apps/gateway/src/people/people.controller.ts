@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -14,24 +14,15 @@ import {
   PersonSearchResult,
   PersonView,
 } from '@stac/contracts';
-import { problem } from '@stac/runtime';
 import { etagOf, IfMatchVersion } from '../edge/if-match';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
+import { checkedIdempotencyKey, uuidPipe } from '../edge/http-conventions';
 import { ServiceClient } from '../edge/service-client';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 const PURPOSE = { name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding | risk-management' };
 
-const uuid = (name: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => new HttpException(problem(400, 'invalid-id', `${name} must be a UUID`), 400) });
 
-function idempotencyKeyOf(raw: string | undefined): string | undefined {
-  if (raw !== undefined && !IDEMPOTENCY_KEY.test(raw)) {
-    throw new HttpException(problem(400, 'invalid-idempotency-key', 'Idempotency-Key must be 8-128 letters, digits, _ or -'), 400);
-  }
-  return raw;
-}
 
 /**
  * The people register (intake): search before create, people on a case, role changes and duplicate
@@ -74,7 +65,7 @@ export class PeopleController {
   @ApiCreatedResponse({ type: PersonAdded })
   @ProblemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503, 504)
   async add(
-    @Param('caseId', uuid('caseId')) caseId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
     @Body() body: AddPersonToCase,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Ctx() ctx: RequestContext,
@@ -82,7 +73,7 @@ export class PeopleController {
   ): Promise<PersonAdded> {
     const added = await this.services.call<PersonAdded>('intake', PEOPLE.add, {
       ...ctx,
-      idempotencyKey: idempotencyKeyOf(idempotencyKey),
+      idempotencyKey: checkedIdempotencyKey(idempotencyKey),
       body: { ...body, caseId },
     });
     void reply.header('location', `/api/v1/cases/${caseId}/people/${added.personId}`);
@@ -102,8 +93,8 @@ export class PeopleController {
   @ApiOkResponse({ type: PersonView, headers: { ETag: { description: 'Version for If-Match on role changes', schema: { type: 'string' } } } })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   async get(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('personId', uuid('personId')) personId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('personId', uuidPipe('personId')) personId: string,
     @Query('include') include: string | undefined,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -124,8 +115,8 @@ export class PeopleController {
   @ApiOkResponse({ type: PersonRoles })
   @ProblemResponses(400, 401, 403, 404, 409, 412, 428, 429, 503, 504)
   async changeRole(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('personId', uuid('personId')) personId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('personId', uuidPipe('personId')) personId: string,
     @Body() body: ChangePersonRole,
     @IfMatchVersion() version: number,
     @Ctx() ctx: RequestContext,
@@ -146,7 +137,7 @@ export class PeopleController {
   @ApiHeader(PURPOSE)
   @ApiOkResponse({ type: DuplicateCandidateList })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  listDuplicates(@Param('caseId', uuid('caseId')) caseId: string, @Ctx() ctx: RequestContext): Promise<DuplicateCandidateList> {
+  listDuplicates(@Param('caseId', uuidPipe('caseId')) caseId: string, @Ctx() ctx: RequestContext): Promise<DuplicateCandidateList> {
     return this.services.call<DuplicateCandidateList>('intake', PEOPLE.listDuplicates, { ...ctx, body: { caseId } });
   }
 
@@ -162,8 +153,8 @@ export class PeopleController {
   @ApiOkResponse({ type: DuplicateCandidateView })
   @ProblemResponses(400, 401, 403, 404, 409, 412, 428, 429, 503, 504)
   async decide(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('candidateId', uuid('candidateId')) candidateId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('candidateId', uuidPipe('candidateId')) candidateId: string,
     @Body() body: DecideDuplicate,
     @IfMatchVersion() version: number,
     @Ctx() ctx: RequestContext,

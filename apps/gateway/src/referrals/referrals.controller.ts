@@ -2,13 +2,11 @@ import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CREATE_REFERRAL, ReferralAccepted, ReferralSubmission } from '@stac/contracts';
-import { problem } from '@stac/runtime';
-import { HttpException } from '@nestjs/common';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ProblemResponses } from '../edge/problem-responses';
+import { checkedIdempotencyKey } from '../edge/http-conventions';
 import { ServiceClient } from '../edge/service-client';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
 @ApiTags('referrals')
 @Controller('api/v1/referrals')
@@ -34,9 +32,7 @@ export class ReferralsController {
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralAccepted> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new HttpException(problem(400, 'invalid-idempotency-key', 'Idempotency-Key must be 8-128 letters, digits, _ or -'), 400);
-    }
+    checkedIdempotencyKey(idempotencyKey);
     const accepted = await this.services.call<ReferralAccepted>('intake', CREATE_REFERRAL, {
       ...ctx,
       idempotencyKey,

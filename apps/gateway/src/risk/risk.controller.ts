@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -28,14 +28,12 @@ import { problem } from '@stac/runtime';
 import { etagOf, IfMatchVersion } from '../edge/if-match';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
+import { checkedIdempotencyKey, uuidPipe } from '../edge/http-conventions';
 import { ServiceClient } from '../edge/service-client';
 
 const SERVICE = 'risk-assessment';
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-const uuid = (name: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => new HttpException(problem(400, 'invalid-id', `${name} must be a UUID`), 400) });
 
 function fieldGroupsOf(include: string | undefined): string[] | undefined {
   return include ? include.split(',').map((g) => g.trim()).filter(Boolean).slice(0, 10) : undefined;
@@ -72,15 +70,13 @@ export class RiskController {
   @ApiCreatedResponse({ type: RiskAssessmentView, headers: { ETag: { description: 'Version for If-Match' } } })
   @ProblemResponses(400, 401, 403, 404, 413, 415, 422, 429, 503, 504)
   async create(
-    @Param('caseId', uuid('caseId')) caseId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
     @Body() draft: RiskAssessmentDraft,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RiskAssessmentView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new HttpException(problem(400, 'invalid-idempotency-key', 'Idempotency-Key must be 8-128 letters, digits, _ or -'), 400);
-    }
+    checkedIdempotencyKey(idempotencyKey);
     const view = await this.services.call<RiskAssessmentView>(SERVICE, CREATE_RISK_ASSESSMENT, {
       ...ctx,
       idempotencyKey,
@@ -96,7 +92,7 @@ export class RiskController {
   @ApiHeader(PURPOSE)
   @ApiOkResponse({ type: RiskAssessmentView, isArray: true })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  list(@Param('caseId', uuid('caseId')) caseId: string, @Query('include') include: string | undefined, @Ctx() ctx: RequestContext) {
+  list(@Param('caseId', uuidPipe('caseId')) caseId: string, @Query('include') include: string | undefined, @Ctx() ctx: RequestContext) {
     const fieldGroups = fieldGroupsOf(include);
     return this.services.call<RiskAssessmentView[]>(SERVICE, LIST_RISK_ASSESSMENTS, { ...ctx, body: { caseId, ...(fieldGroups ? { fieldGroups } : {}) } });
   }
@@ -108,8 +104,8 @@ export class RiskController {
   @ApiOkResponse({ type: RiskAssessmentView })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   async get(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('assessmentId', uuid('assessmentId')) assessmentId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('assessmentId', uuidPipe('assessmentId')) assessmentId: string,
     @Query('include') include: string | undefined,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -130,8 +126,8 @@ export class RiskController {
   @ApiOkResponse({ type: RiskAssessmentView })
   @ProblemResponses(400, 401, 403, 404, 409, 412, 428, 429, 503, 504)
   async update(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('assessmentId', uuid('assessmentId')) assessmentId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('assessmentId', uuidPipe('assessmentId')) assessmentId: string,
     @Body() changes: RiskAssessmentChanges,
     @IfMatchVersion() version: number,
     @Ctx() ctx: RequestContext,
@@ -156,8 +152,8 @@ export class RiskController {
   @ApiOkResponse({ type: RiskAssessmentView })
   @ProblemResponses(400, 401, 403, 404, 409, 412, 422, 428, 429, 503, 504)
   async submit(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('assessmentId', uuid('assessmentId')) assessmentId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('assessmentId', uuidPipe('assessmentId')) assessmentId: string,
     @IfMatchVersion() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -178,8 +174,8 @@ export class RiskController {
   @ApiOkResponse({ type: RiskAssessmentView })
   @ProblemResponses(400, 401, 403, 404, 409, 412, 428, 429, 503, 504)
   async review(
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('assessmentId', uuid('assessmentId')) assessmentId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
+    @Param('assessmentId', uuidPipe('assessmentId')) assessmentId: string,
     @Body() review: ReviewSubmission,
     @IfMatchVersion() version: number,
     @Ctx() ctx: RequestContext,
@@ -202,7 +198,7 @@ export class RiskController {
   @ApiHeader(PURPOSE)
   @ApiOkResponse({ type: RiskSummaryView })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  summary(@Param('caseId', uuid('caseId')) caseId: string, @Query('at') at: string | undefined, @Ctx() ctx: RequestContext) {
+  summary(@Param('caseId', uuidPipe('caseId')) caseId: string, @Query('at') at: string | undefined, @Ctx() ctx: RequestContext) {
     if (at !== undefined && (!ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at)))) {
       throw new HttpException(problem(400, 'validation-failed', 'The request is not valid', { errors: [{ field: 'at', message: 'at must be an ISO 8601 date or instant' }] }), 400);
     }
@@ -215,7 +211,7 @@ export class RiskController {
   @ApiHeader(PURPOSE)
   @ApiOkResponse({ type: RiskLevelHistoryView })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  history(@Param('caseId', uuid('caseId')) caseId: string, @Ctx() ctx: RequestContext) {
+  history(@Param('caseId', uuidPipe('caseId')) caseId: string, @Ctx() ctx: RequestContext) {
     return this.services.call<RiskLevelHistoryView>(SERVICE, LIST_RISK_LEVEL_HISTORY, { ...ctx, body: { caseId } });
   }
 
@@ -224,7 +220,7 @@ export class RiskController {
   @ApiHeader(PURPOSE)
   @ApiOkResponse({ type: RiskTaskView, isArray: true })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
-  tasks(@Param('caseId', uuid('caseId')) caseId: string, @Ctx() ctx: RequestContext) {
+  tasks(@Param('caseId', uuidPipe('caseId')) caseId: string, @Ctx() ctx: RequestContext) {
     return this.services.call<RiskTaskView[]>(SERVICE, LIST_RISK_TASKS, { ...ctx, body: { caseId } });
   }
 

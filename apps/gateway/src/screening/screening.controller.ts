@@ -5,7 +5,7 @@ import { SCREENING, ScreeningRecorded, ScreeningSubmission, ScreeningView, TRIAG
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from '../lifecycle/workflow-http';
+import { checkedIdempotencyKey, ETAG_HEADER, IDEMPOTENCY_HEADER, POLICE_PURPOSE, uuidPipe, withEtag } from '../edge/http-conventions';
 
 @ApiTags('screening and triage')
 @Controller('api/v1/cases/:caseId')

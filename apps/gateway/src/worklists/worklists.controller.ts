@@ -4,7 +4,7 @@ import { LeadWorklist, MyCasesWorklist, ScreeningWorklist, WORKLISTS } from '@st
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
-import { limitOf, POLICE_PURPOSE } from '../lifecycle/workflow-http';
+import { limitOf, POLICE_PURPOSE } from '../edge/http-conventions';
 
 @ApiTags('worklists')
 @Controller('api/v1/worklists')

@@ -1,9 +1,9 @@
 import { HttpException, ParseUUIDPipe } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { problem } from '@stac/contracts';
-import { etagOf } from '../edge/if-match';
+import { etagOf } from './if-match';
 
-/** HTTP conventions shared by the S-TAC workflow controllers (screening, advice, lifecycle, orders, consultations, worklists). */
+/** HTTP conventions shared by the gateway's controllers: ids, Idempotency-Key, ETags, limits, header docs. */
 export const POLICE_PURPOSE = { name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding' };
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retry-safe key: same key and body replay the first answer' };
 export const IF_MATCH_HEADER = { name: 'If-Match', required: true, description: 'The ETag of the record being changed, e.g. "3"' };
