@@ -1,6 +1,6 @@
-import { Controller, Get, HttpException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { problem } from '@stac/runtime';
+import { uuidPipe } from '../edge/http-conventions';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ProblemResponses } from '../edge/problem-responses';
 import { CaseViewService, type CaseView } from './case-view.service';
@@ -22,13 +22,7 @@ export class CasesController {
   @ApiQuery({ name: 'include', required: false, description: 'Field groups wanted beyond core facts, comma separated (each needs its own grant)' })
   @ProblemResponses(400, 401, 403, 404, 429, 503, 504)
   get(
-    @Param(
-      'caseId',
-      new ParseUUIDPipe({
-        exceptionFactory: () => new HttpException(problem(400, 'invalid-id', 'caseId must be a UUID'), 400),
-      }),
-    )
-    caseId: string,
+    @Param('caseId', uuidPipe('caseId')) caseId: string,
     @Query('include') include: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<CaseView> {
