@@ -46,6 +46,7 @@ function referral(over: Record<string, unknown> = {}) {
   seq += 1;
   return {
     crimeReference: `CR-AC-${process.pid}-${Date.now().toString(36)}-${seq}`,
+    advocacyReferral: 'CONSENT_GIVEN',
     source: 'CRIME_REPORT',
     offenceClass: 'S4A_FEAR',
     flags: ['DOMESTIC'],

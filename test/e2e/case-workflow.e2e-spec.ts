@@ -98,6 +98,7 @@ describe('S-TAC case workflow through the gateway', () => {
       .post('/api/v1/referrals')
       .send({
         crimeReference: `CR-WF-${process.pid}-${Date.now().toString(36)}`,
+        advocacyReferral: 'CONSENT_GIVEN',
         source: 'CRIME_REPORT',
         offenceClass: 'S4A_FEAR',
         flags: ['DOMESTIC'],

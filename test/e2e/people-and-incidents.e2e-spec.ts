@@ -43,6 +43,7 @@ async function referral(victim: Record<string, unknown>): Promise<string> {
     .post('/api/v1/referrals')
     .send({
       crimeReference: `CR-PI-${process.pid}-${Date.now().toString(36)}-${seq}`,
+      advocacyReferral: 'CONSENT_GIVEN',
       source: 'CRIME_REPORT',
       offenceClass: 'S4A_FEAR',
       flags: ['CYBER'],

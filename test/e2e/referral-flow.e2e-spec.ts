@@ -4,6 +4,8 @@ import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
+jest.setTimeout(60_000);
+
 let stack: Stack;
 let seq = 0;
 let policeToken: string;
@@ -24,6 +26,7 @@ function referral(overrides: Record<string, unknown> = {}) {
   seq += 1;
   return {
     crimeReference: `CR-E2E-${process.pid}-${Date.now().toString(36)}-${seq}`,
+    advocacyReferral: 'CONSENT_GIVEN',
     source: 'CRIME_REPORT',
     offenceClass: 'S4A_FEAR',
     flags: ['DOMESTIC', 'CYBER'],
@@ -135,6 +138,62 @@ describe('foundation flow: a referral reaches every agency', () => {
     expect(missing.body).toMatchObject({ status: 404, code: 'case-not-found' });
     const bad = await api().get('/api/v1/cases/not-a-uuid').expect(400);
     expect(bad.body.code).toBe('invalid-id');
+  });
+});
+
+describe('AC-05: advocacy hears of a victim only with consent or a recorded lawful override', () => {
+  const parts = async (caseId: string, token = policeToken) =>
+    eventually(
+      async () => {
+        const v = (await api(token).get(`/api/v1/cases/${caseId}`).expect(200)).body;
+        return v.probation.status === 'available' && v.mentalHealth.status === 'available' ? v : undefined;
+      },
+      { timeoutMs: 15_000, what: 'checks opened' },
+    );
+
+  it('declined consent: no advocacy offer and no share with advocacy', async () => {
+    const res = await api().post('/api/v1/referrals').send(referral({ advocacyReferral: 'CONSENT_DECLINED' })).expect(201);
+    const view = await parts(res.body.caseId);
+    // The checks arrived; the advocacy offer never will (give its consumer the same time to be sure).
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await api().get(`/api/v1/cases/${res.body.caseId}`).expect(200)).body.advocacy).toEqual({ status: 'none' });
+    expect(view.intake.caseId).toBe(res.body.caseId);
+    const advocate = await tokenFor('advocacy', ['advocate'], 'ac05-advocate');
+    await api(advocate).get(`/api/v1/cases/${res.body.caseId}`).expect(404);
+  });
+
+  it('an override needs its own permission, a basis, and is recorded with who decided', async () => {
+    await api()
+      .post('/api/v1/referrals')
+      .send(referral({ advocacyReferral: 'LAWFUL_OVERRIDE', advocacyOverrideBasis: 'VITAL_INTERESTS' }))
+      .expect(403);
+    const lead = await tokenFor('police', ['stac-lead'], 'ac05-lead');
+    const noBasis = await api(lead).post('/api/v1/referrals').send(referral({ advocacyReferral: 'LAWFUL_OVERRIDE' })).expect(400);
+    expect(noBasis.body.errors.map((e: { field: string }) => e.field)).toContain('advocacyOverrideBasis');
+    const stray = await api(lead)
+      .post('/api/v1/referrals')
+      .send(referral({ advocacyReferral: 'CONSENT_GIVEN', advocacyOverrideBasis: 'VITAL_INTERESTS' }))
+      .expect(400);
+    expect(stray.body.errors.map((e: { field: string }) => e.field)).toContain('advocacyOverrideBasis');
+    const res = await api(lead)
+      .post('/api/v1/referrals')
+      .send(referral({ advocacyReferral: 'LAWFUL_OVERRIDE', advocacyOverrideBasis: 'VITAL_INTERESTS' }))
+      .expect(201);
+    await eventually(async () => (await api(lead).get(`/api/v1/cases/${res.body.caseId}`)).body.advocacy?.status === 'available', {
+      timeoutMs: 15_000,
+      what: 'advocacy offer after an override',
+    });
+    const c = new Client({ connectionString: stack.env.intake.DATABASE_URL });
+    await c.connect();
+    try {
+      const { rows } = await c.query(
+        `SELECT actor_subject, legal_basis, recipients, operation FROM access_log WHERE action = 'referral.consent-override' AND $1 = ANY(record_ids)`,
+        [res.body.caseId],
+      );
+      expect(rows).toEqual([{ actor_subject: 'ac05-lead', legal_basis: 'lawful-override:VITAL_INTERESTS', recipients: ['advocacy'], operation: 'disclosure' }]);
+    } finally {
+      await c.end();
+    }
   });
 });
 

@@ -63,6 +63,7 @@ describe('risk propagation between intake, risk-assessment and advocacy', () => 
       .post('/api/v1/referrals')
       .send({
         crimeReference: `CR-RP-${process.pid}-${Date.now().toString(36)}`,
+        advocacyReferral: 'CONSENT_GIVEN',
         source: 'CRIME_REPORT',
         offenceClass: 'S4A_FEAR',
         flags: ['DOMESTIC'],

@@ -6,6 +6,7 @@ import { CaseAccessService } from './case-access/case-access.service';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
+import { AdvocacyReferralBasis1764600000000 } from './migrations/1764600000000-advocacy-referral-basis';
 import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
 import { BreakGlassReview1764202200000 } from './migrations/1764202200000-break-glass-review';
 import { PeopleRegister1764300000000 } from './migrations/1764300000000-people-register';
@@ -123,5 +124,6 @@ export const INTAKE: DomainServiceDefinition = {
     WorklistIndexes1764400200000,
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
+    AdvocacyReferralBasis1764600000000,
   ],
 };

@@ -32,3 +32,13 @@ export const BEHAVIOUR_CODES = [
   'BREACH',
 ] as const;
 export type BehaviourCode = (typeof BEHAVIOUR_CODES)[number];
+
+/**
+ * How the victim came to be referred to advocacy (AC-05): their consent, or a lawful override with its
+ * basis, decided by someone allowed to override. Without either, advocacy is not told of the case.
+ */
+export const ADVOCACY_REFERRAL_CHOICES = ['CONSENT_GIVEN', 'CONSENT_DECLINED', 'NOT_YET_ASKED', 'LAWFUL_OVERRIDE'] as const;
+export type AdvocacyReferralChoice = (typeof ADVOCACY_REFERRAL_CHOICES)[number];
+export const LAWFUL_OVERRIDE_BASES = ['VITAL_INTERESTS', 'SAFEGUARDING_CHILD_OR_ADULT_AT_RISK', 'PREVENTION_OF_CRIME'] as const;
+export type LawfulOverrideBasis = (typeof LAWFUL_OVERRIDE_BASES)[number];
+export type AdvocacyReferralBasis = 'CONSENT' | 'LAWFUL_OVERRIDE';

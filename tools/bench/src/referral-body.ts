@@ -135,6 +135,7 @@ export function referralFactory(phase: string, o: ReferralOptions = {}): () => s
     const suspect = o.samePeople ? { givenName: 'Synthetic', familyName: 'Suspect' } : person();
     return JSON.stringify({
       crimeReference: `${prefix}${seq}`,
+      advocacyReferral: 'CONSENT_GIVEN',
       source: 'CRIME_REPORT',
       offenceClass: 'S4A_FEAR',
       flags: ['DOMESTIC', 'CYBER'],

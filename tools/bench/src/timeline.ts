@@ -53,6 +53,7 @@ async function newCase(gatewayUrl: string, headers: Readonly<Record<string, stri
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({
       crimeReference: `BT-${Date.now().toString(36)}-${process.pid}`,
+      advocacyReferral: 'CONSENT_GIVEN',
       source: 'CRIME_REPORT',
       offenceClass: 'S4A_FEAR',
       flags: ['CYBER'],

@@ -57,7 +57,11 @@ describe('advocacy: the offer’s priority from risk.level.changed.v1 (real Post
     expect(await offers.casePart(caseId)).toMatchObject({ priority: 'ROUTINE' });
   });
 
-  it('a level for a case whose offer is not opened yet fails transiently (redelivered after the referral)', async () => {
-    await expect(deliver(randomUUID(), { level: 'HIGH', changedAt: '2026-11-02T09:00:00.000Z' })).rejects.toThrow(/not opened yet/);
+  it('a level that arrives before the offer opens is kept and shown once it does; a case never referred to advocacy shows nothing', async () => {
+    const caseId = randomUUID();
+    await deliver(caseId, { level: 'HIGH', changedAt: '2026-11-02T09:00:00.000Z' });
+    expect(await offers.casePart(caseId)).toBeNull();
+    await openOffer(caseId);
+    expect(await offers.casePart(caseId)).toMatchObject({ status: 'PENDING', priority: 'URGENT' });
   });
 });

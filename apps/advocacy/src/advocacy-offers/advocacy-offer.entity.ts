@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
-import type { AdvocacyOfferStatus, AdvocacyPriority } from '@stac/domain';
+import type { AdvocacyOfferStatus } from '@stac/domain';
 
 /**
  * Advocacy runs in parallel from referral (domain.md §3 step 6): the victim is offered an ISAC and
@@ -21,14 +21,6 @@ export class AdvocacyOffer {
 
   @Column({ name: 'opened_at', type: 'timestamptz' })
   openedAt: Date;
-
-  /** From the case's shared risk level (`risk.level.changed.v1`): HIGH -> URGENT, MEDIUM -> PRIORITY, STANDARD -> ROUTINE. */
-  @Column({ type: 'text', nullable: true })
-  priority: AdvocacyPriority | null;
-
-  /** When the level behind `priority` changed; an older event never overwrites a newer one. */
-  @Column({ name: 'risk_level_changed_at', type: 'timestamptz', nullable: true })
-  riskLevelChangedAt: Date | null;
 
   @VersionColumn()
   version: number;

@@ -14,9 +14,11 @@ export class AdvocacyOffersService {
     private readonly grants: CaseAccessGrants,
   ) {}
 
-  /** Every referred victim is offered advocacy; a redelivered event opens nothing new. */
+  /** A victim referred to advocacy is offered an advocate; a redelivered event opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    // Only a victim who consented, or was referred on a recorded lawful basis, is offered an advocate (AC-05).
+    if (!event.advocacyReferralBasis) return;
     const inserted = await ctx.manager
       .createQueryBuilder()
       .insert()
@@ -50,18 +52,20 @@ export class AdvocacyOffersService {
    */
   @OnEvent(RiskLevelChangedV1)
   async onRiskLevelChanged(event: RiskLevelChangedV1, ctx: EventContext): Promise<void> {
-    const caseId = caseIdOf(ctx);
-    const changedAt = new Date(event.changedAt);
-    const offer = await ctx.manager.findOne(AdvocacyOffer, { where: { caseId }, lock: { mode: 'pessimistic_write' } });
-    if (!offer) throw new Error('advocacy offer not opened yet; retry after the referral');
-    if (offer.riskLevelChangedAt && offer.riskLevelChangedAt.getTime() > changedAt.getTime()) return;
-    offer.priority = ADVOCACY_PRIORITY_FOR_LEVEL[event.level];
-    offer.riskLevelChangedAt = changedAt;
-    await ctx.manager.save(offer);
+    // Kept per case even before (or without) an offer; a late, older change never overwrites a newer one.
+    await ctx.manager.query(
+      `INSERT INTO case_risk_level (case_id, level, changed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (case_id) DO UPDATE SET level = excluded.level, changed_at = excluded.changed_at
+       WHERE case_risk_level.changed_at < excluded.changed_at`,
+      [caseIdOf(ctx), event.level, new Date(event.changedAt)],
+    );
   }
 
   async casePart(caseId: string): Promise<AdvocacyOfferPart | null> {
     const o = await this.dataSource.manager.findOne(AdvocacyOffer, { where: { caseId } });
-    return o ? { offerId: o.id, status: o.status, openedAt: o.openedAt.toISOString(), priority: o.priority ?? null } : null;
+    if (!o) return null;
+    const [risk] = await this.dataSource.query('SELECT level FROM case_risk_level WHERE case_id = $1', [caseId]);
+    const priority = risk ? ADVOCACY_PRIORITY_FOR_LEVEL[risk.level as keyof typeof ADVOCACY_PRIORITY_FOR_LEVEL] : null;
+    return { offerId: o.id, status: o.status, openedAt: o.openedAt.toISOString(), priority };
   }
 }

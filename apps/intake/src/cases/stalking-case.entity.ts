@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { CaseFlag, CaseStatus, CjStage, ClosureReason, OffenceClass, ReferralSource } from '@stac/domain';
+import type { AdvocacyReferralChoice, LawfulOverrideBasis, CaseFlag, CaseStatus, CjStage, ClosureReason, OffenceClass, ReferralSource } from '@stac/domain';
 
 /** A stalking case as referred to S-TAC (domain.md §4, intake). */
 @Entity('stalking_case')
@@ -53,6 +53,17 @@ export class StalkingCase {
   /** While BAILED: when the suspect answers bail (migration 1764400300000). */
   @Column({ name: 'bail_return_at', type: 'timestamptz', nullable: true })
   bailReturnAt: Date | null;
+
+  /** The victim's answer to referral to advocacy (AC-05). */
+  @Column({ name: 'advocacy_referral', type: 'text', default: 'NOT_YET_ASKED' })
+  advocacyReferral: AdvocacyReferralChoice;
+
+  @Column({ name: 'advocacy_override_basis', type: 'text', nullable: true })
+  advocacyOverrideBasis: LawfulOverrideBasis | null;
+
+  /** Who decided the override (issuer#subject): it needs its own permission. */
+  @Column({ name: 'advocacy_override_by', type: 'text', nullable: true })
+  advocacyOverrideBy: string | null;
 
   @VersionColumn()
   version: number;

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CREATE_REFERRAL, ReferralSubmission, type ReferralAccepted, type RpcRequest } from '@stac/contracts';
 import { AccessControl } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
+import { parseRpcBody, rpcProblem } from '@stac/runtime';
 import { ReferralsService } from './referrals.service';
 
 @Controller()
@@ -20,6 +20,15 @@ export class ReferralsController {
       operation: 'collection',
     });
     const submission = await parseRpcBody(ReferralSubmission, req.body);
+    if (submission.advocacyOverrideBasis && submission.advocacyReferral !== 'LAWFUL_OVERRIDE') {
+      throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
+        errors: [{ field: 'advocacyOverrideBasis', message: 'advocacyOverrideBasis is only for a LAWFUL_OVERRIDE advocacy referral' }],
+      });
+    }
+    // Referring without consent is a decision of its own, with its own permission (AC-05).
+    if (submission.advocacyReferral === 'LAWFUL_OVERRIDE') {
+      await this.access.authorize(req, { action: 'referral.consent-override', recordType: 'case', operation: 'disclosure' });
+    }
     return this.referrals.refer(submission, {
       principal,
       purpose,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import type { AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { idempotent } from '@stac/runtime';
@@ -16,12 +17,19 @@ export interface CommandContext extends EventHeaders {
   purpose: Purpose;
 }
 
-/** Partner agencies told of every referral, under the police's default agreements (domain.md §3 H1-H2). */
-const REFERRAL_SHARES = [
-  { agency: 'advocacy', agreementCode: 'police-to-advocacy' },
+/** Agencies told of every referral for their known-to-services checks (domain.md §3 H2). */
+const CHECK_SHARES = [
   { agency: 'mental-health', agreementCode: 'police-to-mental-health' },
   { agency: 'probation', agreementCode: 'police-to-probation' },
 ] as const;
+/** Advocacy is told only with the victim's consent or a recorded lawful override (AC-05). */
+const ADVOCACY_SHARE = { agency: 'advocacy', agreementCode: 'police-to-advocacy' } as const;
+
+function advocacyBasis(s: ReferralSubmission): AdvocacyReferralBasis | undefined {
+  if (s.advocacyReferral === 'CONSENT_GIVEN') return 'CONSENT';
+  if (s.advocacyReferral === 'LAWFUL_OVERRIDE') return 'LAWFUL_OVERRIDE';
+  return undefined;
+}
 
 @Injectable()
 export class ReferralsService {
@@ -79,6 +87,8 @@ export class ReferralsService {
   ): Promise<ReferralAccepted> {
     const now = new Date();
     const caseId = randomUUID();
+    const advocacy = advocacyBasis(s);
+    const actor = `${ctx.principal.issuer}#${ctx.principal.subject}`;
     const victimId = randomUUID();
     const personOfConcernId = randomUUID();
 
@@ -93,6 +103,9 @@ export class ReferralsService {
       caseOfficer: s.caseOfficer ?? null,
       status: 'REFERRED',
       referredAt: now,
+      advocacyReferral: s.advocacyReferral,
+      advocacyOverrideBasis: s.advocacyOverrideBasis ?? null,
+      advocacyOverrideBy: advocacy === 'LAWFUL_OVERRIDE' ? actor : null,
       version: 1,
     });
     // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02); possible
@@ -131,6 +144,7 @@ export class ReferralsService {
           personOfConcernId,
           incidentCount: s.incidents.length,
           referredAt: now.toISOString(),
+          ...(advocacy ? { advocacyReferralBasis: advocacy } : {}),
         },
       },
       { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent },
@@ -138,7 +152,7 @@ export class ReferralsService {
     await this.grants.open(m, {
       caseId,
       owner: 'police',
-      shares: [...REFERRAL_SHARES],
+      shares: [...CHECK_SHARES, ...(advocacy ? [ADVOCACY_SHARE] : [])],
       assignee: ctx.principal,
       actor: ctx.principal,
       correlationId: ctx.correlationId,
@@ -156,6 +170,22 @@ export class ReferralsService {
       decision: { allow: true, rule: 'referral.create' },
       correlationId: ctx.correlationId,
     });
+    if (advocacy) {
+      // s62: the disclosure to advocacy and its legal basis, with who decided an override (AC-05).
+      await this.accessLog.append(m, {
+        operation: 'disclosure',
+        action: advocacy === 'LAWFUL_OVERRIDE' ? 'referral.consent-override' : 'referral.create',
+        principal: ctx.principal,
+        recordType: 'case',
+        recordIds: [caseId, victimId],
+        fieldGroups: [],
+        purpose: ctx.purpose,
+        legalBasis: advocacy === 'CONSENT' ? 'consent' : `lawful-override:${s.advocacyOverrideBasis}`,
+        recipients: ['advocacy'],
+        decision: { allow: true, rule: advocacy === 'LAWFUL_OVERRIDE' ? 'referral.consent-override' : 'referral.create' },
+        correlationId: ctx.correlationId,
+      });
+    }
     return { caseId, status: 'REFERRED', referredAt: now.toISOString(), created: true };
   }
 }

@@ -51,6 +51,15 @@ export const POLICY: readonly PolicyRule[] = [
     purposes: ['investigation', 'safeguarding'],
   },
   {
+    action: 'referral.consent-override',
+    description: "Refer a victim to advocacy without their consent on a recorded lawful basis (AC-05)",
+    roles: ['stac-lead'],
+    agencies: ['police'],
+    relationships: [],
+    write: true,
+    purposes: ['safeguarding'],
+  },
+  {
     action: 'case.read',
     description: "Read an agency's part of a case",
     roles: CASE_READERS,

@@ -10,7 +10,15 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { CASE_FLAGS, OFFENCE_CLASSES, REFERRAL_SOURCES, type CaseFlag, type OffenceClass, type ReferralSource } from '@stac/domain';
+import {
+  CASE_FLAGS,
+  OFFENCE_CLASSES,
+  REFERRAL_SOURCES,
+  type AdvocacyReferralBasis,
+  type CaseFlag,
+  type OffenceClass,
+  type ReferralSource,
+} from '@stac/domain';
 
 /**
  * `intake.case.referred.v1`: a stalking case was referred to S-TAC. The envelope's caseId names the case;
@@ -47,4 +55,9 @@ export class CaseReferredV1 {
 
   @IsISO8601({ strict: true })
   referredAt: string;
+
+  /** Present when the victim was referred to advocacy (consent or lawful override, AC-05); absent = not referred. */
+  @IsOptional()
+  @IsIn(['CONSENT', 'LAWFUL_OVERRIDE'])
+  advocacyReferralBasis?: AdvocacyReferralBasis;
 }

@@ -18,6 +18,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  ADVOCACY_REFERRAL_CHOICES,
+  LAWFUL_OVERRIDE_BASES,
+  type AdvocacyReferralChoice,
+  type LawfulOverrideBasis,
   BEHAVIOUR_CODES,
   CASE_FLAGS,
   HARASSMENT_CLASSES,
@@ -128,6 +132,21 @@ export class ReferralSubmission {
   @ValidateNested()
   @Type(() => PersonOfConcernSubmission)
   personOfConcern: PersonOfConcernSubmission;
+
+  @ApiProperty({
+    enum: ADVOCACY_REFERRAL_CHOICES,
+    description:
+      "The victim's answer to referral to an advocate (AC-05). Advocacy is told of the case only with CONSENT_GIVEN, or " +
+      'LAWFUL_OVERRIDE with a basis, which needs the referral.consent-override permission.',
+  })
+  @IsIn(ADVOCACY_REFERRAL_CHOICES)
+  advocacyReferral: AdvocacyReferralChoice;
+
+  @ApiPropertyOptional({ enum: LAWFUL_OVERRIDE_BASES, description: 'Required with LAWFUL_OVERRIDE, refused otherwise' })
+  @ValidateIf((r: ReferralSubmission) => r.advocacyReferral === 'LAWFUL_OVERRIDE' || r.advocacyOverrideBasis !== undefined)
+  @IsDefined({ message: 'advocacyOverrideBasis is required with a LAWFUL_OVERRIDE advocacy referral' })
+  @IsIn(LAWFUL_OVERRIDE_BASES)
+  advocacyOverrideBasis?: LawfulOverrideBasis;
 
   @ApiProperty({ type: IncidentSubmission, isArray: true })
   @IsArray()
