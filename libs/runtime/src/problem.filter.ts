@@ -36,7 +36,11 @@ export function toProblem(e: unknown): Problem {
     return problem(statusCode, httpCode(statusCode), 'The request could not be read');
   }
   const message = String((e as Error)?.message ?? '');
-  if ((code && PG_UNAVAILABLE.has(code)) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)) {
+  // Every pooled connection busy for the whole acquire timeout: overload, not an outage.
+  if (/timeout exceeded when trying to connect/i.test(message)) {
+    return problem(503, 'service-busy', 'The service is busy; try again shortly');
+  }
+  if ((code && PG_UNAVAILABLE.has(code)) || /Connection terminated|connect ECONNREFUSED/i.test(message)) {
     return problem(503, 'database-unavailable', 'The service database is unavailable; try again shortly');
   }
   return problem(500, 'internal-error', 'Internal error');
@@ -74,6 +78,9 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     // The correlation id travels in the x-correlation-id header, so equal problems are byte-identical (AC-09).
-    void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
+    void reply.status(p.status).header('content-type', 'application/problem+json');
+    // Busy or briefly unavailable: tell well-behaved clients when to come back (REL-05).
+    if (p.status === 503) void reply.header('retry-after', '1');
+    void reply.send(p);
   }
 }
