@@ -62,10 +62,16 @@ export class AdvocacyOffersService {
   }
 
   async casePart(caseId: string): Promise<AdvocacyOfferPart | null> {
-    const o = await this.dataSource.manager.findOne(AdvocacyOffer, { where: { caseId } });
-    if (!o) return null;
-    const [risk] = await this.dataSource.query('SELECT level FROM case_risk_level WHERE case_id = $1', [caseId]);
-    const priority = risk ? ADVOCACY_PRIORITY_FOR_LEVEL[risk.level as keyof typeof ADVOCACY_PRIORITY_FOR_LEVEL] : null;
-    return { offerId: o.id, status: o.status, openedAt: o.openedAt.toISOString(), priority };
+    // One round trip: the offer with the case's risk level, read on every case view.
+    const [row]: { id: string; status: AdvocacyOfferPart['status']; opened_at: Date; level: string | null }[] = await this.dataSource.query(
+      `SELECT o.id, o.status, o.opened_at, r.level
+         FROM advocacy_offer o LEFT JOIN case_risk_level r ON r.case_id = o.case_id
+        WHERE o.case_id = $1`,
+      [caseId],
+    );
+    if (!row) return null;
+    const priority = row.level ? ADVOCACY_PRIORITY_FOR_LEVEL[row.level as keyof typeof ADVOCACY_PRIORITY_FOR_LEVEL] : null;
+    return { offerId: row.id, status: row.status, openedAt: row.opened_at.toISOString(), priority };
   }
+
 }
