@@ -2,7 +2,7 @@
 // one after another, stopping at the first failure so no service starts on a half-migrated schema.
 //
 // Each service sees only its own settings: <SERVICE>_<VAR> in this job's environment becomes <VAR> for
-// that service alone (INTAKE_DATABASE_URL -> DATABASE_URL, INTAKE_DATA_KEY -> DATA_KEY for intake), and
+// that service alone (INTAKE_DATABASE_MIGRATION_URL -> DATABASE_MIGRATION_URL, INTAKE_DATA_KEY -> DATA_KEY), and
 // no service sees another's. Variables without a service prefix (NODE_ENV, LOG_LEVEL) go to all.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,9 +24,12 @@ for (const svc of services) {
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith(own)) env[k.slice(own.length)] = v;
   }
-  if (!env.DATABASE_URL) {
-    console.error(`migrate-all: ${own}DATABASE_URL is not set`);
-    process.exit(78);
+  // The owner role migrates; DATABASE_URL names the runtime role the migration grants (LAW-07).
+  for (const name of ['DATABASE_MIGRATION_URL', 'DATABASE_URL']) {
+    if (!env[name]) {
+      console.error(`migrate-all: ${own}${name} is not set`);
+      process.exit(78);
+    }
   }
   console.log(`migrate-all: ${svc}`);
   const dir = join(process.env.MIGRATE_APPS_DIR ?? '/app', svc);

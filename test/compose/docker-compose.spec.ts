@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, migrationEnvSpec, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
 
 // There is no Docker engine on the development and CI machines (design.md §8): docker-compose.yml has
 // to be right by construction. This reads it the way Compose would and checks it against the code's
@@ -27,22 +28,40 @@ type Compose = {
   networks?: Record<string, { internal?: boolean } | null>;
 };
 
-/** Compose's variable interpolation with an empty environment: `${VAR:-default}` gives the default. */
-function interpolate(value: string, where: string): string {
+/**
+ * Compose's variable interpolation: `${VAR:-default}` gives the default; `${VAR:?message}` takes VAR from
+ * `env` (the operator's secrets) and refuses without it, as `docker compose up` does.
+ */
+function interpolate(value: string, where: string, env: Record<string, string> = OPERATOR_SECRETS): string {
   return value.replace(
     /\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
     (_m, ...g) => {
       const [dollar, braced, op, arg, bare] = g as (string | undefined)[];
       if (dollar === '$') return '$';
       if (op === ':-' || op === '-') return arg ?? '';
-      throw new Error(
-        `${where}: \${${braced ?? bare}} has no default, so \`docker compose up\` needs it set`,
-      );
+      const name = (braced ?? bare) as string;
+      if ((op === ':?' || op === '?') && env[name]) return env[name];
+      throw new Error(`${where}: \${${name}} is not set and has no default, so \`docker compose up\` refuses to start`);
     },
   );
 }
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const composeText = read('docker-compose.yml');
+/** Every variable compose requires of the operator (`${VAR:?...}`). */
+const REQUIRED_VARS = [...new Set([...composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)].map((m) => m[1]))];
+/** What an operator supplies: fresh synthetic secrets for this test run. */
+const OPERATOR_SECRETS: Record<string, string> = Object.fromEntries(
+  REQUIRED_VARS.map((v) => [
+    v,
+    v.endsWith('_KEY')
+      ? randomBytes(32).toString('base64')
+      : v === 'STAC_AUTH_ISSUERS'
+        ? JSON.stringify([{ issuer: 'https://idp.example/realms/police', agency: 'police', jwksUri: 'https://idp.example/certs' }])
+        : `pw${randomBytes(8).toString('hex')}`,
+  ]),
+);
+
+const compose = parse(composeText, { merge: true }) as Compose;
 const services = compose.services;
 
 const APPS = Object.keys(SERVICE_ENV) as (keyof typeof SERVICE_ENV)[];
@@ -78,11 +97,14 @@ function containerPorts(name: string): number[] {
   });
 }
 
-/** `CREATE ... name PASSWORD_VAR` lines of the Postgres init script: database (= role) -> password variable. */
-function initScriptDatabases(): Map<string, string> {
+/**
+ * `create_service_database name OWNER_PASSWORD_VAR PASSWORD_VAR` lines of the Postgres init script:
+ * database (= runtime role; the owner role is `<name>_owner`) -> its password variables.
+ */
+function initScriptDatabases(): Map<string, { owner: string; runtime: string }> {
   const script = read('deploy/postgres/init/10-service-databases.sh');
   return new Map(
-    [...script.matchAll(/^create_service_database\s+(\S+)\s+(\S+)\s*$/gm)].map((m) => [m[1], m[2]]),
+    [...script.matchAll(/^create_service_database\s+(\S+)\s+(\S+)\s+(\S+)\s*$/gm)].map((m) => [m[1], { owner: m[2], runtime: m[3] }]),
   );
 }
 
@@ -184,7 +206,7 @@ describe('docker-compose.yml', () => {
       expect([url.hostname, url.port, url.pathname]).toEqual(['postgres', '5432', `/${db}`]);
       expect(url.username).toBe(db);
       // The password is the one the init script gives that role.
-      const passwordVar = initScriptDatabases().get(db);
+      const passwordVar = initScriptDatabases().get(db)?.runtime;
       expect(passwordVar).toBeDefined();
       expect(decodeURIComponent(url.password)).toBe(envOf('postgres')[passwordVar as string]);
     },
@@ -194,7 +216,13 @@ describe('docker-compose.yml', () => {
     const dbs = initScriptDatabases();
     expect([...dbs.keys()].sort()).toEqual(Object.values(SERVICE_DATABASES).sort());
     const pg = envOf('postgres');
-    for (const v of dbs.values()) expect({ [v]: pg[v] }).toEqual({ [v]: expect.stringMatching(/\S/) });
+    for (const { owner, runtime } of dbs.values())
+      for (const v of [owner, runtime]) expect({ [v]: pg[v] }).toEqual({ [v]: expect.stringMatching(/\S/) });
+    const script = read('deploy/postgres/init/10-service-databases.sh');
+    // LAW-07: the owner role owns the database and its schema; the runtime role only connects.
+    expect(script).toMatch(/^CREATE DATABASE :"name" OWNER :"owner";$/m);
+    expect(script).toMatch(/^ALTER SCHEMA public OWNER TO :"owner";$/m);
+    expect(script).not.toMatch(/SUPERUSER(?<!NOSUPERUSER)|CREATEDB(?<!NOCREATEDB)|CREATEROLE(?<!NOCREATEROLE)/);
     expect(services.postgres.image).toMatch(/^postgres:15\b/);
     expect(services.postgres.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
     expect(String(services.postgres.healthcheck?.test)).toMatch(/pg_isready/);
@@ -218,9 +246,9 @@ describe('docker-compose.yml', () => {
     (svc) => {
       // migrate-all.mjs hands <SERVICE>_<VAR> to that service's migration as <VAR>.
       const prefix = `${svc.toUpperCase().replace(/-/g, '_')}_`;
-      const spec: EnvSpec = SERVICE_ENV[svc];
+      const spec: EnvSpec = migrationEnvSpec(svc);
       const env = envOf('migrate');
-      const required = Object.keys(spec).filter((k) => spec[k].default === undefined);
+      const required = Object.keys(spec).filter((k) => spec[k].default === undefined && k !== 'DATABASE_MIGRATION_URL');
       expect(required).toContain('DATABASE_URL');
       for (const name of required) {
         expect({ [prefix + name]: env[prefix + name] }).toEqual({ [prefix + name]: envOf(svc)[name] });
@@ -258,6 +286,44 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml secrets and database roles', () => {
+  it('DP-04: refuses to start with default secrets: every password, key and the issuers must be set by the operator', () => {
+    const secretish = /PASSWORD|_KEY|ISSUERS/;
+    const offending: string[] = [];
+    for (const [name, svc] of Object.entries(services))
+      for (const [k, v] of Object.entries(svc.environment ?? {}))
+        for (const m of String(v).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?])?/g))
+          if (secretish.test(m[1]) && m[2] !== ':?') offending.push(`${name}.${k}: \${${m[1]}${m[2] ?? ''}}`);
+    expect(offending).toEqual([]);
+    for (const v of ['STAC_PG_SUPERUSER_PASSWORD', 'STAC_INTAKE_DATA_KEY', 'STAC_INTAKE_AUDIT_CHAIN_KEY', 'STAC_AUTH_ISSUERS'])
+      expect(REQUIRED_VARS).toContain(v);
+    // Without the operator's secrets, compose refuses: the first required variable is named.
+    expect(() => interpolate(String(services.intake.environment?.DATA_KEY), 'intake.environment.DATA_KEY', {})).toThrow(
+      /STAC_INTAKE_DATA_KEY\} is not set and has no default/,
+    );
+    // No published development value survives anywhere in the file.
+    expect(composeText).not.toMatch(/stac-dev-|Y28wSMBJECzwWbereCW/);
+  });
+
+  it.each(DOMAIN)('LAW-07: %s runs as its runtime role with its own chain key; its migration runs as the owner, without the key', (svc) => {
+    const db = SERVICE_DATABASES[svc];
+    const prefix = `${svc.toUpperCase().replace(/-/g, '_')}_`;
+    const m = envOf('migrate');
+    const owner = new URL(m[`${prefix}DATABASE_MIGRATION_URL`]);
+    expect([owner.username, owner.hostname, owner.pathname]).toEqual([`${db}_owner`, 'postgres', `/${db}`]);
+    const vars = initScriptDatabases().get(db);
+    expect(decodeURIComponent(owner.password)).toBe(envOf('postgres')[vars?.owner as string]);
+    expect(new URL(envOf(svc).DATABASE_URL).username).toBe(db);
+    expect(Object.keys(m).filter((k) => /AUDIT_CHAIN_KEY/.test(k))).toEqual([]);
+    // Its own key variable, required, shared with no other service.
+    const keyVar = String(services[svc].environment?.AUDIT_CHAIN_KEY).match(/^\$\{(STAC_[A-Z_]+_AUDIT_CHAIN_KEY):\?/)?.[1];
+    expect(keyVar).toBeDefined();
+    const others = DOMAIN.filter((o) => o !== svc).map((o) => String(services[o].environment?.AUDIT_CHAIN_KEY));
+    expect(others.some((o) => o.includes(`{${keyVar}:`))).toBe(false);
+    expect(Object.keys(envOf(svc))).not.toContain('DATABASE_MIGRATION_URL');
+  });
+});
+
 describe('deploy/compose/local-infra.yml', () => {
   it('only publishes Postgres and NATS, on loopback, for `pnpm start` on the host', () => {
     const override = parse(read('deploy/compose/local-infra.yml')) as Compose;
@@ -272,5 +338,7 @@ describe('interpolate (the test helper)', () => {
   it('applies defaults, keeps $$ literal and refuses variables without a default', () => {
     expect(interpolate('a${X:-b}c${Y-d}$$e', 't')).toBe('abcd$e');
     expect(() => interpolate('${SECRET}', 't')).toThrow(/SECRET/);
+    expect(() => interpolate('${SECRET:?set it}', 't', {})).toThrow(/SECRET/);
+    expect(interpolate('${SECRET:?set it}', 't', { SECRET: 's' })).toBe('s');
   });
 });

@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { dropDatabase } from '@stac/persistence';
 import { launchServices, repoRoot, type LaunchedServices } from '@stac/testing';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { STREAMS } from '@stac/contracts';
 import { streamName } from '@stac/messaging';
-import { migrateAll } from '../../tools/stack/src/run-migrations';
+import { dropStackDatabases, migrateAll } from '../../tools/stack/src/run-migrations';
 import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
 import {
-  DOMAIN_SERVICES,
   SERVICES,
   serviceEntry,
   stackEnv,
@@ -69,8 +67,9 @@ export async function startStack(
       },
     ]),
   );
+  const pgBase = process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
   const env = stackEnv({
-    pgBase: process.env.STAC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
+    pgBase,
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     // A random block of ports unless told otherwise, so parallel stacks do not collide.
     portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 1200), // below the ephemeral range (32768+)
@@ -80,7 +79,7 @@ export async function startStack(
     overrides,
   });
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-  await migrateAll(env, quiet);
+  await migrateAll(env, quiet, pgBase);
   const services = await launchServices(
     SERVICES.map((name) => ({ name, entry: serviceEntry(name), env: env[name] })),
     {
@@ -98,7 +97,7 @@ export async function startStack(
     async stop() {
       await services.stop();
       await deleteStreams(env.gateway.NATS_URL, namespace).catch(() => undefined);
-      await Promise.all(DOMAIN_SERVICES.map((s) => dropDatabase(env[s].DATABASE_URL)));
+      await dropStackDatabases(env, pgBase);
     },
   };
 }

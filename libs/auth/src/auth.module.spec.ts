@@ -13,10 +13,12 @@ describe('trusted issuers (configuration)', () => {
     expect(() => trustedIssuers({ ...base, nodeEnv: 'production' })).toThrow(/no token issuer configured/);
   });
 
-  it('production refuses the dev issuer', () => {
-    expect(() => trustedIssuers({ ...base, nodeEnv: 'production', devIssuerDir: '/tmp/dev-issuer' })).toThrow(
-      /AUTH_DEV_ISSUER_DIR must not be set in production/,
-    );
+  it('DP-04: the dev issuer only when development is explicitly enabled (production, unset or unknown modes refuse it)', () => {
+    for (const nodeEnv of ['production', '', 'staging'])
+      expect(() => trustedIssuers({ ...base, nodeEnv, devIssuerDir: '/tmp/dev-issuer' })).toThrow(
+        /AUTH_DEV_ISSUER_DIR is for development only/,
+      );
+    expect(trustedIssuers({ ...base, nodeEnv: 'test', devIssuerDir: '/tmp/dev-issuer' })).toHaveLength(5);
     expect(trustedIssuers({ ...base, devIssuerDir: '/tmp/dev-issuer' }).map((i) => i.agency)).toEqual([
       'police',
       'mental-health',

@@ -13,3 +13,6 @@ export * from './auth.module';
 export * from './case-access-grants';
 export * from './policy/policy-matrix';
 export * from './access-log/access-log-chainer';
+export * from './access-log/access-log-sealing.migration';
+export * from './access-log/access-log-anchor';
+export * from './access-log/access-log-migrations';

@@ -14,6 +14,17 @@ export interface EnvVar {
   readonly allowEmpty?: boolean;
   /** For `string`: the value must match. */
   readonly pattern?: RegExp;
+  /**
+   * A published value used only when development is explicitly enabled (NODE_ENV=development or test);
+   * in production the variable is required and this value is refused (DP-04: fail closed).
+   */
+  readonly devDefault?: string;
+}
+
+/** Development behaviour (dev issuer, published dev keys) only when explicitly switched on (DP-04). */
+export const DEVELOPMENT_MODES: readonly string[] = ['development', 'test'];
+export function developmentEnabled(nodeEnv: string | undefined): boolean {
+  return nodeEnv !== undefined && DEVELOPMENT_MODES.includes(nodeEnv);
 }
 
 export type EnvSpec = Readonly<Record<string, EnvVar>>;
@@ -22,8 +33,9 @@ const common = {
   NODE_ENV: {
     format: 'enum',
     values: ['development', 'test', 'production'],
-    default: 'development',
-    description: 'Deployment mode.',
+    // Production unless a developer says otherwise (DP-04): development behaviour must be asked for.
+    default: 'production',
+    description: 'Deployment mode; development behaviour (dev issuer, published dev keys) only with development or test.',
   },
   LOG_LEVEL: {
     format: 'enum',
@@ -50,9 +62,21 @@ const common = {
     format: 'string',
     default: '',
     allowEmpty: true,
-    description: 'Directory of the local dev issuer keys; enables it (refused when NODE_ENV=production).',
+    description: 'Directory of the local dev issuer keys; enables it (only with NODE_ENV=development or test).',
   },
 } as const satisfies EnvSpec;
+
+/**
+ * The key of the access log's hash chain (LAW-07): HMAC-SHA256, held by the service and the verifier, never by
+ * the database, so whoever can write the database cannot re-chain edited rows. Base64 of 32 random bytes.
+ */
+export const AUDIT_CHAIN_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  // Published in the repository: accepted only in development and tests, refused in production.
+  devDefault: 'pvJBFwwF0nwDgoR1pTZIMMgBRsArxnYHgRdoKZh2Jsg=',
+  description: "Key of the access log's HMAC chain (base64 of 32 random bytes, from the secret store; LAW-07).",
+} as const satisfies EnvVar;
 
 const port = (fallback: number) =>
   ({
@@ -79,6 +103,14 @@ const domainService = (httpPort: number) =>
       min: 1,
       max: 1000,
       description: 'Deliveries of one event before it is dead-lettered.',
+    },
+    AUDIT_CHAIN_KEY: AUDIT_CHAIN_KEY_VAR,
+    AUDIT_ANCHOR_INTERVAL_MS: {
+      format: 'int',
+      default: '60000',
+      min: 100,
+      max: 3600000,
+      description: "How often the access log's chain head is anchored outside the database (JetStream AUDIT_ANCHORS).",
     },
   }) as const satisfies EnvSpec;
 
@@ -148,6 +180,25 @@ export const SERVICE_ENV = {
   'mental-health': domainService(3004),
   probation: domainService(3005),
 } as const satisfies Record<ServiceName, EnvSpec>;
+
+/**
+ * The migrate entry of a domain service (`apps/<svc>/src/migrate.ts`, the compose migrate job) reads the
+ * service's own variables plus the owner credentials. The running service never gets them (LAW-07): it
+ * connects as its runtime role (DATABASE_URL), which the migrate step grants what the service needs.
+ */
+export const DATABASE_MIGRATION_URL_VAR = {
+  format: 'postgres-url',
+  description: "The service database as its owner role (migrations only; the service itself never gets it).",
+} as const satisfies EnvVar;
+
+export function migrationEnvSpec<S extends keyof typeof SERVICE_DATABASES>(service: S) {
+  // The owner's credentials and the chain key never meet: together they could rewrite and re-chain the log.
+  const { AUDIT_CHAIN_KEY: _key, AUDIT_ANCHOR_INTERVAL_MS: _interval, ...rest } = SERVICE_ENV[service];
+  return { ...rest, DATABASE_MIGRATION_URL: DATABASE_MIGRATION_URL_VAR } as Omit<
+    (typeof SERVICE_ENV)[S],
+    'AUDIT_CHAIN_KEY' | 'AUDIT_ANCHOR_INTERVAL_MS'
+  > & { readonly DATABASE_MIGRATION_URL: typeof DATABASE_MIGRATION_URL_VAR };
+}
 
 /** Database names per service (design.md §4). */
 export const SERVICE_DATABASES = {

@@ -1,9 +1,10 @@
-import { loadConfig, SERVICE_ENV } from './index';
+import { developmentEnabled, loadConfig, migrationEnvSpec, SERVICE_ENV } from './index';
 
 describe('loadConfig', () => {
   const ok = {
     DATABASE_URL: 'postgres://intake@127.0.0.1:5432/stac_intake',
     DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
+    AUDIT_CHAIN_KEY: Buffer.alloc(32, 2).toString('base64'),
   };
 
   it('applies defaults and parses numbers', () => {
@@ -37,6 +38,37 @@ describe('loadConfig', () => {
   it('never echoes a secret-bearing URL in the error', () => {
     expect(() => loadConfig(SERVICE_ENV.intake, { DATABASE_URL: 'mysql://u:s3cret@h/db' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
+  });
+
+  it('DP-04: production unless development is explicitly enabled', () => {
+    const { NODE_ENV } = loadConfig(SERVICE_ENV.intake, ok);
+    expect(NODE_ENV).toBe('production');
+    expect(developmentEnabled(undefined)).toBe(false);
+    expect(developmentEnabled('production')).toBe(false);
+    expect(developmentEnabled('development')).toBe(true);
+    expect(developmentEnabled('test')).toBe(true);
+  });
+
+  it('LAW-07/DP-04: AUDIT_CHAIN_KEY is required in production; the published dev key only when development is enabled', () => {
+    const { AUDIT_CHAIN_KEY: _omitted, ...withoutKey } = ok;
+    const published = SERVICE_ENV.intake.AUDIT_CHAIN_KEY.devDefault;
+    expect(() => loadConfig(SERVICE_ENV.intake, withoutKey)).toThrow(/^config: AUDIT_CHAIN_KEY is required/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...withoutKey, NODE_ENV: 'production' })).toThrow(/AUDIT_CHAIN_KEY is required/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, AUDIT_CHAIN_KEY: published })).toThrow(
+      /AUDIT_CHAIN_KEY is the published development value/,
+    );
+    expect(loadConfig(SERVICE_ENV.intake, { ...withoutKey, NODE_ENV: 'development' }).AUDIT_CHAIN_KEY).toBe(published);
+    expect(loadConfig(SERVICE_ENV.intake, { ...withoutKey, NODE_ENV: 'test' }).AUDIT_CHAIN_KEY).toBe(published);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, AUDIT_CHAIN_KEY: 'short' })).toThrow(/AUDIT_CHAIN_KEY must match/);
+  });
+
+  it('LAW-07: the migrate entry needs the owner credentials; the running service does not read them', () => {
+    expect('DATABASE_MIGRATION_URL' in SERVICE_ENV.intake).toBe(false);
+    expect('AUDIT_CHAIN_KEY' in migrationEnvSpec('intake')).toBe(false);
+    expect(() => loadConfig(migrationEnvSpec('intake'), ok)).toThrow(/^config: DATABASE_MIGRATION_URL is required/);
+    expect(loadConfig(migrationEnvSpec('intake'), { ...ok, DATABASE_MIGRATION_URL: 'postgres://o@h/stac_intake' }).DATABASE_MIGRATION_URL).toBe(
+      'postgres://o@h/stac_intake',
     );
   });
 });

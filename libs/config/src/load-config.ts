@@ -1,4 +1,4 @@
-import type { EnvSpec, EnvVar } from './env-spec';
+import { developmentEnabled, type EnvSpec, type EnvVar } from './env-spec';
 
 export class ConfigError extends Error {}
 
@@ -49,8 +49,11 @@ function parse(name: string, raw: string, v: EnvVar): string | number {
  */
 export function loadConfig<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): Config<S> {
   const out: Record<string, string | number> = {};
+  const dev = developmentEnabled(env.NODE_ENV ?? (spec.NODE_ENV as EnvVar | undefined)?.default);
   for (const [name, v] of Object.entries(spec)) {
-    const raw = env[name] ?? v.default;
+    const raw = env[name] ?? v.default ?? (dev ? v.devDefault : undefined);
+    if (!dev && v.devDefault !== undefined && raw === v.devDefault)
+      throw new ConfigError(`config: ${name} is the published development value; set it from the secret store`);
     if (raw === '' && v.allowEmpty) {
       out[name] = '';
       continue;

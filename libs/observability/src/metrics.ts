@@ -12,6 +12,7 @@ export class ServiceMetrics {
   readonly eventsHandled: Counter<'consumer' | 'outcome'>;
   readonly deadLetters: Counter<'consumer'>;
   readonly securityAlerts: Counter<'kind'>;
+  readonly accessLogFailures: Counter<'stage'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -52,6 +53,12 @@ export class ServiceMetrics {
       name: 'stac_security_alerts_total',
       help: 'Security alerts raised (e.g. case-id probing); any increase should page',
       labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    this.accessLogFailures = new Counter({
+      name: 'stac_access_log_failures_total',
+      help: 'Failed passes of the access-log sealer (stage=seal) or anchor publisher (stage=anchor); any increase should alert',
+      labelNames: ['stage'],
       registers: [this.registry],
     });
   }

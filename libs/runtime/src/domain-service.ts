@@ -1,12 +1,20 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, withConfigErrorsFatal, type Config, type DatabaseService } from '@stac/config';
+import {
+  loadConfigOrExit,
+  migrationEnvSpec,
+  SERVICE_DATABASES,
+  SERVICE_ENV,
+  withConfigErrorsFatal,
+  type Config,
+  type DatabaseService,
+} from '@stac/config';
 import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import { databaseProbe, ensureDatabase, grantRuntimeRole, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
 import type { Logger } from 'pino';
-import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
+import { ACCESS_LOG_MIGRATIONS, ACCESS_LOG_RUNTIME_GRANTS, AuthModule, defaultAgreementsMigration } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
@@ -74,6 +82,12 @@ export function domainServiceModule(
         issuersJson: config.AUTH_ISSUERS,
         devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
         nodeEnv: config.NODE_ENV,
+        accessLog: {
+          service: def.service,
+          chainKey: config.AUDIT_CHAIN_KEY,
+          anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS,
+          namespace: config.NATS_NAMESPACE,
+        },
       }),
       def.feature,
     ],
@@ -86,7 +100,7 @@ export function domainServiceModule(
 
 /** Migrations of a domain service: the shared messaging tables first, then its own. */
 export function allMigrations(def: DomainServiceDefinition) {
-  return [MessagingSchema1764201600000, AccessSchema1764201650000, defaultAgreementsMigration(def.agency), ...def.migrations];
+  return [MessagingSchema1764201600000, ...ACCESS_LOG_MIGRATIONS, defaultAgreementsMigration(def.agency), ...def.migrations];
 }
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */
@@ -105,18 +119,23 @@ export async function runDomainService(def: DomainServiceDefinition, env: NodeJS
   });
 }
 
-/** Entry point of `apps/<svc>/src/migrate.ts`: create the database if missing, apply pending migrations. */
+/**
+ * Entry point of `apps/<svc>/src/migrate.ts`: as the owner role (DATABASE_MIGRATION_URL), create the database
+ * if missing and allowed, apply pending migrations, then grant the runtime role (the user of DATABASE_URL)
+ * what the service needs and no more: the access log INSERT and SELECT only (LAW-07).
+ */
 export async function runDomainMigrations(def: DomainServiceDefinition, env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfigOrExit(SERVICE_ENV[def.service], env);
-  const created = await ensureDatabase(config.DATABASE_URL);
+  const config = loadConfigOrExit(migrationEnvSpec(def.service), env);
+  const created = await ensureDatabase(config.DATABASE_MIGRATION_URL);
   const applied = await runMigrations(
     serviceDataSourceOptions({
-      url: config.DATABASE_URL,
+      url: config.DATABASE_MIGRATION_URL,
       entities: def.entities,
       migrations: allMigrations(def),
       applicationName: `${def.service}-migrate`,
     }),
   );
+  await grantRuntimeRole(config.DATABASE_MIGRATION_URL, urlRole(config.DATABASE_URL), ACCESS_LOG_RUNTIME_GRANTS);
   const db = SERVICE_DATABASES[def.service];
   process.stdout.write(
     `${def.service}: ${created ? `created database ${db}; ` : ''}${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}\n`,

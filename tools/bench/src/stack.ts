@@ -6,7 +6,7 @@ import { SERVICE_ENV } from '@stac/config';
 import { launchServices, type LaunchedServices } from '@stac/testing';
 // The stack tool's helpers, as the end-to-end harness uses them (to move into a lib later).
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { migrateAll } from '../../stack/src/run-migrations';
+import { dropStackDatabases, migrateAll } from '../../stack/src/run-migrations';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   DOMAIN_SERVICES,
@@ -15,7 +15,6 @@ import {
   stackEnv,
   type ServiceName,
 } from '../../stack/src/stack-env';
-import { dropDatabase } from './databases';
 import { profiling } from './profile';
 
 export type StackEnv = ReturnType<typeof stackEnv>;
@@ -100,7 +99,7 @@ export async function startBenchStack(
     ),
   });
   registerCleanup('drop the stack databases', async () => {
-    await Promise.all(DOMAIN_SERVICES.map((s) => dropDatabase(env[s].DATABASE_URL)));
+    await dropStackDatabases(env, o.pgBase);
   });
   if (o.sharedNats)
     registerCleanup('delete the stack event streams', () => deleteStreams(o.natsUrl, namespace));
@@ -112,7 +111,7 @@ export async function startBenchStack(
       cb();
     },
   });
-  await migrateAll(env, collect);
+  await migrateAll(env, collect, o.pgBase);
 
   let crash: string | undefined;
   let stopping = false;

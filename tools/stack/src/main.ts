@@ -4,14 +4,20 @@ import { ensureDevIssuerKeys } from '@stac/auth';
 import { launchServices, type LaunchedServices } from '@stac/testing';
 import { preflight, redact } from './preflight';
 import { migrateAll } from './run-migrations';
-import { devDataKey, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
+import { devDataKey, devSecret, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
 
 const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
 async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
-  const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) });
+  // NODE_ENV=development said explicitly: the services default to production (DP-04).
+  const env = stackEnv({
+    ...settings,
+    nodeEnv: 'development',
+    dataKey: devDataKey(settings.dataKeyFile),
+    chainKey: devSecret(settings.chainKeyFile),
+  });
   // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 
@@ -40,7 +46,7 @@ async function main(): Promise<void> {
 
   say(`Postgres ${redact(settings.pgBase)}, NATS ${redact(settings.natsUrl)}: up`);
   say('migrating');
-  await migrateAll(env, process.stdout);
+  await migrateAll(env, process.stdout, settings.pgBase);
   if (stopping) return;
 
   say(`starting ${SERVICES.join(', ')}`);

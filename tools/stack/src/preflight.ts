@@ -51,7 +51,7 @@ export async function checkPostgres(pgBase: string): Promise<Problem | undefined
       fix: [
         `locally:  ${PG_START}`,
         `with Docker:  ${COMPOSE_UP} postgres`,
-        '  then STAC_PG_URL=postgres://postgres:stac-dev-superuser@127.0.0.1:5432 (the compose superuser)',
+        '  then STAC_PG_URL=postgres://postgres:$STAC_PG_SUPERUSER_PASSWORD@127.0.0.1:5432 (the compose superuser)',
         'or point STAC_PG_URL at a running server',
       ],
     };

@@ -21,8 +21,9 @@ describe('stackEnv', () => {
     const env = stackEnv(base);
     expect(env.gateway.HTTP_PORT).toBe('3000');
     expect(env.probation.HTTP_PORT).toBe('3005');
-    expect(env.intake.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/stac_intake');
-    expect(env['risk-assessment'].DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/stac_risk');
+    // LAW-07: each service runs as its database's runtime role, never as the superuser or the owner.
+    expect(env.intake.DATABASE_URL).toBe('postgres://stac_intake_app@127.0.0.1:5432/stac_intake');
+    expect(env['risk-assessment'].DATABASE_URL).toBe('postgres://stac_risk_app@127.0.0.1:5432/stac_risk');
     expect(env.gateway.DATABASE_URL).toBeUndefined();
     for (const svc of SERVICES) {
       expect(env[svc].HTTP_HOST).toBe('127.0.0.1');
@@ -41,7 +42,7 @@ describe('stackEnv', () => {
       databaseSuffix: '_e2e_7',
     });
     expect(SERVICES.map((s) => env[s].HTTP_PORT)).toEqual(['4100', '4101', '4102', '4103', '4104', '4105']);
-    expect(env.advocacy.DATABASE_URL).toBe('postgresql://u:p%40ss@db.local:6543/stac_advocacy_e2e_7');
+    expect(env.advocacy.DATABASE_URL).toBe('postgresql://stac_advocacy_e2e_7_app:p%40ss@db.local:6543/stac_advocacy_e2e_7');
     const ports = SERVICES.map((s) => env[s].HTTP_PORT);
     expect(new Set(ports).size).toBe(ports.length);
   });
@@ -71,6 +72,20 @@ describe('stackEnv', () => {
     }
   });
 
+  it('LAW-07: gives every service that reads it an AUDIT_CHAIN_KEY: the given key, else a fresh random one', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+    const env = stackEnv({ ...base, chainKey: key });
+    for (const svc of SERVICES) expect(env[svc].AUDIT_CHAIN_KEY).toBe('AUDIT_CHAIN_KEY' in SERVICE_ENV[svc] ? key : undefined);
+    const [a, b] = [stackEnv(base), stackEnv(base)].map((e) => e.intake.AUDIT_CHAIN_KEY);
+    expect(Buffer.from(a, 'base64')).toHaveLength(32);
+    expect(a).not.toBe(b);
+  });
+
+  it('DP-04: says NODE_ENV explicitly (development unless told otherwise), since the services default to production', () => {
+    for (const svc of SERVICES) expect(stackEnv(base)[svc].NODE_ENV).toBe('development');
+    expect(SERVICE_ENV.intake.NODE_ENV.default).toBe('production');
+  });
+
   it('lets overrides have the last word and rejects unusable database suffixes', () => {
     const env = stackEnv({
       ...base,
@@ -95,6 +110,7 @@ describe('stackSettingsFromEnv', () => {
       logLevel: undefined,
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
+      chainKeyFile: resolve(__dirname, '../../../.stac/dev-chain-key'),
     });
     expect(
       stackSettingsFromEnv({

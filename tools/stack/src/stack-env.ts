@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
+import { serviceRoles, withRole } from '@stac/persistence';
 import { repoRoot } from '@stac/testing';
 
 /**
@@ -38,6 +39,12 @@ export interface StackEnvOptions {
    * key (`devDataKey`) so data written by one run decrypts in the next.
    */
   readonly dataKey?: string;
+  /**
+   * AUDIT_CHAIN_KEY (LAW-07) for every service whose spec reads it: the given key, else a fresh random one.
+   * `pnpm start` / `pnpm migrate` pass the persisted dev key (`devSecret`) so `pnpm audit:verify` can check
+   * the chain across runs.
+   */
+  readonly chainKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -68,6 +75,7 @@ export function servicePort(service: ServiceName, portBase = DEFAULT_GATEWAY_POR
 export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
+  const chainKey = o.chainKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -76,6 +84,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     for (const [name, v] of Object.entries(spec) as [string, { default?: string }][]) {
       if (v.default !== undefined) env[name] = v.default;
     }
+    // Local runs are development unless told otherwise: said explicitly, since the spec defaults to production (DP-04).
     env.NODE_ENV = o.nodeEnv ?? 'development';
     if (o.logLevel) env.LOG_LEVEL = o.logLevel;
     env.HTTP_HOST = o.host ?? '127.0.0.1';
@@ -84,8 +93,12 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
+    if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
     if (service in SERVICE_DATABASES) {
-      env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
+      // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
+      const db = databaseName(service as DatabaseService, o.databaseSuffix);
+      const password = new URL(o.pgBase).password;
+      env.DATABASE_URL = withRole(databaseUrl(o.pgBase, db), serviceRoles(db).runtime, password ? decodeURIComponent(password) : undefined);
     }
     Object.assign(env, o.overrides?.[service]);
     const missing = Object.entries(spec as Record<string, { default?: string }>)
@@ -115,6 +128,7 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     logLevel: env.LOG_LEVEL || undefined,
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
     dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
+    chainKeyFile: resolve(env.STAC_CHAIN_KEY_FILE || join(repoRoot(), '.stac', 'dev-chain-key')),
   };
 }
 
@@ -123,6 +137,11 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
  * read back. Development only: a deployment takes DATA_KEY from its secret store.
  */
 export function devDataKey(file: string): string {
+  return devSecret(file);
+}
+
+/** A local secret (data key, chain key): 32 random bytes created once into a git-ignored 0600 file. */
+export function devSecret(file: string): string {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     try {

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Decision } from '../policy/decide';
 import type { FieldGroup, Principal, Purpose } from '../policy/vocabulary';
+import { ACCESS_LOG_CHAIN_LOCK } from './access-log-sealing.migration';
 
 /** DPA 2018 s62 operations. */
 export type AccessOperation = 'consultation' | 'disclosure' | 'collection' | 'alteration' | 'combination' | 'erasure';
@@ -22,8 +23,6 @@ export interface AccessEntry {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-/** One chainer at a time per service database. */
-const ACCESS_LOG_CHAIN_LOCK = 0x5354_4131;
 
 /** The fields that are hashed, in a fixed order; never data values, only who/what/why. */
 export interface AccessLogRow {
@@ -70,11 +69,36 @@ const HASHED: (keyof AccessLogRow)[] = [
   'correlation_id',
 ];
 
-export function chainHash(prevHash: string, row: AccessLogRow): string {
+/** The plain SHA-256 link of rows sealed before the chain was keyed (up to `access_log_chain_epoch`). */
+export function legacyChainHash(prevHash: string, row: AccessLogRow): string {
   return createHash('sha256')
     .update(prevHash)
     .update(JSON.stringify(HASHED.map((k) => row[k])))
     .digest('hex');
+}
+
+/**
+ * The keyed link (LAW-07): HMAC-SHA256 under the service's chain key over the previous link, the row's
+ * position and its hashed fields. Without the key, an edited row cannot be re-chained.
+ */
+export function chainHash(key: ChainKey, prevHash: string, chainSeq: string, row: AccessLogRow): string {
+  return createHmac('sha256', key.bytes)
+    .update(`${prevHash}\n${chainSeq}\n`)
+    .update(JSON.stringify(HASHED.map((k) => row[k])))
+    .digest('hex');
+}
+
+/** The access log's chain key (AUDIT_CHAIN_KEY), kept out of logs and errors. */
+export class ChainKey {
+  private constructor(readonly bytes: Buffer) {}
+  static fromBase64(value: string): ChainKey {
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length !== 32 || bytes.toString('base64') !== value) throw new Error('AUDIT_CHAIN_KEY must be base64 of 32 bytes');
+    return new ChainKey(bytes);
+  }
+  toJSON(): string {
+    return '[chain key]';
+  }
 }
 
 /**
@@ -124,10 +148,12 @@ const SELECT_HASHED = `${HASHED.filter((k) => k !== 'occurred_at').join(', ')},
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
 
 /**
- * Links committed, unsealed rows into the chain in the order they are found (chain_seq), in one
- * transaction; another instance already sealing makes this a no-op. Returns how many were sealed.
+ * Links committed, unsealed rows into the chain in the order they are found, in one transaction; another
+ * instance already sealing makes this a no-op. The keyed hashes are computed here (the database never sees
+ * the key) and handed to `access_log_seal`, which checks they extend the chain and is the only way the
+ * runtime role can seal (LAW-07). Returns how many were sealed.
  */
-export async function sealAccessLog(ds: DataSource, batch = 1000): Promise<number> {
+export async function sealAccessLog(ds: DataSource, key: ChainKey, batch = 1000): Promise<number> {
   return ds.transaction(async (m) => {
     const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ACCESS_LOG_CHAIN_LOCK]);
     if (!locked) return 0;
@@ -136,66 +162,143 @@ export async function sealAccessLog(ds: DataSource, batch = 1000): Promise<numbe
       [batch],
     );
     if (rows.length === 0) return 0;
-    const [last] = await m.query('SELECT chain_seq::text AS last_chain_seq, hash FROM access_log WHERE chain_seq IS NOT NULL ORDER BY access_log.chain_seq DESC LIMIT 1');
+    const [last] = await m.query(
+      'SELECT chain_seq::text AS last_chain_seq, hash FROM access_log WHERE chain_seq IS NOT NULL ORDER BY access_log.chain_seq DESC LIMIT 1',
+    );
     let prev: string = last?.hash ?? GENESIS_HASH;
     let chainSeq = BigInt(last?.last_chain_seq ?? 0);
+    if (chainSeq < 0n) chainSeq = 0n;
     const seqs: string[] = [];
     const chainSeqs: string[] = [];
     const prevs: string[] = [];
     const hashes: string[] = [];
     for (const r of rows) {
-      const hash = chainHash(prev, r);
       chainSeq += 1n;
+      const hash = chainHash(key, prev, chainSeq.toString(), r);
       seqs.push(r.seq);
       chainSeqs.push(chainSeq.toString());
       prevs.push(prev);
       hashes.push(hash);
       prev = hash;
     }
-    await m.query(
-      `UPDATE access_log a SET chain_seq = s.chain_seq, prev_hash = s.prev_hash, hash = s.hash
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS s(seq, chain_seq, prev_hash, hash)
-        WHERE a.seq = s.seq`,
-      [seqs, chainSeqs, prevs, hashes],
-    );
+    await m.query('SELECT access_log_seal($1::bigint[], $2::bigint[], $3::text[], $4::text[])', [seqs, chainSeqs, prevs, hashes]);
     return rows.length;
   });
 }
 
+export type ChainProblem =
+  | 'prev-hash-mismatch'
+  | 'hash-mismatch'
+  | 'gap'
+  | 'non-positive-position'
+  | 'out-of-order'
+  | 'behind-anchor'
+  | 'anchor-mismatch'
+  | 'stale-unsealed';
+
 export interface ChainBreak {
   seq: string;
   id: string;
-  problem: 'prev-hash-mismatch' | 'hash-mismatch';
+  problem: ChainProblem;
+}
+
+/** The chain head as last anchored outside the database (see access-log-anchor.ts). */
+export interface ChainAnchor {
+  chainSeq: string;
+  hash: string;
+}
+
+export interface VerifyOptions {
+  key: ChainKey;
+  /** An unsealed row older than this is a failure (the sealer stopped, or rows are being held back). */
+  maxUnsealedAgeMs: number;
+  /** The newest anchor; the chain must reach it with the same hash (newest rows deleted otherwise). */
+  anchor?: ChainAnchor;
+  batch?: number;
+}
+
+export interface VerifyResult {
+  checked: number;
+  unsealed: number;
+  head: ChainAnchor | null;
+  firstBreak: ChainBreak | null;
 }
 
 /**
- * Walks the chain in chain order; returns the first broken link, or null when intact (LAW-04), and how
- * many rows are still waiting to be sealed.
+ * Walks the chain in chain order (LAW-04, LAW-07) and returns the first problem, or null when intact:
+ * a position that is not positive, a gap in the positions, a link that does not follow the previous one,
+ * a hash that is not the keyed hash of the row (plain SHA-256 only up to the recorded legacy position),
+ * rows sealed out of order (sealing times going backwards), a chain that ends before the anchored head or
+ * differs from it, and unsealed rows older than the limit.
  */
 export async function verifyAccessLog(
   query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>,
-  batch = 5000,
-): Promise<{ checked: number; unsealed: number; firstBreak: ChainBreak | null }> {
+  o: VerifyOptions,
+): Promise<VerifyResult> {
+  const batch = o.batch ?? 5000;
   let prev = GENESIS_HASH;
   let after = '0';
+  let lastSealedAt: number | null = null;
   let checked = 0;
+  let head: ChainAnchor | null = null;
+  const [{ legacy_through }] = await query('SELECT legacy_through::text AS legacy_through FROM access_log_chain_epoch', []);
+  const legacyThrough = BigInt(String(legacy_through));
   const [{ n }] = await query('SELECT count(*)::int AS n FROM access_log WHERE hash IS NULL', []);
   const unsealed = Number(n);
+  const done = (firstBreak: ChainBreak | null): VerifyResult => ({ checked, unsealed, head, firstBreak });
+  const broken = (r: Record<string, unknown>, problem: ChainProblem) => done({ seq: String(r.seq), id: String(r.id), problem });
+
+  const [nonPositive] = await query(
+    'SELECT seq::text AS seq, id FROM access_log WHERE chain_seq <= 0 ORDER BY access_log.seq LIMIT 1',
+    [],
+  );
+  if (nonPositive) return broken(nonPositive, 'non-positive-position');
+
   for (;;) {
     const rows = await query(
-      `SELECT access_log.seq::text AS seq, chain_seq::text AS chain_seq, ${SELECT_HASHED}, prev_hash, hash
+      `SELECT access_log.seq::text AS seq, chain_seq::text AS chain_seq, ${SELECT_HASHED}, prev_hash, hash,
+              (extract(epoch FROM sealed_at) * 1000000)::bigint::text AS sealed_us
          FROM access_log WHERE access_log.chain_seq > $1::bigint ORDER BY access_log.chain_seq LIMIT $2`,
       [after, batch],
     );
-    if (rows.length === 0) return { checked, unsealed, firstBreak: null };
+    if (rows.length === 0) break;
     for (const r of rows) {
-      const seq = String(r.seq);
-      if (r.prev_hash !== prev) return { checked, unsealed, firstBreak: { seq, id: String(r.id), problem: 'prev-hash-mismatch' } };
-      const expected = chainHash(prev, r as unknown as AccessLogRow);
-      if (expected !== r.hash) return { checked, unsealed, firstBreak: { seq, id: String(r.id), problem: 'hash-mismatch' } };
+      const pos = BigInt(String(r.chain_seq));
+      if (pos !== BigInt(after) + 1n) return broken(r, 'gap');
+      if (r.prev_hash !== prev) return broken(r, 'prev-hash-mismatch');
+      const row = r as unknown as AccessLogRow;
+      const expected = pos <= legacyThrough ? legacyChainHash(prev, row) : chainHash(o.key, prev, String(pos), row);
+      if (expected !== r.hash) return broken(r, 'hash-mismatch');
+      if (pos > legacyThrough) {
+        // Sealing stamps the time; a later position sealed earlier than an earlier one was not sealed by the chain's own sealer.
+        const sealedAt = r.sealed_us === null ? null : Number(r.sealed_us);
+        if (sealedAt === null || (lastSealedAt !== null && sealedAt < lastSealedAt)) return broken(r, 'out-of-order');
+        lastSealedAt = sealedAt;
+      }
       prev = String(r.hash);
       after = String(r.chain_seq);
+      head = { chainSeq: after, hash: prev };
       checked++;
     }
   }
+
+  if (o.anchor) {
+    const anchored = BigInt(o.anchor.chainSeq);
+    if (BigInt(after) < anchored)
+      return done({ seq: '-', id: '-', problem: 'behind-anchor' });
+    const [atAnchor] = await query(
+      'SELECT seq::text AS seq, id, hash FROM access_log WHERE chain_seq = $1::bigint',
+      [o.anchor.chainSeq],
+    );
+    if (anchored > 0n && (!atAnchor || atAnchor.hash !== o.anchor.hash)) return broken(atAnchor ?? { seq: '-', id: '-' }, 'anchor-mismatch');
+  }
+
+  const [stale] = await query(
+    `SELECT seq::text AS seq, id FROM access_log
+      WHERE hash IS NULL AND occurred_at < now() - make_interval(secs => $1::double precision / 1000)
+      ORDER BY access_log.seq LIMIT 1`,
+    [o.maxUnsealedAgeMs],
+  );
+  if (stale) return broken(stale, 'stale-unsealed');
+  return done(null);
 }
