@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { connect } from '@nats-io/transport-node';
+import { ChainKey, latestAnchor } from '@stac/auth';
 import { eventually } from '@stac/testing';
+import { verifyAll } from '../../tools/audit/src/verify';
+import { DOMAIN_SERVICES } from '../../tools/stack/src/stack-env';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(60_000);
@@ -54,7 +58,9 @@ async function count(table: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ overrides: { gateway: { RPC_TIMEOUT_MS: '1500' } } });
+  // Anchors every 300 ms, so the last test sees the chain heads anchored without waiting a minute.
+  const anchorSoon = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, { AUDIT_ANCHOR_INTERVAL_MS: '300' }]));
+  stack = await startStack({ overrides: { ...anchorSoon, gateway: { RPC_TIMEOUT_MS: '1500' } } });
   policeToken = await tokenFor('police', ['stac-screener'], 'e2e-screener');
 }, 120_000);
 
@@ -344,5 +350,44 @@ describe('operations', () => {
     await stack.services.waitReady('intake');
     // Nothing lost: the referral sent while intake was paused may have been processed after SIGCONT; either way the API works.
     await api().post('/api/v1/referrals').send(referral()).expect(201);
+  });
+});
+
+describe('the access log after real traffic', () => {
+  it('LAW-07: every service runs as its runtime role, and its keyed chain verifies up to its anchor outside the database', async () => {
+    await api().post('/api/v1/referrals').send(referral()).expect(201);
+    const c = new Client({ connectionString: stack.env.intake.DATABASE_URL });
+    await c.connect();
+    try {
+      const { rows } = await c.query(`SELECT current_user AS who, (SELECT tableowner FROM pg_tables WHERE tablename = 'access_log') AS owner`);
+      expect(rows[0].who).toMatch(/_app$/);
+      expect(rows[0].owner).toMatch(/_owner$/);
+      await expect(c.query(`ALTER TABLE access_log DISABLE TRIGGER USER`)).rejects.toThrow(/must be owner/);
+    } finally {
+      await c.end();
+    }
+    const nc = await connect({ servers: stack.env.gateway.NATS_URL });
+    try {
+      const urls = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, stack.env[s].DATABASE_URL]));
+      const keys = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, ChainKey.fromBase64(stack.env[s].AUDIT_CHAIN_KEY)]));
+      const out = await eventually(
+        async () => {
+          const lines: string[] = [];
+          const ok = await verifyAll(
+            urls,
+            { keys, maxUnsealedAgeMs: 60_000, anchor: (service, key) => latestAnchor(nc, key, service, stack.namespace) },
+            { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream,
+          );
+          // Intake logged the referral: its chain is anchored at its head once the sealer and anchorer have run.
+          const intake = lines.find((l) => l.startsWith('intake:')) ?? '';
+          const anchored = /intact \((\d+) entries; anchored at (\d+)\)/.exec(intake);
+          return ok && anchored && anchored[1] === anchored[2] && Number(anchored[1]) > 0 ? lines : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 300, what: 'intake chain sealed and anchored' },
+      );
+      expect(out.every((l) => / intact \(/.test(l))).toBe(true);
+    } finally {
+      await nc.close();
+    }
   });
 });

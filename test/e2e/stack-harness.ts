@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { STREAMS } from '@stac/contracts';
 import { streamName } from '@stac/messaging';
 import { dropStackDatabases, migrateAll } from '../../tools/stack/src/run-migrations';
-import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
+import { anchorStreamName, ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
 import {
   SERVICES,
@@ -107,6 +107,7 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
   try {
     const jsm = await jetstreamManager(nc);
     for (const s of STREAMS) await jsm.streams.delete(streamName(s, namespace)).catch(() => false);
+    await jsm.streams.delete(anchorStreamName(namespace)).catch(() => false);
   } finally {
     await nc.close();
   }
