@@ -103,8 +103,9 @@ export function operationController(op: Operation): Type {
       const own = (body ?? {}) as Record<string, unknown>;
       const request = http!.bodyField ? { [http!.bodyField]: own, ...ids, ...query, ...version } : { ...own, ...ids, ...query, ...version };
       const answer = await this.services.send(op, { ...ctx, idempotencyKey, body: request });
-      const v = (answer as { version?: unknown } | null)?.version;
-      if (http!.etag && typeof v === 'number') void reply.header('etag', etagOf(v));
+      const v = http!.etag ? (answer as Record<string, unknown> | null)?.[http!.etag === true ? 'version' : http!.etag] : undefined;
+      if (typeof v === 'number') void reply.header('etag', etagOf(v));
+      if (http!.location) void reply.header('location', `/api/v1${http!.location.replace(/:([A-Za-z0-9]+)/g, (_, p: string) => String((request as Record<string, unknown>)[p] ?? (answer as Record<string, unknown>)[p]))}`);
       return answer;
     }
   }

@@ -43,8 +43,10 @@ export interface HttpBinding {
   idempotent?: boolean;
   /** Update of a versioned record: `If-Match` is required and fills `expectedVersion`. */
   ifMatch?: boolean;
-  /** The reply's `version` is answered as an ETag. */
-  etag?: boolean;
+  /** The reply's `version` (or the named field, e.g. `caseVersion`) is answered as an ETag. */
+  etag?: true | string;
+  /** `Location` of the created resource: the path with its `:params` filled from the request. */
+  location?: string;
   /** Success status (default 200; 201 for idempotent creations is declared explicitly). */
   status?: number;
   query?: readonly QueryBinding[];
