@@ -11,7 +11,6 @@ import { OPERATIONS } from '@stac/contracts';
 import { operationControllers } from './edge/operation-routes';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
 import { PeopleController } from './people/people.controller';
-import { RiskController } from './risk/risk.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -64,7 +63,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController, RiskController, PeopleController],
+      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController, PeopleController],
       providers: [CaseViewService],
     };
   }
