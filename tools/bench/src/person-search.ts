@@ -17,6 +17,8 @@ import { blockingKeys, type PersonIdentity } from '../../../apps/intake/src/peop
 import { PersonalDataCipher } from '../../../apps/intake/src/people/personal-data-cipher';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { populationPerson, seededRandom, typo } from '../../../apps/intake/src/people/synthetic-people';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { stackDatabase } from '../../stack/src/run-migrations';
 import { latencyFigures, type LatencyFigures } from './timeline';
 
 export interface PersonSearchFigures extends LatencyFigures {
@@ -206,8 +208,9 @@ export async function benchPersonSearch(
   log(
     `people: seeding ${people} synthetic people (${PEOPLE_PER_CASE} per case) into ${new URL(stack.env.intake.DATABASE_URL).pathname.slice(1)}`,
   );
+  // Bulk seeding drops and rebuilds an index: table owner's work, so as the owner role (LAW-07).
   const { queries, matchKeys } = await seedPeople(
-    stack.env.intake.DATABASE_URL,
+    stackDatabase(stack.env.intake).migrationUrl,
     stack.env.intake.DATA_KEY,
     people,
     log,
