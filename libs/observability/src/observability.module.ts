@@ -19,11 +19,12 @@ export interface ReadinessProbe {
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
 
 @Controller()
-class HealthController {
+export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[],
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('health/live')
@@ -42,7 +43,11 @@ class HealthController {
           await withTimeout(p.check(), 2000);
           return session.up();
         } catch (e) {
-          return session.down({ message: e instanceof Error ? e.message : 'unavailable' });
+          // The answer says only which dependency is down (API-09): an error message can name hosts, users
+          // or paths. Operators get the error's code in the log.
+          const err = e as { code?: string; name?: string };
+          this.logger.warn({ probe: p.key, reason: err.code ?? err.name ?? 'unknown' }, 'readiness probe failed');
+          return session.down();
         }
       }),
     );
