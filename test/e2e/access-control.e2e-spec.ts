@@ -94,11 +94,12 @@ describe('authentication', () => {
     const key = await importJWK(priv, 'ES256');
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ roles: ['stac-lead'] })
-      .setProtectedHeader({ alg: 'ES256', kid: priv.kid })
+      .setProtectedHeader({ alg: 'ES256', kid: priv.kid, typ: 'at+jwt' })
       .setIssuer(`${DEV_ISSUER_BASE}/police`)
       .setSubject('attacker')
       .setAudience(claims.aud ?? 'stac-platform')
-      .setIssuedAt(now - 7200)
+      // Recent enough for the maximum token age, and before any exp under test.
+      .setIssuedAt(Math.min(now - 60, (claims.exp ?? now) - 60))
       .setExpirationTime(claims.exp ?? now + 600);
     if (claims.nbf) jwt.setNotBefore(claims.nbf);
     return jwt.sign(key);

@@ -51,6 +51,8 @@ export class GatewayModule {
             issuersJson: config.AUTH_ISSUERS,
             devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
             nodeEnv: config.NODE_ENV,
+            tokenType: config.AUTH_TOKEN_TYPE,
+            maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,
           },
           false,
         ),

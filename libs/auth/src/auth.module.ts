@@ -16,6 +16,9 @@ export interface AuthSettings {
   /** AUTH_DEV_ISSUER_DIR: enables the local dev issuer; refused in production. */
   devIssuerDir: string;
   nodeEnv: string;
+  /** AUTH_TOKEN_TYPE and AUTH_MAX_TOKEN_AGE_SECONDS (defaults: at+jwt, one hour). */
+  tokenType?: string;
+  maxTokenAgeSeconds?: number;
   /** Services that hold data: the access log's chain key and anchoring (LAW-07). */
   accessLog?: { service: string; chainKey: string; anchorIntervalMs: number; namespace: string };
 }
@@ -43,7 +46,10 @@ const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, AccessCo
 @Module({})
 export class AuthModule {
   static forService(s: AuthSettings, withData = true): DynamicModule {
-    const verifier = new TokenVerifier(trustedIssuers(s), s.audience);
+    const verifier = new TokenVerifier(trustedIssuers(s), s.audience, {
+      typ: s.tokenType ?? 'at+jwt',
+      maxTokenAgeSeconds: s.maxTokenAgeSeconds ?? 3600,
+    });
     if (withData && !s.accessLog) throw new ConfigError('config: a service holding data needs its access-log settings (AUDIT_CHAIN_KEY)');
     let accessLog: AccessLogSettings | undefined;
     if (s.accessLog) {

@@ -58,6 +58,19 @@ const common = {
     default: '[]',
     description: 'Trusted OIDC issuers, JSON: [{"issuer":"https://...","agency":"police","jwksUri":"https://..."}].',
   },
+  AUTH_TOKEN_TYPE: {
+    format: 'enum',
+    values: ['at+jwt', 'JWT'],
+    default: 'at+jwt',
+    description: 'The `typ` header every access token must carry (RFC 9068 at+jwt, or JWT for issuers that use it).',
+  },
+  AUTH_MAX_TOKEN_AGE_SECONDS: {
+    format: 'int',
+    default: '3600',
+    min: 60,
+    max: 86400,
+    description: 'Oldest accepted token by its `iat`, whatever its `exp` says.',
+  },
   AUTH_DEV_ISSUER_DIR: {
     format: 'string',
     default: '',

@@ -83,6 +83,8 @@ export function domainServiceModule(
         issuersJson: config.AUTH_ISSUERS,
         devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
         nodeEnv: config.NODE_ENV,
+        tokenType: config.AUTH_TOKEN_TYPE,
+        maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,
         accessLog: {
           service: def.service,
           chainKey: config.AUDIT_CHAIN_KEY,

@@ -35,6 +35,9 @@ export interface DevTokenRequest {
   audience: string;
   ttlSeconds?: number;
   notBefore?: number;
+  /** Tests only: another `typ` header, or an older `iat`. */
+  typ?: string;
+  issuedAt?: number;
 }
 
 export async function mintDevToken(dir: string, r: DevTokenRequest): Promise<string> {
@@ -42,12 +45,13 @@ export async function mintDevToken(dir: string, r: DevTokenRequest): Promise<str
   const jwk = JSON.parse(readFileSync(privateFile, 'utf8')) as JWK & { kid: string };
   const key = await importJWK(jwk, 'ES256');
   const now = Math.floor(Date.now() / 1000);
+  // RFC 9068 access token type: verifiers refuse other JWTs (an ID token, a signed document) in its place.
   const jwt = new SignJWT({ roles: r.roles })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: r.typ ?? 'at+jwt' })
     .setIssuer(`${DEV_ISSUER_BASE}/${r.agency}`)
     .setSubject(r.subject)
     .setAudience(r.audience)
-    .setIssuedAt(now)
+    .setIssuedAt(r.issuedAt ?? now)
     .setExpirationTime(now + (r.ttlSeconds ?? 3600));
   if (r.notBefore !== undefined) jwt.setNotBefore(r.notBefore);
   return jwt.sign(key);

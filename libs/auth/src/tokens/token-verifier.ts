@@ -43,6 +43,8 @@ export class TokenVerifier {
   constructor(
     issuers: readonly TrustedIssuer[],
     private readonly audience: string,
+    /** The `typ` header required (API-07: an ID token or another JWT is not an access token) and the oldest `iat`. */
+    private readonly options: { typ: string; maxTokenAgeSeconds: number } = { typ: 'at+jwt', maxTokenAgeSeconds: 3600 },
   ) {
     if (issuers.length === 0) throw new Error('no trusted token issuer configured');
     for (const i of issuers) {
@@ -68,7 +70,9 @@ export class TokenVerifier {
         issuer: trusted.issuer.issuer,
         audience: this.audience,
         algorithms: ALLOWED_ALGORITHMS,
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+        typ: this.options.typ,
+        maxTokenAge: this.options.maxTokenAgeSeconds,
         clockTolerance: 30,
       });
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];

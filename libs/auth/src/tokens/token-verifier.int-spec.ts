@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevIssuerKeys, mintDevToken } from './dev-issuer';
+import { AuthenticationError, TokenVerifier } from './token-verifier';
+import { devIssuers } from './trusted-issuers';
+
+// Real keys on disk (a temporary dev issuer), real jose verification.
+let dir: string;
+let issuers: ReturnType<typeof devIssuers>;
+const audience = 'stac-platform';
+const mint = (over: Partial<Parameters<typeof mintDevToken>[1]> = {}) =>
+  mintDevToken(dir, { agency: 'police', roles: ['stac-screener'], subject: 'alice', audience, ...over });
+const reason = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof AuthenticationError ? e.reason : String(e)));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stac-tokens-'));
+  const { jwksFile } = await ensureDevIssuerKeys(dir);
+  issuers = devIssuers(jwksFile);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('token type and age', () => {
+  it('API-07: only the configured token type is an access token (at+jwt by default; JWT when configured)', async () => {
+    const strict = new TokenVerifier(issuers, audience);
+    expect(await reason(strict.verify(await mint()))).toBe('accepted');
+    expect(await reason(strict.verify(await mint({ typ: 'JWT' })))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await reason(strict.verify(await mint({ typ: 'id_token+jwt' })))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const jwtTyped = new TokenVerifier(issuers, audience, { typ: 'JWT', maxTokenAgeSeconds: 3600 });
+    expect(await reason(jwtTyped.verify(await mint({ typ: 'JWT' })))).toBe('accepted');
+    expect(await reason(jwtTyped.verify(await mint()))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+  });
+
+  it('API-07: a token older than the maximum age is refused even when it has not expired', async () => {
+    const v = new TokenVerifier(issuers, audience, { typ: 'at+jwt', maxTokenAgeSeconds: 600 });
+    const now = Math.floor(Date.now() / 1000);
+    expect(await reason(v.verify(await mint({ issuedAt: now - 300, ttlSeconds: 86_400 })))).toBe('accepted');
+    expect(await reason(v.verify(await mint({ issuedAt: now - 7200, ttlSeconds: 86_400 })))).toBe('ERR_JWT_EXPIRED');
+  });
+});
