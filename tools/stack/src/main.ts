@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
   const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) });
-  // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
+  // Every service reads the dev issuer's public keys at start; `pnpm run token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 
   // Set once the services run; the signal handlers are installed before that.
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       .map((s) => `${s} ${stack.url(s)}`)
       .join(', ')}`,
   );
-  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm token --agency police --role case-officer)`);
+  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm run token --agency police --role case-officer)`);
   say('Ctrl-C stops the stack');
 }
 
