@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { BreakGlassReview } from './case-access/break-glass-review.entity';
 import { CaseAccessController } from './case-access/case-access.controller';
@@ -72,6 +73,8 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
     // S-TAC workflow: screening clock (target configurable), screening and triage, advice, lifecycle, orders, consultations, worklists.
     CaseWorkflow,
     { provide: SCREENING_TARGET, useFactory: () => screeningTargetFromEnv() },
+    // Deadlines count working days on the England and Wales calendar (the same one risk-assessment uses).
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     ScreeningClocks,
     ScreeningService,
     AdviceService,

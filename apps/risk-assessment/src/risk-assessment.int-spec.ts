@@ -295,6 +295,36 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'ORDER_ENDING', status: 'OPEN', ownerAgency: 'police' })]);
   });
 
+  it('the same due dates as intake over Easter 2029: a referral or breach at 09:00 BST on Maundy Thursday is due 09:00 BST on the Tuesday', async () => {
+    // Good Friday 30 March and Easter Monday 2 April 2029 (past the end of any hand-kept table).
+    const other = randomUUID();
+    const maundyThursday = new Date('2029-03-29T08:00:00.000Z');
+    const inCase = (eventType: string, fn: (ctx: EventContext) => Promise<void>) =>
+      ds.transaction((manager) =>
+        fn({
+          manager,
+          envelope: { id: randomUUID(), eventType, version: 1, occurredAt: maundyThursday.toISOString(), producer: 'intake', caseId: other, aggregateVersion: 1, additionalInformation: {} },
+          correlationId: 'corr-easter',
+          causationId: randomUUID(),
+        }),
+      );
+    const referred = { source: 'CRIME_REPORT', offenceClass: 'S4A_FEAR', flags: [], victimId: randomUUID(), incidentCount: 2, referredAt: maundyThursday.toISOString() } as unknown as CaseReferredV1;
+    await inCase('intake.case.referred', (ctx) => tasks.onCaseReferred(referred, ctx));
+    expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'NEW_REFERRAL', dueAt: '2029-04-03T08:00:00.000Z' })]);
+
+    const breachCase = randomUUID();
+    clock.set(maundyThursday);
+    await ds.transaction((manager) =>
+      tasks.onIncidentRecorded({ incidentId: randomUUID(), occurredAt: maundyThursday.toISOString(), behaviours: ['CONTACTING'], isBreach: true } as IncidentRecordedV1, {
+        manager,
+        envelope: { id: randomUUID(), eventType: 'intake.incident.recorded', version: 1, occurredAt: maundyThursday.toISOString(), producer: 'intake', caseId: breachCase, aggregateVersion: 1, additionalInformation: {} },
+        correlationId: 'corr-easter',
+        causationId: randomUUID(),
+      }),
+    );
+    expect(await tasks.forCase(breachCase)).toEqual([expect.objectContaining({ reason: 'BREACH', dueAt: '2029-04-03T08:00:00.000Z' })]);
+  });
+
   it('the database refuses a licensed instrument definition that carries items; stored SASH/SRP rows hold judgement fields only', async () => {
     const rows: { code: string; definition: Record<string, unknown> }[] = await ds.query(`SELECT code, definition FROM instrument_definition WHERE licence = 'LICENSED'`);
     expect(rows.map((r) => r.code).sort()).toEqual(['SASH', 'SRP']);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { RiskCaseAccess } from './case-access/risk-case-access';
 import { InstrumentCatalogue } from './instruments/instrument-catalogue';
@@ -21,6 +22,8 @@ import { ScreeningTasksService } from './screening-tasks/screening-tasks.service
 @Module({
   controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
   providers: [
+    // Deadlines count working days on the England and Wales calendar (the same one intake uses).
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     RiskCaseAccess,
     ScreeningTasksService,
     InstrumentCatalogue,

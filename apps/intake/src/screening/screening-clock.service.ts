@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { CaseReferredV1, type ScreeningClockView } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays } from '@stac/domain';
+import { WorkingDayCalendar } from '@stac/domain';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { ScreeningClock } from './screening-clock.entity';
@@ -44,10 +44,11 @@ export class ScreeningClocks {
   constructor(
     private readonly clock: Clock,
     @Inject(SCREENING_TARGET) private readonly target: ScreeningTarget,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   dueFrom(startedAt: Date): Date {
-    return addEnglandAndWalesWorkingDays(startedAt, this.target.workingDays);
+    return this.calendar.addWorkingDays(startedAt, this.target.workingDays);
   }
 
   /** The clock round 1 will have once the referral event starts it (not stored). */

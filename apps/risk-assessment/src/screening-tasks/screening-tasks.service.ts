@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { addWorkingDays, reassessmentReasonForCjStage, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
+import { reassessmentReasonForCjStage, WorkingDayCalendar, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
 import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
@@ -39,6 +39,7 @@ export class ScreeningTasksService {
     private readonly dataSource: DataSource,
     private readonly access: RiskCaseAccess,
     private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   /** Every referred stalking case gets a screening task; a redelivered event opens nothing new. */
@@ -60,7 +61,7 @@ export class ScreeningTasksService {
         ownerAgency: 'police',
         triggerEventId: ctx.envelope.id,
         triggers: [],
-        dueAt: addWorkingDays(referredAt, SCREENING_WORKING_DAYS),
+        dueAt: this.calendar.addWorkingDays(referredAt, SCREENING_WORKING_DAYS),
         openedAt: this.clock.now(),
         version: 1,
       })
@@ -82,7 +83,7 @@ export class ScreeningTasksService {
       reason,
       eventId: ctx.envelope.id,
       incidentId: event.incidentId,
-      dueAt: addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
+      dueAt: this.calendar.addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 
@@ -112,7 +113,7 @@ export class ScreeningTasksService {
       caseId,
       reason,
       eventId: ctx.envelope.id,
-      dueAt: addWorkingDays(this.clock.now(), REASSESSMENT_WORKING_DAYS[reason] ?? 1),
+      dueAt: this.calendar.addWorkingDays(this.clock.now(), REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 
