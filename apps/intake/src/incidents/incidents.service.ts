@@ -10,7 +10,7 @@ import {
   type RpcRequest,
 } from '@stac/contracts';
 import { AccessControl, AccessLog, isOwningAccess } from '@stac/auth';
-import type { BehaviourCode } from '@stac/domain';
+import { ORDER_MADE, type BehaviourCode } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { Clock, parseRpcBody, rpcProblem } from '@stac/runtime';
 import { caseIdOf, idempotent } from '../people/idempotent-command';
@@ -110,7 +110,7 @@ export class IncidentsService {
           decision: granted.decision,
           correlationId: req.correlationId,
         });
-        const signals = courseOfConductSignals(await this.conduct(m, caseId), now);
+        const signals = courseOfConductSignals(await this.conduct(m, caseId), now, { orderInForceSince: await this.orderInForceSince(m, caseId) });
         return { incidentId: id, caseId, occurredAt: occurredAt.toISOString(), behaviours, isBreach, recordedAt: now.toISOString(), signals };
       }),
     );
@@ -144,7 +144,7 @@ export class IncidentsService {
         recordedAt: r.recorded_at.toISOString(),
       })),
       nextCursor: rows.length > limit ? encodeCursor({ at: page[page.length - 1].at, id: page[page.length - 1].id }) : null,
-      signals: courseOfConductSignals(all, this.clock.now()),
+      signals: courseOfConductSignals(all, this.clock.now(), { orderInForceSince: await this.orderInForceSince(m, caseId) }),
     };
     const owning = isOwningAccess(granted.decision);
     await this.accessLog.record(this.dataSource, {
@@ -160,6 +160,18 @@ export class IncidentsService {
       correlationId: req.correlationId,
     });
     return timeline;
+  }
+
+  /**
+   * The earliest date from which an order made on the case (granted or in force) binds: its effective
+   * date, else when it was served or decided. Null when the case has no such order.
+   */
+  private async orderInForceSince(m: Pick<EntityManager, 'query'>, caseId: string): Promise<Date | null> {
+    const [row]: { since: Date | null }[] = await m.query(
+      `SELECT min(coalesce(effective_from, served_at, decided_at)) AS since FROM protective_order WHERE case_id = $1 AND status = ANY($2)`,
+      [caseId, ORDER_MADE],
+    );
+    return row?.since ? new Date(row.since) : null;
   }
 
   private async conduct(m: Pick<EntityManager, 'find'>, caseId: string): Promise<ConductIncident[]> {
