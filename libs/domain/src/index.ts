@@ -6,3 +6,4 @@ export * from './lifecycle';
 export * from './orders';
 export * from './advice';
 export * from './risk';
+export * from './referral-routes';
