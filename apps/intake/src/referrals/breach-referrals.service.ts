@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_NOT_FOUND } from '@stac/auth';
-import { ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
-import { rpcProblem } from '@stac/runtime';
+import { AccessLog, CASE_NOT_FOUND, CaseRelationships, decide } from '@stac/auth';
+import { problem, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import type { WorkflowContext } from '../lifecycle/case-workflow';
 import { OrdersService } from '../orders/orders.service';
@@ -19,7 +19,52 @@ export class BreachReferrals {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersService,
+    private readonly relationships: CaseRelationships,
+    private readonly accessLog: AccessLog,
   ) {}
+
+  /** The referral route's handler: resolve the case, decide on it, record the breach. */
+  async referBreach(s: ReferralSubmission, ctx: RequestContext): Promise<ReferralAccepted> {
+    const caseId = await this.resolveCase(s);
+    return this.refer(s, caseId, await this.authorizeOnCase(caseId, ctx));
+  }
+
+  /**
+   * The referral was decided without a case (anyone who may refer); a breach also needs `order.manage`
+   * on the case it names, decided from the caller's relationships to that case like every case-scoped
+   * request: a case they may not see is the same 404 as a missing one, and a denial is logged.
+   */
+  private async authorizeOnCase(caseId: string, ctx: RequestContext): Promise<WorkflowContext> {
+    const action = 'order.manage';
+    const resource = await this.relationships.forPrincipal(this.dataSource, caseId, ctx.principal);
+    const decision = decide(ctx.principal, action, resource, [], ctx.purpose);
+    if (!decision.allow) {
+      await this.accessLog.record(this.dataSource, {
+        operation: 'collection',
+        action,
+        principal: ctx.principal,
+        recordType: 'protective-order',
+        recordIds: [caseId],
+        fieldGroups: [],
+        purpose: ctx.purpose,
+        recipients: [ctx.principal.agency],
+        decision,
+        correlationId: ctx.correlationId,
+      });
+      if (decision.status === 404) throw new ProblemException(CASE_NOT_FOUND);
+      throw new ProblemException(problem(403, 'forbidden', 'You may not perform this action'));
+    }
+    return {
+      principal: ctx.principal,
+      decision,
+      purpose: ctx.purpose,
+      fieldGroups: [],
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      traceparent: ctx.traceparent,
+      idempotencyKey: ctx.idempotencyKey,
+    };
+  }
 
   /**
    * The case a breach referral names, by id or crime reference (both must match when both are given).

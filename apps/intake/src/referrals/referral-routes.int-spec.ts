@@ -46,7 +46,7 @@ beforeAll(async () => {
   await h.start('referral_routes');
   const accessLog = new AccessLog();
   referrals = new ReferralsService(h.ds, new Outbox('intake'), new CaseAccessGrants(h.relationships, accessLog), accessLog, new PersonRecords(h.cipher), h.clock);
-  breaches = new BreachReferrals(h.ds, h.orders);
+  breaches = new BreachReferrals(h.ds, h.orders, h.relationships, accessLog);
 });
 afterAll(() => h.stop());
 
