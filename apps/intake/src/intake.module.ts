@@ -7,6 +7,7 @@ import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
 import { AdvocacyReferralBasis1764600000000 } from './migrations/1764600000000-advocacy-referral-basis';
+import { PersonOtherNames1764710000000 } from './migrations/1764710000000-person-other-names';
 import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
 import { BreakGlassReview1764202200000 } from './migrations/1764202200000-break-glass-review';
 import { PeopleRegister1764300000000 } from './migrations/1764300000000-people-register';
@@ -125,5 +126,6 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
+    PersonOtherNames1764710000000,
   ],
 };
