@@ -81,27 +81,40 @@ const STRONG: ReadonlySet<NameAgreement> = new Set(['exact', 'edit1', 'phonetic'
 /** Given-name agreements that, with the same date of birth, can stand for one person whose family name changed. */
 const SAME_GIVEN: ReadonlySet<NameAgreement> = new Set(['exact', 'edit1', 'phonetic', 'translit', 'variant']);
 
-function phoneticOf(raw: string | null | undefined): string {
-  return nameTokens(raw).map(phoneticCode).sort().join(' ');
+/** One name folded once per comparison: every test below reads these instead of folding again. */
+interface NameForm {
+  raw: string;
+  tokens: string[];
+  compact: string;
+  phonetic: string;
+  skeleton: string;
+  otherScript: boolean;
 }
 
-function skeletonOf(raw: string | null | undefined): string {
-  return nameTokens(raw).map(consonantSkeleton).join('');
+function formOf(raw: string | null | undefined): NameForm | null {
+  const tokens = nameTokens(raw);
+  if (!raw || tokens.length === 0) return null;
+  return {
+    raw,
+    tokens,
+    compact: tokens.join(''),
+    phonetic: tokens.map(phoneticCode).sort().join(' '),
+    skeleton: tokens.map(consonantSkeleton).join(''),
+    otherScript: isOtherScript(raw),
+  };
 }
 
-function compareName(a: string | null | undefined, b: string | null | undefined, given: boolean): NameAgreement {
-  const x = compactName(a);
-  const y = compactName(b);
-  if (!x || !y) return 'missing';
+function compareName(a: NameForm | null, b: NameForm | null, given: boolean): NameAgreement {
+  if (!a || !b) return 'missing';
+  const x = a.compact;
+  const y = b.compact;
   if (x === y) return 'exact';
   if (editDistance(x, y, 1) <= 1) return 'edit1';
-  if (phoneticOf(a) === phoneticOf(b)) return 'phonetic';
-  const tx = nameTokens(a);
-  const ty = nameTokens(b);
+  if (a.phonetic === b.phonetic) return 'phonetic';
   // Scripts that write few vowels (Arabic) or romanise them many ways (Indic): compare the consonants.
-  if ((isOtherScript(a) || isOtherScript(b)) && skeletonOf(a).length > 0 && skeletonOf(a) === skeletonOf(b)) return 'translit';
-  if (given && tx.some((t) => ty.some((u) => areGivenNameVariants(t, u)))) return 'variant';
-  if (tx.some((t) => t.length > 1 && ty.includes(t))) return 'partial';
+  if ((a.otherScript || b.otherScript) && a.skeleton.length > 0 && a.skeleton === b.skeleton) return 'translit';
+  if (given && a.tokens.some((t) => b.tokens.some((u) => areGivenNameVariants(t, u)))) return 'variant';
+  if (a.tokens.some((t) => t.length > 1 && b.tokens.includes(t))) return 'partial';
   // An initial against a full name: 'J' and 'John'.
   if ((x.length === 1 && y.startsWith(x)) || (y.length === 1 && x.startsWith(y))) return 'partial';
   return 'different';
@@ -184,8 +197,9 @@ export function matchPeople(query: PersonIdentity, candidate: PersonIdentity, o:
   const ids = identifierAgreement(query, candidate);
   if (ids === 'conflict') return null; // two different PNC/NHS numbers are two people
   const dob = compareDob(query.dateOfBirth, candidate.dateOfBirth);
-  const qNames = namesOf(query);
-  const cNames = namesOf(candidate);
+  const forms = (n: PersonName): NamePair => ({ given: formOf(n.givenName), family: formOf(n.familyName) });
+  const qNames = namesOf(query).map(forms);
+  const cNames = namesOf(candidate).map(forms);
   let best: MatchResult | null = null;
   let bestViaOther = false;
   for (let i = 0; i < qNames.length; i++) {
@@ -201,21 +215,26 @@ export function matchPeople(query: PersonIdentity, candidate: PersonIdentity, o:
   return best;
 }
 
+interface NamePair {
+  given: NameForm | null;
+  family: NameForm | null;
+}
+
 function matchNames(
-  query: PersonName,
-  candidate: PersonName,
+  query: NamePair,
+  candidate: NamePair,
   ids: 'match' | 'none',
   dob: DobAgreement,
   o: MatchOptions,
   queryHasDob: boolean,
 ): MatchResult | null {
   const straight: [NameAgreement, NameAgreement] = [
-    compareName(query.givenName, candidate.givenName, true),
-    compareName(query.familyName, candidate.familyName, false),
+    compareName(query.given, candidate.given, true),
+    compareName(query.family, candidate.family, false),
   ];
   const swapped: [NameAgreement, NameAgreement] = [
-    compareName(query.givenName, candidate.familyName, false),
-    compareName(query.familyName, candidate.givenName, false),
+    compareName(query.given, candidate.family, false),
+    compareName(query.family, candidate.given, false),
   ];
   const rankOf = (p: [NameAgreement, NameAgreement]) => RANK[p[0]] + RANK[p[1]];
   const transposed = rankOf(swapped) > rankOf(straight);
@@ -225,15 +244,12 @@ function matchNames(
   if (ids === 'match') reasons.push(reason('IDENTIFIER_MATCH'));
   reasons.push(...nameReasons('GIVEN', given), ...nameReasons('FAMILY', family));
   if (transposed) reasons.push(reason('NAMES_TRANSPOSED'));
-  const rawDiffers = (a?: string | null, b?: string | null) => !!a && !!b && a.trim() !== b.trim();
-  const [cg, cf] = transposed ? [candidate.familyName, candidate.givenName] : [candidate.givenName, candidate.familyName];
-  if (
-    (given === 'exact' && rawDiffers(query.givenName, cg)) ||
-    (family === 'exact' && rawDiffers(query.familyName, cf))
-  ) {
+  const rawDiffers = (a: NameForm | null, b: NameForm | null) => !!a && !!b && a.raw.trim() !== b.raw.trim();
+  const [cg, cf] = transposed ? [candidate.family, candidate.given] : [candidate.given, candidate.family];
+  if ((given === 'exact' && rawDiffers(query.given, cg)) || (family === 'exact' && rawDiffers(query.family, cf))) {
     reasons.push(reason('NAME_SPELLING_NORMALISED'));
   }
-  const otherScript = [query.givenName, query.familyName, cg, cf].some(isOtherScript);
+  const otherScript = [query.given, query.family, cg, cf].some((n) => n?.otherScript);
   if (otherScript && given !== 'different' && family !== 'different') reasons.push(reason('NAME_OTHER_SCRIPT'));
   const dobReason: Partial<Record<DobAgreement, MatchReasonCode>> = {
     exact: 'DOB_EXACT',
@@ -272,7 +288,7 @@ function matchNames(
 
   if (o.mode === 'search') {
     const asked = [given, family].filter((a) => a !== 'missing' || false);
-    const provided = [query.givenName, query.familyName].filter((n) => compactName(n)).length;
+    const provided = [query.given, query.family].filter((n) => n !== null).length;
     if (provided === 0) return dob === 'exact' ? result('POSSIBLE') : null;
     // Every name the searcher gave must agree (strongly, or a shared word for multi-word names).
     if (asked.length < provided || asked.some((a) => a === 'missing')) return null;

@@ -62,6 +62,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}]/gu;
 const ALPHABETIC = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
 /** Any letter or digit outside ASCII: handed to the transliterator. */
 const NON_ASCII = /[^\p{ASCII}]/u;
+const PRINTABLE_ASCII = /^[ -~]*$/;
 
 /**
  * Folds one raw name to lower-case ASCII words; the one normalisation used for every name, stored or
@@ -71,6 +72,8 @@ const NON_ASCII = /[^\p{ASCII}]/u;
  * to Latin by `any-ascii`; apostrophes dropped, hyphens and other punctuation separate words.
  */
 export function foldName(raw: string): string {
+  // Printable ASCII (most names): NFKC, the invisible characters and the tables change nothing.
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
   const lower = raw.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
   let out = '';
   for (const ch of lower) {
