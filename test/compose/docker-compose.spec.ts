@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, migrationEnvSpec, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
 
-// There is no Docker engine on the development and CI machines (design.md §8): docker-compose.yml has
+// There is no Docker engine on the development and CI machines (architecture.md §8): docker-compose.yml has
 // to be right by construction. This reads it the way Compose would and checks it against the code's
 // own description of every service (SERVICE_ENV, SERVICE_DATABASES).
 

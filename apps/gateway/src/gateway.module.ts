@@ -1,16 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuthModule } from '@stac/auth';
+import { TokensModule } from '@stac/auth/tokens';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { NamespacedNatsClient } from '@stac/runtime';
+import { NamespacedNatsClient } from '@stac/rpc';
 import { AuditController } from './audit/audit.controller';
 import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { OPERATIONS } from '@stac/contracts';
 import { operationControllers } from './edge/operation-routes';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
-import { PeopleController } from './people/people.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -45,17 +44,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        AuthModule.forService(
-          {
+        TokensModule.forRoot({
             audience: config.AUTH_AUDIENCE,
             issuersJson: config.AUTH_ISSUERS,
             devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
             nodeEnv: config.NODE_ENV,
             tokenType: config.AUTH_TOKEN_TYPE,
             maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,
-          },
-          false,
-        ),
+          }),
         services,
         ObservabilityModule.forService({
           logger,
@@ -65,7 +61,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController, PeopleController],
+      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController],
       providers: [CaseViewService],
     };
   }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs once, when the postgres container starts on an empty data volume (docker-entrypoint-initdb.d).
-# One database per service (design.md §4) with two login roles (LAW-07):
+# One database per service (architecture.md §4) with two login roles (LAW-07):
 #   <db>_owner  owns the database and its schema; only the migrate job connects as it;
 #   <db>        the role the service runs as; it owns nothing, so it cannot alter or drop the access log's
 #               triggers or sealing function; the migrate job grants it what the service needs.

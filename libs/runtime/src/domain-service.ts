@@ -14,13 +14,20 @@ import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, grantRuntimeRole, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
 import type { Logger } from 'pino';
-import { ACCESS_LOG_MIGRATIONS, ACCESS_LOG_RUNTIME_GRANTS, AuthModule, defaultAgreementsMigration } from '@stac/auth';
+import {
+  ACCESS_LOG_RUNTIME_GRANTS,
+  AccessLogKeyedChain1796100000000,
+  AccessLogSealing1796082000000,
+  AccessSchema1764201650000,
+  AuthModule,
+  defaultAgreementsMigration,
+} from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
-import { exitOnFatal, startService } from './start-service';
+import { exitOnFatal, startService } from '@stac/rpc';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
 
@@ -103,7 +110,14 @@ export function domainServiceModule(
 
 /** Migrations of a domain service: the shared messaging tables first, then its own. */
 export function allMigrations(def: DomainServiceDefinition) {
-  return [MessagingSchema1764201600000, ...ACCESS_LOG_MIGRATIONS, defaultAgreementsMigration(def.agency), ...def.migrations];
+  return [
+    MessagingSchema1764201600000,
+    AccessSchema1764201650000,
+    defaultAgreementsMigration(def.agency),
+    AccessLogSealing1796082000000,
+    AccessLogKeyedChain1796100000000,
+    ...def.migrations,
+  ];
 }
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */

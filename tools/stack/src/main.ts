@@ -1,8 +1,9 @@
 // `pnpm start`: checks Postgres and NATS, migrates every service database, runs every app with
-// prefixed logs until Ctrl-C. See tools/stack/README.md.
+// prefixed logs (readable lines in development, JSON in production) until Ctrl-C. See tools/stack/README.md.
 import { ensureDevIssuerKeys } from '@stac/auth';
 import { launchServices, type LaunchedServices } from '@stac/testing';
 import { preflight, redact } from './preflight';
+import { logFormatFromEnv, prettyLogStream } from './pretty-logs';
 import { migrateAll } from './run-migrations';
 import { devDataKey, devSecret, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
 
@@ -10,6 +11,8 @@ const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
 async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
+  const colors = Boolean(process.stdout.isTTY);
+  const output = logFormatFromEnv() === 'pretty' ? prettyLogStream(process.stdout, { colors }) : process.stdout;
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
   // NODE_ENV=development said explicitly: the services default to production (DP-04).
   const env = stackEnv({
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
     dataKey: devDataKey(settings.dataKeyFile),
     chainKey: devSecret(settings.chainKeyFile),
   });
-  // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
+  // Every service reads the dev issuer's public keys at start; `pnpm run token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 
   // Set once the services run; the signal handlers are installed before that.
@@ -46,14 +49,15 @@ async function main(): Promise<void> {
 
   say(`Postgres ${redact(settings.pgBase)}, NATS ${redact(settings.natsUrl)}: up`);
   say('migrating');
-  await migrateAll(env, process.stdout, settings.pgBase);
+  await migrateAll(env, output, settings.pgBase);
   if (stopping) return;
 
   say(`starting ${SERVICES.join(', ')}`);
   const stack = (running.stack = await launchServices(
     SERVICES.map((svc) => ({ name: svc, entry: serviceEntry(svc), env: env[svc] })),
     {
-      output: process.stdout,
+      output,
+      colors,
       readyTimeoutMs: Number(process.env.STAC_READY_TIMEOUT_MS) || 120_000,
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping)
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
       .map((s) => `${s} ${stack.url(s)}`)
       .join(', ')}`,
   );
-  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm token --agency police --role case-officer)`);
+  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm run token --agency police --role case-officer)`);
   say('Ctrl-C stops the stack');
 }
 

@@ -8,7 +8,7 @@ import type { Principal } from '../policy/vocabulary';
 import { AccessLog, ChainKey, GENESIS_HASH, sealAccessLog, verifyAccessLog, type AccessEntry } from './access-log';
 import { AccessLogChainer } from './access-log-chainer';
 import { ACCESS_LOG_MIGRATIONS } from './access-log-migrations';
-import { ACCESS_LOG_RUNTIME_GRANTS } from './access-log-sealing.migration';
+import { ACCESS_LOG_RUNTIME_GRANTS } from './access-log-keyed-chain.migration';
 
 jest.setTimeout(30_000);
 

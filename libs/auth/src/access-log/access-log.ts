@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Decision } from '../policy/decide';
 import type { FieldGroup, Principal, Purpose } from '../policy/vocabulary';
-import { ACCESS_LOG_CHAIN_LOCK } from './access-log-sealing.migration';
+import { ACCESS_LOG_CHAIN_LOCK } from './access-log-keyed-chain.migration';
 
 /** DPA 2018 s62 operations. */
 export type AccessOperation = 'consultation' | 'disclosure' | 'collection' | 'alteration' | 'combination' | 'erasure';
