@@ -19,8 +19,9 @@ import type { EventContext } from '../on-event.decorator';
 import type { Outbox } from '../outbox';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox-relay';
 import { ensureStream } from '../provisioning';
+import { deadLetterFilter, deadLetterStreamName, ensureDeadLetterStream, listDeadLetters } from '../dead-letters';
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** What a test widget event carries. `mode` lets a test steer its handler (fail, reject...). */
 export interface WidgetCreated {
@@ -113,6 +114,7 @@ export class MessagingHarness {
   private readonly streams: string[] = [];
   private readonly dbs: TestDb[] = [];
   private readonly stoppables: { stop(): Promise<void> }[] = [];
+  private readonly consumerNames = new Set<string>();
 
   async connect(): Promise<this> {
     this.nc = await connectNats(TEST_NATS_URL, 'messaging-int-test');
@@ -166,6 +168,7 @@ export class MessagingHarness {
     o: Partial<EventConsumerOptions> & { onHandle?: (e: WidgetCreated, ctx: EventContext) => Promise<void> | void } = {},
   ): EventConsumer {
     const { onHandle, ...rest } = o;
+    this.consumerNames.add(name);
     const consumer = new EventConsumer({
       consumer: name,
       nc: this.nc,
@@ -210,6 +213,21 @@ export class MessagingHarness {
     return ci.ack_floor.stream_seq >= lastSeq && ci.num_ack_pending === 0 && ci.num_pending === 0;
   }
 
+  /** The dead letters of one consumer, read from the JetStream dead-letter stream, oldest first. */
+  async deadLetters(consumer: string): Promise<DeadLetterRow[]> {
+    await ensureDeadLetterStream(this.jsm);
+    return (await listDeadLetters(this.jsm, { consumer })).map((d) => ({
+      consumer: d.consumer,
+      stream: d.stream,
+      stream_seq: d.streamSeq === null ? null : String(d.streamSeq),
+      subject: d.subject,
+      event_id: d.eventId,
+      reason: d.reason,
+      deliveries: d.deliveries,
+      payload: d.data.length ? Buffer.from(d.data) : null,
+    }));
+  }
+
   async streamMessages(stream: string): Promise<number> {
     return (await this.jsm.streams.info(stream)).state.messages;
   }
@@ -217,6 +235,10 @@ export class MessagingHarness {
   async close(): Promise<void> {
     for (const s of this.stoppables.reverse()) await s.stop().catch(() => undefined);
     for (const name of this.streams) await this.jsm?.streams.delete(name).catch(() => undefined);
+    // The dead-letter stream is shared with the local stack: remove only this test's letters.
+    for (const c of this.consumerNames) {
+      await this.jsm?.streams.purge(deadLetterStreamName(), { filter: deadLetterFilter(c) }).catch(() => undefined);
+    }
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     for (const d of this.dbs) {
       if (d.ds.isInitialized) await d.ds.destroy().catch(() => undefined);
@@ -275,12 +297,6 @@ export interface DeadLetterRow {
   subject: string;
   event_id: string | null;
   reason: string;
+  deliveries: number | null;
   payload: Buffer | null;
-}
-
-export async function deadLetters(db: TestDb, consumer: string): Promise<DeadLetterRow[]> {
-  return db.ds.query(
-    `SELECT consumer, stream, stream_seq, subject, event_id, reason, payload FROM dead_letter WHERE consumer = $1 ORDER BY id`,
-    [consumer],
-  );
 }
