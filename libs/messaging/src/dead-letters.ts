@@ -36,7 +36,10 @@ export function deadLetterSubject(consumer: string, stream: string, namespace = 
 }
 
 export function deadLetterFilter(consumer?: string, namespace = ''): string {
-  return wireSubject(consumer ? `${DEAD_LETTER_PREFIX}.${token(consumer)}.>` : `${DEAD_LETTER_PREFIX}.>`, namespace);
+  return wireSubject(
+    consumer ? `${DEAD_LETTER_PREFIX}.${token(consumer)}.>` : `${DEAD_LETTER_PREFIX}.>`,
+    namespace,
+  );
 }
 
 /** Dead letters are kept a long time by default and never silently pushed out: a full stream refuses new ones. */
@@ -47,8 +50,18 @@ export const DEFAULT_DEAD_LETTER_LIMITS: StreamLimits = {
   discard: 'new',
 };
 
-export async function ensureDeadLetterStream(jsm: JetStreamManager, namespace = '', limits: StreamLimits = DEFAULT_DEAD_LETTER_LIMITS) {
-  await ensureStreamConfig(jsm, deadLetterStreamName(namespace), [deadLetterFilter(undefined, namespace)], limits, 2 * 60 * 1000);
+export async function ensureDeadLetterStream(
+  jsm: JetStreamManager,
+  namespace = '',
+  limits: StreamLimits = DEFAULT_DEAD_LETTER_LIMITS,
+) {
+  await ensureStreamConfig(
+    jsm,
+    deadLetterStreamName(namespace),
+    [deadLetterFilter(undefined, namespace)],
+    limits,
+    2 * 60 * 1000,
+  );
 }
 
 export interface DeadLetterInput {
@@ -75,9 +88,15 @@ function oneLine(v: string, max = 1000): string {
  * record of the same source message (our own last delivery and the server's MAX_DELIVERIES
  * advisory, or two instances) a duplicate the server drops.
  */
-export async function publishDeadLetter(js: JetStreamClient, d: DeadLetterInput, namespace = ''): Promise<void> {
+export async function publishDeadLetter(
+  js: JetStreamClient,
+  d: DeadLetterInput,
+  namespace = '',
+): Promise<void> {
   const h = natsHeaders();
-  if (d.headers) for (const [k, vs] of d.headers) for (const v of vs) if (!k.startsWith('Stac-Dlq-') && !k.startsWith('Nats-')) h.append(k, v);
+  if (d.headers)
+    for (const [k, vs] of d.headers)
+      for (const v of vs) if (!k.startsWith('Stac-Dlq-') && !k.startsWith('Nats-')) h.append(k, v);
   h.set(DLQ_HEADER.reason, oneLine(d.reason) || 'unknown');
   h.set(DLQ_HEADER.subject, oneLine(d.subject));
   h.set(DLQ_HEADER.stream, oneLine(d.stream));
@@ -87,7 +106,11 @@ export async function publishDeadLetter(js: JetStreamClient, d: DeadLetterInput,
   if (d.eventId) h.set(DLQ_HEADER.eventId, oneLine(d.eventId, 64));
   h.set(DLQ_HEADER.at, new Date().toISOString());
   const msgID = d.streamSeq !== null ? `dlq:${d.consumer}:${d.stream}:${d.streamSeq}` : undefined;
-  await js.publish(deadLetterSubject(d.consumer, d.stream, namespace), d.data, { headers: h, msgID, timeout: 5000 });
+  await js.publish(deadLetterSubject(d.consumer, d.stream, namespace), d.data, {
+    headers: h,
+    msgID,
+    timeout: 5000,
+  });
 }
 
 export interface DeadLetter {
@@ -143,7 +166,11 @@ export async function listDeadLetters(
   return out;
 }
 
-export async function getDeadLetter(jsm: JetStreamManager, seq: number, namespace = ''): Promise<DeadLetter | null> {
+export async function getDeadLetter(
+  jsm: JetStreamManager,
+  seq: number,
+  namespace = '',
+): Promise<DeadLetter | null> {
   const m = await jsm.streams.getMessage(deadLetterStreamName(namespace), { seq });
   return m && m.subject.startsWith(wireSubject(`${DEAD_LETTER_PREFIX}.`, namespace)) ? toDeadLetter(m) : null;
 }
@@ -155,7 +182,10 @@ export interface DeadLetterStats {
 }
 
 /** How many dead letters (of one consumer, or all) are waiting, and how old the oldest is. */
-export async function deadLetterStats(jsm: JetStreamManager, o: { namespace?: string; consumer?: string } = {}): Promise<DeadLetterStats> {
+export async function deadLetterStats(
+  jsm: JetStreamManager,
+  o: { namespace?: string; consumer?: string } = {},
+): Promise<DeadLetterStats> {
   const name = deadLetterStreamName(o.namespace);
   const filter = deadLetterFilter(o.consumer, o.namespace);
   const info = await jsm.streams.info(name, { subjects_filter: filter });
@@ -172,11 +202,22 @@ export async function deadLetterStats(jsm: JetStreamManager, o: { namespace?: st
  * removes it from the dead-letter stream. A new message id: the original one may still sit in the
  * source stream's duplicate window.
  */
-export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, d: DeadLetter, namespace = ''): Promise<number> {
+export async function replayDeadLetter(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  d: DeadLetter,
+  namespace = '',
+): Promise<number> {
   if (!d.subject) throw new Error(`dead letter ${d.seq} has no original subject`);
   const h = natsHeaders();
-  if (d.headers) for (const [k, vs] of d.headers) for (const v of vs) if (!k.startsWith('Stac-Dlq-') && !k.startsWith('Nats-')) h.append(k, v);
-  const ack = await js.publish(d.subject, d.data, { headers: h, msgID: `replay:${deadLetterStreamName(namespace)}:${d.seq}`, timeout: 5000 });
+  if (d.headers)
+    for (const [k, vs] of d.headers)
+      for (const v of vs) if (!k.startsWith('Stac-Dlq-') && !k.startsWith('Nats-')) h.append(k, v);
+  const ack = await js.publish(d.subject, d.data, {
+    headers: h,
+    msgID: `replay:${deadLetterStreamName(namespace)}:${d.seq}`,
+    timeout: 5000,
+  });
   await jsm.streams.deleteMessage(deadLetterStreamName(namespace), d.seq, false);
   return ack.seq;
 }

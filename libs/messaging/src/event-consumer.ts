@@ -1,14 +1,37 @@
-import type { ConsumerMessages, FetchOptions, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type {
+  ConsumerMessages,
+  FetchOptions,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+} from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { streamForSubject, STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
 import type { ServiceMetrics } from '@stac/observability';
-import { deadLetterStats, ensureDeadLetterStream, publishDeadLetter, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterStats } from './dead-letters';
-import { databaseErrorCode, isInfrastructureFailure, isPermanentDatabaseError } from './failure-classification';
+import {
+  deadLetterStats,
+  ensureDeadLetterStream,
+  publishDeadLetter,
+  DEFAULT_DEAD_LETTER_LIMITS,
+  type DeadLetterStats,
+} from './dead-letters';
+import {
+  databaseErrorCode,
+  isInfrastructureFailure,
+  isPermanentDatabaseError,
+} from './failure-classification';
 import { fromNatsHeaders } from './headers';
 import { PermanentEventError, type EventHandlerFn } from './on-event.decorator';
-import { DEFAULT_STREAM_LIMITS, ensureDurable, ensureStream, localSubject, streamName, type StreamLimits } from './provisioning';
+import {
+  DEFAULT_STREAM_LIMITS,
+  ensureDurable,
+  ensureStream,
+  localSubject,
+  streamName,
+  type StreamLimits,
+} from './provisioning';
 import { validateEvent } from './event-validation';
 import { WakeableSleep } from './wakeable-sleep';
 
@@ -80,7 +103,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })), ms);
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })),
+        ms,
+      );
     }),
   ]);
 }
@@ -156,7 +182,11 @@ export class EventConsumer {
       const s = streamForSubject(subject, this.o.streams ?? STREAMS);
       streams.set(s.name, s);
     }
-    await ensureDeadLetterStream(this.o.jsm, this.o.namespace, this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS);
+    await ensureDeadLetterStream(
+      this.o.jsm,
+      this.o.namespace,
+      this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+    );
     for (const def of streams.values()) {
       await ensureStream(this.o.jsm, def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
       const name = streamName(def, this.o.namespace);
@@ -212,7 +242,10 @@ export class EventConsumer {
 
   private async read(r: StreamReader): Promise<void> {
     let failures = 0;
-    const consumer = await this.retryUntilStopped(() => this.o.js.consumers.get(r.stream, this.o.consumer), r);
+    const consumer = await this.retryUntilStopped(
+      () => this.o.js.consumers.get(r.stream, this.o.consumer),
+      r,
+    );
     while (consumer && !this.stopping) {
       if (this.pause) {
         await this.pause.resumed;
@@ -236,7 +269,10 @@ export class EventConsumer {
         } as FetchOptions);
       } catch (e) {
         failures++;
-        this.o.logger.warn({ stream: r.stream, err: { type: (e as Error)?.name } }, 'event pull failed; retrying');
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (e as Error)?.name } },
+          'event pull failed; retrying',
+        );
         await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
         continue;
       }
@@ -261,7 +297,10 @@ export class EventConsumer {
       r.fetch = undefined;
       if (fetchError && !this.stopping) {
         failures++;
-        this.o.logger.warn({ stream: r.stream, err: { type: (fetchError as Error)?.name } }, 'event pull ended with an error; retrying');
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (fetchError as Error)?.name } },
+          'event pull ended with an error; retrying',
+        );
         await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
       } else failures = 0;
     }
@@ -273,7 +312,10 @@ export class EventConsumer {
       try {
         return await fn();
       } catch (e) {
-        this.o.logger.warn({ stream: r.stream, err: { type: (e as Error)?.name } }, 'event consumer not reachable; retrying');
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (e as Error)?.name } },
+          'event consumer not reachable; retrying',
+        );
         await r.wake.sleep(Math.min(5000, 250 * 2 ** i));
       }
     }
@@ -293,7 +335,10 @@ export class EventConsumer {
         outcome = isInfrastructureFailure(e) ? 'paused' : 'retry';
         if (outcome === 'retry') {
           // Never let one message end the loop: it is handed back for a later redelivery.
-          this.o.logger.error({ stream, streamSeq: m.seq, err: { type: (e as Error)?.name } }, 'event processing failed');
+          this.o.logger.error(
+            { stream, streamSeq: m.seq, err: { type: (e as Error)?.name } },
+            'event processing failed',
+          );
           m.nak(this.delayFor(m.info.deliveryCount));
         }
       }
@@ -314,7 +359,11 @@ export class EventConsumer {
         // a failure of the message, which spends a delivery and ends in a dead letter eventually.
         const kind = (failure as Error)?.name ?? 'Error';
         if (m.info.deliveryCount >= this.o.maxDeliver) {
-          await this.deadLetterOrHold(m, `failed ${m.info.deliveryCount} deliveries; last error ${kind}`, parseJson(m.data));
+          await this.deadLetterOrHold(
+            m,
+            `failed ${m.info.deliveryCount} deliveries; last error ${kind}`,
+            parseJson(m.data),
+          );
         } else m.nak(this.delayFor(m.info.deliveryCount));
         this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome: 'retry' });
         return;
@@ -336,7 +385,12 @@ export class EventConsumer {
     const raw = parseJson(m.data);
     if (raw === undefined) return this.deadLetterOrHold(m, 'malformed: not UTF-8 JSON');
     const result = await validateEvent(raw, handler.contract);
-    if (!result.ok) return this.deadLetterOrHold(m, `invalid ${handler.contract.subject}: ${result.problems.join('; ')}`, raw);
+    if (!result.ok)
+      return this.deadLetterOrHold(
+        m,
+        `invalid ${handler.contract.subject}: ${result.problems.join('; ')}`,
+        raw,
+      );
 
     const { envelope } = result;
     const headers = fromNatsHeaders(m.headers);
@@ -359,18 +413,29 @@ export class EventConsumer {
       });
     } catch (e) {
       const kind = (e as Error)?.name ?? 'Error';
-      if (e instanceof PermanentEventError) return this.deadLetterOrHold(m, `rejected by handler: ${e.message}`, raw);
+      if (e instanceof PermanentEventError)
+        return this.deadLetterOrHold(m, `rejected by handler: ${e.message}`, raw);
       if (isInfrastructureFailure(e)) throw e;
       if (isPermanentDatabaseError(e)) {
         // The code, not the message: database messages can quote the offending values.
         return this.deadLetterOrHold(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
       }
       if (m.info.deliveryCount >= this.o.maxDeliver) {
-        return this.deadLetterOrHold(m, `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`, raw);
+        return this.deadLetterOrHold(
+          m,
+          `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`,
+          raw,
+        );
       }
       const delay = this.delayFor(m.info.deliveryCount);
       this.o.logger.warn(
-        { subject: m.subject, eventId: envelope.id, delivery: m.info.deliveryCount, delayMs: delay, err: { type: kind } },
+        {
+          subject: m.subject,
+          eventId: envelope.id,
+          delivery: m.info.deliveryCount,
+          delayMs: delay,
+          err: { type: kind },
+        },
         'event handler failed; will redeliver',
       );
       m.nak(delay);
@@ -389,28 +454,40 @@ export class EventConsumer {
   /** Records a dead letter, then terminates the message; when NATS cannot take it, the message stays held (paused). */
   private async deadLetterOrHold(m: JsMsg, reason: string, raw?: unknown): Promise<Outcome> {
     const eventId = eventIdOf(raw);
-    await publishDeadLetter(
-      this.o.js,
-      {
-        consumer: this.o.consumer,
-        stream: m.info.stream,
-        streamSeq: m.seq,
-        subject: m.subject,
-        reason,
-        deliveries: m.info.deliveryCount,
-        eventId,
-        data: m.data,
-        headers: m.headers,
-      },
-      this.o.namespace,
-    ).catch((e: unknown) => {
-      // Kept, never lost (REL-03): NATS could not store it now, so wait for it like any outage.
-      throw Object.assign(new Error('dead letter not stored'), { name: 'ConnectionError', cause: e });
-    });
+    const letter = {
+      consumer: this.o.consumer,
+      stream: m.info.stream,
+      streamSeq: m.seq,
+      subject: m.subject,
+      reason,
+      deliveries: m.info.deliveryCount,
+      eventId,
+      data: m.data,
+      headers: m.headers,
+    };
+    try {
+      await publishDeadLetter(this.o.js, letter, this.o.namespace);
+    } catch {
+      try {
+        // The dead-letter stream may have been deleted under us: create it again, once.
+        await ensureDeadLetterStream(
+          this.o.jsm,
+          this.o.namespace,
+          this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+        );
+        await publishDeadLetter(this.o.js, letter, this.o.namespace);
+      } catch (e) {
+        // Kept, never lost (REL-03): NATS could not store it now, so wait for it like any outage.
+        throw Object.assign(new Error('dead letter not stored'), { name: 'ConnectionError', cause: e });
+      }
+    }
     // No reason argument: servers before 2.10 ignore a `+TERM` that carries one.
     m.term();
     this.o.metrics?.deadLetters.inc({ consumer: this.o.consumer });
-    this.o.logger.error({ subject: m.subject, streamSeq: m.seq, eventId, deliveries: m.info.deliveryCount }, 'event dead-lettered');
+    this.o.logger.error(
+      { subject: m.subject, streamSeq: m.seq, eventId, deliveries: m.info.deliveryCount },
+      'event dead-lettered',
+    );
     void this.refreshStats();
     return 'dead_letter';
   }
@@ -455,14 +532,20 @@ export class EventConsumer {
     await onStop;
     this.o.metrics?.consumerPaused.set({ consumer: this.o.consumer }, 0);
     if (failed > 0) {
-      this.o.logger.info({ consumer: this.o.consumer, pausedMs: Date.now() - pause.since }, 'event consumer resumed');
+      this.o.logger.info(
+        { consumer: this.o.consumer, pausedMs: Date.now() - pause.since },
+        'event consumer resumed',
+      );
     }
     return failed;
   }
 
   private async refreshStats(): Promise<void> {
     try {
-      this.stats = await deadLetterStats(this.o.jsm, { namespace: this.o.namespace, consumer: this.o.consumer });
+      this.stats = await deadLetterStats(this.o.jsm, {
+        namespace: this.o.namespace,
+        consumer: this.o.consumer,
+      });
       this.o.metrics?.deadLetterCount.set({ consumer: this.o.consumer }, this.stats.count);
       this.o.metrics?.deadLetterOldestAge.set({ consumer: this.o.consumer }, this.stats.oldestAgeSeconds);
       for (const r of this.readers) await this.measureLag(r.stream);
@@ -476,15 +559,23 @@ export class EventConsumer {
    * ratio (1 = about to be removed unread). Half-way raises a warning (and the metric an alert).
    */
   private async measureLag(stream: string): Promise<void> {
-    const [ci, si] = await Promise.all([this.o.jsm.consumers.info(stream, this.o.consumer), this.o.jsm.streams.info(stream)]);
+    const [ci, si] = await Promise.all([
+      this.o.jsm.consumers.info(stream, this.o.consumer),
+      this.o.jsm.streams.info(stream),
+    ]);
     let ratio = 0;
     if (ci.num_pending + ci.num_ack_pending > 0 && si.config.max_age > 0) {
-      const oldest = await this.o.jsm.streams.getMessage(stream, { seq: ci.ack_floor.stream_seq + 1 }).catch(() => null);
+      const oldest = await this.o.jsm.streams
+        .getMessage(stream, { seq: ci.ack_floor.stream_seq + 1 })
+        .catch(() => null);
       if (oldest) ratio = (Date.now() - oldest.time.getTime()) / (si.config.max_age / 1e6);
     }
     this.o.metrics?.consumerLagRetentionRatio.set({ consumer: this.o.consumer, stream }, ratio);
     if (ratio >= 0.5) {
-      this.o.logger.warn({ consumer: this.o.consumer, stream, ratio: Number(ratio.toFixed(2)) }, 'event consumer lagging towards the stream retention limit');
+      this.o.logger.warn(
+        { consumer: this.o.consumer, stream, ratio: Number(ratio.toFixed(2)) },
+        'event consumer lagging towards the stream retention limit',
+      );
     }
   }
 
@@ -494,29 +585,37 @@ export class EventConsumer {
    * stream still has it. A queue group per consuming service: one record however many instances run.
    */
   private watchMaxDeliveries(stream: string): void {
-    const sub = this.o.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${this.o.consumer}`, {
-      queue: `${this.o.consumer}-max-deliveries`,
-      callback: (err, msg) => {
-        if (err) return;
-        let seq: number | null = null;
-        let deliveries: number | null = null;
-        try {
-          const a = msg.json() as { stream_seq?: number; deliveries?: number };
-          seq = Number(a.stream_seq) || null;
-          deliveries = Number(a.deliveries) || null;
-        } catch {
-          /* keep null */
-        }
-        void this.recordMaxDeliveries(stream, seq, deliveries);
+    const sub = this.o.nc.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${this.o.consumer}`,
+      {
+        queue: `${this.o.consumer}-max-deliveries`,
+        callback: (err, msg) => {
+          if (err) return;
+          let seq: number | null = null;
+          let deliveries: number | null = null;
+          try {
+            const a = msg.json() as { stream_seq?: number; deliveries?: number };
+            seq = Number(a.stream_seq) || null;
+            deliveries = Number(a.deliveries) || null;
+          } catch {
+            /* keep null */
+          }
+          void this.recordMaxDeliveries(stream, seq, deliveries);
+        },
       },
-    });
+    );
     this.advisories.push(sub);
   }
 
-  private async recordMaxDeliveries(stream: string, seq: number | null, deliveries: number | null): Promise<void> {
+  private async recordMaxDeliveries(
+    stream: string,
+    seq: number | null,
+    deliveries: number | null,
+  ): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
       try {
-        const stored = seq !== null ? await this.o.jsm.streams.getMessage(stream, { seq }).catch(() => null) : null;
+        const stored =
+          seq !== null ? await this.o.jsm.streams.getMessage(stream, { seq }).catch(() => null) : null;
         await publishDeadLetter(
           this.o.js,
           {
@@ -533,7 +632,10 @@ export class EventConsumer {
           this.o.namespace,
         );
         this.o.metrics?.deadLetters.inc({ consumer: this.o.consumer });
-        this.o.logger.error({ stream, streamSeq: seq, deliveries }, 'event dead-lettered after max deliveries');
+        this.o.logger.error(
+          { stream, streamSeq: seq, deliveries },
+          'event dead-lettered after max deliveries',
+        );
         void this.refreshStats();
         return;
       } catch {

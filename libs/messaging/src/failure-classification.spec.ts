@@ -10,12 +10,21 @@ describe('failure classification', () => {
   });
 
   it.each([
-    ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['admin shutdown', { driverError: { code: '57P01', message: 'terminating connection due to administrator command' } }],
+    [
+      'connection refused',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'admin shutdown',
+      { driverError: { code: '57P01', message: 'terminating connection due to administrator command' } },
+    ],
     ['starting up', { code: '57P03' }],
     ['too many clients', { code: '53300' }],
     ['connection failure class 08', { code: '08006' }],
-    ['ALLOW_CONNECTIONS false', Object.assign(new Error('database "x" is not currently accepting connections'), { code: '55000' })],
+    [
+      'ALLOW_CONNECTIONS false',
+      Object.assign(new Error('database "x" is not currently accepting connections'), { code: '55000' }),
+    ],
     ['pool exhausted', new Error('timeout exceeded when trying to connect')],
     ['connection lost mid-query', new Error('Connection terminated unexpectedly')],
     ['connect timeout', new Error('Connection terminated due to connection timeout')],

@@ -39,7 +39,13 @@ const INFRA_MESSAGES = [
 ];
 
 /** NATS client errors while the connection is down or reconnecting. */
-const INFRA_NATS_NAMES = new Set(['ClosedConnectionError', 'TimeoutError', 'RequestError', 'NoRespondersError', 'ConnectionError']);
+const INFRA_NATS_NAMES = new Set([
+  'ClosedConnectionError',
+  'TimeoutError',
+  'RequestError',
+  'NoRespondersError',
+  'ConnectionError',
+]);
 
 function chain(e: unknown): unknown[] {
   const out: unknown[] = [];

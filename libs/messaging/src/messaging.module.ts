@@ -118,7 +118,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       this.pruner = new MessagingPruner(this.dataSource, { ...this.o.retention, logger: this.logger });
       this.pruner.start();
     }
-    this.logger.info({ handlers: handlers.map((h) => h.contract.subject), relay: !!own }, 'messaging started');
+    this.logger.info(
+      { handlers: handlers.map((h) => h.contract.subject), relay: !!own },
+      'messaging started',
+    );
   }
 
   private discoverHandlers(): RegisteredHandler[] {
@@ -188,4 +191,39 @@ export class MessagingModule {
       exports: [NATS_CONNECTION, NATS_PROBE, MESSAGING_STATE, Outbox],
     };
   }
+}
+
+/** The sizing and retention part of MessagingOptions, from a domain service's configuration (env-spec.ts). */
+export function messagingLimits(c: {
+  CONSUMER_PULL_EXPIRY_MS: number;
+  EVENT_STREAM_REPLICAS: number;
+  EVENT_STREAM_MAX_AGE_DAYS: number;
+  EVENT_STREAM_MAX_MB: number;
+  EVENT_STREAM_DISCARD: string;
+  DEAD_LETTER_MAX_AGE_DAYS: number;
+  OUTBOX_RETENTION_DAYS: number;
+  INBOX_RETENTION_DAYS: number;
+  MESSAGING_PRUNE_INTERVAL_MINUTES: number;
+}): Pick<MessagingOptions, 'streamLimits' | 'deadLetterLimits' | 'pullExpiryMs' | 'retention'> {
+  const day = 24 * 3600 * 1000;
+  return {
+    pullExpiryMs: c.CONSUMER_PULL_EXPIRY_MS,
+    streamLimits: {
+      replicas: c.EVENT_STREAM_REPLICAS,
+      maxAgeMs: c.EVENT_STREAM_MAX_AGE_DAYS * day,
+      maxBytes: c.EVENT_STREAM_MAX_MB > 0 ? c.EVENT_STREAM_MAX_MB * 1024 * 1024 : -1,
+      discard: c.EVENT_STREAM_DISCARD === 'old' ? 'old' : 'new',
+    },
+    deadLetterLimits: {
+      replicas: c.EVENT_STREAM_REPLICAS,
+      maxAgeMs: c.DEAD_LETTER_MAX_AGE_DAYS * day,
+      maxBytes: -1,
+      discard: 'new',
+    },
+    retention: {
+      outboxRetentionDays: c.OUTBOX_RETENTION_DAYS,
+      inboxRetentionDays: c.INBOX_RETENTION_DAYS,
+      intervalMs: c.MESSAGING_PRUNE_INTERVAL_MINUTES * 60_000,
+    },
+  };
 }

@@ -32,7 +32,11 @@ export function natsProbe(nc: NatsConnection, state: MessagingState = { shutting
       await nc.flush();
       if (!state.consumer) return {};
       const { count, oldestAgeSeconds } = state.consumer.deadLetters;
-      return { deadLetters: count, oldestDeadLetterAgeSeconds: Math.round(oldestAgeSeconds), consumerPaused: state.consumer.paused };
+      return {
+        deadLetters: count,
+        oldestDeadLetterAgeSeconds: Math.round(oldestAgeSeconds),
+        consumerPaused: state.consumer.paused,
+      };
     },
   };
 }

@@ -90,7 +90,13 @@ export async function ensureStream(
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
 ): Promise<void> {
   // Re-publishing the same outbox row inside this window is dropped by the server (msgID = event id).
-  await ensureStreamConfig(jsm, streamName(s, namespace), [wireSubject(`${s.subjectPrefix}.>`, namespace)], limits, 10 * 60 * 1000);
+  await ensureStreamConfig(
+    jsm,
+    streamName(s, namespace),
+    [wireSubject(`${s.subjectPrefix}.>`, namespace)],
+    limits,
+    10 * 60 * 1000,
+  );
 }
 
 export interface DurableOptions {

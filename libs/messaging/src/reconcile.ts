@@ -25,7 +25,13 @@ export async function reconcileOutbox(
   const batch = o.batchSize ?? 500;
   let after = '0';
   for (;;) {
-    const { rows } = await client.query<{ seq: string; id: string; subject: string; envelope: string; headers: EventHeaders }>(
+    const { rows } = await client.query<{
+      seq: string;
+      id: string;
+      subject: string;
+      envelope: string;
+      headers: EventHeaders;
+    }>(
       `SELECT seq, id, subject, envelope::text AS envelope, headers FROM outbox
         WHERE seq > $1 AND created_at >= $2 ORDER BY seq LIMIT $3`,
       [after, o.since ?? new Date(0), batch],
@@ -42,9 +48,10 @@ export async function reconcileOutbox(
       else result.published++;
     }
     // Rows the relay had not published yet are published now: mark them so it does not repeat them.
-    await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[]) AND published_at IS NULL', [
-      rows.map((r) => r.seq),
-    ]);
+    await client.query(
+      'UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[]) AND published_at IS NULL',
+      [rows.map((r) => r.seq)],
+    );
     after = rows[rows.length - 1].seq;
     o.onProgress?.(result);
   }

@@ -73,7 +73,10 @@ export class MessagingPruner {
       const r = await pruneMessagingTables(this.ds, this.o);
       if (r.outbox || r.inbox) this.o.logger.info({ pruned: r }, 'outbox and inbox pruned');
     } catch (e) {
-      this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox and inbox pruning failed; will retry');
+      this.o.logger.warn(
+        { err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } },
+        'outbox and inbox pruning failed; will retry',
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, withConfigErrorsFatal, type Config, type DatabaseService } from '@stac/config';
-import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
+import { MessagingModule, MessagingSchema1764201600000, messagingLimits, NATS_PROBE } from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
@@ -60,6 +60,7 @@ export function domainServiceModule(
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
         namespace: config.NATS_NAMESPACE,
+        ...messagingLimits(config),
       }),
       ObservabilityModule.forService({
         logger,

@@ -19,7 +19,12 @@ import type { EventContext } from '../on-event.decorator';
 import type { Outbox } from '../outbox';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox-relay';
 import { ensureStream } from '../provisioning';
-import { deadLetterFilter, deadLetterStreamName, ensureDeadLetterStream, listDeadLetters } from '../dead-letters';
+import {
+  deadLetterFilter,
+  deadLetterStreamName,
+  ensureDeadLetterStream,
+  listDeadLetters,
+} from '../dead-letters';
 
 export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -126,7 +131,11 @@ export class MessagingHarness {
   /** A new stream (created on the server) with its own prefix, producer name and widget contract. */
   async newStream(): Promise<TestStream> {
     const tok = uniqueToken();
-    const stream: StreamDefinition = { name: `T_${tok.toUpperCase()}`, subjectPrefix: tok, producer: `producer-${tok}` };
+    const stream: StreamDefinition = {
+      name: `T_${tok.toUpperCase()}`,
+      subjectPrefix: tok,
+      producer: `producer-${tok}`,
+    };
     await ensureStream(this.jsm, stream);
     this.streams.push(stream.name);
     return { tok, stream, Contract: widgetContract(tok), producer: stream.producer };
@@ -165,7 +174,9 @@ export class MessagingHarness {
     db: TestDb,
     s: TestStream,
     name: string,
-    o: Partial<EventConsumerOptions> & { onHandle?: (e: WidgetCreated, ctx: EventContext) => Promise<void> | void } = {},
+    o: Partial<EventConsumerOptions> & {
+      onHandle?: (e: WidgetCreated, ctx: EventContext) => Promise<void> | void;
+    } = {},
   ): EventConsumer {
     const { onHandle, ...rest } = o;
     this.consumerNames.add(name);
@@ -237,7 +248,9 @@ export class MessagingHarness {
     for (const name of this.streams) await this.jsm?.streams.delete(name).catch(() => undefined);
     // The dead-letter stream is shared with the local stack: remove only this test's letters.
     for (const c of this.consumerNames) {
-      await this.jsm?.streams.purge(deadLetterStreamName(), { filter: deadLetterFilter(c) }).catch(() => undefined);
+      await this.jsm?.streams
+        .purge(deadLetterStreamName(), { filter: deadLetterFilter(c) })
+        .catch(() => undefined);
     }
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     for (const d of this.dbs) {
@@ -257,7 +270,12 @@ export async function createWidget(
 ) {
   return db.ds.transaction(async (manager) => {
     await manager.query(`INSERT INTO widget (id, size) VALUES ($1, $2)`, [w.widgetId, w.size]);
-    return outbox.enqueue(manager, s.Contract, { aggregateVersion: 1, additionalInformation: w }, { correlationId });
+    return outbox.enqueue(
+      manager,
+      s.Contract,
+      { aggregateVersion: 1, additionalInformation: w },
+      { correlationId },
+    );
   });
 }
 
@@ -276,11 +294,24 @@ export function widgetEnvelope(s: TestStream, w: WidgetCreated, over: Record<str
 }
 
 /** Publishes raw bytes or an envelope on the widget subject, straight to JetStream. */
-export async function publishRaw(h: MessagingHarness, s: TestStream, body: string | Uint8Array, msgID: string = randomUUID()) {
-  return h.js.publish(s.Contract.subject, body, { msgID, headers: toNatsHeaders({ correlationId: `corr-${msgID}` }) });
+export async function publishRaw(
+  h: MessagingHarness,
+  s: TestStream,
+  body: string | Uint8Array,
+  msgID: string = randomUUID(),
+) {
+  return h.js.publish(s.Contract.subject, body, {
+    msgID,
+    headers: toNatsHeaders({ correlationId: `corr-${msgID}` }),
+  });
 }
 
-export async function publishEnvelope(h: MessagingHarness, s: TestStream, env: { id: string }, msgID: string = env.id) {
+export async function publishEnvelope(
+  h: MessagingHarness,
+  s: TestStream,
+  env: { id: string },
+  msgID: string = env.id,
+) {
   return publishRaw(h, s, JSON.stringify(env), msgID);
 }
 
