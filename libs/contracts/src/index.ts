@@ -19,3 +19,5 @@ export * from './rpc/lifecycle';
 export * from './rpc/orders';
 export * from './rpc/consultations';
 export * from './rpc/worklists';
+export * from './operations/operation';
+export * from './operations/catalogue';

@@ -11,6 +11,7 @@ import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
+import { OperationKernel } from './operations/operation-kernel';
 import { exitOnFatal, startService } from './start-service';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
@@ -79,8 +80,8 @@ export function domainServiceModule(
       def.feature,
     ],
     controllers: [auditQueryController(def.service, def.agency)],
-    providers: [CasePartReader, { provide: Clock, useClass: SystemClock }],
-    exports: [CasePartReader, Clock],
+    providers: [CasePartReader, OperationKernel, { provide: Clock, useClass: SystemClock }],
+    exports: [CasePartReader, OperationKernel, Clock],
     global: true,
   };
 }

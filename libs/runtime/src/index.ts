@@ -8,3 +8,6 @@ export * from './clock';
 export * from './audit-query.controller';
 export * from './rpc/namespaced-nats';
 export * from './idempotency';
+export * from './operations/operation-kernel';
+export * from './operations/handles.decorator';
+export * from './operations/request-context';

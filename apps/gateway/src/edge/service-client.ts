@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { RpcRequest } from '@stac/contracts';
+import type { Operation, RpcRequest } from '@stac/contracts';
 import { callService } from '@stac/runtime';
 
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
@@ -23,6 +23,11 @@ export class ServiceClient implements OnApplicationBootstrap {
     // Only the token travels as identity: services verify it and decide for themselves (AC-13).
     const { roles: _edgeOnly, ...forwarded } = request;
     return callService<T>(this.client, pattern, forwarded, this.timeoutMs, service);
+  }
+
+  /** One typed operation: the request and the reply are the operation's own types, checked by the compiler. */
+  send<Req extends object, Rep>(op: Operation<Req, Rep>, request: RpcRequest<Req | Record<string, unknown>> & { roles?: unknown }): Promise<Rep> {
+    return this.call<Rep>(op.service, op.subject, request);
   }
 
   /** Readiness: the bus answers a round trip. */

@@ -1,92 +1,53 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  ConsiderOrderCommand,
-  ExpiryScanRequest,
-  NotificationReceivedCommand,
-  OrderListQuery,
-  ORDERS,
-  OrderTransitionCommand,
-  ReportBreachCommand,
-  type BreachReported,
-  type ExpiryScanResult,
-  type ProtectiveOrderView,
-  type RpcRequest,
+  ConsiderOrder,
+  ListOrders,
+  RecordOrderNotification,
+  ReportOrderBreach,
+  ScanExpiringOrders,
+  TransitionOrder,
+  type ConsiderOrderCommand,
+  type ExpiryScanRequest,
+  type NotificationReceivedCommand,
+  type OrderListQuery,
+  type OrderTransitionCommand,
+  type ReportBreachCommand,
 } from '@stac/contracts';
-import { AccessControl, type FieldGroup } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
-import { caseIdIn, workflowContext } from '../lifecycle/case-workflow';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { OrdersService } from './orders.service';
 
-/**
- * Writing exclusion zones is collecting victim.location data: the request must hold that field group
- * (AC-03), checked before anything is stored. Reads include them only when asked for and granted.
- */
-function locationGroupsFor(req: RpcRequest<unknown>): FieldGroup[] {
-  const zones = (req.body as { exclusionZones?: unknown } | null)?.exclusionZones;
-  return Array.isArray(zones) ? ['victim.location'] : [];
-}
-
+/** Protective orders. Exclusion zones are victim.location data, declared on the operations (AC-03). */
 @Controller()
 export class OrdersController {
-  constructor(
-    private readonly orders: OrdersService,
-    private readonly access: AccessControl,
-  ) {}
+  constructor(private readonly orders: OrdersService) {}
 
-  @MessagePattern(ORDERS.consider)
-  async consider(@Payload() req: RpcRequest<unknown>): Promise<ProtectiveOrderView> {
-    const granted = await this.access.authorize(req, {
-      action: 'order.manage',
-      caseId: caseIdIn(req),
-      fieldGroups: locationGroupsFor(req),
-      recordType: 'protective-order',
-      operation: 'collection',
-    });
-    return this.orders.consider(await parseRpcBody(ConsiderOrderCommand, req.body), workflowContext(granted, req));
+  @Handles(ConsiderOrder)
+  consider(cmd: ConsiderOrderCommand, ctx: RequestContext) {
+    return this.orders.consider(cmd, ctx);
   }
 
-  @MessagePattern(ORDERS.transition)
-  async transition(@Payload() req: RpcRequest<unknown>): Promise<ProtectiveOrderView> {
-    const granted = await this.access.authorize(req, {
-      action: 'order.manage',
-      caseId: caseIdIn(req),
-      fieldGroups: locationGroupsFor(req),
-      recordType: 'protective-order',
-      operation: 'alteration',
-    });
-    return this.orders.transition(await parseRpcBody(OrderTransitionCommand, req.body), workflowContext(granted, req));
+  @Handles(TransitionOrder)
+  transition(cmd: OrderTransitionCommand, ctx: RequestContext) {
+    return this.orders.transition(cmd, ctx);
   }
 
-  @MessagePattern(ORDERS.recordNotification)
-  async recordNotification(@Payload() req: RpcRequest<unknown>): Promise<ProtectiveOrderView> {
-    const granted = await this.access.authorize(req, { action: 'order.manage', caseId: caseIdIn(req), recordType: 'protective-order', operation: 'alteration' });
-    return this.orders.recordNotification(await parseRpcBody(NotificationReceivedCommand, req.body), workflowContext(granted, req));
+  @Handles(RecordOrderNotification)
+  recordNotification(cmd: NotificationReceivedCommand, ctx: RequestContext) {
+    return this.orders.recordNotification(cmd, ctx);
   }
 
-  @MessagePattern(ORDERS.reportBreach)
-  async reportBreach(@Payload() req: RpcRequest<unknown>): Promise<BreachReported> {
-    const granted = await this.access.authorize(req, { action: 'order.manage', caseId: caseIdIn(req), recordType: 'protective-order', operation: 'collection' });
-    return this.orders.reportBreach(await parseRpcBody(ReportBreachCommand, req.body), workflowContext(granted, req));
+  @Handles(ReportOrderBreach)
+  reportBreach(cmd: ReportBreachCommand, ctx: RequestContext) {
+    return this.orders.reportBreach(cmd, ctx);
   }
 
-  @MessagePattern(ORDERS.list)
-  async list(@Payload() req: RpcRequest<unknown>): Promise<ProtectiveOrderView[]> {
-    const q = await parseRpcBody(OrderListQuery, req.body);
-    const granted = await this.access.authorize(req, {
-      action: 'case.workflow.read',
-      caseId: q.caseId,
-      fieldGroups: q.fieldGroups ?? [],
-      recordType: 'protective-order',
-      operation: 'consultation',
-    });
-    return this.orders.list(q.caseId, workflowContext(granted, req));
+  @Handles(ListOrders)
+  list(q: OrderListQuery, ctx: RequestContext) {
+    return this.orders.list(q.caseId, ctx);
   }
 
-  @MessagePattern(ORDERS.scanExpiring)
-  async scan(@Payload() req: RpcRequest<unknown>): Promise<ExpiryScanResult> {
-    const granted = await this.access.authorize(req, { action: 'order.scan', recordType: 'protective-order', operation: 'alteration' });
-    const body = await parseRpcBody(ExpiryScanRequest, req.body);
-    return this.orders.scanExpiring({ withinDays: body.withinDays, actor: granted.principal, correlationId: req.correlationId });
+  @Handles(ScanExpiringOrders)
+  scan(body: ExpiryScanRequest, ctx: RequestContext) {
+    return this.orders.scanExpiring({ withinDays: body.withinDays, actor: ctx.principal, correlationId: ctx.correlationId });
   }
 }
