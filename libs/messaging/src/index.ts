@@ -1,4 +1,5 @@
 export * from './messaging-schema.migration';
+export * from './drop-dead-letter-table.migration';
 export * from './headers';
 export * from './outbox';
 export * from './outbox-relay';

@@ -2,7 +2,13 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, withConfigErrorsFatal, type Config, type DatabaseService } from '@stac/config';
-import { MessagingModule, MessagingSchema1764201600000, messagingLimits, NATS_PROBE } from '@stac/messaging';
+import {
+  DropDeadLetterTable1796084100000,
+  MessagingModule,
+  MessagingSchema1764201600000,
+  messagingLimits,
+  NATS_PROBE,
+} from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
@@ -88,7 +94,13 @@ export function domainServiceModule(
 
 /** Migrations of a domain service: the shared messaging tables first, then its own. */
 export function allMigrations(def: DomainServiceDefinition) {
-  return [MessagingSchema1764201600000, AccessSchema1764201650000, defaultAgreementsMigration(def.agency), ...def.migrations];
+  return [
+    MessagingSchema1764201600000,
+    AccessSchema1764201650000,
+    defaultAgreementsMigration(def.agency),
+    ...def.migrations,
+    DropDeadLetterTable1796084100000,
+  ];
 }
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */
