@@ -253,10 +253,13 @@ export class MessagingHarness {
         .catch(() => undefined);
     }
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
-    for (const d of this.dbs) {
-      if (d.ds.isInitialized) await d.ds.destroy().catch(() => undefined);
-      await d.db.drop().catch(() => undefined);
-    }
+    // In parallel: each DROP DATABASE waits for a checkpoint, and concurrent ones share it.
+    await Promise.all(
+      this.dbs.map(async (d) => {
+        if (d.ds.isInitialized) await d.ds.destroy().catch(() => undefined);
+        await d.db.drop().catch(() => undefined);
+      }),
+    );
   }
 }
 
