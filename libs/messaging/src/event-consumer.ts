@@ -113,6 +113,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 interface StreamReader {
   stream: string;
+  def: StreamDefinition;
   /** Delivered to us, not started yet. */
   queue: JsMsg[];
   /** The message being handled (or held while paused). */
@@ -197,7 +198,7 @@ export class EventConsumer {
         ackWaitMs: this.ackWaitMs,
       });
       this.watchMaxDeliveries(name);
-      const reader: StreamReader = { stream: name, queue: [], wake: new WakeableSleep() };
+      const reader: StreamReader = { stream: name, def, queue: [], wake: new WakeableSleep() };
       this.readers.push(reader);
     }
     for (const r of this.readers) r.loop = this.read(r);
@@ -242,10 +243,13 @@ export class EventConsumer {
 
   private async read(r: StreamReader): Promise<void> {
     let failures = 0;
-    const consumer = await this.retryUntilStopped(
-      () => this.o.js.consumers.get(r.stream, this.o.consumer),
-      r,
-    );
+    let consumer = await this.retryUntilStopped(() => this.o.js.consumers.get(r.stream, this.o.consumer), r);
+    // After repeated pull failures the stream or the durable may be gone (deleted, rebuilt by
+    // events:reconcile): provision them again, as at start, and pull from the new durable.
+    const reattach = async () => {
+      if (failures < 2 || this.stopping) return;
+      consumer = (await this.retryUntilStopped(() => this.attach(r), r)) ?? consumer;
+    };
     while (consumer && !this.stopping) {
       if (this.pause) {
         await this.pause.resumed;
@@ -274,6 +278,7 @@ export class EventConsumer {
           'event pull failed; retrying',
         );
         await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
+        await reattach();
         continue;
       }
       const closed = r.fetch.closed().then((err) => {
@@ -302,9 +307,21 @@ export class EventConsumer {
           'event pull ended with an error; retrying',
         );
         await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
+        await reattach();
       } else failures = 0;
     }
     for (const m of r.queue.splice(0)) m.nak();
+  }
+
+  private async attach(r: StreamReader) {
+    await ensureStream(this.o.jsm, r.def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
+    await ensureDurable(this.o.jsm, {
+      stream: r.stream,
+      durable: this.o.consumer,
+      maxDeliver: this.o.maxDeliver,
+      ackWaitMs: this.ackWaitMs,
+    });
+    return this.o.js.consumers.get(r.stream, this.o.consumer);
   }
 
   private async retryUntilStopped<T>(fn: () => Promise<T>, r: StreamReader): Promise<T | undefined> {

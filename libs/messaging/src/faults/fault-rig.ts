@@ -20,6 +20,7 @@ import {
   MessagingSchema1764201600000,
   Outbox,
   OutboxRelay,
+  reconcileOutbox,
   streamName,
   toNatsHeaders,
 } from '../index';
@@ -193,6 +194,33 @@ export class FaultRig {
     }
   }
 
+  /** Ends the relay's Postgres session (as a dead or half-open connection would be ended). */
+  async killRelayConnection(): Promise<number> {
+    const admin = new Client({ connectionString: this.pg.url() });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`,
+        [`${STREAM.producer}-outbox-relay`],
+      );
+      return rows[0].n;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /** `pnpm events:reconcile` for the producer: re-publishes its whole outbox. */
+  async reconcile() {
+    const client = new Client({ connectionString: this.pg.url('producer') });
+    await client.connect();
+    try {
+      await ensureStream(this.jsm, STREAM);
+      return await reconcileOutbox(client, this.js);
+    } finally {
+      await client.end();
+    }
+  }
+
   async close(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
     await this.relay?.stop().catch(() => undefined);
@@ -266,7 +294,7 @@ export class Checker {
    * drained, nothing pending or unacked at the consumer), then computes the figures. `recoveredFrom`
    * is when the fault ended.
    */
-  async settle(recoveredFrom: number, timeoutMs: number): Promise<FaultFigures> {
+  async settle(recoveredFrom: number, timeoutMs: number, report = true): Promise<FaultFigures> {
     const deadline = Date.now() + timeoutMs;
     let recoveredAt = 0;
     for (;;) {
@@ -300,7 +328,7 @@ export class Checker {
       maxLagMs: Math.round(maxLagMs),
       recoveryMs: recoveredAt ? Math.max(0, recoveredAt - recoveredFrom) : -1,
     };
-    process.stdout.write(`[faults] ${JSON.stringify(figures)}\n`);
+    if (report) process.stdout.write(`[faults] ${JSON.stringify(figures)}\n`);
     return figures;
   }
 

@@ -9,6 +9,7 @@ import { Checker, FaultRig, ParcelSentV1, STREAM, type FaultFigures } from './fa
 const reduced = process.env.STAC_FAULT_SET === 'reduced';
 const OUTAGE_MS = reduced ? 10_000 : 60_000;
 const NATS_RESTARTS = reduced ? 1 : 5;
+const RELAY_KILLS = reduced ? 2 : 5;
 const SETTLE_MS = 60_000;
 const LOAD_INTERVAL_MS = 100;
 
@@ -99,6 +100,32 @@ describe(`event backbone under faults (${reduced ? 'reduced' : 'full'} set)`, ()
     await sleep(1_000);
     await c.stopLoad();
     await judge(c, back);
+  });
+
+  it("REL-04: the relay's Postgres connection is killed repeatedly under load: its lock is released and relaying resumes", async () => {
+    const c = new Checker(rig, `relay connection killed x${RELAY_KILLS}`);
+    c.startLoad(LOAD_INTERVAL_MS);
+    for (let i = 0; i < RELAY_KILLS; i++) {
+      await sleep(1_000);
+      await rig.killRelayConnection();
+    }
+    const back = Date.now();
+    await sleep(1_000);
+    await c.stopLoad();
+    await judge(c, back);
+  });
+
+  it('REL-02: the stream is deleted and rebuilt with events:reconcile (run twice): every event once', async () => {
+    const c = new Checker(rig, 'stream deleted, rebuilt by events:reconcile twice');
+    for (let i = 0; i < 20; i++) await c.sendOne();
+    await c.settle(Date.now(), SETTLE_MS, false);
+    await rig.jsm.streams.delete(STREAM.name);
+    for (let i = 0; i < 10; i++) await c.sendOne();
+    const first = await rig.reconcile();
+    const second = await rig.reconcile();
+    expect(second.published).toBe(0);
+    expect(first.read).toBeGreaterThanOrEqual(30);
+    await judge(c, Date.now());
   });
 
   it('REL-03: a poison message ends as one dead letter while the events around it flow', async () => {
