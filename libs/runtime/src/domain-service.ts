@@ -12,7 +12,7 @@ import {
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
-import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
+import { AccessLogSealing1796082000000, AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
@@ -98,6 +98,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     MessagingSchema1764201600000,
     AccessSchema1764201650000,
     defaultAgreementsMigration(def.agency),
+    AccessLogSealing1796082000000,
     ...def.migrations,
     DropDeadLetterTable1796084100000,
   ];
