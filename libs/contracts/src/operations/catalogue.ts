@@ -7,6 +7,7 @@ import { INCIDENT_OPERATIONS } from '../rpc/incidents-course-of-conduct/incident
 import { CASE_ACCESS_OPERATIONS } from '../rpc/case-access/case-access.operations';
 import { WORKLIST_OPERATIONS } from '../rpc/worklists/worklists.operations';
 import { CreateReferral } from '../rpc/create-referral/create-referral.operations';
+import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
@@ -20,4 +21,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...CONSULTATION_OPERATIONS,
   ...CASE_ACCESS_OPERATIONS,
   ...WORKLIST_OPERATIONS,
+  ...RISK_OPERATIONS,
 ] as readonly Operation[];
