@@ -191,6 +191,92 @@ describe('people register (Postgres)', () => {
     expect(await ds.query('SELECT grade FROM duplicate_candidate WHERE person_id = $1', [visibleTwin.personId])).toEqual([{ grade: 'LIKELY' }]);
   });
 
+  it('search finds a person by a diminutive of the given name and by a recorded previous name; previous names are encrypted and shown', async () => {
+    const caseE = await newCase({ visible: true });
+    const added = await people.add(
+      req({
+        caseId: caseE,
+        role: 'VICTIM',
+        person: {
+          givenName: 'Katherine',
+          familyName: 'Quillborough',
+          dateOfBirth: '1983-07-09',
+          identityKnown: true,
+          otherNames: [
+            { kind: 'MAIDEN_NAME', familyName: 'Thistlewaite', usedTo: '2012-05-26' },
+            { kind: 'ALIAS', givenName: 'Kit', familyName: 'Marlowe-Finch' },
+          ],
+        },
+      }),
+    );
+    const [row] = await ds.query(`SELECT row_to_json(p)::text AS j, other_names_enc IS NOT NULL AS sealed FROM person p WHERE id = $1`, [added.personId]);
+    expect(row.sealed).toBe(true);
+    for (const plain of ['Thistlewaite', 'thistlewaite', 'Marlowe', 'MAIDEN_NAME']) expect(row.j).not.toContain(plain);
+
+    const find = async (q: object) => (await people.search(req(q))).matches.find((m) => m.personId === added.personId);
+    const byNickname = await find({ givenName: 'Kate', familyName: 'Quillborough' });
+    expect(byNickname?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT']));
+    expect(byNickname?.grade).toBe('POSSIBLE');
+    const byMaidenName = await find({ givenName: 'Katherine', familyName: 'Thistlewaite' });
+    expect(byMaidenName?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']));
+    // Current name in the answer, not the searched one.
+    expect(byMaidenName).toMatchObject({ givenName: 'Katherine', familyName: 'Quillborough' });
+    expect(await find({ givenName: 'Katie', familyName: 'Thistlewaite', dateOfBirth: '1983-07-09' })).toBeDefined();
+    expect(await find({ givenName: 'Kit', familyName: 'Marlowe Finch' })).toBeDefined();
+    expect(await find({ familyName: 'thistlewaite' })).toBeDefined();
+    // Another given name with the maiden name is someone else.
+    expect(await find({ givenName: 'Priya', familyName: 'Thistlewaite' })).toBeUndefined();
+
+    const view = await people.get(req({ caseId: caseE, personId: added.personId }));
+    expect(view.otherNames).toEqual([
+      { kind: 'MAIDEN_NAME', familyName: 'Thistlewaite', usedTo: '2012-05-26' },
+      { kind: 'ALIAS', givenName: 'Kit', familyName: 'Marlowe-Finch' },
+    ]);
+
+    // A later record under the maiden name is proposed as the same person, with the reason.
+    const later = await people.add(
+      req({ caseId: caseE, role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Kate', familyName: 'Thistlewaite', dateOfBirth: '1983-07-09', identityKnown: true } }),
+    );
+    const proposal = later.duplicateCandidates.find((c) => c.otherPersonId === added.personId);
+    expect(proposal?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_VARIANT']));
+  });
+
+  it('a changed family name (same given name and date of birth) is proposed as POSSIBLE, never merged', async () => {
+    const caseF = await newCase({ visible: true });
+    const before = await people.add(req({ caseId: caseF, role: 'VICTIM', person: { givenName: 'Jennifer', familyName: 'Harrowgate', dateOfBirth: '1991-02-17', identityKnown: true } }));
+    const after = await people.add(req({ caseId: caseF, role: 'VICTIM', person: { givenName: 'Jenny', familyName: 'Okonkwo-Bray', dateOfBirth: '1991-02-17', identityKnown: true } }));
+    const c = after.duplicateCandidates.find((x) => x.otherPersonId === before.personId);
+    expect(c).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN' });
+    expect(c!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_DIFFERENT', 'DOB_EXACT']));
+  });
+
+  it('a name in another script and its Latin transliteration find each other', async () => {
+    const caseG = await newCase({ visible: true });
+    const arabic = await people.add(req({ caseId: caseG, role: 'VICTIM', person: { givenName: 'يوسف', familyName: 'القرشي', dateOfBirth: '1979-12-03', identityKnown: true } }));
+    const han = await people.add(req({ caseId: caseG, role: 'VICTIM', person: { givenName: 'Xiuying', familyName: 'Gong', dateOfBirth: '1986-04-21', identityKnown: true } }));
+    const ids = async (q: object) => (await people.search(req(q))).matches.map((m) => m.personId);
+    expect(await ids({ givenName: 'Yusuf', familyName: 'Al-Qurashi' })).toContain(arabic.personId);
+    expect(await ids({ givenName: '秀英', familyName: '龚' })).toContain(han.personId);
+    // Zero-width and bidirectional characters pasted into a name change nothing.
+    expect(await ids({ givenName: 'Xiu\u200bying', familyName: 'Gong' })).toContain(han.personId);
+  });
+
+  it('rejects an other name without a name or with its dates the wrong way round, storing nothing', async () => {
+    const caseH = await newCase({ visible: true });
+    const count = async () => (await ds.query(`SELECT count(*)::int AS n FROM case_participant WHERE case_id = $1`, [caseH]))[0].n;
+    const person = { givenName: 'Valid', familyName: 'Person', identityKnown: true };
+    await expect(people.add(req({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'ALIAS' }] } }))).rejects.toMatchObject({
+      problem: { status: 400 },
+    });
+    await expect(
+      people.add(req({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'NICKNAME', givenName: 'Val' }] } })),
+    ).rejects.toMatchObject({ problem: { status: 400 } });
+    await expect(
+      people.add(req({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'DEED_POLL', familyName: 'Old', usedFrom: '2010-01-01', usedTo: '2009-01-01' }] } })),
+    ).rejects.toMatchObject({ problem: { status: 400, code: 'other-name-dates' } });
+    expect(await count()).toBe(0);
+  });
+
   it('roles change over time: ending one and starting another keeps the history', async () => {
     const caseD = await newCase({ visible: true });
     const p = await people.add(req({ caseId: caseD, role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } }));
@@ -258,7 +344,7 @@ describe('migration of rows written before encryption', () => {
   it('DP-02: encrypts existing plaintext people, indexes them and drops the plaintext columns', async () => {
     const legacy = await createTestDatabase('people_legacy');
     try {
-      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct/.test(m.name));
+      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames/.test(m.name));
       await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: legacy.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
       await l.initialize();
@@ -277,6 +363,32 @@ describe('migration of rows written before encryption', () => {
       }
     } finally {
       await legacy.drop();
+    }
+  });
+});
+
+describe('migration 1796082700000: previous names and match keys derived again', () => {
+  it('people registered before it (a name in another script had no key) are found after it', async () => {
+    const older = await createTestDatabase('people_rekey');
+    try {
+      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonOtherNames1796082700000');
+      await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: before, applicationName: 'int' }));
+      const l = new DataSource(serviceDataSourceOptions({ url: older.url, entities: [], migrations: [], applicationName: 'int' }));
+      await l.initialize();
+      try {
+        const id = randomUUID();
+        const identity = { givenName: 'Мария', familyName: 'Ψαρρού', dateOfBirth: '1958-10-30' };
+        await l.query(`INSERT INTO person (id, identity_enc, identity_known) VALUES ($1, $2, true)`, [id, cipher.seal(identity, id, 'identity')]);
+        await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: allMigrations(INTAKE), applicationName: 'int' }));
+        const keys = await l.query(`SELECT count(*)::int AS n FROM person_match_key WHERE person_id = $1`, [id]);
+        expect(keys[0].n).toBeGreaterThan(5);
+        const found = await new PersonRecords(cipher).candidates(l.manager, { givenName: 'Maria', familyName: 'Psarrou' }, { mode: 'search' });
+        expect(found.map((f) => f.person.id)).toEqual([id]);
+      } finally {
+        await l.destroy();
+      }
+    } finally {
+      await older.drop();
     }
   });
 });

@@ -98,6 +98,9 @@ export class PeopleService {
     const caseId = caseIdOf(req.body);
     const body = await parseRpcBody(AddPersonToCaseRequest, req.body);
     if (body.person && body.personId) throw rpcProblem(400, 'person-or-person-id', 'Give either person (new) or personId (existing), not both');
+    if (body.person?.otherNames?.some((n) => n.usedFrom && n.usedTo && n.usedFrom > n.usedTo)) {
+      throw rpcProblem(400, 'other-name-dates', 'An other name must have usedFrom on or before usedTo');
+    }
     const fieldGroups: FieldGroup[] = [];
     if (body.person?.contact) fieldGroups.push('victim.contact');
     if (body.person?.location) fieldGroups.push('victim.location');
@@ -126,12 +129,13 @@ export class PeopleService {
             dateOfBirth: p.dateOfBirth,
             identityKnown: p.identityKnown,
             identifiers: p.identifiers,
+            otherNames: p.otherNames,
             contact: p.contact ? { ...p.contact } : null,
             location: p.location ? { ...p.location } : null,
           });
           personId = person.id;
           created = true;
-          candidates = await this.records.detectDuplicates(m, personId, { ...p, identifiers: p.identifiers }, now);
+          candidates = await this.records.detectDuplicates(m, personId, { ...p, identifiers: p.identifiers, otherNames: p.otherNames }, now);
         }
         const open: unknown[] = await m.query(
           'SELECT 1 FROM case_participant WHERE case_id = $1 AND person_id = $2 AND role = $3 AND valid_to IS NULL',
@@ -184,6 +188,13 @@ export class PeopleService {
       familyName: identity.familyName,
       dateOfBirth: identity.dateOfBirth,
       identifiers: identity.identifiers as PersonView['identifiers'],
+      otherNames: identity.otherNames.map((n) => ({
+        kind: n.kind as PersonView['otherNames'][number]['kind'],
+        ...(n.givenName ? { givenName: n.givenName } : {}),
+        ...(n.familyName ? { familyName: n.familyName } : {}),
+        ...(n.usedFrom ? { usedFrom: n.usedFrom } : {}),
+        ...(n.usedTo ? { usedTo: n.usedTo } : {}),
+      })),
       roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
       linkedCases,
       version: person.version,
