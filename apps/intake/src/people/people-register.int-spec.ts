@@ -367,11 +367,11 @@ describe('migration of rows written before encryption', () => {
   });
 });
 
-describe('migration 1764710000000: previous names and match keys derived again', () => {
+describe('migration 1796086103935: previous names and match keys derived again', () => {
   it('people registered before it (a name in another script had no key) are found after it', async () => {
     const older = await createTestDatabase('people_rekey');
     try {
-      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonOtherNames1764710000000');
+      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonOtherNames1796086103935');
       await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: older.url, entities: [], migrations: [], applicationName: 'int' }));
       await l.initialize();

@@ -11,8 +11,8 @@ const BATCH = 1000;
  * folding to nothing, and there are keys for given-name variants, changed family names and consonant
  * skeletons. Needs DATA_KEY when people exist (the keys are keyed hashes of decrypted names).
  */
-export class PersonOtherNames1764710000000 implements MigrationInterface {
-  name = 'PersonOtherNames1764710000000';
+export class PersonOtherNames1796086103935 implements MigrationInterface {
+  name = 'PersonOtherNames1796086103935';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE person ADD COLUMN other_names_enc bytea`);
