@@ -10,7 +10,13 @@ import {
   type Config,
   type DatabaseService,
 } from '@stac/config';
-import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
+import {
+  DropDeadLetterTable1796084100000,
+  MessagingModule,
+  MessagingSchema1764201600000,
+  messagingLimits,
+  NATS_PROBE,
+} from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, grantRuntimeRole, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
 import type { Logger } from 'pino';
@@ -76,6 +82,7 @@ export function domainServiceModule(
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
         namespace: config.NATS_NAMESPACE,
+        ...messagingLimits(config),
       }),
       ObservabilityModule.forService({
         logger,
@@ -117,6 +124,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     AccessLogSealing1796082000000,
     AccessLogKeyedChain1796100000000,
     ...def.migrations,
+    DropDeadLetterTable1796084100000,
   ];
 }
 
