@@ -57,6 +57,8 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
 import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
+import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.service';
+import { AdvocacyConsent1764700000000 } from './migrations/1764700000000-advocacy-consent';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -82,6 +84,8 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
     WorklistsService,
     // The case's shared risk level, from risk.level.changed.v1.
     CaseRiskLevels,
+    // The victim's consent to advocacy, from advocacy.victim.consent-changed.v1.
+    AdvocacyConsentStatuses,
   ],
 })
 export class IntakeModule {}
@@ -125,5 +129,6 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
+    AdvocacyConsent1764700000000,
   ],
 };

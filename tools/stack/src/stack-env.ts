@@ -38,6 +38,8 @@ export interface StackEnvOptions {
    * key (`devDataKey`) so data written by one run decrypts in the next.
    */
   readonly dataKey?: string;
+  /** The advocacy charity's own ADVOCACY_DATA_KEY; when absent, a fresh random key (never the police's). */
+  readonly advocacyDataKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -68,6 +70,7 @@ export function servicePort(service: ServiceName, portBase = DEFAULT_GATEWAY_POR
 export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
+  const advocacyDataKey = o.advocacyDataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -84,6 +87,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
+    if ('ADVOCACY_DATA_KEY' in spec) env.ADVOCACY_DATA_KEY = advocacyDataKey;
     if (service in SERVICE_DATABASES) {
       env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
     }
