@@ -25,7 +25,7 @@ export const CONSENT_STATE_AFTER: Readonly<Record<ConsentChange, ConsentState>> 
 /** Which changes may follow the current state (null: the referral has not recorded any yet). */
 export const CONSENT_CHANGES_FROM: Readonly<Record<ConsentState | 'NONE', readonly ConsentChange[]>> = {
   NONE: ['GIVEN', 'DECLINED', 'LAWFUL_OVERRIDE'],
-  GIVEN: ['GIVEN', 'NARROWED', 'WITHDRAWN'],
+  GIVEN: ['GIVEN', 'NARROWED', 'WITHDRAWN', 'DECLINED'],
   LAWFUL_OVERRIDE: ['GIVEN', 'DECLINED', 'WITHDRAWN'],
   WITHDRAWN: ['RE_ENGAGED', 'LAWFUL_OVERRIDE'],
   DECLINED: ['RE_ENGAGED', 'LAWFUL_OVERRIDE'],

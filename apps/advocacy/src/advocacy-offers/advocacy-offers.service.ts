@@ -63,7 +63,7 @@ export class AdvocacyOffersService {
       ctx.manager,
       offer,
       event.advocacyReferralBasis === 'CONSENT'
-        ? { change: 'GIVEN', scope: ['police'], decidedBy: 'police:referral' }
+        ? { change: 'GIVEN', scope: ['police'], decidedBy: 'police:referral', engages: false }
         : { change: 'LAWFUL_OVERRIDE', scope: ['police'], decidedBy: 'police:referral' },
       headers,
       now,

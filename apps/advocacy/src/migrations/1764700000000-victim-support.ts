@@ -40,6 +40,7 @@ export class VictimSupport1764700000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE allocation_record (
         id           uuid PRIMARY KEY,
+        seq          bigserial NOT NULL,
         case_id      uuid NOT NULL,
         offer_id     uuid NOT NULL REFERENCES advocacy_offer (id),
         advocate     text NOT NULL,
@@ -98,6 +99,7 @@ export class VictimSupport1764700000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE victim_update_obligation (
         id               uuid PRIMARY KEY,
+        seq              bigserial NOT NULL,
         case_id          uuid NOT NULL,
         trigger          text NOT NULL,
         trigger_event_id uuid NOT NULL UNIQUE,
@@ -132,6 +134,7 @@ export class VictimSupport1764700000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE outbound_communication (
         id            uuid PRIMARY KEY,
+        seq           bigserial NOT NULL,
         case_id       uuid NOT NULL,
         channel       text NOT NULL,
         purpose       text NOT NULL,

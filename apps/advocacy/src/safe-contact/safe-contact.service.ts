@@ -132,7 +132,7 @@ export class SafeContactService {
   }
 
   async list(caseId: string): Promise<CommunicationView[]> {
-    const rows: CommunicationRow[] = await this.dataSource.query(`SELECT * FROM outbound_communication WHERE case_id = $1 ORDER BY at, id`, [caseId]);
+    const rows: CommunicationRow[] = await this.dataSource.query(`SELECT * FROM outbound_communication WHERE case_id = $1 ORDER BY at, seq`, [caseId]);
     return rows.map(view);
   }
 

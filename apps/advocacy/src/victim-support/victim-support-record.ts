@@ -49,7 +49,7 @@ export async function recordView(m: EntityManager, caseId: string): Promise<Advo
   if (!o) throw new ProblemException(CASE_NOT_FOUND);
   const [consents, allocations] = await Promise.all([
     m.query(`SELECT * FROM consent_record WHERE offer_id = $1 ORDER BY sequence`, [o.id]),
-    m.query(`SELECT * FROM allocation_record WHERE offer_id = $1 ORDER BY allocated_at, id`, [o.id]),
+    m.query(`SELECT * FROM allocation_record WHERE offer_id = $1 ORDER BY allocated_at, seq`, [o.id]),
   ]);
   return {
     offerId: o.id,

@@ -13,21 +13,16 @@ import {
   type EnhancedRightsCommand,
 } from '@stac/contracts';
 import { Handles, type RequestContext } from '@stac/runtime';
-import { DataSource } from 'typeorm';
-import { recordView } from './victim-support-record';
 import { VictimSupportService } from './victim-support.service';
 
 /** The victim support record: consent with its history, enhanced rights, allocation and caseloads. */
 @Controller()
 export class VictimSupportController {
-  constructor(
-    private readonly support: VictimSupportService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly support: VictimSupportService) {}
 
   @Handles(GetAdvocacyRecord)
   get(q: AdvocacyRecordQuery) {
-    return recordView(this.dataSource.manager, q.caseId);
+    return this.support.recordViewFor(q.caseId);
   }
 
   @Handles(RecordConsent)

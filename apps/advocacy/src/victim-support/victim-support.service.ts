@@ -32,6 +32,8 @@ export interface ConsentEntry {
   legalBasis?: LawfulOverrideBasis;
   justification?: string;
   decidedBy: string;
+  /** False for the consent intake recorded at referral: the victim engages when the charity's offer is accepted. */
+  engages?: boolean;
 }
 
 function invalid(field: string, message: string) {
@@ -58,7 +60,7 @@ export class VictimSupportService {
     const sequence = o.consent_sequence + 1;
     const id = randomUUID();
     const status =
-      e.change === 'GIVEN' || e.change === 'RE_ENGAGED' ? 'ENGAGED' : e.change === 'WITHDRAWN' ? 'WITHDRAWN' : e.change === 'DECLINED' ? 'DECLINED' : o.status;
+      (e.change === 'GIVEN' || e.change === 'RE_ENGAGED') && e.engages !== false ? 'ENGAGED' : e.change === 'WITHDRAWN' ? 'WITHDRAWN' : e.change === 'DECLINED' ? 'DECLINED' : o.status;
     await m.query(
       `INSERT INTO consent_record (id, case_id, offer_id, sequence, change, state, scope, decline_reason, legal_basis, justification_enc, decided_by, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -95,13 +97,16 @@ export class VictimSupportService {
       },
       headers,
     );
-    // The referral's own consent (the offer still pending) is not engagement: the victim engages when the charity's offer is accepted.
     if (status === 'ENGAGED' && o.status !== 'ENGAGED') {
       await this.outbox.enqueue(m, AdvocacyEngagedV1, { caseId: o.case_id, aggregateVersion: updated.version, additionalInformation: { offerId: o.id, engagedAt: at, reEngaged: e.change === 'RE_ENGAGED' } }, headers);
     }
     if (e.change === 'DECLINED') {
       await this.outbox.enqueue(m, AdvocacyDeclinedV1, { caseId: o.case_id, aggregateVersion: updated.version, additionalInformation: { offerId: o.id, reason: e.declineReason!, declinedAt: at } }, headers);
     }
+  }
+
+  recordViewFor(caseId: string): Promise<AdvocacyRecordView> {
+    return recordView(this.dataSource.manager, caseId);
   }
 
   recordConsent(cmd: ConsentCommand, ctx: RequestContext): Promise<AdvocacyRecordView> {

@@ -122,7 +122,7 @@ export class VictimUpdatesService {
   async list(caseId: string): Promise<VictimUpdateListView> {
     const now = this.clock.now();
     const [rows, skipped] = await Promise.all([
-      this.dataSource.query(`SELECT * FROM victim_update_obligation WHERE case_id = $1 ORDER BY triggered_at, id`, [caseId]),
+      this.dataSource.query(`SELECT * FROM victim_update_obligation WHERE case_id = $1 ORDER BY triggered_at, seq`, [caseId]),
       this.dataSource.query(`SELECT trigger, reason, at FROM victim_update_not_opened WHERE case_id = $1 ORDER BY at`, [caseId]),
     ]);
     return {
