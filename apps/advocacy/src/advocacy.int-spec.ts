@@ -66,7 +66,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
   let smtp: SMTPServer;
   const mail: { to: string; raw: string }[] = [];
   const clock = new FixedClock(T0);
-  const caseId = randomUUID();
+  const caseId: string = randomUUID();
   const env = { ...process.env };
 
   const ctxFor = (op: Operation, subject: string, role: Role, fieldGroups: FieldGroup[] = []): RequestContext => {
@@ -201,7 +201,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
   });
 
   it('AC-05: a decline needs its coded reason; lawful sharing without consent records the basis and the lead who decided', async () => {
-    const other = randomUUID();
+    const other: string = randomUUID();
     await refer(other);
     await expect(support().recordConsent({ caseId: other, expectedVersion: await version(other), change: 'DECLINED' }, advocate(RecordConsent))).rejects.toMatchObject({
       problem: { status: 400 },
