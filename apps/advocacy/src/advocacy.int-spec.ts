@@ -80,6 +80,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
       owning: true,
       correlationId: `corr-${randomUUID()}`,
       clock,
+      alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
       audit: (m, d) => kernel.audit(ctx, m, d),
     } as RequestContext;
     return ctx;

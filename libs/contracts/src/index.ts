@@ -21,4 +21,5 @@ export * from './rpc/consultations';
 export * from './rpc/worklists';
 export * from './operations/operation';
 export * from './operations/catalogue';
+export * from './rpc/risk-operations';
 export * from './rpc/advocacy';

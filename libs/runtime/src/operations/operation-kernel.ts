@@ -51,6 +51,7 @@ export class OperationKernel {
       caseId,
       fieldGroups: requestedFieldGroups(op, fields),
       recordType: op.access.recordType,
+      recordIds: op.access.recordIdFields?.map((f) => fields[f]).filter((v): v is string => typeof v === 'string' && UUID.test(v)),
       operation: op.access.processing,
     });
     const request = await parseRpcBody(op.request, body);
@@ -69,6 +70,9 @@ export class OperationKernel {
       idempotencyKey: raw.idempotencyKey,
       clock: this.clock,
       audit: (m, detail) => this.audit(ctx, m, detail),
+      alsoAuthorize: async (action, processing) => {
+        await this.access.authorize(raw, { action, recordType: op.access.recordType, operation: processing });
+      },
     };
     return ctx;
   }
