@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import { Clock, type DomainServiceDefinition } from '@stac/runtime';
 import { AdvocacyOffer } from './advocacy-offers/advocacy-offer.entity';
 import { AdvocacyOffersController } from './advocacy-offers/advocacy-offers.controller';
@@ -11,7 +12,8 @@ import { FeedbackController } from './feedback/feedback.controller';
 import { FeedbackService } from './feedback/feedback.service';
 import { AdvocacySchema1764201900000 } from './migrations/1764201900000-advocacy-schema';
 import { OfferPriority1764500000000 } from './migrations/1764500000000-offer-priority';
-import { VictimSupport1764700000000 } from './migrations/1764700000000-victim-support';
+import { CaseRiskLevel1796082100000 } from './migrations/1796082100000-case-risk-level';
+import { VictimSupport1796090000000 } from './migrations/1796090000000-victim-support';
 import { NeedsController } from './needs/needs.controller';
 import { NeedsService } from './needs/needs.service';
 import { MessageTransports } from './safe-contact/message-transports';
@@ -46,6 +48,8 @@ import { AdvocacyWorklistsService } from './worklists/advocacy-worklists.service
     { provide: CharityCipher, useFactory: () => charityCipherFromEnv() },
     { provide: Clock, useFactory: () => advocacyClockFromEnv() },
     { provide: MessageTransports, useFactory: () => MessageTransports.fromEnv() },
+    // The one working-day calendar (England and Wales bank holidays), shared with intake and risk.
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     AdvocacyOffersService,
     VictimSupportService,
     ContactsService,
@@ -65,5 +69,5 @@ export const ADVOCACY: DomainServiceDefinition = {
   agency: 'advocacy',
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
-  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, VictimSupport1764700000000],
+  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, CaseRiskLevel1796082100000, VictimSupport1796090000000],
 };

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuthModule } from '@stac/auth';
+import { TokensModule } from '@stac/auth/tokens';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { NamespacedNatsClient } from '@stac/runtime';
+import { NamespacedNatsClient } from '@stac/rpc';
 import { AuditController } from './audit/audit.controller';
 import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
@@ -45,15 +45,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        AuthModule.forService(
-          {
+        TokensModule.forRoot({
             audience: config.AUTH_AUDIENCE,
             issuersJson: config.AUTH_ISSUERS,
             devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
             nodeEnv: config.NODE_ENV,
-          },
-          false,
-        ),
+          }),
         services,
         ObservabilityModule.forService({
           logger,

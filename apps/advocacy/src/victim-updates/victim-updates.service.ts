@@ -12,9 +12,9 @@ import {
   type VictimUpdateView,
 } from '@stac/contracts';
 import {
-  addEnglandAndWalesWorkingDays,
   updateTriggerForCjStage,
   VICTIMS_CODE_WORKING_DAYS,
+  WorkingDayCalendar,
   type UpdateDeliveryMethod,
   type UpdateTrigger,
 } from '@stac/domain';
@@ -70,6 +70,7 @@ export class VictimUpdatesService {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   @OnEvent(CaseStageChangedV1)
@@ -99,7 +100,7 @@ export class VictimUpdatesService {
       return;
     }
     const days = offer.enhanced_rights ? VICTIMS_CODE_WORKING_DAYS.enhanced : VICTIMS_CODE_WORKING_DAYS.standard;
-    const dueAt = addEnglandAndWalesWorkingDays(triggeredAt, days);
+    const dueAt = this.calendar.addWorkingDays(triggeredAt, days);
     const id = randomUUID();
     const inserted: unknown[] = await m.query(
       `INSERT INTO victim_update_obligation (id, case_id, trigger, trigger_event_id, triggered_at, due_at, enhanced_rights, owner_agency, owner_person, status, version)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VictimSituationChangedV1 } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays } from '@stac/domain';
+import { WorkingDayCalendar } from '@stac/domain';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { RiskCaseAccess } from '../case-access/risk-case-access';
@@ -19,6 +19,7 @@ export class VictimSituationTrigger {
     private readonly access: RiskCaseAccess,
     private readonly tasks: ScreeningTasksService,
     private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   @OnEvent(VictimSituationChangedV1)
@@ -29,7 +30,7 @@ export class VictimSituationTrigger {
       caseId,
       reason: 'VICTIM_MOVED',
       eventId: ctx.envelope.id,
-      dueAt: addEnglandAndWalesWorkingDays(this.clock.now(), VICTIM_MOVED_WORKING_DAYS),
+      dueAt: this.calendar.addWorkingDays(this.clock.now(), VICTIM_MOVED_WORKING_DAYS),
     });
   }
 }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { Clock } from '../clock';
-import { parseRpcBody, rpcProblem } from '../rpc/rpc-problem';
+import { parseRpcBody, rpcProblem } from '@stac/rpc';
 import type { AuditDetail, RequestContext } from './request-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

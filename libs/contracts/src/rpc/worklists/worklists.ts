@@ -20,7 +20,7 @@ export class WorklistQuery {
 /** Worklist rows carry ids, codes and dates only: a list must never leak a name or an address. */
 export class ScreeningWorkItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty() status: CaseStatus;
   @ApiProperty({ format: 'date-time' }) referredAt: string;
   @ApiProperty({ format: 'date-time' }) screeningDueAt: string;
@@ -59,14 +59,14 @@ export class ConsultationActionWorkItem {
 
 export class BailReturnWorkItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty({ format: 'date-time' }) bailReturnAt: string;
   @ApiProperty({ description: 'The return date has passed while the suspect is still recorded as bailed' }) overdue: boolean;
 }
 
 export class ConsultationToScheduleItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty({ format: 'uuid' }) triageDecisionId: string;
   @ApiProperty({ format: 'date-time' }) triagedAt: string;
 }
@@ -87,7 +87,7 @@ export class LeadWorklist {
 
 export class MyCaseItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty() status: CaseStatus;
   @ApiProperty() cjStage: CjStage;
   @ApiProperty() openAdviceItems: number;

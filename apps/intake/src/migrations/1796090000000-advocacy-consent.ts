@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The victim's current consent to advocacy as the charity announced it (`advocacy.victim.consent-changed.v1`): codes only. */
-export class AdvocacyConsent1764700000000 implements MigrationInterface {
-  name = 'AdvocacyConsent1764700000000';
+export class AdvocacyConsent1796090000000 implements MigrationInterface {
+  name = 'AdvocacyConsent1796090000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the outbound communications checked against them, victim situation changes, and feedback stored apart
  * from identity. Columns ending in `_enc` are AES-256-GCM under the charity's own key (DP-02).
  */
-export class VictimSupport1764700000000 implements MigrationInterface {
-  name = 'VictimSupport1764700000000';
+export class VictimSupport1796090000000 implements MigrationInterface {
+  name = 'VictimSupport1796090000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
