@@ -92,7 +92,7 @@ beforeAll(async () => {
     tokenFor('advocacy', ['advocate'], 'isac-e2e'),
     tokenFor('advocacy', ['advocacy-lead'], 'isac-lead-e2e'),
   ]);
-}, 420_000);
+}, 700_000);
 
 afterAll(async () => {
   await stack?.stop();

@@ -12,7 +12,7 @@ export async function migrateAll(
 ): Promise<void> {
   const results = await Promise.allSettled(
     DOMAIN_SERVICES.map((svc) =>
-      runToCompletion(migrateEntry(svc), env[svc], { name: `migrate ${svc}`, output: out }),
+      runToCompletion(migrateEntry(svc), env[svc], { name: `migrate ${svc}`, output: out, timeoutMs: migrateTimeoutMs() }),
     ),
   );
   const failed = results
@@ -26,4 +26,10 @@ export async function migrateAll(
       `migrations failed for ${failed.map((f) => f.svc).join(', ')}:\n${failed.map((f) => (f.r.reason as Error).message).join('\n')}`,
     );
   }
+}
+
+/** How long one service's migration may take (STAC_MIGRATE_TIMEOUT_MS; 120 s by default): a loaded CI machine needs longer. */
+function migrateTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.STAC_MIGRATE_TIMEOUT_MS);
+  return Number.isInteger(n) && n > 0 ? n : 120_000;
 }
