@@ -83,7 +83,8 @@ export async function startStack(
   const services = await launchServices(
     SERVICES.map((name) => ({ name, entry: serviceEntry(name), env: env[name] })),
     {
-      readyTimeoutMs: 90_000,
+      // E2E_READY_TIMEOUT_MS: a machine shared by many stacks can need longer than 90 s.
+      readyTimeoutMs: Number(process.env.E2E_READY_TIMEOUT_MS) || 90_000,
       stopGraceMs: 10_000,
       keepLines: 0,
       output: process.env.E2E_LOG_LEVEL ? process.stdout : undefined,

@@ -61,6 +61,8 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
 import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
+import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.service';
+import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -89,6 +91,8 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
     WorklistsService,
     // The case's shared risk level, from risk.level.changed.v1.
     CaseRiskLevels,
+    // The victim's consent to advocacy, from advocacy.victim.consent-changed.v1.
+    AdvocacyConsentStatuses,
   ],
 })
 export class IntakeModule {}
@@ -134,5 +138,6 @@ export const INTAKE: DomainServiceDefinition = {
     AdvocacyReferralBasis1764600000000,
     ReferralRoutes1796082666930,
     PersonOtherNames1796082700000,
+    AdvocacyConsent1796110000000,
   ],
 };

@@ -19,6 +19,7 @@ import { RiskSummaryService } from './risk-summary/risk-summary.service';
 import { ScreeningTask } from './screening-tasks/screening-task.entity';
 import { ScreeningTasksController } from './screening-tasks/screening-tasks.controller';
 import { ScreeningTasksService } from './screening-tasks/screening-tasks.service';
+import { VictimSituationTrigger } from './victim-situation/victim-situation-trigger';
 
 @Module({
   controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
@@ -31,6 +32,7 @@ import { ScreeningTasksService } from './screening-tasks/screening-tasks.service
     RiskSummaryService,
     RiskAssessmentsService,
     ReviewSchedule,
+    VictimSituationTrigger,
   ],
 })
 export class RiskAssessmentModule {}

@@ -200,6 +200,17 @@ export const DATA_KEY_VAR = {
   description: "The police agency's data key (base64 of 32 random bytes) for personal fields and name search hashes (DP-02).",
 } as const satisfies EnvVar;
 
+/**
+ * The advocacy charity's own data key (DP-02): AES-256-GCM for advocacy.notes, victim.contact and
+ * victim.location held by the charity — a different key from the police's DATA_KEY, because the charity
+ * is its own data controller. Empty only for migrations; the service refuses to start without it.
+ */
+export const ADVOCACY_DATA_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "The advocacy charity's data key (base64 of 32 random bytes) for its notes, contact preferences and victim situation records (DP-02).",
+} as const satisfies EnvVar;
+
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
 export const SERVICE_ENV = {
   gateway: {
@@ -251,7 +262,29 @@ export const SERVICE_ENV = {
     readonly ORDER_EXPIRY_SCAN_MINUTES?: EnvVar;
   },
   'risk-assessment': domainService(3002),
-  advocacy: domainService(3003),
+  advocacy: {
+    ...domainService(3003),
+    ADVOCACY_DATA_KEY: { ...ADVOCACY_DATA_KEY_VAR, default: '', allowEmpty: true },
+    SMTP_URL: {
+      format: 'string',
+      default: '',
+      allowEmpty: true,
+      pattern: /^smtps?:\/\/[^\s]+$/,
+      description: 'SMTP server for email to victims (smtp://host:port or smtps://user:pass@host:port); empty = email not configured (sends refused with 503).',
+    },
+    MAIL_FROM: { format: 'string', default: 'isac@advocacy.invalid', description: 'Sender address of email to victims.' },
+    CLOCK_OFFSET_FILE: {
+      format: 'string',
+      default: '',
+      allowEmpty: true,
+      description: "Tests only (refused unless NODE_ENV=test): a file holding milliseconds added to the clock, so end-to-end tests can let Victims' Code deadlines pass.",
+    },
+  } as ReturnType<typeof domainService> & {
+    readonly ADVOCACY_DATA_KEY?: EnvVar;
+    readonly SMTP_URL?: EnvVar;
+    readonly MAIL_FROM?: EnvVar;
+    readonly CLOCK_OFFSET_FILE?: EnvVar;
+  },
   'mental-health': domainService(3004),
   probation: domainService(3005),
 } as const satisfies Record<ServiceName, EnvSpec>;

@@ -7,3 +7,4 @@ export * from './orders';
 export * from './advice';
 export * from './risk';
 export * from './referral-routes';
+export * from './advocacy';

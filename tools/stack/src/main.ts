@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     nodeEnv: 'development',
     dataKey: devDataKey(settings.dataKeyFile),
     chainKey: devSecret(settings.chainKeyFile),
+    advocacyDataKey: devDataKey(`${settings.dataKeyFile}-advocacy`),
   });
   // Every service reads the dev issuer's public keys at start; `pnpm run token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);

@@ -13,6 +13,7 @@ async function main(): Promise<number> {
     nodeEnv: 'development',
     dataKey: devDataKey(settings.dataKeyFile),
     chainKey: devSecret(settings.chainKeyFile),
+    advocacyDataKey: devDataKey(`${settings.dataKeyFile}-advocacy`),
   });
   await migrateAll(env, process.stdout, settings.pgBase);
   process.stdout.write('[stack] migrations done\n');

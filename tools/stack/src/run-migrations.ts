@@ -35,7 +35,7 @@ export async function migrateAll(
       return runToCompletion(
         migrateEntry(svc),
         { ...serviceEnv, DATABASE_MIGRATION_URL: migrationUrl },
-        { name: `migrate ${svc}`, output: out },
+        { name: `migrate ${svc}`, output: out, timeoutMs: migrateTimeoutMs() },
       );
     }),
   );
@@ -60,4 +60,10 @@ export async function dropStackDatabases(env: Record<ServiceName, ServiceEnv>, a
       return dropServiceDatabase(adminUrl, database, roles);
     }),
   );
+}
+
+/** How long one service's migration may take (STAC_MIGRATE_TIMEOUT_MS; 120 s by default): a loaded CI machine needs longer. */
+function migrateTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.STAC_MIGRATE_TIMEOUT_MS);
+  return Number.isInteger(n) && n > 0 ? n : 120_000;
 }

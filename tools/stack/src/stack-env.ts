@@ -45,6 +45,8 @@ export interface StackEnvOptions {
    * the chain across runs.
    */
   readonly chainKey?: string;
+  /** The advocacy charity's own ADVOCACY_DATA_KEY; when absent, a fresh random key (never the police's). */
+  readonly advocacyDataKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -76,6 +78,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
   const chainKey = o.chainKey ?? randomBytes(32).toString('base64');
+  const advocacyDataKey = o.advocacyDataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -94,6 +97,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
     if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
+    if ('ADVOCACY_DATA_KEY' in spec) env.ADVOCACY_DATA_KEY = advocacyDataKey;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
       const db = databaseName(service as DatabaseService, o.databaseSuffix);

@@ -4,11 +4,14 @@ import { DataSource } from 'typeorm';
 import type { CaseAccessGrants } from '@stac/auth';
 import type { RiskLevelChangedV1 } from '@stac/contracts';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations } from '@stac/runtime';
+import { Outbox } from '@stac/messaging';
+import { allMigrations, FixedClock } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { ADVOCACY } from '../advocacy.module';
 import { AdvocacyOffer } from './advocacy-offer.entity';
 import { AdvocacyOffersService } from './advocacy-offers.service';
+import { SafetyPlansService } from '../safety-plans/safety-plans.service';
+import type { VictimSupportService } from '../victim-support/victim-support.service';
 
 jest.setTimeout(60_000);
 
@@ -35,7 +38,8 @@ describe('advocacy: the offer’s priority from risk.level.changed.v1 (real Post
     ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: ADVOCACY.entities, migrations: [], applicationName: 'int' }));
     await ds.initialize();
     // The level handler never touches access grants.
-    offers = new AdvocacyOffersService(ds, {} as CaseAccessGrants);
+    const clock = new FixedClock(new Date('2026-11-02T10:00:00Z'));
+    offers = new AdvocacyOffersService(ds, {} as CaseAccessGrants, {} as VictimSupportService, new SafetyPlansService(ds, new Outbox('advocacy'), clock), clock);
   });
 
   afterAll(async () => {

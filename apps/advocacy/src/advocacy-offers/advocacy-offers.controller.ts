@@ -13,6 +13,9 @@ export class AdvocacyOffersController {
 
   @MessagePattern(CASE_PART.advocacy)
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<AdvocacyOfferPart>> {
-    return this.reader.read(req, { recordType: 'advocacy-offer', load: (caseId) => this.offers.casePart(caseId) });
+    return this.reader.read(req, {
+      recordType: 'advocacy-offer',
+      load: (caseId, granted) => this.offers.casePart(caseId, { owning: granted.owning, agency: granted.principal.agency }),
+    });
   }
 }

@@ -10,6 +10,7 @@ import { CreateReferral } from '../rpc/create-referral/create-referral.operation
 import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
 import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
+import { ADVOCACY_OPERATIONS } from '../rpc/advocacy/advocacy.operations';
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
 export const OPERATIONS: readonly Operation[] = [
@@ -24,4 +25,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...CASE_ACCESS_OPERATIONS,
   ...WORKLIST_OPERATIONS,
   ...RISK_OPERATIONS,
+  ...ADVOCACY_OPERATIONS,
 ] as readonly Operation[];

@@ -41,6 +41,8 @@ export interface IntakeCasePart {
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
   /** The case's current shared risk level (from `risk.level.changed.v1`); null until risk has set one. */
   riskLevel?: string | null;
+  /** The victim's consent to advocacy as the charity last announced it (`advocacy.victim.consent-changed.v1`); null if none. */
+  advocacyConsent?: { state: string; scope: string[]; changedAt: string } | null;
 }
 
 export interface ScreeningTaskPart {
@@ -58,6 +60,12 @@ export interface AdvocacyOfferPart {
   openedAt: string;
   /** `URGENT | PRIORITY | ROUTINE`, from the case's shared risk level; null until risk has set one. */
   priority?: string | null;
+  /** The victim's consent to advocacy: `GIVEN | WITHDRAWN | DECLINED | LAWFUL_OVERRIDE` (null before any is recorded). */
+  consentState?: string | null;
+  /** Whether an ISAC is allocated, and when; the advocate's name only to the charity itself. Absent when consent does not cover the reader. */
+  allocation?: { allocated: boolean; allocatedAt: string | null; advocate?: string | null };
+  /** The safety plan's status (never its measures); absent when consent does not cover the reader. */
+  safetyPlan?: { status: string; reviewDueAt: string | null } | null;
 }
 
 export interface KnownToServicesCheckPart {

@@ -1,0 +1,1 @@
+export * from './advocacy-declined.v1';

@@ -1,0 +1,1 @@
+export * from './victim-consent-changed.v1';

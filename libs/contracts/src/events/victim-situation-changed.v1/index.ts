@@ -1,0 +1,1 @@
+export * from './victim-situation-changed.v1';

@@ -1,0 +1,1 @@
+export * from './victim-update-delivered.v1';

@@ -1,0 +1,2 @@
+export * from './advocacy';
+export * from './advocacy.operations';
