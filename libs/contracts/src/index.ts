@@ -19,5 +19,6 @@ export * from './rpc/lifecycle';
 export * from './rpc/orders';
 export * from './rpc/consultations';
 export * from './rpc/worklists';
+export * from './rpc/partner-checks';
 export * from './operations/operation';
 export * from './operations/catalogue';

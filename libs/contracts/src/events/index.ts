@@ -21,3 +21,4 @@ export * from './order-ended.v1';
 export * from './consultation-scheduled.v1';
 export * from './consultation-action-assigned.v1';
 export * from './consultation-action-completed.v1';
+export * from './mh-check-answered.v1';
