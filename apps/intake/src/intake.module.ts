@@ -57,6 +57,12 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
 import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
+import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
+import { PartnerAnswers1764700200000 } from './migrations/1764700200000-partner-answers';
+import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
+import { PartnerAnswersService } from './partner-answers/partner-answers.service';
+import { PartnerIntervention } from './partner-interventions/partner-intervention.entity';
+import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -82,6 +88,10 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
     WorklistsService,
     // The case's shared risk level, from risk.level.changed.v1.
     CaseRiskLevels,
+    // Partner agencies' check answers, recommendations and interventions (mental-health events).
+    PartnerAnswersService,
+    MentalHealthRecommendations,
+    PartnerInterventions,
   ],
 })
 export class IntakeModule {}
@@ -113,6 +123,8 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationDecision,
     ConsultationAction,
     CaseRiskLevel,
+    PartnerCheckAnswer,
+    PartnerIntervention,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -125,5 +137,6 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
+    PartnerAnswers1764700200000,
   ],
 };

@@ -20,5 +20,6 @@ export * from './rpc/orders';
 export * from './rpc/consultations';
 export * from './rpc/worklists';
 export * from './rpc/partner-checks';
+export * from './rpc/mental-health';
 export * from './operations/operation';
 export * from './operations/catalogue';

@@ -1,3 +1,3 @@
 export * from './partner-check.record';
 export * from './partner-checks';
-export * from './check-cursor';
+export * from './keyset-cursor';

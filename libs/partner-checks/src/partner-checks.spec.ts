@@ -1,5 +1,5 @@
 import { checkDueWorkingDaysFromEnv, PartnerChecks } from './partner-checks';
-import { decodeCheckCursor, encodeCheckCursor } from './check-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
 import type { PartnerCheckRecord } from './partner-check.record';
 
 class Check {}
@@ -31,9 +31,9 @@ describe('partner checks', () => {
   });
 
   it('pages with an opaque cursor and refuses one it did not issue', () => {
-    const c = { dueAt: new Date('2026-12-01T09:00:00Z'), id: '0b7e1a8e-4c64-4f0b-9a57-0d8c3c1f2a10' };
-    expect(decodeCheckCursor(encodeCheckCursor(c))).toEqual(c);
-    expect(encodeCheckCursor(c)).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(() => decodeCheckCursor('bm90LWEtY3Vyc29y')).toThrow(expect.objectContaining({ message: expect.any(String) }));
+    const c = { at: new Date('2026-12-01T09:00:00Z'), id: '0b7e1a8e-4c64-4f0b-9a57-0d8c3c1f2a10' };
+    expect(decodeKeysetCursor(encodeKeysetCursor(c))).toEqual(c);
+    expect(encodeKeysetCursor(c)).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(() => decodeKeysetCursor('bm90LWEtY3Vyc29y')).toThrow(expect.objectContaining({ message: expect.any(String) }));
   });
 });

@@ -6,7 +6,7 @@ import type { ContactRoute, EventContract } from '@stac/contracts';
 import { addEnglandAndWalesWorkingDays, type Agency } from '@stac/domain';
 import { caseIdOf, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/runtime';
-import { decodeCheckCursor, encodeCheckCursor } from './check-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
 import type { CheckReason, PartnerCheckRecord } from './partner-check.record';
 
 /**
@@ -162,7 +162,7 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
    * `now`. Cases the reader is excluded from never appear (AC-07).
    */
   async requested(m: EntityManager, o: { now: Date; overdueOnly?: boolean; cursor?: string; limit: number; reader: Principal }): Promise<CheckPage<E>> {
-    const after = o.cursor ? decodeCheckCursor(o.cursor) : null;
+    const after = o.cursor ? decodeKeysetCursor(o.cursor) : null;
     const q = m
       .createQueryBuilder(this.def.record, 'c')
       .where(`c.status = 'REQUESTED'`)
@@ -171,14 +171,14 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
            AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`,
         { subject: o.reader.subject, issuer: o.reader.issuer },
       )
-      .orderBy('c.due_at', 'ASC')
+      .orderBy('c.dueAt', 'ASC')
       .addOrderBy('c.id', 'ASC')
       .limit(o.limit + 1);
     if (o.overdueOnly) q.andWhere('c.due_at < :now', { now: o.now });
-    if (after) q.andWhere('(c.due_at, c.id) > (:afterDue, :afterId)', { afterDue: after.dueAt, afterId: after.id });
+    if (after) q.andWhere('(c.due_at, c.id) > (:afterDue, :afterId)', { afterDue: after.at, afterId: after.id });
     const rows = await q.getMany();
     const items = rows.slice(0, o.limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > o.limit && last ? encodeCheckCursor({ dueAt: last.dueAt, id: last.id }) : null };
+    return { items, nextCursor: rows.length > o.limit && last ? encodeKeysetCursor({ at: last.dueAt, id: last.id }) : null };
   }
 }

@@ -6,6 +6,7 @@ import { CaseParticipant } from '../people/case-participant.entity';
 import { Person } from '../people/person.entity';
 import { PersonRecords } from '../people/person-records';
 import { CaseRiskLevel } from '../risk-levels/case-risk-level.entity';
+import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
@@ -13,13 +14,14 @@ export class CasesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly people: PersonRecords,
+    private readonly partnerAnswers: PartnerAnswersService,
   ) {}
 
   /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
   async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
-    const [participants, incidents, risk] = await Promise.all([
+    const [participants, incidents, risk, partnerChecks] = await Promise.all([
       this.dataSource.manager
         .createQueryBuilder(CaseParticipant, 'cp')
         .innerJoin(Person, 'p', 'p.id = cp.person_id')
@@ -34,6 +36,7 @@ export class CasesService {
         .getRawMany<{ personId: string; role: string; identityKnown: boolean; identityEnc: Buffer | null }>(),
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
       this.dataSource.manager.findOne(CaseRiskLevel, { where: { caseId } }),
+      this.partnerAnswers.forCases([caseId]),
     ]);
     return {
       caseId: c.id,
@@ -54,6 +57,7 @@ export class CasesService {
       }),
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
       riskLevel: risk?.level ?? null,
+      partnerChecks: partnerChecks.get(caseId) ?? [],
     };
   }
 }

@@ -22,3 +22,7 @@ export * from './consultation-scheduled.v1';
 export * from './consultation-action-assigned.v1';
 export * from './consultation-action-completed.v1';
 export * from './mh-check-answered.v1';
+export * from './person-check-requested.v1';
+export * from './mh-recommendation-made.v1';
+export * from './mh-consultation-completed.v1';
+export * from './intervention-status-changed.v1';
