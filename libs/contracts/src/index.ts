@@ -23,3 +23,4 @@ export * from './rpc/partner-checks';
 export * from './rpc/mental-health';
 export * from './operations/operation';
 export * from './operations/catalogue';
+export * from './rpc/risk-operations';

@@ -12,7 +12,7 @@ import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
-import { exitOnFatal, startService } from './start-service';
+import { exitOnFatal, startService } from '@stac/rpc';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
 

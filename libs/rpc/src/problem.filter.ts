@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { throwError } from 'rxjs';
 import { isProblem, type Problem } from '@stac/contracts';
-import { problem, ProblemException } from './rpc/rpc-problem';
+import { problem, ProblemException } from './rpc-problem';
 
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
 

@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '@stac/observability';
 import { ProblemFilter } from './problem.filter';
-import { NamespacedNatsServer } from './rpc/namespaced-nats';
+import { NamespacedNatsServer } from './namespaced-nats';
 
 export interface StartServiceOptions {
   service: string;
