@@ -4,7 +4,6 @@ import type { DisclosureListQuery, DisclosurePage, DisclosureView, ReviewDisclos
 import { decodeKeysetCursor, encodeKeysetCursor } from '@stac/partner-checks';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { actorOf } from '../trust-workflow';
-import { DisclosureReview } from './disclosure-review.entity';
 
 const DEFAULT_LIMIT = 50;
 
@@ -73,10 +72,15 @@ export class DisclosuresService {
 
   review(cmd: ReviewDisclosureCommand, ctx: RequestContext): Promise<DisclosureView> {
     return this.dataSource.transaction(async (m) => {
-      const [entry]: Row[] = await m.query(`${SELECT} AND a.id = $1 FOR UPDATE OF a`, [cmd.entryId]);
+      const [entry]: Row[] = await m.query(`${SELECT} AND a.id = $1`, [cmd.entryId]);
       if (!entry) throw rpcProblem(404, 'disclosure-not-found', 'No such disclosure in the trust access log');
-      if (entry.outcome) throw rpcProblem(409, 'disclosure-already-reviewed', `This disclosure was already reviewed (${entry.outcome})`);
-      await m.insert(DisclosureReview, { accessLogId: cmd.entryId, outcome: cmd.outcome, note: cmd.note ?? null, reviewedBy: actorOf(ctx), reviewedAt: ctx.clock.now() });
+      // One review per disclosure: the primary key settles a race between two guardians.
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO disclosure_review (access_log_id, outcome, note, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (access_log_id) DO NOTHING RETURNING access_log_id`,
+        [cmd.entryId, cmd.outcome, cmd.note ?? null, actorOf(ctx), ctx.clock.now()],
+      );
+      if (inserted.length === 0) throw rpcProblem(409, 'disclosure-already-reviewed', `This disclosure was already reviewed (${entry.outcome ?? 'just now'})`);
       await ctx.audit(m, { recordIds: [cmd.entryId] });
       const [reviewed]: Row[] = await m.query(`${SELECT} AND a.id = $1`, [cmd.entryId]);
       return view(reviewed);
