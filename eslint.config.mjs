@@ -1,6 +1,6 @@
 // ESLint 9 flat config. Kept fast: typescript-eslint's recommended rules without type information
 // (`pnpm typecheck` covers types). The part that matters most is @nx/enforce-module-boundaries:
-// apps never import apps, libraries never import apps or tools (design.md §1).
+// apps never import apps, libraries never import apps or tools (architecture.md §1).
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-// design.md §1: apps never import apps; the boundary rule must fail the lint on a breach. The probe is
+// architecture.md §1: apps never import apps; the boundary rule must fail the lint on a breach. The probe is
 // written into a real app so the rule sees it exactly as it would see a developer's file.
 const root = resolve(__dirname, '../..');
 const RULE = '@nx/enforce-module-boundaries';

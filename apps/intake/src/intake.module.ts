@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { BreakGlassReview } from './case-access/break-glass-review.entity';
 import { CaseAccessController } from './case-access/case-access.controller';
@@ -7,6 +8,8 @@ import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
 import { AdvocacyReferralBasis1764600000000 } from './migrations/1764600000000-advocacy-referral-basis';
+import { ReferralRoutes1796082666930 } from './migrations/1796082666930-referral-routes';
+import { PersonOtherNames1796082700000 } from './migrations/1796082700000-person-other-names';
 import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
 import { BreakGlassReview1764202200000 } from './migrations/1764202200000-break-glass-review';
 import { PeopleRegister1764300000000 } from './migrations/1764300000000-people-register';
@@ -25,6 +28,7 @@ import { PersonalDataCipher } from './people/personal-data-cipher';
 import { IdempotencyRecord } from './referrals/idempotency-record.entity';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
+import { BreachReferrals } from './referrals/breach-referrals.service';
 import { AdviceItem } from './advice/advice-item.entity';
 import { AdviceController } from './advice/advice.controller';
 import { Advice } from './advice/advice.entity';
@@ -58,7 +62,7 @@ import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
-import { PartnerAnswers1764700200000 } from './migrations/1764700200000-partner-answers';
+import { PartnerAnswers1796082800000 } from './migrations/1796082800000-partner-answers';
 import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
 import { PartnerAnswersService } from './partner-answers/partner-answers.service';
 import { PartnerIntervention } from './partner-interventions/partner-intervention.entity';
@@ -68,6 +72,7 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
   providers: [
     ReferralsService,
+    BreachReferrals,
     CasesService,
     CaseAccessService,
     // People register and course of conduct; the agency data key from DATA_KEY (DP-02).
@@ -78,6 +83,8 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
     // S-TAC workflow: screening clock (target configurable), screening and triage, advice, lifecycle, orders, consultations, worklists.
     CaseWorkflow,
     { provide: SCREENING_TARGET, useFactory: () => screeningTargetFromEnv() },
+    // Deadlines count working days on the England and Wales calendar (the same one risk-assessment uses).
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     ScreeningClocks,
     ScreeningService,
     AdviceService,
@@ -137,6 +144,8 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
-    PartnerAnswers1764700200000,
+    ReferralRoutes1796082666930,
+    PersonOtherNames1796082700000,
+    PartnerAnswers1796082800000,
   ],
 };

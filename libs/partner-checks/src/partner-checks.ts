@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { CaseAccessGrants, systemPrincipal, type Principal } from '@stac/auth';
 import { CHECK_DUE_WORKING_DAYS_VAR, loadConfig } from '@stac/config';
 import type { ContactRoute, EventContract } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays, type Agency } from '@stac/domain';
+import { ENGLAND_AND_WALES, type Agency, type WorkingDayCalendar } from '@stac/domain';
 import { caseIdOf, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/rpc';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
@@ -35,6 +35,8 @@ export interface PartnerCheckDefinition<E extends PartnerCheckRecord, A extends 
   answered: EventContract<A>;
   /** Working days until a check is due (`checkDueWorkingDaysFromEnv()`, default 2). */
   dueWorkingDays: number;
+  /** The working-day calendar (default: England and Wales, bank holidays respected). */
+  calendar?: WorkingDayCalendar;
 }
 
 export interface CheckAnswer<E> {
@@ -75,7 +77,7 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
   ) {}
 
   dueAt(requestedAt: Date): Date {
-    return addEnglandAndWalesWorkingDays(requestedAt, this.def.dueWorkingDays);
+    return (this.def.calendar ?? ENGLAND_AND_WALES).addWorkingDays(requestedAt, this.def.dueWorkingDays);
   }
 
   /**

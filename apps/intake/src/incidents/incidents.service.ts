@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentRecordedV1, type CaseTimeline, type IncidentRecorded, type RecordIncidentRequest, type TimelineQuery } from '@stac/contracts';
-import type { BehaviourCode } from '@stac/domain';
+import { ORDER_MADE, type BehaviourCode } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { idempotent } from '../people/idempotent-command';
@@ -88,7 +88,7 @@ export class IncidentsService {
           { correlationId: ctx.correlationId, traceparent: ctx.traceparent },
         );
         await ctx.audit(m, { recordIds: [caseId, id], recipients: ['police'] });
-        const signals = courseOfConductSignals(await this.conduct(m, caseId), now);
+        const signals = courseOfConductSignals(await this.conduct(m, caseId), now, { orderInForceSince: await this.orderInForceSince(m, caseId) });
         return { incidentId: id, caseId, occurredAt: occurredAt.toISOString(), behaviours, isBreach, recordedAt: now.toISOString(), signals };
       }),
     );
@@ -120,10 +120,22 @@ export class IncidentsService {
         recordedAt: r.recorded_at.toISOString(),
       })),
       nextCursor: rows.length > limit ? encodeCursor({ at: page[page.length - 1].at, id: page[page.length - 1].id }) : null,
-      signals: courseOfConductSignals(all, this.clock.now()),
+      signals: courseOfConductSignals(all, this.clock.now(), { orderInForceSince: await this.orderInForceSince(m, caseId) }),
     };
     await ctx.audit(this.dataSource, { recordIds: [caseId, ...timeline.items.map((i) => i.incidentId)] });
     return timeline;
+  }
+
+  /**
+   * The earliest date from which an order made on the case (granted or in force) binds: its effective
+   * date, else when it was served or decided. Null when the case has no such order.
+   */
+  private async orderInForceSince(m: Pick<EntityManager, 'query'>, caseId: string): Promise<Date | null> {
+    const [row]: { since: Date | null }[] = await m.query(
+      `SELECT min(coalesce(effective_from, served_at, decided_at)) AS since FROM protective_order WHERE case_id = $1 AND status = ANY($2)`,
+      [caseId, ORDER_MADE],
+    );
+    return row?.since ? new Date(row.since) : null;
   }
 
   private async conduct(m: Pick<EntityManager, 'find'>, caseId: string): Promise<ConductIncident[]> {
