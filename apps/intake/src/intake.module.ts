@@ -62,7 +62,7 @@ import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
-import { PartnerAnswers1796082800000 } from './migrations/1796082800000-partner-answers';
+import { PartnerAnswers1796084200000 } from './migrations/1796084200000-partner-answers';
 import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
 import { PartnerAnswersService } from './partner-answers/partner-answers.service';
 import { PartnerIntervention } from './partner-interventions/partner-intervention.entity';
@@ -146,6 +146,6 @@ export const INTAKE: DomainServiceDefinition = {
     AdvocacyReferralBasis1764600000000,
     ReferralRoutes1796082666930,
     PersonOtherNames1796082700000,
-    PartnerAnswers1796082800000,
+    PartnerAnswers1796084200000,
   ],
 };

@@ -22,8 +22,8 @@ import { knownToServicesChecksProvider } from './known-to-services-checks/known-
 import { KnownToServicesChecksController } from './known-to-services-checks/known-to-services-checks.controller';
 import { KnownToServicesChecksService } from './known-to-services-checks/known-to-services-checks.service';
 import { MentalHealthSchema1764202000000 } from './migrations/1764202000000-mental-health-schema';
-import { PartnerChecks1764700000000 } from './migrations/1764700000000-partner-checks';
-import { LiaisonRecords1764700100000 } from './migrations/1764700100000-liaison-records';
+import { PartnerChecks1796084200000 } from './migrations/1796084200000-partner-checks';
+import { LiaisonRecords1796084300000 } from './migrations/1796084300000-liaison-records';
 import { MhWorklistsController } from './worklists/mh-worklists.controller';
 import { MhWorklistsService } from './worklists/mh-worklists.service';
 
@@ -68,5 +68,5 @@ export const MENTAL_HEALTH: DomainServiceDefinition = {
     InterventionSession,
     DisclosureReview,
   ],
-  migrations: [MentalHealthSchema1764202000000, PartnerChecks1764700000000, LiaisonRecords1764700100000],
+  migrations: [MentalHealthSchema1764202000000, PartnerChecks1796084200000, LiaisonRecords1796084300000],
 };

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * was opened, a due time, who answered and the contact route. Checks opened before this migration are due
  * two calendar days after their request (their working-day due time was never recorded).
  */
-export class PartnerChecks1764700000000 implements MigrationInterface {
-  name = 'PartnerChecks1764700000000';
+export class PartnerChecks1796084200000 implements MigrationInterface {
+  name = 'PartnerChecks1796084200000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * diversion arrangements with history, interventions with transitions and sessions, the Caldicott
  * guardian's disclosure reviews, and the first answers of idempotent commands.
  */
-export class LiaisonRecords1764700100000 implements MigrationInterface {
-  name = 'LiaisonRecords1764700100000';
+export class LiaisonRecords1796084300000 implements MigrationInterface {
+  name = 'LiaisonRecords1796084300000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * code, whether a contact route is on record) and the status of their interventions with the person of
  * concern (a case cannot close while one is active, domain.md §3 step 12).
  */
-export class PartnerAnswers1796082800000 implements MigrationInterface {
-  name = 'PartnerAnswers1796082800000';
+export class PartnerAnswers1796084200000 implements MigrationInterface {
+  name = 'PartnerAnswers1796084200000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
