@@ -63,6 +63,12 @@ import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.service';
 import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
+import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
+import { PartnerAnswers1796120000000 } from './migrations/1796120000000-partner-answers';
+import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
+import { PartnerAnswersService } from './partner-answers/partner-answers.service';
+import { PartnerIntervention } from './partner-interventions/partner-intervention.entity';
+import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
@@ -93,6 +99,10 @@ import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocac
     CaseRiskLevels,
     // The victim's consent to advocacy, from advocacy.victim.consent-changed.v1.
     AdvocacyConsentStatuses,
+    // Partner agencies' check answers, recommendations and interventions (mental-health events).
+    PartnerAnswersService,
+    MentalHealthRecommendations,
+    PartnerInterventions,
   ],
 })
 export class IntakeModule {}
@@ -124,6 +134,8 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationDecision,
     ConsultationAction,
     CaseRiskLevel,
+    PartnerCheckAnswer,
+    PartnerIntervention,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -139,5 +151,6 @@ export const INTAKE: DomainServiceDefinition = {
     ReferralRoutes1796082666930,
     PersonOtherNames1796082700000,
     AdvocacyConsent1796110000000,
+    PartnerAnswers1796120000000,
   ],
 };

@@ -211,6 +211,29 @@ export const ADVOCACY_DATA_KEY_VAR = {
   description: "The advocacy charity's data key (base64 of 32 random bytes) for its notes, contact preferences and victim situation records (DP-02).",
 } as const satisfies EnvVar;
 
+/**
+ * Due time of a partner agency's known-to-services / supervision check (domain.md §3 H2), in working days on
+ * the England and Wales calendar. Read by every service that answers checks through @stac/partner-checks.
+ */
+export const CHECK_DUE_WORKING_DAYS_VAR = {
+  format: 'int',
+  default: '2',
+  min: 1,
+  max: 20,
+  description: 'A known-to-services check is due this many working days after it is requested (bank holidays respected).',
+} as const satisfies EnvVar;
+
+/**
+ * The NHS trust's own data key, read by mental-health: AES-256-GCM for clinical notes (the suspect.health
+ * field group). Base64 of 32 random bytes from the trust's secret store; never the police DATA_KEY, never
+ * in the repo; no default, so a deployment without it refuses to start.
+ */
+export const TRUST_DATA_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "The NHS trust's data key (base64 of 32 random bytes) for clinical notes (suspect.health).",
+} as const satisfies EnvVar;
+
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
 export const SERVICE_ENV = {
   gateway: {
@@ -285,7 +308,12 @@ export const SERVICE_ENV = {
     readonly MAIL_FROM?: EnvVar;
     readonly CLOCK_OFFSET_FILE?: EnvVar;
   },
-  'mental-health': domainService(3004),
+  // TRUST_DATA_KEY is required at run time (no default); typed optional like intake's DATA_KEY.
+  'mental-health': {
+    ...domainService(3004),
+    TRUST_DATA_KEY: TRUST_DATA_KEY_VAR,
+    CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
+  } as ReturnType<typeof domainService> & { readonly TRUST_DATA_KEY?: EnvVar; readonly CHECK_DUE_WORKING_DAYS?: EnvVar },
   probation: domainService(3005),
 } as const satisfies Record<ServiceName, EnvSpec>;
 

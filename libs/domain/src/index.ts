@@ -6,5 +6,6 @@ export * from './lifecycle';
 export * from './orders';
 export * from './advice';
 export * from './risk';
+export * from './mental-health';
 export * from './referral-routes';
 export * from './advocacy';

@@ -111,6 +111,7 @@ describe('stackSettingsFromEnv', () => {
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
       chainKeyFile: resolve(__dirname, '../../../.stac/dev-chain-key'),
+      trustDataKeyFile: resolve(__dirname, '../../../.stac/dev-trust-data-key'),
     });
     expect(
       stackSettingsFromEnv({

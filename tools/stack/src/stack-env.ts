@@ -47,6 +47,11 @@ export interface StackEnvOptions {
   readonly chainKey?: string;
   /** The advocacy charity's own ADVOCACY_DATA_KEY; when absent, a fresh random key (never the police's). */
   readonly advocacyDataKey?: string;
+  /**
+   * TRUST_DATA_KEY (the NHS trust's own key for clinical notes) for every service whose spec reads it; like
+   * `dataKey`, a fresh random key when absent, and the persisted dev key for `pnpm start` / `pnpm migrate`.
+   */
+  readonly trustDataKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -79,6 +84,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
   const chainKey = o.chainKey ?? randomBytes(32).toString('base64');
   const advocacyDataKey = o.advocacyDataKey ?? randomBytes(32).toString('base64');
+  const trustDataKey = o.trustDataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -98,6 +104,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
     if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
     if ('ADVOCACY_DATA_KEY' in spec) env.ADVOCACY_DATA_KEY = advocacyDataKey;
+    if ('TRUST_DATA_KEY' in spec) env.TRUST_DATA_KEY = trustDataKey;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
       const db = databaseName(service as DatabaseService, o.databaseSuffix);
@@ -133,6 +140,7 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
     dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
     chainKeyFile: resolve(env.STAC_CHAIN_KEY_FILE || join(repoRoot(), '.stac', 'dev-chain-key')),
+    trustDataKeyFile: resolve(env.STAC_TRUST_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-trust-data-key')),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   type RiskSummaryView,
   type IntakeCasePart,
   type KnownToServicesCheckPart,
+  type MentalHealthCasePart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
 import { CASE_NOT_FOUND } from '@stac/contracts';
@@ -27,7 +28,8 @@ export interface CaseView {
   /** The shareable risk summary (levels, domains, next review; never rationale). */
   riskSummary: PartStatus<RiskSummaryView>;
   advocacy: PartStatus<AdvocacyOfferPart>;
-  mentalHealth: PartStatus<KnownToServicesCheckPart>;
+  /** The trust's shareable part: check answers and contact routes, advice summaries, recommendations, intervention statuses. */
+  mentalHealth: PartStatus<MentalHealthCasePart>;
   probation: PartStatus<KnownToServicesCheckPart>;
 }
 
@@ -59,7 +61,7 @@ export class CaseViewService {
       part<ScreeningTaskPart>('risk-assessment'),
       part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
       part<AdvocacyOfferPart>('advocacy'),
-      part<KnownToServicesCheckPart>('mental-health'),
+      part<MentalHealthCasePart>('mental-health'),
       part<KnownToServicesCheckPart>('probation'),
     ]);
     if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);

@@ -7,6 +7,7 @@ import { Person } from '../people/person.entity';
 import { PersonRecords } from '../people/person-records';
 import { CaseRiskLevel } from '../risk-levels/case-risk-level.entity';
 import { AdvocacyConsentStatuses } from '../advocacy-status/advocacy-consent.service';
+import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
@@ -15,13 +16,14 @@ export class CasesService {
     private readonly dataSource: DataSource,
     private readonly people: PersonRecords,
     private readonly advocacyConsent: AdvocacyConsentStatuses,
+    private readonly partnerAnswers: PartnerAnswersService,
   ) {}
 
   /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
   async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
-    const [participants, incidents, risk, consent] = await Promise.all([
+    const [participants, incidents, risk, consent, partnerChecks] = await Promise.all([
       this.dataSource.manager
         .createQueryBuilder(CaseParticipant, 'cp')
         .innerJoin(Person, 'p', 'p.id = cp.person_id')
@@ -37,6 +39,7 @@ export class CasesService {
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
       this.dataSource.manager.findOne(CaseRiskLevel, { where: { caseId } }),
       this.advocacyConsent.forCase(this.dataSource.manager, caseId),
+      this.partnerAnswers.forCases([caseId]),
     ]);
     return {
       caseId: c.id,
@@ -58,6 +61,7 @@ export class CasesService {
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
       riskLevel: risk?.level ?? null,
       advocacyConsent: consent,
+      partnerChecks: partnerChecks.get(caseId) ?? [],
     };
   }
 }

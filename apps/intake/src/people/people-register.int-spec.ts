@@ -90,7 +90,7 @@ beforeAll(async () => {
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();
   records = new PersonRecords(cipher);
-  people = new PeopleService(ds, accessLog, records, clock);
+  people = new PeopleService(ds, accessLog, records, clock, new Outbox('intake'));
   incidents = new IncidentsService(ds, new Outbox('intake'), clock);
   kernel = new OperationKernel(access, accessLog, ds, clock);
 });

@@ -28,3 +28,8 @@ export * from './victim-update-due.v1';
 export * from './victim-update-delivered.v1';
 export * from './safety-plan-updated.v1';
 export * from './victim-situation-changed.v1';
+export * from './mh-check-answered.v1';
+export * from './person-check-requested.v1';
+export * from './mh-recommendation-made.v1';
+export * from './mh-consultation-completed.v1';
+export * from './intervention-status-changed.v1';

@@ -11,6 +11,7 @@ import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
 import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 import { ADVOCACY_OPERATIONS } from '../rpc/advocacy/advocacy.operations';
+import { MENTAL_HEALTH_OPERATIONS } from '../rpc/mental-health/mental-health.operations';
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
 export const OPERATIONS: readonly Operation[] = [
@@ -26,4 +27,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...WORKLIST_OPERATIONS,
   ...RISK_OPERATIONS,
   ...ADVOCACY_OPERATIONS,
+  ...MENTAL_HEALTH_OPERATIONS,
 ] as readonly Operation[];

@@ -43,6 +43,20 @@ export interface IntakeCasePart {
   riskLevel?: string | null;
   /** The victim's consent to advocacy as the charity last announced it (`advocacy.victim.consent-changed.v1`); null if none. */
   advocacyConsent?: { state: string; scope: string[]; changedAt: string } | null;
+  /** Partner agencies' known-to-services answers (from their thin check-answered events), newest first. */
+  partnerChecks?: PartnerCheckSummary[];
+}
+
+/** A partner agency's answer on the multi-agency record: the code and whether a contact route is on record. */
+export interface PartnerCheckSummary {
+  agency: string;
+  checkId: string;
+  personId: string;
+  answer: string;
+  contactRouteAvailable: boolean;
+  answeredAt: string;
+  /** e.g. "known to mental-health services: YES, contact route available". */
+  summary: string;
 }
 
 export interface ScreeningTaskPart {
