@@ -57,9 +57,14 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
 import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
+import { Cps1764710000000 } from './migrations/1764710000000-cps';
+import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
+import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
+import { CpsController } from './cps/cps.controller';
+import { CpsService } from './cps/cps.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
   providers: [
     ReferralsService,
     CasesService,
@@ -82,6 +87,8 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
     WorklistsService,
     // The case's shared risk level, from risk.level.changed.v1.
     CaseRiskLevels,
+    // Early CPS advice and charging decisions on the police case file.
+    CpsService,
   ],
 })
 export class IntakeModule {}
@@ -113,6 +120,8 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationDecision,
     ConsultationAction,
     CaseRiskLevel,
+    CpsAdviceRequest,
+    CpsChargingDecision,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -125,5 +134,6 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
+    Cps1764710000000,
   ],
 };

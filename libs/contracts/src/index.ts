@@ -21,3 +21,4 @@ export * from './rpc/consultations';
 export * from './rpc/worklists';
 export * from './operations/operation';
 export * from './operations/catalogue';
+export * from './rpc/cps';

@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './orders';
 export * from './advice';
 export * from './risk';
+export * from './cps';

@@ -21,3 +21,6 @@ export * from './order-ended.v1';
 export * from './consultation-scheduled.v1';
 export * from './consultation-action-assigned.v1';
 export * from './consultation-action-completed.v1';
+export * from './cps-advice-requested.v1';
+export * from './cps-advice-given.v1';
+export * from './cps-charging-decided.v1';
