@@ -62,6 +62,9 @@ import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
 import { CpsService } from './cps/cps.service';
+import { PartnerCheckAnswers1764810000000 } from './migrations/1764810000000-partner-check-answers';
+import { PartnerCheckAnswer } from './partner-checks/partner-check-answer.entity';
+import { PartnerCheckAnswers } from './partner-checks/partner-check-answers.service';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
@@ -89,6 +92,8 @@ import { CpsService } from './cps/cps.service';
     CaseRiskLevels,
     // Early CPS advice and charging decisions on the police case file.
     CpsService,
+    // Partners' known-to-services check answers (probation.check.answered.v1).
+    PartnerCheckAnswers,
   ],
 })
 export class IntakeModule {}
@@ -122,6 +127,7 @@ export const INTAKE: DomainServiceDefinition = {
     CaseRiskLevel,
     CpsAdviceRequest,
     CpsChargingDecision,
+    PartnerCheckAnswer,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -135,5 +141,6 @@ export const INTAKE: DomainServiceDefinition = {
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
     Cps1764710000000,
+    PartnerCheckAnswers1764810000000,
   ],
 };

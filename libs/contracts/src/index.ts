@@ -22,3 +22,4 @@ export * from './rpc/worklists';
 export * from './operations/operation';
 export * from './operations/catalogue';
 export * from './rpc/cps';
+export * from './rpc/probation';

@@ -8,3 +8,4 @@ export * from './orders';
 export * from './advice';
 export * from './risk';
 export * from './cps';
+export * from './probation';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
@@ -84,6 +84,9 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
+    // Probation's own keys, derived from the stack's key so a persisted dev key keeps probation's data readable too.
+    if ('PROBATION_DATA_KEY' in spec) env.PROBATION_DATA_KEY = derivedKey(dataKey, 'stac:dev:probation-data');
+    if ('PROBATION_SEARCH_KEY' in spec) env.PROBATION_SEARCH_KEY = derivedKey(dataKey, 'stac:dev:probation-search');
     if (service in SERVICE_DATABASES) {
       env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
     }
@@ -133,4 +136,9 @@ export function devDataKey(file: string): string {
     }
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** A development key of another agency derived from the stack's key (production keys come from each agency's secret store). */
+function derivedKey(base64Key: string, label: string): string {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(base64Key, 'base64'), Buffer.alloc(0), label, 32)).toString('base64');
 }

@@ -6,6 +6,7 @@ import {
   type RiskSummaryView,
   type IntakeCasePart,
   type KnownToServicesCheckPart,
+  type ProbationCasePart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
 import { CASE_NOT_FOUND } from '@stac/auth';
@@ -28,7 +29,7 @@ export interface CaseView {
   riskSummary: PartStatus<RiskSummaryView>;
   advocacy: PartStatus<AdvocacyOfferPart>;
   mentalHealth: PartStatus<KnownToServicesCheckPart>;
-  probation: PartStatus<KnownToServicesCheckPart>;
+  probation: PartStatus<ProbationCasePart>;
 }
 
 @Injectable()
@@ -60,7 +61,7 @@ export class CaseViewService {
       part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
       part<AdvocacyOfferPart>('advocacy'),
       part<KnownToServicesCheckPart>('mental-health'),
-      part<KnownToServicesCheckPart>('probation'),
+      part<ProbationCasePart>('probation'),
     ]);
     if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);
     return { caseId, intake, riskAssessment, riskSummary, advocacy, mentalHealth, probation };

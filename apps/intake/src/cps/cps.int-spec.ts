@@ -26,8 +26,8 @@ function ctx(principal: Principal): CpsContext {
     fieldGroups: [],
     correlationId: randomUUID(),
     idempotencyKey: undefined,
-    audit: (m, d) =>
-      accessLog.append(m as never, {
+    audit: async (m, d) => {
+      await accessLog.append(m as never, {
         operation: 'collection',
         action: 'test',
         principal,
@@ -38,7 +38,8 @@ function ctx(principal: Principal): CpsContext {
         recipients: d.recipients ?? [principal.agency],
         decision: { allow: true, rule: 'test' },
         correlationId: c.correlationId,
-      }),
+      });
+    },
   };
   return c;
 }

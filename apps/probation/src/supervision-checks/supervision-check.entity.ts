@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
-import type { CheckStatus, SupervisionStatus } from '@stac/domain';
+import type { CheckStatus, ProbationContactRoute, SupervisionStatus } from '@stac/domain';
 
 /**
  * Is the person of concern under probation supervision? (domain.md §3 H2). Only the supervision status
@@ -28,6 +28,23 @@ export class SupervisionCheck {
 
   @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
   answeredAt: Date | null;
+
+  @Column({ name: 'contact_route', type: 'text', nullable: true })
+  contactRoute: ProbationContactRoute | null;
+
+  /** The team's contact point (never the person's); stays in probation. */
+  @Column({ name: 'contact_point', type: 'text', nullable: true })
+  contactPoint: string | null;
+
+  /** HMAC of the probation case reference under PROBATION_SEARCH_KEY: findable, never stored in clear. */
+  @Column({ name: 'reference_token', type: 'bytea', nullable: true })
+  referenceToken: Buffer | null;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt: Date;
+
+  @Column({ name: 'answered_by', type: 'text', nullable: true })
+  answeredBy: string | null;
 
   @VersionColumn()
   version: number;

@@ -1,6 +1,7 @@
 import type { Agency, Role } from '@stac/domain';
 import type { FieldGroup, Purpose, RelationshipKind } from './vocabulary';
 import { cpsRules } from './cps-rules';
+import { probationRules } from './probation-rules';
 
 /**
  * THE policy table (AC-10): which roles of which agencies may perform which action, whether the
@@ -156,6 +157,7 @@ export const POLICY: readonly PolicyRule[] = [
   // S-TAC workflow in intake (screening, triage, advice, lifecycle, orders, consultations, worklists).
   ...stacWorkflowRules(),
   ...cpsRules(),
+  ...probationRules(),
 ];
 
 /** Police S-TAC workflow actions (domain.md §3): police-owned records, opened by the owning team or an assignment. */

@@ -1,6 +1,7 @@
 import type { Operation } from './operation';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 import { CPS_OPERATIONS } from '../rpc/cps/cps.operations';
+import { PROBATION_OPERATIONS } from '../rpc/probation/probation.operations';
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
-export const OPERATIONS: readonly Operation[] = [...ORDER_OPERATIONS, ...CPS_OPERATIONS] as readonly Operation[];
+export const OPERATIONS: readonly Operation[] = [...ORDER_OPERATIONS, ...CPS_OPERATIONS, ...PROBATION_OPERATIONS] as readonly Operation[];

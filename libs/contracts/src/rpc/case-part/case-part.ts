@@ -40,6 +40,8 @@ export interface IntakeCasePart {
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
   /** The case's current shared risk level (from `risk.level.changed.v1`); null until risk has set one. */
   riskLevel?: string | null;
+  /** Probation's answer to the supervision check (from `probation.check.answered.v1`): status and contact route only; null until answered. */
+  probationCheck?: { checkId: string; answer: string; contactRoute: string; answeredAt: string } | null;
 }
 
 export interface ScreeningTaskPart {
