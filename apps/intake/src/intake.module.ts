@@ -62,9 +62,12 @@ import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
 import { CpsService } from './cps/cps.service';
-import { PartnerCheckAnswers1764810000000 } from './migrations/1764810000000-partner-check-answers';
-import { PartnerCheckAnswer } from './partner-checks/partner-check-answer.entity';
-import { PartnerCheckAnswers } from './partner-checks/partner-check-answers.service';
+import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
+import { PartnerAnswers1764700200000 } from './migrations/1764700200000-partner-answers';
+import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
+import { PartnerAnswersService } from './partner-answers/partner-answers.service';
+import { PartnerIntervention } from './partner-interventions/partner-intervention.entity';
+import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
@@ -92,8 +95,10 @@ import { PartnerCheckAnswers } from './partner-checks/partner-check-answers.serv
     CaseRiskLevels,
     // Early CPS advice and charging decisions on the police case file.
     CpsService,
-    // Partners' known-to-services check answers (probation.check.answered.v1).
-    PartnerCheckAnswers,
+    // Partner agencies' check answers, recommendations and interventions (mental-health events).
+    PartnerAnswersService,
+    MentalHealthRecommendations,
+    PartnerInterventions,
   ],
 })
 export class IntakeModule {}
@@ -128,6 +133,7 @@ export const INTAKE: DomainServiceDefinition = {
     CpsAdviceRequest,
     CpsChargingDecision,
     PartnerCheckAnswer,
+    PartnerIntervention,
   ],
   migrations: [
     IntakeSchema1764201700000,
@@ -140,7 +146,7 @@ export const INTAKE: DomainServiceDefinition = {
     BailReturn1764400300000,
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
+    PartnerAnswers1764700200000,
     Cps1764710000000,
-    PartnerCheckAnswers1764810000000,
   ],
 };

@@ -1,13 +1,55 @@
 import { Module } from '@nestjs/common';
 import type { DomainServiceDefinition } from '@stac/runtime';
+import { ArrangementsController } from './arrangements/arrangements.controller';
+import { ArrangementsService } from './arrangements/arrangements.service';
+import { MhArrangement, MhArrangementChange } from './arrangements/mh-arrangement.entity';
+import { DisclosureReview } from './caldicott/disclosure-review.entity';
+import { DisclosuresController } from './caldicott/disclosures.controller';
+import { DisclosuresService } from './caldicott/disclosures.service';
+import { MentalHealthCasePartController } from './case-part/mental-health-case-part.controller';
+import { ClinicalNote } from './clinical-notes/clinical-note.entity';
+import { ClinicalNotesController } from './clinical-notes/clinical-notes.controller';
+import { ClinicalNotesService } from './clinical-notes/clinical-notes.service';
+import { TrustDataCipher } from './clinical-notes/trust-data-cipher';
+import { MhConsultation } from './consultations/mh-consultation.entity';
+import { MhConsultationsController } from './consultations/mh-consultations.controller';
+import { MhConsultationsService } from './consultations/mh-consultations.service';
+import { Intervention, InterventionSession, InterventionTransition } from './interventions/intervention.entity';
+import { InterventionsController } from './interventions/interventions.controller';
+import { InterventionsService } from './interventions/interventions.service';
 import { KnownToServicesCheck } from './known-to-services-checks/known-to-services-check.entity';
+import { knownToServicesChecksProvider } from './known-to-services-checks/known-to-services-checks';
 import { KnownToServicesChecksController } from './known-to-services-checks/known-to-services-checks.controller';
 import { KnownToServicesChecksService } from './known-to-services-checks/known-to-services-checks.service';
 import { MentalHealthSchema1764202000000 } from './migrations/1764202000000-mental-health-schema';
+import { PartnerChecks1764700000000 } from './migrations/1764700000000-partner-checks';
+import { LiaisonRecords1764700100000 } from './migrations/1764700100000-liaison-records';
+import { MhWorklistsController } from './worklists/mh-worklists.controller';
+import { MhWorklistsService } from './worklists/mh-worklists.service';
 
 @Module({
-  controllers: [KnownToServicesChecksController],
-  providers: [KnownToServicesChecksService],
+  controllers: [
+    MentalHealthCasePartController,
+    KnownToServicesChecksController,
+    MhConsultationsController,
+    ClinicalNotesController,
+    ArrangementsController,
+    InterventionsController,
+    MhWorklistsController,
+    DisclosuresController,
+  ],
+  providers: [
+    knownToServicesChecksProvider,
+    KnownToServicesChecksService,
+    MhConsultationsService,
+    // Clinical notes under the trust's own key (TRUST_DATA_KEY), never the police DATA_KEY.
+    { provide: TrustDataCipher, useFactory: () => TrustDataCipher.fromEnv() },
+    ClinicalNotesService,
+    ArrangementsService,
+    InterventionsService,
+    MhWorklistsService,
+    DisclosuresService,
+  ],
 })
 export class MentalHealthModule {}
 
@@ -15,6 +57,16 @@ export const MENTAL_HEALTH: DomainServiceDefinition = {
   service: 'mental-health',
   agency: 'mental-health',
   feature: MentalHealthModule,
-  entities: [KnownToServicesCheck],
-  migrations: [MentalHealthSchema1764202000000],
+  entities: [
+    KnownToServicesCheck,
+    MhConsultation,
+    ClinicalNote,
+    MhArrangement,
+    MhArrangementChange,
+    Intervention,
+    InterventionTransition,
+    InterventionSession,
+    DisclosureReview,
+  ],
+  migrations: [MentalHealthSchema1764202000000, PartnerChecks1764700000000, LiaisonRecords1764700100000],
 };

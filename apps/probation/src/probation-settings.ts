@@ -3,7 +3,6 @@ import { loadConfig, SERVICE_ENV } from '@stac/config';
 /** Probation's timing settings, validated like every other variable (libs/config/src/env-spec.ts). */
 export class ProbationSettings {
   constructor(
-    readonly checkTargetWorkingDays = 2,
     readonly releaseScanMs = 3_600_000,
     readonly releaseNoticeDays = 14,
   ) {}
@@ -11,9 +10,9 @@ export class ProbationSettings {
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ProbationSettings {
     const spec = SERVICE_ENV.probation;
     const c = loadConfig(
-      { CHECK_TARGET_WORKING_DAYS: spec.CHECK_TARGET_WORKING_DAYS!, RELEASE_SCAN_SECONDS: spec.RELEASE_SCAN_SECONDS!, RELEASE_NOTICE_DAYS: spec.RELEASE_NOTICE_DAYS! },
+      { RELEASE_SCAN_SECONDS: spec.RELEASE_SCAN_SECONDS!, RELEASE_NOTICE_DAYS: spec.RELEASE_NOTICE_DAYS! },
       env,
     );
-    return new ProbationSettings(Number(c.CHECK_TARGET_WORKING_DAYS), Number(c.RELEASE_SCAN_SECONDS) * 1000, Number(c.RELEASE_NOTICE_DAYS));
+    return new ProbationSettings(Number(c.RELEASE_SCAN_SECONDS) * 1000, Number(c.RELEASE_NOTICE_DAYS));
   }
 }

@@ -14,6 +14,7 @@ import { ProbationCaseService } from './probation-case/probation-case.service';
 import { ProbationSettings } from './probation-settings';
 import { PROBATION } from './probation.module';
 import { SentenceService } from './sentence/sentence.service';
+import { supervisionChecks } from './supervision-checks/supervision-checks';
 import { SupervisionChecksService, type ProbationContext } from './supervision-checks/supervision-checks.service';
 import { ProbationWorklistService } from './worklist/probation-worklist.service';
 
@@ -21,12 +22,13 @@ jest.setTimeout(60_000);
 
 const CANARY_ZONE = 'Canary-Zone-4417 Juniper Close';
 const CANARY_REF = 'PRB/2026/CANARY9';
+const ROUTE = { team: 'North probation delivery unit', role: 'Offender manager', howToReach: 'Duty line 0300 000 0001, weekdays' };
 
 let db: TestDatabase;
 let ds: DataSource;
 const clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
 const keys = ProbationKeys.generate();
-const settings = new ProbationSettings(2, 0, 14);
+const settings = new ProbationSettings(0, 14);
 const accessLog = new AccessLog();
 const relationships = new CaseRelationships();
 let checks: SupervisionChecksService;
@@ -76,7 +78,7 @@ function eventContext(manager: EntityManager, caseId: string) {
 
 async function referred(): Promise<string> {
   const caseId = randomUUID();
-  await ds.transaction((m) => checks.onCaseReferred({ personOfConcernId: randomUUID() } as CaseReferredV1, eventContext(m, caseId)));
+  await ds.transaction((m) => checks.onCaseReferred({ personOfConcernId: randomUUID(), referredAt: clock.now().toISOString() } as CaseReferredV1, eventContext(m, caseId)));
   return caseId;
 }
 
@@ -103,7 +105,7 @@ beforeAll(async () => {
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: PROBATION.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();
   const out = new Outbox('probation');
-  checks = new SupervisionChecksService(ds, new CaseAccessGrants(relationships, accessLog), relationships, out, clock, keys, settings);
+  checks = new SupervisionChecksService(ds, supervisionChecks(new CaseAccessGrants(relationships, accessLog), out, 2), relationships, clock, keys);
   consultations = new ProbationConsultationsService(ds, out, clock, keys);
   mappa = new MappaService(ds, out, clock);
   sentences = new SentenceService(ds, out, accessLog, clock, settings);
@@ -127,21 +129,22 @@ describe('probation on a real Postgres with an injectable clock', () => {
     expect(due.items).toEqual(expect.arrayContaining([{ kind: 'CHECK_DUE', caseId, at: '2026-12-08T09:00:00.000Z', overdue: true }]));
 
     const answered = await checks.answer(
-      { caseId, checkId: before.check!.checkId, supervisionStatus: 'LICENCE', contactRoute: 'OFFENDER_MANAGER', contactPoint: 'North PDU duty desk', probationCaseReference: CANARY_REF },
+      { caseId, checkId: before.check!.checkId, expectedVersion: before.check!.version, supervisionStatus: 'LICENCE', contactRoute: ROUTE, probationCaseReference: CANARY_REF },
       ctx(),
     );
-    expect(answered).toMatchObject({ status: 'ANSWERED', supervisionStatus: 'LICENCE', contactRoute: 'OFFENDER_MANAGER', hasProbationCaseReference: true });
-    expect(await problemOf(checks.answer({ caseId, checkId: answered.checkId, supervisionStatus: 'NONE', contactRoute: 'NONE' }, ctx()))).toMatchObject({ status: 409 });
+    expect(answered).toMatchObject({ status: 'ANSWERED', supervisionStatus: 'LICENCE', contactRoute: ROUTE, hasProbationCaseReference: true });
+    expect(await problemOf(checks.answer({ caseId, checkId: answered.checkId, expectedVersion: answered.version, supervisionStatus: 'NONE', contactRoute: ROUTE }, ctx()))).toMatchObject({ status: 409 });
     expect(await outbox(caseId, 'probation.check.answered.v1')).toEqual([
-      { checkId: answered.checkId, supervisionStatus: 'LICENCE', contactRoute: 'OFFENDER_MANAGER', answeredAt: '2026-12-08T10:00:00.000Z' },
+      { checkId: answered.checkId, personId: answered.personId, answer: 'LICENCE', contactRouteAvailable: true, answeredAt: '2026-12-08T10:00:00.000Z' },
     ]);
     // Found by the reference however it is written; the reference itself is nowhere in the database.
     expect(await checks.locate('prb-2026-canary9', officer, 'risk-management')).toEqual([expect.objectContaining({ checkId: answered.checkId, caseId })]);
     expect(await checks.locate('PRB/2026/OTHER1', officer, 'risk-management')).toEqual([]);
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE reference_token::text LIKE '%CANARY%' OR contact_point LIKE '%CANARY%'`);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE convert_from(reference_token, 'LATIN1') ILIKE '%CANARY%'`);
     expect(n).toBe(0);
-    // Partners see the route, not the team's contact point.
-    expect((await cases.read(caseId, ctx([], false))).check).toMatchObject({ contactRoute: 'OFFENDER_MANAGER', contactPoint: null });
+    const [{ e }] = await ds.query(`SELECT count(*)::int AS e FROM outbox WHERE envelope::text ILIKE '%CANARY9%'`);
+    expect(e).toBe(0);
+    expect(await checks.casePart(caseId)).toMatchObject({ answer: 'LICENCE', contactRoute: ROUTE });
   });
 
   it('D12 / AC-03: exclusion-zone geography is sealed with probation’s key; a reader without victim.location sees only that a zone exists', async () => {

@@ -17,6 +17,7 @@ import { SentenceService } from './sentence/sentence.service';
 import { SupervisionCheck } from './supervision-checks/supervision-check.entity';
 import { SupervisionChecksController } from './supervision-checks/supervision-checks.controller';
 import { SupervisionChecksService } from './supervision-checks/supervision-checks.service';
+import { supervisionChecksProvider } from './supervision-checks/supervision-checks';
 import { ProbationWorklistService } from './worklist/probation-worklist.service';
 
 @Module({
@@ -25,6 +26,8 @@ import { ProbationWorklistService } from './worklist/probation-worklist.service'
     // Probation's own data and search keys (PROBATION_DATA_KEY, PROBATION_SEARCH_KEY) and timing settings.
     { provide: ProbationKeys, useFactory: () => ProbationKeys.fromEnv() },
     { provide: ProbationSettings, useFactory: () => ProbationSettings.fromEnv() },
+    // Supervision checks on the shared partner-check behaviour (CHECK_DUE_WORKING_DAYS).
+    supervisionChecksProvider,
     SupervisionChecksService,
     ProbationConsultationsService,
     MappaService,

@@ -109,6 +109,29 @@ export const PROBATION_SEARCH_KEY_VAR = {
   description: "Probation's search key (base64 of 32 random bytes, not the data key): HMAC-SHA256 of the probation case reference.",
 } as const satisfies EnvVar;
 
+/**
+ * Due time of a partner agency's known-to-services / supervision check (domain.md §3 H2), in working days on
+ * the England and Wales calendar. Read by every service that answers checks through @stac/partner-checks.
+ */
+export const CHECK_DUE_WORKING_DAYS_VAR = {
+  format: 'int',
+  default: '2',
+  min: 1,
+  max: 20,
+  description: 'A known-to-services check is due this many working days after it is requested (bank holidays respected).',
+} as const satisfies EnvVar;
+
+/**
+ * The NHS trust's own data key, read by mental-health: AES-256-GCM for clinical notes (the suspect.health
+ * field group). Base64 of 32 random bytes from the trust's secret store; never the police DATA_KEY, never
+ * in the repo; no default, so a deployment without it refuses to start.
+ */
+export const TRUST_DATA_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "The NHS trust's data key (base64 of 32 random bytes) for clinical notes (suspect.health).",
+} as const satisfies EnvVar;
+
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
 export const SERVICE_ENV = {
   gateway: {
@@ -161,18 +184,17 @@ export const SERVICE_ENV = {
   },
   'risk-assessment': domainService(3002),
   advocacy: domainService(3003),
-  'mental-health': domainService(3004),
+  // TRUST_DATA_KEY is required at run time (no default); typed optional like intake's DATA_KEY.
+  'mental-health': {
+    ...domainService(3004),
+    TRUST_DATA_KEY: TRUST_DATA_KEY_VAR,
+    CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
+  } as ReturnType<typeof domainService> & { readonly TRUST_DATA_KEY?: EnvVar; readonly CHECK_DUE_WORKING_DAYS?: EnvVar },
   probation: {
     ...domainService(3005),
     PROBATION_DATA_KEY: PROBATION_DATA_KEY_VAR,
     PROBATION_SEARCH_KEY: PROBATION_SEARCH_KEY_VAR,
-    CHECK_TARGET_WORKING_DAYS: {
-      format: 'int',
-      default: '2',
-      min: 1,
-      max: 10,
-      description: 'A supervision check is due this many working days after it was requested (then overdue on the worklist).',
-    },
+    CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
     RELEASE_SCAN_SECONDS: {
       format: 'int',
       default: '3600',
@@ -190,7 +212,7 @@ export const SERVICE_ENV = {
   } as ReturnType<typeof domainService> & {
     readonly PROBATION_DATA_KEY?: EnvVar;
     readonly PROBATION_SEARCH_KEY?: EnvVar;
-    readonly CHECK_TARGET_WORKING_DAYS?: EnvVar;
+    readonly CHECK_DUE_WORKING_DAYS?: EnvVar;
     readonly RELEASE_SCAN_SECONDS?: EnvVar;
     readonly RELEASE_NOTICE_DAYS?: EnvVar;
   },

@@ -19,6 +19,8 @@ export * from './rpc/lifecycle';
 export * from './rpc/orders';
 export * from './rpc/consultations';
 export * from './rpc/worklists';
+export * from './rpc/partner-checks';
+export * from './rpc/mental-health';
 export * from './operations/operation';
 export * from './operations/catalogue';
 export * from './rpc/cps';

@@ -9,6 +9,8 @@ export const ROLES = [
   'spo-coordinator',
   'mh-clinician',
   'mh-lead',
+  'mh-liaison',
+  'caldicott-guardian',
   'probation-officer',
   'probation-lead',
   'advocate',

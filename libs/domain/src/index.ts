@@ -9,3 +9,4 @@ export * from './advice';
 export * from './risk';
 export * from './cps';
 export * from './probation';
+export * from './mental-health';

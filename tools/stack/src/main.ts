@@ -11,7 +11,7 @@ const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
-  const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) });
+  const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile), trustDataKey: devDataKey(settings.trustDataKeyFile) });
   // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 

@@ -8,7 +8,7 @@ async function main(): Promise<number> {
   if (!(await preflight({ pgBase: settings.pgBase }))) return 1;
   process.stdout.write(`[stack] migrating every service database on ${redact(settings.pgBase)}\n`);
   // Same persisted dev data key as `pnpm start`: intake's migrations encrypt existing rows with it.
-  await migrateAll(stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile) }), process.stdout);
+  await migrateAll(stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile), trustDataKey: devDataKey(settings.trustDataKeyFile) }), process.stdout);
   process.stdout.write('[stack] migrations done\n');
   return 0;
 }

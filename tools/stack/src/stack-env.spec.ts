@@ -95,6 +95,7 @@ describe('stackSettingsFromEnv', () => {
       logLevel: undefined,
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
+      trustDataKeyFile: resolve(__dirname, '../../../.stac/dev-trust-data-key'),
     });
     expect(
       stackSettingsFromEnv({

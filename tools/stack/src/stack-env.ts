@@ -38,6 +38,11 @@ export interface StackEnvOptions {
    * key (`devDataKey`) so data written by one run decrypts in the next.
    */
   readonly dataKey?: string;
+  /**
+   * TRUST_DATA_KEY (the NHS trust's own key for clinical notes) for every service whose spec reads it; like
+   * `dataKey`, a fresh random key when absent, and the persisted dev key for `pnpm start` / `pnpm migrate`.
+   */
+  readonly trustDataKey?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -68,6 +73,7 @@ export function servicePort(service: ServiceName, portBase = DEFAULT_GATEWAY_POR
 export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
+  const trustDataKey = o.trustDataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -87,6 +93,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     // Probation's own keys, derived from the stack's key so a persisted dev key keeps probation's data readable too.
     if ('PROBATION_DATA_KEY' in spec) env.PROBATION_DATA_KEY = derivedKey(dataKey, 'stac:dev:probation-data');
     if ('PROBATION_SEARCH_KEY' in spec) env.PROBATION_SEARCH_KEY = derivedKey(dataKey, 'stac:dev:probation-search');
+    if ('TRUST_DATA_KEY' in spec) env.TRUST_DATA_KEY = trustDataKey;
     if (service in SERVICE_DATABASES) {
       env.DATABASE_URL = databaseUrl(o.pgBase, databaseName(service as DatabaseService, o.databaseSuffix));
     }
@@ -118,6 +125,7 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     logLevel: env.LOG_LEVEL || undefined,
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
     dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
+    trustDataKeyFile: resolve(env.STAC_TRUST_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-trust-data-key')),
   };
 }
 

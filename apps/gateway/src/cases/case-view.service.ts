@@ -5,8 +5,8 @@ import {
   type AdvocacyOfferPart,
   type RiskSummaryView,
   type IntakeCasePart,
-  type KnownToServicesCheckPart,
   type ProbationCasePart,
+  type MentalHealthCasePart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
 import { CASE_NOT_FOUND } from '@stac/auth';
@@ -28,7 +28,9 @@ export interface CaseView {
   /** The shareable risk summary (levels, domains, next review; never rationale). */
   riskSummary: PartStatus<RiskSummaryView>;
   advocacy: PartStatus<AdvocacyOfferPart>;
-  mentalHealth: PartStatus<KnownToServicesCheckPart>;
+  /** The trust's shareable part: check answers and contact routes, advice summaries, recommendations, intervention statuses. */
+  mentalHealth: PartStatus<MentalHealthCasePart>;
+  /** Probation's shareable part: the supervision check's answer and route, MAPPA category and level. */
   probation: PartStatus<ProbationCasePart>;
 }
 
@@ -60,7 +62,7 @@ export class CaseViewService {
       part<ScreeningTaskPart>('risk-assessment'),
       part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
       part<AdvocacyOfferPart>('advocacy'),
-      part<KnownToServicesCheckPart>('mental-health'),
+      part<MentalHealthCasePart>('mental-health'),
       part<ProbationCasePart>('probation'),
     ]);
     if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);

@@ -5,8 +5,8 @@ import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
 import { Person } from '../people/person.entity';
 import { PersonRecords } from '../people/person-records';
-import { PartnerCheckAnswer } from '../partner-checks/partner-check-answer.entity';
 import { CaseRiskLevel } from '../risk-levels/case-risk-level.entity';
+import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
@@ -14,13 +14,14 @@ export class CasesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly people: PersonRecords,
+    private readonly partnerAnswers: PartnerAnswersService,
   ) {}
 
   /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
   async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
-    const [participants, incidents, risk, probationCheck] = await Promise.all([
+    const [participants, incidents, risk, partnerChecks] = await Promise.all([
       this.dataSource.manager
         .createQueryBuilder(CaseParticipant, 'cp')
         .innerJoin(Person, 'p', 'p.id = cp.person_id')
@@ -35,7 +36,7 @@ export class CasesService {
         .getRawMany<{ personId: string; role: string; identityKnown: boolean; identityEnc: Buffer | null }>(),
       this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
       this.dataSource.manager.findOne(CaseRiskLevel, { where: { caseId } }),
-      this.dataSource.manager.findOne(PartnerCheckAnswer, { where: { caseId, agency: 'probation' } }),
+      this.partnerAnswers.forCases([caseId]),
     ]);
     return {
       caseId: c.id,
@@ -56,9 +57,7 @@ export class CasesService {
       }),
       incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
       riskLevel: risk?.level ?? null,
-      probationCheck: probationCheck
-        ? { checkId: probationCheck.checkId, answer: probationCheck.answer, contactRoute: probationCheck.contactRoute, answeredAt: probationCheck.answeredAt.toISOString() }
-        : null,
+      partnerChecks: partnerChecks.get(caseId) ?? [],
     };
   }
 }

@@ -20,6 +20,7 @@ import { ProtectiveOrder } from '../orders/protective-order.entity';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { CaseTransition } from './case-transition.entity';
 import { actorOf, assertVersion, CaseWorkflow, eventHeaders, type WorkflowContext } from './case-workflow';
+import { PartnerInterventions } from '../partner-interventions/partner-interventions.service';
 
 const SYSTEM = systemPrincipal('intake', 'police');
 
@@ -38,6 +39,7 @@ export class LifecycleService {
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
     private readonly relationships: CaseRelationships,
+    private readonly interventions: PartnerInterventions,
   ) {}
 
   transition(cmd: StatusTransitionCommand, ctx: WorkflowContext): Promise<CaseLifecycleView> {
@@ -71,6 +73,8 @@ export class LifecycleService {
           detail: `Active or pending orders: ${blocking.map((o) => `${o.orderType} ${o.status} (${o.id})`).join(', ')}`,
         });
       }
+      // ... nor while an intervention with the person of concern is active.
+      await this.interventions.assertNoneActive(m, c.id);
       c.closureReason = cmd.reason;
       c.closureNote = cmd.note ?? null;
       c.closedAt = now;

@@ -9,6 +9,8 @@ import { AdviceService } from '../advice/advice.service';
 import { ConsultationsService } from '../consultations/consultations.service';
 import { INTAKE } from '../intake.module';
 import { OrdersService } from '../orders/orders.service';
+import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
+import { PartnerInterventions } from '../partner-interventions/partner-interventions.service';
 import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { ScreeningService } from '../screening/screening.service';
@@ -46,10 +48,10 @@ export class WorkflowHarness {
     this.clocks = new ScreeningClocks(this.clock, { workingDays: targetWorkingDays });
     this.screening = new ScreeningService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
     this.advice = new AdviceService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
-    this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, this.relationships);
     this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock, this.cipher);
+    this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, this.relationships, new PartnerInterventions(this.orders));
     this.consultations = new ConsultationsService(this.ds, this.relationships, outbox, accessLog, this.clock);
-    this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock);
+    this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock, new PartnerAnswersService(this.ds));
     return this;
   }
 

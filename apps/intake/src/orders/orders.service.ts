@@ -272,55 +272,77 @@ export class OrdersService {
         }
         const occurredAt = new Date(cmd.occurredAt);
         if (occurredAt.getTime() > now.getTime() + 5 * 60 * 1000) throw invalid('occurredAt', 'occurredAt cannot be in the future');
-        const behaviours = [...new Set<BehaviourCode>([...(cmd.behaviours ?? []), 'BREACH'])];
-        const incidentId = randomUUID();
-        // The same per-case lock as the incidents feature, so the course-of-conduct ordinal stays gap-free.
-        await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`incident:${o.caseId}`]);
-        await m.query('INSERT INTO incident (id, case_id, occurred_at, behaviours, recorded_at) VALUES ($1, $2, $3, $4, $5)', [
-          incidentId,
-          o.caseId,
+        const { breachId, incidentId } = await this.recordBreach(m, o, {
           occurredAt,
-          behaviours,
-          now,
-        ]);
-        const [{ n: ordinal }]: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM incident WHERE case_id = $1', [o.caseId]);
-        const breach = Object.assign(new OrderBreach(), {
-          id: randomUUID(),
-          orderId: o.id,
-          caseId: o.caseId,
-          incidentId,
-          occurredAt,
+          behaviours: cmd.behaviours ?? [],
           note: cmd.note ?? null,
-          reportedBy: actorOf(ctx),
-          reportedAt: now,
+          actor: actorOf(ctx),
+          at: now,
+          headers: eventHeaders(ctx),
         });
-        await m.insert(OrderBreach, breach);
-        const headers = eventHeaders(ctx);
-        await this.outbox.enqueue(
-          m,
-          OrderBreachReportedV1,
-          {
-            caseId: o.caseId,
-            aggregateVersion: o.version,
-            additionalInformation: { orderId: o.id, orderType: o.orderType, breachId: breach.id, incidentId, occurredAt: occurredAt.toISOString() },
-          },
-          headers,
-        );
-        await this.outbox.enqueue(
-          m,
-          IncidentRecordedV1,
-          {
-            caseId: o.caseId,
-            aggregateVersion: ordinal,
-            detailUrl: `/api/v1/cases/${o.caseId}/timeline`,
-            additionalInformation: { incidentId, occurredAt: occurredAt.toISOString(), behaviours, isBreach: true },
-          },
-          headers,
-        );
-        await this.audit(m, ctx, 'collection', [o.caseId, o.id, breach.id, incidentId]);
-        return { breachId: breach.id, incidentId, orderId: o.id };
+        await this.audit(m, ctx, 'collection', [o.caseId, o.id, breachId, incidentId]);
+        return { breachId, incidentId, orderId: o.id };
       }),
     );
+  }
+
+  /**
+   * The breach fast path (domain.md §6.7) for an order in force, inside the caller's transaction: a BREACH
+   * incident joins the course of conduct and `order.breach-reported` and `incident.recorded` are published,
+   * so risk review and the case lifecycle react. Used by a reported breach and by a partner's breached
+   * requirement (an intervention under an SPO requirement).
+   */
+  async recordBreach(
+    m: EntityManager,
+    o: ProtectiveOrder,
+    b: { occurredAt: Date; behaviours: BehaviourCode[]; note: string | null; actor: string; at: Date; headers: EventHeaders },
+  ): Promise<{ breachId: string; incidentId: string }> {
+    const { occurredAt, at: now, headers } = b;
+    const behaviours = [...new Set<BehaviourCode>([...b.behaviours, 'BREACH'])];
+    const incidentId = randomUUID();
+    // The same per-case lock as the incidents feature, so the course-of-conduct ordinal stays gap-free.
+    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`incident:${o.caseId}`]);
+    await m.query('INSERT INTO incident (id, case_id, occurred_at, behaviours, recorded_at) VALUES ($1, $2, $3, $4, $5)', [
+      incidentId,
+      o.caseId,
+      occurredAt,
+      behaviours,
+      now,
+    ]);
+    const [{ n: ordinal }]: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM incident WHERE case_id = $1', [o.caseId]);
+    const breach = Object.assign(new OrderBreach(), {
+      id: randomUUID(),
+      orderId: o.id,
+      caseId: o.caseId,
+      incidentId,
+      occurredAt,
+      note: b.note,
+      reportedBy: b.actor,
+      reportedAt: now,
+    });
+    await m.insert(OrderBreach, breach);
+    await this.outbox.enqueue(
+      m,
+      OrderBreachReportedV1,
+      {
+        caseId: o.caseId,
+        aggregateVersion: o.version,
+        additionalInformation: { orderId: o.id, orderType: o.orderType, breachId: breach.id, incidentId, occurredAt: occurredAt.toISOString() },
+      },
+      headers,
+    );
+    await this.outbox.enqueue(
+      m,
+      IncidentRecordedV1,
+      {
+        caseId: o.caseId,
+        aggregateVersion: ordinal,
+        detailUrl: `/api/v1/cases/${o.caseId}/timeline`,
+        additionalInformation: { incidentId, occurredAt: occurredAt.toISOString(), behaviours, isBreach: true },
+      },
+      headers,
+    );
+    return { breachId: breach.id, incidentId };
   }
 
   async list(caseId: string, ctx: WorkflowContext): Promise<ProtectiveOrderView[]> {

@@ -63,7 +63,7 @@ beforeAll(async () => {
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();
   records = new PersonRecords(cipher);
-  people = new PeopleService(ds, access, accessLog, records, clock);
+  people = new PeopleService(ds, access, accessLog, records, clock, new Outbox('intake'));
   incidents = new IncidentsService(ds, access, accessLog, new Outbox('intake'), clock);
 });
 

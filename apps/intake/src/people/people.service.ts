@@ -27,6 +27,8 @@ import { visibleCases } from './case-visibility';
 import { caseIdOf, idempotent } from './idempotent-command';
 import { Person } from './person.entity';
 import { PersonRecords } from './person-records';
+import { Outbox } from '@stac/messaging';
+import { requestPartnerChecks } from '../partner-answers/partner-answers.service';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -47,6 +49,7 @@ export class PeopleService {
     private readonly accessLog: AccessLog,
     private readonly records: PersonRecords,
     private readonly clock: Clock,
+    private readonly outbox: Outbox,
   ) {}
 
   // --- search before create -------------------------------------------------------------------
@@ -139,6 +142,7 @@ export class PeopleService {
         );
         if (open.length) throw rpcProblem(409, 'already-on-case', 'This person already has this role on the case');
         await m.insert(CaseParticipant, { caseId, personId, role: body.role, validFrom: now, validTo: null });
+        if (body.role === 'PERSON_OF_CONCERN') await requestPartnerChecks(this.outbox, m, { caseId, personId, at: now, headers: { correlationId: req.correlationId } });
         const views = await this.candidateViews(m, granted, candidates, new Set([personId]));
         await this.accessLog.append(m, {
           operation: 'collection',
@@ -221,6 +225,9 @@ export class PeopleService {
       if (current.length === 1 && current[0].role === body.role) throw rpcProblem(409, 'role-unchanged', 'The person already has only this role');
       await m.query('UPDATE case_participant SET valid_to = $3 WHERE case_id = $1 AND person_id = $2 AND valid_to IS NULL', [caseId, body.personId, now]);
       await m.insert(CaseParticipant, { caseId, personId: body.personId, role: body.role as PersonRole, validFrom: now, validTo: null });
+      if (body.role === 'PERSON_OF_CONCERN' && !current.some((p) => p.role === 'PERSON_OF_CONCERN')) {
+        await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: req.correlationId } });
+      }
       const [{ version }]: { version: number }[] = await m.query(
         'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
         [body.personId],

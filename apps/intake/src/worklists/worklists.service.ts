@@ -13,6 +13,7 @@ import type {
 import { AWAITING_SCREENING, ORDER_EXPIRY_WARNING_DAYS, ORDER_IN_FORCE } from '@stac/domain';
 import { Clock } from '@stac/runtime';
 import { ScreeningClocks } from '../screening/screening-clock.service';
+import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bail returns within this many days are listed for the lead (design choice). */
@@ -44,11 +45,15 @@ export class WorklistsService {
     private readonly clocks: ScreeningClocks,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly partnerAnswers: PartnerAnswersService,
   ) {}
 
   async screening(granted: Authorized, correlationId: string, limit = 50): Promise<ScreeningWorklist> {
     const now = this.clock.now();
-    const items = await this.awaitingScreening(granted.principal, now, limit);
+    const found = await this.awaitingScreening(granted.principal, now, limit);
+    // Partner agencies' known-to-services answers travel with each case (H2): codes only.
+    const answers = await this.partnerAnswers.forCases(found.map((i) => i.caseId));
+    const items = found.map((i) => ({ ...i, partnerChecks: answers.get(i.caseId) ?? [] }));
     const result = { untriaged: items.filter((i) => AWAITING_SCREENING.includes(i.status)), overdue: items.filter((i) => i.overdue) };
     await this.audit(granted, correlationId, 'worklist.read', items.map((i) => i.caseId));
     return result;

@@ -1,18 +1,19 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CASE_PART, type CasePartAnswer, type KnownToServicesCheckPart, type RpcRequest } from '@stac/contracts';
-import { CasePartReader } from '@stac/runtime';
+import { AnswerMentalHealthCheck, ListMentalHealthChecks, type AnswerCheckCommand, type CaseMentalHealthQuery } from '@stac/contracts';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { KnownToServicesChecksService } from './known-to-services-checks.service';
 
 @Controller()
 export class KnownToServicesChecksController {
-  constructor(
-    private readonly checks: KnownToServicesChecksService,
-    private readonly reader: CasePartReader,
-  ) {}
+  constructor(private readonly checks: KnownToServicesChecksService) {}
 
-  @MessagePattern(CASE_PART['mental-health'])
-  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<KnownToServicesCheckPart>> {
-    return this.reader.read(req, { recordType: 'known-to-services-check', load: (caseId) => this.checks.casePart(caseId) });
+  @Handles(AnswerMentalHealthCheck)
+  answer(cmd: AnswerCheckCommand, ctx: RequestContext) {
+    return this.checks.answer(cmd, ctx);
+  }
+
+  @Handles(ListMentalHealthChecks)
+  list(q: CaseMentalHealthQuery, ctx: RequestContext) {
+    return this.checks.list(q.caseId, ctx);
   }
 }

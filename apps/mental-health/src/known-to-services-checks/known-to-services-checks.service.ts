@@ -1,52 +1,87 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { CaseReferredV1, type KnownToServicesCheckPart } from '@stac/contracts';
-import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
-import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
-import { KnownToServicesCheck } from './known-to-services-check.entity';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CaseReferredV1, PersonCheckRequestedV1, type AnswerCheckCommand, type MhCheckView } from '@stac/contracts';
+import { OnEvent, type EventContext } from '@stac/messaging';
+import type { RequestContext } from '@stac/runtime';
+import { actorOf, auditRead, headersOf } from '../trust-workflow';
+import type { KnownToServicesCheck } from './known-to-services-check.entity';
+import { KNOWN_TO_SERVICES_CHECKS, type KnownToServicesChecks } from './known-to-services-checks';
 
+export function checkView(c: KnownToServicesCheck, now: Date): MhCheckView {
+  return {
+    checkId: c.id,
+    caseId: c.caseId,
+    personId: c.personId,
+    status: c.status,
+    reason: c.reason,
+    answer: c.answer,
+    contactRoute: c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null,
+    requestedAt: c.requestedAt.toISOString(),
+    dueAt: c.dueAt.toISOString(),
+    answeredAt: c.answeredAt?.toISOString() ?? null,
+    overdue: c.status === 'REQUESTED' && c.dueAt.getTime() < now.getTime(),
+    version: c.version,
+  };
+}
+
+/**
+ * Known-to-services checks (domain.md §3 H2): opened for the referral's person of concern and again for
+ * every person of concern named later; answered by a liaison practitioner with YES / NO / UNKNOWN and a
+ * contact route, which publishes the thin `mental-health.check.answered.v1`.
+ */
 @Injectable()
 export class KnownToServicesChecksService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly grants: CaseAccessGrants,
+    @Inject(KNOWN_TO_SERVICES_CHECKS) private readonly checks: KnownToServicesChecks,
   ) {}
 
   /** A referred case with a person of concern opens a known-to-services check; redelivery opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
     if (!event.personOfConcernId) return;
-    const inserted = await ctx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(KnownToServicesCheck)
-      .values({
-        id: randomUUID(),
-        caseId: caseIdOf(ctx),
-        personId: event.personOfConcernId,
-        status: 'REQUESTED',
-        answer: null,
-        requestedAt: new Date(),
-        answeredAt: null,
-        version: 1,
-      })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    // Nothing inserted: another event already opened this record and its access.
-    if ((inserted.raw as unknown[]).length === 0) return;
-    await this.grants.open(ctx.manager, {
-      caseId: caseIdOf(ctx),
-      owner: 'mental-health',
-      shares: [{ agency: 'police', agreementCode: 'mental-health-to-police' }, { agency: 'probation', agreementCode: 'mental-health-to-probation' }],
-      actor: systemPrincipal('mental-health', 'mental-health'),
-      correlationId: ctx.correlationId,
+    await this.checks.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  }
+
+  /** A person of concern named on the case later is checked too (re-check). */
+  @OnEvent(PersonCheckRequestedV1)
+  async onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    await this.checks.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
+  }
+
+  answer(cmd: AnswerCheckCommand, ctx: RequestContext): Promise<MhCheckView> {
+    return this.dataSource.transaction(async (m) => {
+      const now = ctx.clock.now();
+      const saved = await this.checks.answer(m, {
+        caseId: cmd.caseId,
+        checkId: cmd.checkId,
+        expectedVersion: cmd.expectedVersion,
+        contactRoute: cmd.contactRoute,
+        apply: (c) => (c.answer = cmd.answer),
+        answeredBy: actorOf(ctx),
+        at: now,
+        headers: headersOf(ctx),
+      });
+      await ctx.audit(m, { recordIds: [cmd.caseId, saved.id] });
+      // The answer leaves the trust in the thin event: a disclosure on the agreements (Caldicott).
+      await ctx.audit(m, {
+        recordIds: [cmd.caseId, saved.id],
+        processing: 'disclosure',
+        recipients: ['police', 'probation'],
+        legalBasis: 'agreement:mental-health-to-police,mental-health-to-probation',
+      });
+      return checkView(saved, now);
     });
   }
 
-  async casePart(caseId: string): Promise<KnownToServicesCheckPart | null> {
-    const c = await this.dataSource.manager.findOne(KnownToServicesCheck, { where: { caseId } });
-    return c ? { checkId: c.id, status: c.status, answer: c.answer, requestedAt: c.requestedAt.toISOString() } : null;
+  async list(caseId: string, ctx: RequestContext): Promise<MhCheckView[]> {
+    const now = ctx.clock.now();
+    const checks = await this.forCase(this.dataSource.manager, caseId);
+    await auditRead(ctx, this.dataSource, [caseId, ...checks.map((c) => c.id)]);
+    return checks.map((c) => checkView(c, now));
+  }
+
+  forCase(m: EntityManager, caseId: string): Promise<KnownToServicesCheck[]> {
+    return this.checks.forCase(m, caseId);
   }
 }

@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Answered supervision checks (status, contact route, keyed reference token, due time), complex-case
+ * Supervision checks get the shared partner-check shape (@stac/partner-checks: reason, due time, who answered,
+ * contact route) and a keyed token of the probation case reference; complex-case
  * consultations with sealed exclusion zones, MAPPA history, sentence dates and the conviction stage
  * probation learns from intake. Probation's own team holds victim.location on its records: it enforces
  * the licence conditions whose exclusion zones it recommends.
@@ -12,16 +13,19 @@ export class ProbationRecords1764800000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE supervision_check
-        ADD COLUMN contact_route   text,
-        ADD COLUMN contact_point   text,
-        ADD COLUMN reference_token bytea,
-        ADD COLUMN due_at          timestamptz,
-        ADD COLUMN answered_by     text`);
-    // Checks opened before due times existed: due two working days after the request (approximated as four calendar days).
-    await q.query(`UPDATE supervision_check SET due_at = requested_at + interval '4 days' WHERE due_at IS NULL`);
-    await q.query(`ALTER TABLE supervision_check ALTER COLUMN due_at SET NOT NULL`);
+        ADD COLUMN reason               text NOT NULL DEFAULT 'REFERRAL',
+        ADD COLUMN due_at               timestamptz,
+        ADD COLUMN answered_by          text,
+        ADD COLUMN contact_team         text,
+        ADD COLUMN contact_role         text,
+        ADD COLUMN contact_how_to_reach text,
+        ADD COLUMN reference_token      bytea`);
+    // Checks opened before due times existed: due two calendar days after the request (the working-day time was never recorded).
+    await q.query(`UPDATE supervision_check SET due_at = requested_at + interval '2 days'`);
+    await q.query(`ALTER TABLE supervision_check ALTER COLUMN due_at SET NOT NULL, ALTER COLUMN reason DROP DEFAULT`);
+    await q.query(`DROP INDEX supervision_check_open`);
     await q.query(`CREATE INDEX supervision_check_reference ON supervision_check (reference_token) WHERE reference_token IS NOT NULL`);
-    await q.query(`CREATE INDEX supervision_check_due ON supervision_check (due_at, case_id) WHERE status = 'REQUESTED'`);
+    await q.query(`CREATE INDEX supervision_check_due ON supervision_check (due_at, id) WHERE status = 'REQUESTED'`);
     await q.query(`
       CREATE TABLE probation_consultation (
         id                   uuid PRIMARY KEY,
@@ -81,6 +85,9 @@ export class ProbationRecords1764800000000 implements MigrationInterface {
     for (const t of ['probation_case_stage', 'sentence_dates', 'mappa_decision', 'probation_consultation']) await q.query(`DROP TABLE ${t}`);
     await q.query(`DROP INDEX supervision_check_due`);
     await q.query(`DROP INDEX supervision_check_reference`);
-    await q.query(`ALTER TABLE supervision_check DROP COLUMN contact_route, DROP COLUMN contact_point, DROP COLUMN reference_token, DROP COLUMN due_at, DROP COLUMN answered_by`);
+    await q.query(`CREATE INDEX supervision_check_open ON supervision_check (requested_at) WHERE status = 'REQUESTED'`);
+    await q.query(`
+      ALTER TABLE supervision_check DROP COLUMN reason, DROP COLUMN due_at, DROP COLUMN answered_by, DROP COLUMN contact_team,
+        DROP COLUMN contact_role, DROP COLUMN contact_how_to_reach, DROP COLUMN reference_token`);
   }
 }

@@ -26,11 +26,9 @@ export class ProbationCaseService {
       this.mappa.history(caseId),
       this.sentences.forCase(caseId),
     ]);
-    const view = checkView(check, this.clock.now());
     return {
       caseId,
-      // The team's contact point is probation's own detail; partners get the route.
-      check: ctx.owning ? view : { ...view, contactPoint: null },
+      check: checkView(check, this.clock.now()),
       consultations,
       mappa: mappaHistory.at(-1) ?? null,
       mappaHistory,

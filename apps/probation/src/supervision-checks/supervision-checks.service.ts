@@ -1,136 +1,112 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CaseAccessGrants, CaseRelationships, decide, systemPrincipal, type Principal, type Purpose } from '@stac/auth';
+import { CaseRelationships, decide, type Principal, type Purpose } from '@stac/auth';
 import {
   CaseReferredV1,
-  ProbationCheckAnsweredV1,
+  PersonCheckRequestedV1,
   type CheckAnswerCommand,
   type LocatedCheck,
   type ProbationCasePart,
   type SupervisionCheckView,
 } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays } from '@stac/domain';
-import { caseIdOf, OnEvent, Outbox, type EventContext } from '@stac/messaging';
-import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
+import { OnEvent, type EventContext } from '@stac/messaging';
+import { Clock, type RequestContext } from '@stac/runtime';
 import { ProbationKeys } from '../keys/probation-keys';
 import { MappaDecision } from '../mappa/mappa-decision.entity';
-import { ProbationSettings } from '../probation-settings';
-import { SupervisionCheck } from './supervision-check.entity';
+import { SupervisionCheck as SupervisionCheckEntity, type SupervisionCheck } from './supervision-check.entity';
+import { SUPERVISION_CHECKS, type SupervisionChecks } from './supervision-checks';
 
 export type ProbationContext = Pick<RequestContext, 'principal' | 'decision' | 'purpose' | 'fieldGroups' | 'correlationId' | 'traceparent' | 'idempotencyKey' | 'audit' | 'owning'>;
 
-/**
- * Probation's own team holds victim.location on its records: it recommends and enforces the licence
- * conditions whose exclusion zones reveal where the victim is. Partners see core facts only.
- */
-export const PROBATION_OWNER_FIELD_GROUPS = ['risk.rationale', 'victim.location'] as const;
+function routeOf(c: SupervisionCheck) {
+  return c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null;
+}
 
 export function checkView(c: SupervisionCheck, now: Date): SupervisionCheckView {
   return {
     checkId: c.id,
     caseId: c.caseId,
+    personId: c.personId,
     status: c.status,
+    reason: c.reason,
     supervisionStatus: c.supervisionStatus,
-    contactRoute: c.contactRoute,
-    contactPoint: c.contactPoint,
+    contactRoute: routeOf(c),
     hasProbationCaseReference: c.referenceToken !== null,
     requestedAt: c.requestedAt.toISOString(),
     dueAt: c.dueAt.toISOString(),
     overdue: c.status === 'REQUESTED' && c.dueAt.getTime() < now.getTime(),
     answeredAt: c.answeredAt?.toISOString() ?? null,
+    version: c.version,
   };
 }
 
 /**
- * Supervision checks (domain.md §3 H2): opened for every referred case with a person of concern, due on
- * the working-day calendar, answered by a probation practitioner with the supervision status and a contact
- * route. The probation case reference is kept only as a keyed search token (HMAC under its own key), so a
- * practitioner can find every check answered for one probation case without the reference being stored.
+ * Supervision checks (domain.md §3 H2) on the shared partner-check behaviour (@stac/partner-checks): opened
+ * for the referral's person of concern and every one named later, due on the working-day calendar,
+ * answered by a probation practitioner with the supervision status and a contact route (publishing the thin
+ * `probation.check.answered.v1`). The probation case reference is kept only as a keyed search token (HMAC
+ * under its own key), so a practitioner can find every check answered for one probation case without the
+ * reference being stored, published or logged.
  */
 @Injectable()
 export class SupervisionChecksService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly grants: CaseAccessGrants,
+    @Inject(SUPERVISION_CHECKS) private readonly checks: SupervisionChecks,
     private readonly relationships: CaseRelationships,
-    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly keys: ProbationKeys,
-    private readonly settings: ProbationSettings,
   ) {}
 
   /** A referred case with a person of concern opens a supervision check; redelivery opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
     if (!event.personOfConcernId) return;
-    const now = this.clock.now();
-    const inserted = await ctx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(SupervisionCheck)
-      .values({
-        id: randomUUID(),
-        caseId: caseIdOf(ctx),
-        personId: event.personOfConcernId,
-        status: 'REQUESTED',
-        supervisionStatus: null,
-        requestedAt: now,
-        dueAt: addEnglandAndWalesWorkingDays(now, this.settings.checkTargetWorkingDays),
-        answeredAt: null,
-        contactRoute: null,
-        contactPoint: null,
-        referenceToken: null,
-        answeredBy: null,
-        version: 1,
-      })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    // Nothing inserted: another event already opened this record and its access.
-    if ((inserted.raw as unknown[]).length === 0) return;
-    await this.grants.open(ctx.manager, {
-      caseId: caseIdOf(ctx),
-      owner: 'probation',
-      ownerFieldGroups: PROBATION_OWNER_FIELD_GROUPS,
-      shares: [{ agency: 'police', agreementCode: 'probation-to-police' }, { agency: 'mental-health', agreementCode: 'probation-to-mental-health' }],
-      actor: systemPrincipal('probation', 'probation'),
-      correlationId: ctx.correlationId,
-    });
+    await this.checks.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  }
+
+  /** A person of concern named on the case later is checked too. */
+  @OnEvent(PersonCheckRequestedV1)
+  async onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    await this.checks.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
   }
 
   answer(cmd: CheckAnswerCommand, ctx: ProbationContext): Promise<SupervisionCheckView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const c = await m.findOne(SupervisionCheck, { where: { id: cmd.checkId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!c) throw rpcProblem(404, 'check-not-found', 'No such supervision check on this case');
-      if (c.status === 'ANSWERED') throw rpcProblem(409, 'check-already-answered', 'This supervision check was already answered');
-      c.status = 'ANSWERED';
-      c.supervisionStatus = cmd.supervisionStatus;
-      c.contactRoute = cmd.contactRoute;
-      c.contactPoint = cmd.contactPoint ?? null;
-      c.referenceToken = cmd.probationCaseReference ? this.keys.referenceToken(cmd.probationCaseReference) : null;
-      c.answeredAt = now;
-      c.answeredBy = ctx.principal.subject;
-      const saved = await m.save(c);
-      await this.outbox.enqueue(
-        m,
-        ProbationCheckAnsweredV1,
-        {
-          caseId: c.caseId,
-          aggregateVersion: saved.version,
-          additionalInformation: { checkId: c.id, supervisionStatus: cmd.supervisionStatus, contactRoute: cmd.contactRoute, answeredAt: now.toISOString() },
+      const saved = await this.checks.answer(m, {
+        caseId: cmd.caseId,
+        checkId: cmd.checkId,
+        expectedVersion: cmd.expectedVersion,
+        contactRoute: cmd.contactRoute,
+        apply: (c) => {
+          c.supervisionStatus = cmd.supervisionStatus;
+          c.referenceToken = cmd.probationCaseReference ? this.keys.referenceToken(cmd.probationCaseReference) : null;
+          return cmd.supervisionStatus;
         },
-        { correlationId: ctx.correlationId, traceparent: ctx.traceparent },
-      );
-      await ctx.audit(m, { recordIds: [c.caseId, c.id], recipients: ['probation', 'police', 'mental-health'] });
+        answeredBy: ctx.principal.subject,
+        at: now,
+        headers: { correlationId: ctx.correlationId, traceparent: ctx.traceparent },
+      });
+      await ctx.audit(m, { recordIds: [cmd.caseId, saved.id] });
+      // The answer leaves probation in the thin event: a disclosure under its agreements.
+      await ctx.audit(m, {
+        recordIds: [cmd.caseId, saved.id],
+        processing: 'disclosure',
+        recipients: ['police', 'mental-health'],
+        legalBasis: 'agreement:probation-to-police,probation-to-mental-health',
+      });
       return checkView(saved, now);
     });
   }
 
   /** Checks answered with this probation case reference, on cases the caller may see (each decided as a read of it). */
   async locate(reference: string, principal: Principal, purpose: Purpose): Promise<LocatedCheck[]> {
-    const found = await this.dataSource.manager.find(SupervisionCheck, { where: { referenceToken: this.keys.referenceToken(reference) }, order: { answeredAt: 'ASC' }, take: 100 });
+    const found = await this.dataSource.manager.find(SupervisionCheckEntity, {
+      where: { referenceToken: this.keys.referenceToken(reference) },
+      order: { answeredAt: 'ASC' },
+      take: 100,
+    });
     const resources = await this.relationships.forPrincipalMany(this.dataSource, found.map((c) => c.caseId), principal);
     return found
       .filter((c) => decide(principal, 'probation.read', resources.get(c.caseId)!, [], purpose).allow)
@@ -138,10 +114,11 @@ export class SupervisionChecksService {
   }
 
   async forCase(caseId: string): Promise<SupervisionCheck | null> {
-    return this.dataSource.manager.findOne(SupervisionCheck, { where: { caseId }, order: { requestedAt: 'ASC' } });
+    const all = await this.checks.forCase(this.dataSource.manager, caseId);
+    return all[0] ?? null;
   }
 
-  /** Probation's part of the unified case view: the check's answer and route, and the MAPPA level. */
+  /** Probation's part of the unified case view: the check's answer and contact route, and the MAPPA level. */
   async casePart(caseId: string): Promise<ProbationCasePart | null> {
     const c = await this.forCase(caseId);
     if (!c) return null;
@@ -151,7 +128,7 @@ export class SupervisionChecksService {
       status: c.status,
       answer: c.supervisionStatus,
       requestedAt: c.requestedAt.toISOString(),
-      contactRoute: c.contactRoute,
+      contactRoute: routeOf(c),
       mappaCategory: mappa?.category ?? null,
       mappaLevel: mappa?.level ?? null,
     };

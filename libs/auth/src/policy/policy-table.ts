@@ -2,6 +2,7 @@ import type { Agency, Role } from '@stac/domain';
 import type { FieldGroup, Purpose, RelationshipKind } from './vocabulary';
 import { cpsRules } from './cps-rules';
 import { probationRules } from './probation-rules';
+import { mentalHealthRules } from './mental-health-rules';
 
 /**
  * THE policy table (AC-10): which roles of which agencies may perform which action, whether the
@@ -158,6 +159,7 @@ export const POLICY: readonly PolicyRule[] = [
   ...stacWorkflowRules(),
   ...cpsRules(),
   ...probationRules(),
+  ...mentalHealthRules(),
 ];
 
 /** Police S-TAC workflow actions (domain.md §3): police-owned records, opened by the owning team or an assignment. */
@@ -231,7 +233,8 @@ export const OWNING_FIELD_GROUPS: Readonly<Record<Agency, readonly FieldGroup[]>
   police: ['victim.contact', 'victim.location', 'intelligence', 'risk.rationale'],
   advocacy: ['victim.contact', 'victim.location', 'advocacy.notes', 'risk.rationale'],
   'mental-health': ['suspect.health', 'risk.rationale'],
-  probation: ['risk.rationale'],
+  // Probation recommends and enforces licence conditions whose exclusion zones reveal where the victim is.
+  probation: ['risk.rationale', 'victim.location'],
   cps: [],
 };
 

@@ -30,3 +30,8 @@ export * from './mappa-level-set.v1';
 export * from './offender-released.v1';
 export * from './licence-ended.v1';
 export * from './release-upcoming.v1';
+export * from './mh-check-answered.v1';
+export * from './person-check-requested.v1';
+export * from './mh-recommendation-made.v1';
+export * from './mh-consultation-completed.v1';
+export * from './intervention-status-changed.v1';

@@ -1,9 +1,11 @@
-import { IsIn, IsISO8601, IsUUID } from 'class-validator';
-import { PROBATION_CONTACT_ROUTES, SUPERVISION_STATUSES, type ProbationContactRoute, type SupervisionStatus } from '@stac/domain';
+import { IsBoolean, IsIn, IsISO8601, IsUUID } from 'class-validator';
+import { SUPERVISION_STATUSES, type SupervisionStatus } from '@stac/domain';
 
 /**
- * `probation.check.answered.v1`: the supervision check is answered (H2). Thin: the status and the contact
- * route code only; never the probation case reference or the team's contact point.
+ * `probation.check.answered.v1` (domain.md §5 `probation.check-answered`): probation answered whether the
+ * person of concern is under supervision. Thin, the shape every partner check publishes: the status and
+ * whether a contact route is on record; never the probation case reference or the route itself (read from
+ * probation's case part).
  */
 export class ProbationCheckAnsweredV1 {
   static readonly subject = 'probation.check.answered.v1';
@@ -13,11 +15,15 @@ export class ProbationCheckAnsweredV1 {
   @IsUUID()
   checkId: string;
 
-  @IsIn(SUPERVISION_STATUSES)
-  supervisionStatus: SupervisionStatus;
+  /** The platform's pseudonymous id of the person of concern. */
+  @IsUUID()
+  personId: string;
 
-  @IsIn(PROBATION_CONTACT_ROUTES)
-  contactRoute: ProbationContactRoute;
+  @IsIn(SUPERVISION_STATUSES)
+  answer: SupervisionStatus;
+
+  @IsBoolean()
+  contactRouteAvailable: boolean;
 
   @IsISO8601({ strict: true })
   answeredAt: string;

@@ -40,8 +40,20 @@ export interface IntakeCasePart {
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[];
   /** The case's current shared risk level (from `risk.level.changed.v1`); null until risk has set one. */
   riskLevel?: string | null;
-  /** Probation's answer to the supervision check (from `probation.check.answered.v1`): status and contact route only; null until answered. */
-  probationCheck?: { checkId: string; answer: string; contactRoute: string; answeredAt: string } | null;
+  /** Partner agencies' known-to-services answers (from their thin check-answered events), newest first. */
+  partnerChecks?: PartnerCheckSummary[];
+}
+
+/** A partner agency's answer on the multi-agency record: the code and whether a contact route is on record. */
+export interface PartnerCheckSummary {
+  agency: string;
+  checkId: string;
+  personId: string;
+  answer: string;
+  contactRouteAvailable: boolean;
+  answeredAt: string;
+  /** e.g. "known to mental-health services: YES, contact route available". */
+  summary: string;
 }
 
 export interface ScreeningTaskPart {

@@ -38,10 +38,12 @@ export const AnswerSupervisionCheck = operation<CheckAnswerCommand, SupervisionC
     path: '/cases/:caseId/probation/checks/:checkId/answer',
     tag: 'probation',
     summary: 'Answer the supervision check (H2): NONE | PRE_SENTENCE | COMMUNITY | CUSTODY | LICENCE and a contact route',
-    description: 'Once per check (409 after). The probation case reference is stored only as a keyed search token. Publishes probation.check.answered (status and route only).',
+    description: 'Once per check (409 after; If-Match). The probation case reference is stored only as a keyed search token. Publishes probation.check.answered (status, whether a route is on record).',
     body: CheckAnswerSubmission,
     purpose: true,
-    problems: [400, 403, 404, 409, 413, 415],
+    ifMatch: true,
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 413, 415, 428],
   },
 });
 

@@ -23,7 +23,6 @@ import {
   MAPPA_LEAD_AGENCIES,
   MAPPA_LEVELS,
   PROBATION_CONSULTATION_KINDS,
-  PROBATION_CONTACT_ROUTES,
   PROBATION_RECOMMENDATION_CODES,
   SUPERVISION_STATUSES,
   type CheckStatus,
@@ -32,12 +31,12 @@ import {
   type MappaLeadAgency,
   type MappaLevel,
   type ProbationConsultationKind,
-  type ProbationContactRoute,
   type ProbationRecommendationCode,
   type SupervisionStatus,
 } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
 import { ExclusionZone } from '../orders/orders';
+import { ContactRoute } from '../partner-checks/partner-checks';
 import type { KnownToServicesCheckPart } from '../case-part/case-part';
 
 export const PROBATION = {
@@ -60,16 +59,10 @@ export class CheckAnswerSubmission {
   @IsIn(SUPERVISION_STATUSES)
   supervisionStatus: SupervisionStatus;
 
-  @ApiProperty({ enum: PROBATION_CONTACT_ROUTES, description: 'How partners reach probation about this person (shared)' })
-  @IsIn(PROBATION_CONTACT_ROUTES)
-  contactRoute: ProbationContactRoute;
-
-  @ApiPropertyOptional({ maxLength: 200, description: "The team's contact point (mailbox or phone of the team, never the person's); stays in probation" })
-  @IsOptional()
-  @IsString()
-  @Length(3, 200)
-  @IsPlainText()
-  contactPoint?: string;
+  @ApiProperty({ type: ContactRoute, description: "How partners reach probation's team about this person (professional contact only)" })
+  @ValidateNested()
+  @Type(() => ContactRoute)
+  contactRoute: ContactRoute;
 
   @ApiPropertyOptional({ description: "Probation's case reference: stored only as a keyed search token, never in clear", example: 'PRB/2026/001234' })
   @IsOptional()
@@ -80,6 +73,7 @@ export class CheckAnswerSubmission {
 export class CheckAnswerCommand extends CheckAnswerSubmission {
   @IsUUID() caseId: string;
   @IsUUID() checkId: string;
+  @IsInt() @Min(1) expectedVersion: number;
 }
 
 export class LocateChecksQuery {
@@ -192,15 +186,17 @@ export class ProbationWorklistQuery {
 export class SupervisionCheckView {
   @ApiProperty({ format: 'uuid' }) checkId: string;
   @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) personId: string;
   @ApiProperty({ enum: CHECK_STATUSES }) status: CheckStatus;
+  @ApiProperty({ enum: ['REFERRAL', 'NEW_PERSON_OF_CONCERN'] }) reason: string;
   @ApiPropertyOptional({ enum: SUPERVISION_STATUSES, nullable: true }) supervisionStatus: SupervisionStatus | null;
-  @ApiPropertyOptional({ enum: PROBATION_CONTACT_ROUTES, nullable: true }) contactRoute: ProbationContactRoute | null;
-  @ApiPropertyOptional({ nullable: true }) contactPoint: string | null;
+  @ApiPropertyOptional({ type: ContactRoute, nullable: true }) contactRoute: ContactRoute | null;
   @ApiProperty({ description: 'A probation case reference is recorded (it is never shown)' }) hasProbationCaseReference: boolean;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty() overdue: boolean;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) answeredAt: string | null;
+  @ApiProperty({ description: 'The ETag version of the check' }) version: number;
 }
 
 export class LicenceConditionView {
@@ -275,7 +271,7 @@ export class ProbationWorklistView {
 
 /** Probation's part of the unified case view: the check answer and route, and MAPPA level (no narrative, no zones). */
 export interface ProbationCasePart extends KnownToServicesCheckPart {
-  contactRoute: string | null;
+  contactRoute: ContactRoute | null;
   mappaCategory: number | null;
   mappaLevel: number | null;
 }

@@ -18,6 +18,17 @@ export class WorklistQuery {
 }
 
 /** Worklist rows carry ids, codes and dates only: a list must never leak a name or an address. */
+/** A partner agency's known-to-services answer: the code and whether a contact route is on record. */
+export class PartnerCheckSummaryView {
+  @ApiProperty() agency: string;
+  @ApiProperty({ format: 'uuid' }) checkId: string;
+  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty() answer: string;
+  @ApiProperty() contactRouteAvailable: boolean;
+  @ApiProperty({ format: 'date-time' }) answeredAt: string;
+  @ApiProperty({ example: 'known to mental-health services: YES, contact route available' }) summary: string;
+}
+
 export class ScreeningWorkItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
   @ApiProperty() crimeReference: string;
@@ -25,6 +36,12 @@ export class ScreeningWorkItem {
   @ApiProperty({ format: 'date-time' }) referredAt: string;
   @ApiProperty({ format: 'date-time' }) screeningDueAt: string;
   @ApiProperty() overdue: boolean;
+  @ApiPropertyOptional({
+    type: PartnerCheckSummaryView,
+    isArray: true,
+    description: "Partner agencies' known-to-services answers on the case (screening list only)",
+  })
+  partnerChecks?: PartnerCheckSummaryView[];
 }
 
 export class ScreeningWorklist {

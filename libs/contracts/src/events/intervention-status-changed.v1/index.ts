@@ -1,0 +1,1 @@
+export * from './intervention-status-changed.v1';

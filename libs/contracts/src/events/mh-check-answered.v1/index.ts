@@ -1,0 +1,1 @@
+export * from './mh-check-answered.v1';

@@ -1,0 +1,1 @@
+export * from './mh-consultation-completed.v1';

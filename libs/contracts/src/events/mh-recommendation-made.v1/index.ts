@@ -1,0 +1,1 @@
+export * from './mh-recommendation-made.v1';

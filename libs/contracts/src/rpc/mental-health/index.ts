@@ -1,0 +1,2 @@
+export * from './mental-health';
+export * from './mental-health.operations';

@@ -1,0 +1,3 @@
+export * from './partner-check.record';
+export * from './partner-checks';
+export * from './keyset-cursor';

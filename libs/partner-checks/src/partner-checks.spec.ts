@@ -1,0 +1,39 @@
+import { checkDueWorkingDaysFromEnv, PartnerChecks } from './partner-checks';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
+import type { PartnerCheckRecord } from './partner-check.record';
+
+class Check {}
+
+function checks(dueWorkingDays: number) {
+  return new PartnerChecks(
+    {
+      owner: 'mental-health',
+      record: Check as unknown as new () => PartnerCheckRecord,
+      noun: 'test check',
+      shares: [],
+      answered: Object.assign(class {}, { subject: 'mental-health.check.answered.v1', eventType: 'mental-health.check.answered', version: 1 }) as never,
+      dueWorkingDays,
+    },
+    null as never,
+    null as never,
+  );
+}
+
+describe('partner checks', () => {
+  it('is due 2 working days after the request by default, on the England and Wales calendar', () => {
+    expect(checkDueWorkingDaysFromEnv({})).toBe(2);
+    expect(checkDueWorkingDaysFromEnv({ CHECK_DUE_WORKING_DAYS: '5' })).toBe(5);
+    expect(() => checkDueWorkingDaysFromEnv({ CHECK_DUE_WORKING_DAYS: '0' })).toThrow(/CHECK_DUE_WORKING_DAYS/);
+    // Thursday 10:00 before Christmas 2026: Fri 25 and Mon 28 Dec are bank holidays -> Tuesday 29th.
+    expect(checks(2).dueAt(new Date('2026-12-24T10:00:00Z')).toISOString()).toBe('2026-12-30T10:00:00.000Z');
+    // Friday 09:00 in BST -> Tuesday 09:00 local.
+    expect(checks(2).dueAt(new Date('2026-06-12T08:00:00Z')).toISOString()).toBe('2026-06-16T08:00:00.000Z');
+  });
+
+  it('pages with an opaque cursor and refuses one it did not issue', () => {
+    const c = { at: new Date('2026-12-01T09:00:00Z'), id: '0b7e1a8e-4c64-4f0b-9a57-0d8c3c1f2a10' };
+    expect(decodeKeysetCursor(encodeKeysetCursor(c))).toEqual(c);
+    expect(encodeKeysetCursor(c)).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(() => decodeKeysetCursor('bm90LWEtY3Vyc29y')).toThrow(expect.objectContaining({ message: expect.any(String) }));
+  });
+});
