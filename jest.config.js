@@ -1,4 +1,4 @@
-// Three layers (design.md §7). @nestjs/* 12 and jose are ESM-only: swc transforms them so Jest's
+// Three layers (architecture.md §7). @nestjs/* 12 and jose are ESM-only: swc transforms them so Jest's
 // CommonJS runtime can load them; everything else in node_modules is left alone.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs' } }];
 const esmOnly = ['@nestjs', 'jose'];

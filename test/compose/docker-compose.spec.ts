@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
 
-// There is no Docker engine on the development and CI machines (design.md §8): docker-compose.yml has
+// There is no Docker engine on the development and CI machines (architecture.md §8): docker-compose.yml has
 // to be right by construction. This reads it the way Compose would and checks it against the code's
 // own description of every service (SERVICE_ENV, SERVICE_DATABASES).
 

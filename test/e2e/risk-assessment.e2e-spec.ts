@@ -110,6 +110,7 @@ describe('risk assessment through the gateway', () => {
 
     const instruments = await api(assessor).get('/api/v1/risk/instruments?code=S_DASH').expect(200);
     expect(instruments.body[0].questions.map((q: { code: string }) => q.code)).toEqual(S_DASH);
+    expect(instruments.body[0].gatewayQuestion.code).toBe('DASH_STALKING_GATEWAY');
 
     const created = await api(assessor)
       .post(`/api/v1/cases/${caseId}/risk-assessments`)
@@ -124,13 +125,24 @@ describe('risk assessment through the gateway', () => {
     expect(early.body.errors.map((e: { field: string }) => e.field)).toContain('level');
 
     await api(assessor).patch(path).send({ level: 'HIGH' }).expect(428);
-    const patched = await api(assessor).patch(path).set('If-Match', created.headers.etag).send({ level: 'HIGH', rationale: 'Escalating; threats.' }).expect(200);
+    // The gateway question is answerable like any other (recorded first, not counted).
+    const patched = await api(assessor)
+      .patch(path)
+      .set('If-Match', created.headers.etag)
+      .send({ level: 'HIGH', rationale: 'Escalating; threats.', answers: [{ question: 'DASH_STALKING_GATEWAY', answer: 'YES' }] })
+      .expect(200);
+    expect(patched.body).toMatchObject({ yesCount: 11 });
+    expect(patched.body.answers[0]).toEqual({ question: 'DASH_STALKING_GATEWAY', answer: 'YES' });
     await api(assessor).patch(path).set('If-Match', created.headers.etag).send({ level: 'MEDIUM' }).expect(412);
     const submitted = await api(assessor).post(`${path}/submit`).set('If-Match', patched.headers.etag).expect(200);
     expect(submitted.body).toMatchObject({ status: 'CURRENT', level: 'HIGH' });
     expect(submitted.body).not.toHaveProperty('rationale');
 
-    expect((await openTasks(caseId))[0]).toMatchObject({ status: 'COMPLETED', completedByAssessmentId: created.body.assessmentId });
+    // A domestic case (flagged at referral) whose gateway answer is yes now has a DASH task.
+    expect(await openTasks(caseId)).toEqual([
+      expect.objectContaining({ reason: 'NEW_REFERRAL', status: 'COMPLETED', completedByAssessmentId: created.body.assessmentId }),
+      expect.objectContaining({ reason: 'DASH_GATEWAY', status: 'OPEN', instrument: 'DASH', ownerAgency: 'police' }),
+    ]);
   });
 
   it('AC-03: the rationale is returned only when asked for with include=risk.rationale and granted', async () => {
@@ -169,7 +181,7 @@ describe('risk assessment through the gateway', () => {
       isBreach: true,
     });
     {
-      const task = await eventually(async () => (await openTasks(caseId)).find((t) => t.status === 'OPEN'), {
+      const task = await eventually(async () => (await openTasks(caseId)).find((t) => t.status === 'OPEN' && t.reason !== 'DASH_GATEWAY'), {
         timeoutMs: 15_000,
         what: 'the re-assessment task',
       });

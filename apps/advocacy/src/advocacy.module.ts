@@ -5,6 +5,7 @@ import { AdvocacyOffersController } from './advocacy-offers/advocacy-offers.cont
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { AdvocacySchema1764201900000 } from './migrations/1764201900000-advocacy-schema';
 import { OfferPriority1764500000000 } from './migrations/1764500000000-offer-priority';
+import { CaseRiskLevel1796082100000 } from './migrations/1796082100000-case-risk-level';
 
 @Module({
   controllers: [AdvocacyOffersController],
@@ -17,5 +18,5 @@ export const ADVOCACY: DomainServiceDefinition = {
   agency: 'advocacy',
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
-  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000],
+  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, CaseRiskLevel1796082100000],
 };

@@ -1,25 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuthModule } from '@stac/auth';
+import { TokensModule } from '@stac/auth/tokens';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { NamespacedNatsClient } from '@stac/runtime';
+import { NamespacedNatsClient } from '@stac/rpc';
 import { AuditController } from './audit/audit.controller';
-import { CaseAccessController } from './case-access/case-access.controller';
 import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { OPERATIONS } from '@stac/contracts';
 import { operationControllers } from './edge/operation-routes';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
-import { ReferralsController } from './referrals/referrals.controller';
 import { PeopleController } from './people/people.controller';
-import { IncidentsController } from './incidents/incidents.controller';
-import { RiskController } from './risk/risk.controller';
-import { AdviceController } from './advice/advice.controller';
-import { ConsultationsController } from './consultations/consultations.controller';
-import { LifecycleController } from './lifecycle/lifecycle.controller';
-import { ScreeningController } from './screening/screening.controller';
-import { WorklistsController } from './worklists/worklists.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -54,15 +45,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        AuthModule.forService(
-          {
+        TokensModule.forRoot({
             audience: config.AUTH_AUDIENCE,
             issuersJson: config.AUTH_ISSUERS,
             devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
             nodeEnv: config.NODE_ENV,
-          },
-          false,
-        ),
+          }),
         services,
         ObservabilityModule.forService({
           logger,
@@ -72,7 +60,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [...operationControllers(OPERATIONS), ReferralsController, CasesController, CaseAccessController, AuditController, RiskController, ScreeningController, AdviceController, LifecycleController, ConsultationsController, WorklistsController, PeopleController, IncidentsController],
+      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController, PeopleController],
       providers: [CaseViewService],
     };
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit, SERVICE_ENV, withConfigErrorsFatal } from '@stac/config';
 import { createLogger, ServiceMetrics } from '@stac/observability';
-import { exitOnFatal, startService } from '@stac/runtime';
+import { exitOnFatal, startService } from '@stac/rpc';
 import { configureEdge } from './edge/configure-edge';
 import { GatewayModule } from './gateway.module';
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { BreakGlassReview } from './case-access/break-glass-review.entity';
 import { CaseAccessController } from './case-access/case-access.controller';
@@ -7,6 +8,7 @@ import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
 import { AdvocacyReferralBasis1764600000000 } from './migrations/1764600000000-advocacy-referral-basis';
+import { ReferralRoutes1796082666930 } from './migrations/1796082666930-referral-routes';
 import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
 import { BreakGlassReview1764202200000 } from './migrations/1764202200000-break-glass-review';
 import { PeopleRegister1764300000000 } from './migrations/1764300000000-people-register';
@@ -25,6 +27,7 @@ import { PersonalDataCipher } from './people/personal-data-cipher';
 import { IdempotencyRecord } from './referrals/idempotency-record.entity';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
+import { BreachReferrals } from './referrals/breach-referrals.service';
 import { AdviceItem } from './advice/advice-item.entity';
 import { AdviceController } from './advice/advice.controller';
 import { Advice } from './advice/advice.entity';
@@ -57,7 +60,7 @@ import { BailReturn1764400300000 } from './migrations/1764400300000-bail-return'
 import { CaseRiskLevel1764500000000 } from './migrations/1764500000000-case-risk-level';
 import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
-import { Cps1764710000000 } from './migrations/1764710000000-cps';
+import { Cps1796100000000 } from './migrations/1796100000000-cps';
 import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
@@ -73,6 +76,7 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
   controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
   providers: [
     ReferralsService,
+    BreachReferrals,
     CasesService,
     CaseAccessService,
     // People register and course of conduct; the agency data key from DATA_KEY (DP-02).
@@ -83,6 +87,8 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
     // S-TAC workflow: screening clock (target configurable), screening and triage, advice, lifecycle, orders, consultations, worklists.
     CaseWorkflow,
     { provide: SCREENING_TARGET, useFactory: () => screeningTargetFromEnv() },
+    // Deadlines count working days on the England and Wales calendar (the same one risk-assessment uses).
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     ScreeningClocks,
     ScreeningService,
     AdviceService,
@@ -147,6 +153,7 @@ export const INTAKE: DomainServiceDefinition = {
     CaseRiskLevel1764500000000,
     AdvocacyReferralBasis1764600000000,
     PartnerAnswers1764700200000,
-    Cps1764710000000,
+    ReferralRoutes1796082666930,
+    Cps1796100000000,
   ],
 };

@@ -6,7 +6,7 @@ import { ProbationKeys } from './keys/probation-keys';
 import { MappaDecision } from './mappa/mappa-decision.entity';
 import { MappaService } from './mappa/mappa.service';
 import { ProbationSchema1764202100000 } from './migrations/1764202100000-probation-schema';
-import { ProbationRecords1764800000000 } from './migrations/1764800000000-probation-records';
+import { ProbationRecords1796100100000 } from './migrations/1796100100000-probation-records';
 import { ProbationCaseService } from './probation-case/probation-case.service';
 import { ProbationController } from './probation-case/probation.controller';
 import { ProbationSettings } from './probation-settings';
@@ -44,5 +44,5 @@ export const PROBATION: DomainServiceDefinition = {
   agency: 'probation',
   feature: ProbationModule,
   entities: [SupervisionCheck, ProbationConsultation, MappaDecision, SentenceDates, ProbationCaseStage],
-  migrations: [ProbationSchema1764202100000, ProbationRecords1764800000000],
+  migrations: [ProbationSchema1764202100000, ProbationRecords1796100100000],
 };

@@ -295,6 +295,103 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'ORDER_ENDING', status: 'OPEN', ownerAgency: 'police' })]);
   });
 
+  it('the same due dates as intake over Easter 2029: a referral or breach at 09:00 BST on Maundy Thursday is due 09:00 BST on the Tuesday', async () => {
+    // Good Friday 30 March and Easter Monday 2 April 2029 (past the end of any hand-kept table).
+    const other = randomUUID();
+    const maundyThursday = new Date('2029-03-29T08:00:00.000Z');
+    const inCase = (eventType: string, fn: (ctx: EventContext) => Promise<void>) =>
+      ds.transaction((manager) =>
+        fn({
+          manager,
+          envelope: { id: randomUUID(), eventType, version: 1, occurredAt: maundyThursday.toISOString(), producer: 'intake', caseId: other, aggregateVersion: 1, additionalInformation: {} },
+          correlationId: 'corr-easter',
+          causationId: randomUUID(),
+        }),
+      );
+    const referred = { source: 'CRIME_REPORT', offenceClass: 'S4A_FEAR', flags: [], victimId: randomUUID(), incidentCount: 2, referredAt: maundyThursday.toISOString() } as unknown as CaseReferredV1;
+    await inCase('intake.case.referred', (ctx) => tasks.onCaseReferred(referred, ctx));
+    expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'NEW_REFERRAL', dueAt: '2029-04-03T08:00:00.000Z' })]);
+
+    const breachCase = randomUUID();
+    clock.set(maundyThursday);
+    await ds.transaction((manager) =>
+      tasks.onIncidentRecorded({ incidentId: randomUUID(), occurredAt: maundyThursday.toISOString(), behaviours: ['CONTACTING'], isBreach: true } as IncidentRecordedV1, {
+        manager,
+        envelope: { id: randomUUID(), eventType: 'intake.incident.recorded', version: 1, occurredAt: maundyThursday.toISOString(), producer: 'intake', caseId: breachCase, aggregateVersion: 1, additionalInformation: {} },
+        correlationId: 'corr-easter',
+        causationId: randomUUID(),
+      }),
+    );
+    expect(await tasks.forCase(breachCase)).toEqual([expect.objectContaining({ reason: 'BREACH', dueAt: '2029-04-03T08:00:00.000Z' })]);
+  });
+
+  it('a "yes" to the S-DASH gateway question on a domestic case opens a DASH task; the DASH completes it and flags MARAC at 14+ ticks', async () => {
+    clock.set(new Date('2026-12-07T10:00:00.000Z')); // a Monday
+    const police = as('police', 'assessor-dash', 'risk-assessor');
+    const referCase = async (flags: string[]) => {
+      const id = randomUUID();
+      const referred = { source: 'CRIME_REPORT', offenceClass: 'S4A_FEAR', flags, victimId: randomUUID(), incidentCount: 2, referredAt: clock.now().toISOString() } as unknown as CaseReferredV1;
+      await ds.transaction((manager) =>
+        tasks.onCaseReferred(referred, {
+          manager,
+          envelope: { id: randomUUID(), eventType: 'intake.case.referred', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId: id, aggregateVersion: 1, additionalInformation: {} },
+          correlationId: 'corr-dash',
+          causationId: randomUUID(),
+        }),
+      );
+      return id;
+    };
+    const screen = async (id: string, gateway: 'YES' | 'NO' | null) => {
+      const [task] = await tasks.forCase(id);
+      const answers = [...S_DASH_CODES.map((question) => ({ question, answer: 'NO' as const })), ...(gateway ? [{ question: 'DASH_STALKING_GATEWAY', answer: gateway }] : [])];
+      const d = await assessments.create(id, { subject: 'VICTIM_SITUATION', instrument: 'S_DASH', taskId: task.taskId, answers, level: 'MEDIUM', rationale: 'Judged.' }, police);
+      expect(d.yesCount).toBe(0); // the gateway answer is recorded, never counted
+      return assessments.submit(id, d.assessmentId, d.version, police);
+    };
+
+    const domestic = await referCase(['DOMESTIC']);
+    const screened = await screen(domestic, 'YES');
+    expect(screened.answers![0]).toEqual({ question: 'DASH_STALKING_GATEWAY', answer: 'YES' });
+    let list = await tasks.forCase(domestic);
+    expect(list).toEqual([
+      expect.objectContaining({ reason: 'NEW_REFERRAL', status: 'COMPLETED', completedByAssessmentId: screened.assessmentId }),
+      expect.objectContaining({ reason: 'DASH_GATEWAY', status: 'OPEN', instrument: 'DASH', ownerAgency: 'police', dueAt: '2026-12-08T10:00:00.000Z' }),
+    ]);
+    const dashTask = list[1];
+
+    // A breach meanwhile opens its own re-assessment; it neither joins nor completes the DASH task.
+    await ds.transaction((manager) =>
+      tasks.onIncidentRecorded({ incidentId: randomUUID(), occurredAt: clock.now().toISOString(), behaviours: ['CONTACTING'], isBreach: true } as IncidentRecordedV1, {
+        manager,
+        envelope: { id: randomUUID(), eventType: 'intake.incident.recorded', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId: domestic, aggregateVersion: 2, additionalInformation: {} },
+        correlationId: 'corr-dash',
+        causationId: randomUUID(),
+      }),
+    );
+    const pj = await assessments.create(domestic, { subject: 'VICTIM_SITUATION', instrument: 'PROFESSIONAL_JUDGEMENT', level: 'MEDIUM', rationale: 'Breach reviewed.' }, police);
+    await assessments.submit(domestic, pj.assessmentId, pj.version, police);
+    list = await tasks.forCase(domestic);
+    expect(list.find((t) => t.reason === 'BREACH')).toMatchObject({ status: 'COMPLETED', completedByAssessmentId: pj.assessmentId });
+    expect(list.find((t) => t.taskId === dashTask.taskId)).toMatchObject({ status: 'OPEN', triggers: [] });
+
+    // The DASH itself completes it; MARAC flag rules as they are (14+ ticks).
+    const dash = await assessments.create(domestic, { subject: 'VICTIM_SITUATION', instrument: 'DASH', taskId: dashTask.taskId, tickCount: 15, level: 'HIGH', rationale: 'DASH completed.' }, police);
+    const dashCurrent = await assessments.submit(domestic, dash.assessmentId, dash.version, police);
+    expect(dashCurrent).toMatchObject({ status: 'CURRENT', maracFlag: true, yesCount: 15 });
+    expect((await tasks.forCase(domestic)).find((t) => t.taskId === dashTask.taskId)).toMatchObject({ status: 'COMPLETED', completedByAssessmentId: dash.assessmentId });
+
+    // Not domestic, or no "yes": no DASH task.
+    const nonDomestic = await referCase(['CYBER']);
+    await screen(nonDomestic, 'YES');
+    const domesticNo = await referCase(['DOMESTIC']);
+    await screen(domesticNo, 'NO');
+    const unanswered = await referCase(['DOMESTIC']);
+    await screen(unanswered, null);
+    for (const id of [nonDomestic, domesticNo, unanswered]) {
+      expect((await tasks.forCase(id)).map((t) => t.reason)).toEqual(['NEW_REFERRAL']);
+    }
+  });
+
   it('the database refuses a licensed instrument definition that carries items; stored SASH/SRP rows hold judgement fields only', async () => {
     const rows: { code: string; definition: Record<string, unknown> }[] = await ds.query(`SELECT code, definition FROM instrument_definition WHERE licence = 'LICENSED'`);
     expect(rows.map((r) => r.code).sort()).toEqual(['SASH', 'SRP']);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { RiskCaseAccess } from './case-access/risk-case-access';
 import { InstrumentCatalogue } from './instruments/instrument-catalogue';
@@ -7,6 +8,7 @@ import { RiskSchema1764201800000 } from './migrations/1764201800000-risk-schema'
 import { InstrumentDefinitions1795743000000 } from './migrations/1795743000000-instrument-definitions';
 import { RiskAssessments1795743100000 } from './migrations/1795743100000-risk-assessments';
 import { RiskSummaryAgreements1795743200000 } from './migrations/1795743200000-risk-summary-agreements';
+import { DashGatewayTasks1796082666920 } from './migrations/1796082666920-dash-gateway-tasks';
 import { ReviewSchedule } from './reviews/review-schedule';
 import { WorklistController } from './reviews/worklist.controller';
 import { RiskAssessment } from './risk-assessments/risk-assessment.entity';
@@ -21,6 +23,8 @@ import { ScreeningTasksService } from './screening-tasks/screening-tasks.service
 @Module({
   controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
   providers: [
+    // Deadlines count working days on the England and Wales calendar (the same one intake uses).
+    { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     RiskCaseAccess,
     ScreeningTasksService,
     InstrumentCatalogue,
@@ -41,5 +45,6 @@ export const RISK_ASSESSMENT: DomainServiceDefinition = {
     InstrumentDefinitions1795743000000,
     RiskAssessments1795743100000,
     RiskSummaryAgreements1795743200000,
+    DashGatewayTasks1796082666920,
   ],
 };

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs once, when the postgres container starts on an empty data volume (docker-entrypoint-initdb.d).
-# One database per service, each owned by a login role of the same name (design.md §4: a service
+# One database per service, each owned by a login role of the same name (architecture.md §4: a service
 # connects as its own role and cannot reach another service's database).
 # The database names must match SERVICE_DATABASES in libs/config/src/env-spec.ts (test/compose checks).
 set -euo pipefail

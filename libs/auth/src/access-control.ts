@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { problem, ProblemException, type RpcRequest } from '@stac/contracts';
+import { CASE_NOT_FOUND, problem, ProblemException, type RpcRequest } from '@stac/contracts';
 import { AccessLog, type AccessOperation } from './access-log/access-log';
 import { CaseRelationships } from './policy/case-relationships';
 import { decide, type Decision } from './policy/decide';
 import { FIELD_GROUPS, PURPOSES, type FieldGroup, type Principal, type Purpose } from './policy/vocabulary';
 import { AuthenticationError, TokenVerifier } from './tokens/token-verifier';
 
-/** The one 404 for a case that is missing or that the caller may not see (AC-09). */
-export const CASE_NOT_FOUND = problem(404, 'case-not-found', 'No such case');
+export { CASE_NOT_FOUND };
 
 export interface AuthorizeOptions {
   action: string;

@@ -6,6 +6,7 @@ export * from './tokens/trusted-issuers';
 export * from './tokens/token-verifier';
 export * from './tokens/dev-issuer';
 export * from './access-log/access-schema.migration';
+export * from './access-log/access-log-sealing.migration';
 export * from './access-log/default-agreements';
 export * from './access-log/access-log';
 export * from './access-control';

@@ -25,3 +25,4 @@ export * from './operations/operation';
 export * from './operations/catalogue';
 export * from './rpc/cps';
 export * from './rpc/probation';
+export * from './rpc/risk-operations';

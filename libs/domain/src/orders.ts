@@ -54,6 +54,12 @@ export const ORDER_LIFECYCLE: StateMachine<OrderStatus> = {
 /** An order in force: breaches can be reported against it and it may expire. */
 export const ORDER_IN_FORCE: readonly OrderStatus[] = ['SERVED', 'ACTIVE', 'VARIED', 'RENEWED'];
 /**
+ * Orders made against the person of concern, for the course-of-conduct signals: granted (binding from
+ * its effective date, even before it is served) or in force. Conduct on or after the earliest such date
+ * is conduct "after an order".
+ */
+export const ORDER_MADE: readonly OrderStatus[] = ['GRANTED', ...ORDER_IN_FORCE];
+/**
  * Orders that keep a case open (domain.md §3 step 12): in force, granted but not yet served, or
  * applied for and awaiting the court.
  */

@@ -38,6 +38,8 @@ export const RISK_TASK_REASONS = [
   'ORDER_ENDING',
   'VICTIM_MOVED',
   'REVIEW_DUE',
+  // The S-DASH gateway question answered yes in a domestic context: complete the full DASH (§3 D8).
+  'DASH_GATEWAY',
 ] as const;
 export type RiskTaskReason = (typeof RISK_TASK_REASONS)[number];
 

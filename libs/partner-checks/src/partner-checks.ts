@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { CaseAccessGrants, systemPrincipal, type Principal } from '@stac/auth';
 import { CHECK_DUE_WORKING_DAYS_VAR, loadConfig } from '@stac/config';
 import type { ContactRoute, EventContract } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays, type Agency } from '@stac/domain';
+import { ENGLAND_AND_WALES, type Agency } from '@stac/domain';
 import { caseIdOf, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/runtime';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
@@ -75,7 +75,7 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
   ) {}
 
   dueAt(requestedAt: Date): Date {
-    return addEnglandAndWalesWorkingDays(requestedAt, this.def.dueWorkingDays);
+    return ENGLAND_AND_WALES.addWorkingDays(requestedAt, this.def.dueWorkingDays);
   }
 
   /**

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessControl, AccessLog } from '@stac/auth';
 import { AUDIT_QUERY, AuditQuery, problem, ProblemException, type AuditEntry, type AuditPage, type RpcRequest } from '@stac/contracts';
 import type { Agency } from '@stac/domain';
-import { parseRpcBody } from './rpc/rpc-problem';
+import { parseRpcBody } from '@stac/rpc';
 
 const MAX_RANGE_MS = 366 * 24 * 3600 * 1000;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, type Authorized, type FieldGroup } from '@stac/auth';
 import { CasePartQuery, type RpcRequest } from '@stac/contracts';
-import { parseRpcBody } from './rpc/rpc-problem';
+import { parseRpcBody } from '@stac/rpc';
 
 export interface CasePartRead<T> {
   recordType: string;

@@ -6,13 +6,13 @@ import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
-import { AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
+import { AccessLogSealing1796082000000, AccessSchema1764201650000, AuthModule, defaultAgreementsMigration } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
-import { exitOnFatal, startService } from './start-service';
+import { exitOnFatal, startService } from '@stac/rpc';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
 
@@ -87,7 +87,13 @@ export function domainServiceModule(
 
 /** Migrations of a domain service: the shared messaging tables first, then its own. */
 export function allMigrations(def: DomainServiceDefinition) {
-  return [MessagingSchema1764201600000, AccessSchema1764201650000, defaultAgreementsMigration(def.agency), ...def.migrations];
+  return [
+    MessagingSchema1764201600000,
+    AccessSchema1764201650000,
+    defaultAgreementsMigration(def.agency),
+    AccessLogSealing1796082000000,
+    ...def.migrations,
+  ];
 }
 
 /** Entry point of a domain service process (`apps/<svc>/src/main.ts`). */

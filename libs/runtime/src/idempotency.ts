@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '@stac/auth';
-import { rpcProblem } from './rpc/rpc-problem';
+import { rpcProblem } from '@stac/rpc';
 
 /** Canonical JSON (sorted keys) so the same body always hashes the same. */
 export function canonicalJson(value: unknown): string {

@@ -1,12 +1,9 @@
-export * from './start-service';
-export * from './problem.filter';
-export * from './rpc/rpc-problem';
-export * from './rpc/rpc-client';
+// The service kernel: what every domain service (not the gateway) is built from.
+export * from '@stac/rpc';
 export * from './domain-service';
 export * from './case-part-reader';
 export * from './clock';
 export * from './audit-query.controller';
-export * from './rpc/namespaced-nats';
 export * from './idempotency';
 export * from './operations/operation-kernel';
 export * from './operations/handles.decorator';

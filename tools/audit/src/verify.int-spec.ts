@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AccessLog, AccessSchema1764201650000, sealAccessLog } from '@stac/auth';
+import { AccessLog, AccessLogSealing1796082000000, AccessSchema1764201650000, sealAccessLog } from '@stac/auth';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { verifyAll } from './verify';
@@ -11,7 +11,7 @@ let ds: DataSource;
 
 beforeAll(async () => {
   db = await createTestDatabase('auditverify');
-  const options = serviceDataSourceOptions({ url: db.url, entities: [], migrations: [AccessSchema1764201650000], applicationName: 'test' });
+  const options = serviceDataSourceOptions({ url: db.url, entities: [], migrations: [AccessSchema1764201650000, AccessLogSealing1796082000000], applicationName: 'test' });
   await runMigrations(options);
   ds = new DataSource(options);
   await ds.initialize();

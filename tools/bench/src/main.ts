@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: the platform's speed figures as ratios against a bare Fastify + pg baseline run in
- * the same process tree (design.md §7). See tools/bench/README.md for what it measures and how to read it.
+ * the same process tree (architecture.md §7). See tools/bench/README.md for what it measures and how to read it.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';

@@ -4,7 +4,7 @@ import { mintDevToken } from '@stac/auth';
 import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 
 /**
- * `pnpm token --agency police --role stac-screener --sub alice` prints an access token from the local
+ * `pnpm run token --agency police --role stac-screener --sub alice` prints an access token from the local
  * dev issuer (keys created on first use under .stac/dev-issuer, or AUTH_DEV_ISSUER_DIR).
  */
 async function main() {

@@ -1,8 +1,9 @@
 // `pnpm start`: checks Postgres and NATS, migrates every service database, runs every app with
-// prefixed logs until Ctrl-C. See tools/stack/README.md.
+// prefixed logs (readable lines in development, JSON in production) until Ctrl-C. See tools/stack/README.md.
 import { ensureDevIssuerKeys } from '@stac/auth';
 import { launchServices, type LaunchedServices } from '@stac/testing';
 import { preflight, redact } from './preflight';
+import { logFormatFromEnv, prettyLogStream } from './pretty-logs';
 import { migrateAll } from './run-migrations';
 import { devDataKey, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
 
@@ -10,9 +11,11 @@ const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
 async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
+  const colors = Boolean(process.stdout.isTTY);
+  const output = logFormatFromEnv() === 'pretty' ? prettyLogStream(process.stdout, { colors }) : process.stdout;
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
   const env = stackEnv({ ...settings, dataKey: devDataKey(settings.dataKeyFile), trustDataKey: devDataKey(settings.trustDataKeyFile) });
-  // Every service reads the dev issuer's public keys at start; `pnpm token` signs with the private key.
+  // Every service reads the dev issuer's public keys at start; `pnpm run token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);
 
   // Set once the services run; the signal handlers are installed before that.
@@ -40,14 +43,15 @@ async function main(): Promise<void> {
 
   say(`Postgres ${redact(settings.pgBase)}, NATS ${redact(settings.natsUrl)}: up`);
   say('migrating');
-  await migrateAll(env, process.stdout);
+  await migrateAll(env, output);
   if (stopping) return;
 
   say(`starting ${SERVICES.join(', ')}`);
   const stack = (running.stack = await launchServices(
     SERVICES.map((svc) => ({ name: svc, entry: serviceEntry(svc), env: env[svc] })),
     {
-      output: process.stdout,
+      output,
+      colors,
       readyTimeoutMs: Number(process.env.STAC_READY_TIMEOUT_MS) || 120_000,
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping)
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       .map((s) => `${s} ${stack.url(s)}`)
       .join(', ')}`,
   );
-  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm token --agency police --role case-officer)`);
+  say(`dev token issuer keys: ${settings.devIssuerDir} (pnpm run token --agency police --role case-officer)`);
   say('Ctrl-C stops the stack');
 }
 

@@ -1,22 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The case's shared risk level (`risk.level.changed.v1`), kept per case whether or not an advocacy offer
- * exists (yet): the offer's priority is derived from it when read.
- */
+/** The offer's priority from the case's shared risk level (`risk.level.changed.v1`), and when that level changed. */
 export class OfferPriority1764500000000 implements MigrationInterface {
   name = 'OfferPriority1764500000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE case_risk_level (
-        case_id    uuid PRIMARY KEY,
-        level      text NOT NULL CHECK (level IN ('STANDARD', 'MEDIUM', 'HIGH')),
-        changed_at timestamptz NOT NULL
-      )`);
+    await q.query(`ALTER TABLE advocacy_offer ADD COLUMN priority text CHECK (priority IN ('URGENT', 'PRIORITY', 'ROUTINE'))`);
+    await q.query(`ALTER TABLE advocacy_offer ADD COLUMN risk_level_changed_at timestamptz`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE case_risk_level`);
+    await q.query(`ALTER TABLE advocacy_offer DROP COLUMN risk_level_changed_at`);
+    await q.query(`ALTER TABLE advocacy_offer DROP COLUMN priority`);
   }
 }

@@ -3,7 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nest
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
 import { AUDIT_QUERY, AuditQuery, problem, type AuditEntry, type AuditPage } from '@stac/contracts';
-import { RpcCallError } from '@stac/runtime';
+import { RpcCallError } from '@stac/rpc';
 import { ProblemResponses } from '../edge/problem-responses';
 import { Ctx, type RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';

@@ -9,8 +9,8 @@ import {
   type MentalHealthCasePart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
-import { CASE_NOT_FOUND } from '@stac/auth';
-import { RpcCallError } from '@stac/runtime';
+import { CASE_NOT_FOUND } from '@stac/contracts';
+import { RpcCallError } from '@stac/rpc';
 import type { RequestContext } from '../edge/request-context';
 import { ServiceClient } from '../edge/service-client';
 

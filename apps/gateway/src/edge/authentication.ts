@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { bearerToken, TokenVerifier, type Principal } from '@stac/auth';
+import { bearerToken, TokenVerifier, type Principal } from '@stac/auth/tokens';
 
 declare module 'fastify' {
   interface FastifyRequest {

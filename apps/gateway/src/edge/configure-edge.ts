@@ -1,15 +1,19 @@
 import { HttpException, ValidationPipe } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, LOGGER, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { TokenVerifier } from '@stac/auth';
-import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/runtime';
+import { TokenVerifier } from '@stac/auth/tokens';
+import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/rpc';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
+import { openApiDocument } from './openapi';
+
+const ASYNCAPI_DOCUMENT = readFileSync(require.resolve('@stac/contracts/asyncapi.json'), 'utf8');
 
 /** Headers a client could use to claim an identity; the edge drops them (API-06). */
 const IDENTITY_HEADERS = ['x-user-id', 'x-agency', 'x-role', 'x-forwarded-for', 'x-forwarded-user', 'x-real-ip'];
@@ -77,15 +81,7 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
     }),
   );
 
-  const doc = new DocumentBuilder()
-    .setTitle('S-TAC platform API')
-    .setDescription(
-      'Unified API of the Stalking Threat Assessment Centre platform. Errors are RFC 9457 problem+json with a stable `code`.',
-    )
-    .setVersion('1')
-    .setOpenAPIVersion('3.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addSecurityRequirements('bearer')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  // The events, beside the routes: AsyncAPI 3.0 generated from libs/contracts (`pnpm docs`).
+  fastify.get('/docs/asyncapi.json', async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(ASYNCAPI_DOCUMENT));
 }

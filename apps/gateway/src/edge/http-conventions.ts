@@ -7,7 +7,7 @@ import { etagOf } from './if-match';
 export const POLICE_PURPOSE = { name: 'X-Purpose-Of-Use', required: true, description: 'investigation | safeguarding' };
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retry-safe key: same key and body replay the first answer' };
 export const IF_MATCH_HEADER = { name: 'If-Match', required: true, description: 'The ETag of the record being changed, e.g. "3"' };
-export const ETAG_HEADER = { ETag: { description: 'Version of the record, for If-Match' } };
+export const ETAG_HEADER = { ETag: { description: 'Version of the record, for If-Match', schema: { type: 'string' } } };
 
 /** Ids are parsed before any lookup or subject is built (API-04). */
 export function uuidPipe(name: string): ParseUUIDPipe {

@@ -103,8 +103,10 @@ export function operationController(op: Operation): Type {
       const own = (body ?? {}) as Record<string, unknown>;
       const request = http!.bodyField ? { [http!.bodyField]: own, ...ids, ...query, ...version } : { ...own, ...ids, ...query, ...version };
       const answer = await this.services.send(op, { ...ctx, idempotencyKey, body: request });
-      const v = (answer as { version?: unknown } | null)?.version;
-      if (http!.etag && typeof v === 'number') void reply.header('etag', etagOf(v));
+      const v = http!.etag ? (answer as Record<string, unknown> | null)?.[http!.etag === true ? 'version' : http!.etag] : undefined;
+      if (typeof v === 'number') void reply.header('etag', etagOf(v));
+      if (http!.location) void reply.header('location', `/api/v1${http!.location.replace(/:([A-Za-z0-9]+)/g, (_, p: string) => String((request as Record<string, unknown>)[p] ?? (answer as Record<string, unknown>)[p]))}`);
+      if (http!.createdFlag && (answer as Record<string, unknown> | null)?.[http!.createdFlag] === false) void reply.status(200);
       return answer;
     }
   }
@@ -136,6 +138,7 @@ export function operationController(op: Operation): Type {
     ...(http.ifMatch ? [ApiHeader(IF_MATCH_HEADER)] : []),
     ...(bodyClass ? [ApiBody({ type: bodyClass })] : []),
     replyDocs(op, http),
+    ...(http.createdFlag ? [replyDocs(op, { ...http, status: 200, etag: undefined })] : []),
     ProblemResponses(...problems),
   ];
   for (const d of decorators) d(proto, key, descriptor);

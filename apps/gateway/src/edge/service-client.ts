@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Operation, RpcRequest } from '@stac/contracts';
-import { callService } from '@stac/runtime';
+import { callService } from '@stac/rpc';
 
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
 export const RPC_TIMEOUT_MS = Symbol('RPC_TIMEOUT_MS');

@@ -1,49 +1,38 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  ADVICE,
-  AcknowledgeAdviceCommand,
-  CaseQuery,
-  IssueAdviceCommand,
-  ResolveAdviceItemCommand,
-  type AdviceDocument,
-  type AdviceItemView,
-  type RpcRequest,
+  AcknowledgeAdvice,
+  IssueAdvice,
+  ListAdvice,
+  ResolveAdviceItem,
+  type AcknowledgeAdviceCommand,
+  type CaseQuery,
+  type IssueAdviceCommand,
+  type ResolveAdviceItemCommand,
 } from '@stac/contracts';
-import { AccessControl } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
-import { caseIdIn, workflowContext } from '../lifecycle/case-workflow';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { AdviceService } from './advice.service';
 
 @Controller()
 export class AdviceController {
-  constructor(
-    private readonly advice: AdviceService,
-    private readonly access: AccessControl,
-  ) {}
+  constructor(private readonly advice: AdviceService) {}
 
-  @MessagePattern(ADVICE.issue)
-  async issue(@Payload() req: RpcRequest<unknown>): Promise<AdviceDocument> {
-    const granted = await this.access.authorize(req, { action: 'advice.issue', caseId: caseIdIn(req), recordType: 'advice', operation: 'collection' });
-    return this.advice.issue(await parseRpcBody(IssueAdviceCommand, req.body), workflowContext(granted, req));
+  @Handles(IssueAdvice)
+  issue(cmd: IssueAdviceCommand, ctx: RequestContext) {
+    return this.advice.issue(cmd, ctx);
   }
 
-  @MessagePattern(ADVICE.acknowledge)
-  async acknowledge(@Payload() req: RpcRequest<unknown>): Promise<AdviceDocument> {
-    const granted = await this.access.authorize(req, { action: 'advice.resolve', caseId: caseIdIn(req), recordType: 'advice', operation: 'alteration' });
-    return this.advice.acknowledge(await parseRpcBody(AcknowledgeAdviceCommand, req.body), workflowContext(granted, req));
+  @Handles(AcknowledgeAdvice)
+  acknowledge(cmd: AcknowledgeAdviceCommand, ctx: RequestContext) {
+    return this.advice.acknowledge(cmd, ctx);
   }
 
-  @MessagePattern(ADVICE.resolveItem)
-  async resolveItem(@Payload() req: RpcRequest<unknown>): Promise<AdviceItemView> {
-    const granted = await this.access.authorize(req, { action: 'advice.resolve', caseId: caseIdIn(req), recordType: 'advice', operation: 'alteration' });
-    return this.advice.resolveItem(await parseRpcBody(ResolveAdviceItemCommand, req.body), workflowContext(granted, req));
+  @Handles(ResolveAdviceItem)
+  resolveItem(cmd: ResolveAdviceItemCommand, ctx: RequestContext) {
+    return this.advice.resolveItem(cmd, ctx);
   }
 
-  @MessagePattern(ADVICE.get)
-  async list(@Payload() req: RpcRequest<unknown>): Promise<AdviceDocument[]> {
-    const { caseId } = await parseRpcBody(CaseQuery, req.body);
-    const granted = await this.access.authorize(req, { action: 'case.workflow.read', caseId, recordType: 'advice', operation: 'consultation' });
-    return this.advice.list(caseId, workflowContext(granted, req));
+  @Handles(ListAdvice)
+  list(q: CaseQuery, ctx: RequestContext) {
+    return this.advice.list(q.caseId, ctx);
   }
 }

@@ -14,10 +14,10 @@ import {
 } from '@stac/contracts';
 import {
   ADVICE_CHECKLIST_VERSION,
-  addEnglandAndWalesWorkingDays,
   applicableAdviceItems,
   checklistItem,
   resolutionProblem,
+  WorkingDayCalendar,
   type CaseStatus,
 } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
@@ -79,6 +79,7 @@ export class AdviceService {
     private readonly outbox: Outbox,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   issue(cmd: IssueAdviceCommand, ctx: WorkflowContext): Promise<AdviceDocument> {
@@ -124,7 +125,7 @@ export class AdviceService {
                 caseId: c.id,
                 code,
                 guidance: def.guidance,
-                dueAt: addEnglandAndWalesWorkingDays(now, def.dueWorkingDays),
+                dueAt: this.calendar.addWorkingDays(now, def.dueWorkingDays),
                 status: 'OPEN',
                 rationale: null,
                 victimViewsSought: null,

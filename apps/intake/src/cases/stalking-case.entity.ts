@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { AdvocacyReferralChoice, LawfulOverrideBasis, CaseFlag, CaseStatus, CjStage, ClosureReason, OffenceClass, ReferralSource } from '@stac/domain';
+import type { AdvocacyReferralChoice, LawfulOverrideBasis, CaseFlag, CaseStatus, CjStage, ClosureReason, OffenceClass, ReferralSource, ReferringPartner } from '@stac/domain';
 
 /** A stalking case as referred to S-TAC (domain.md §4, intake). */
 @Entity('stalking_case')
@@ -7,8 +7,17 @@ export class StalkingCase {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Column({ name: 'crime_reference', type: 'text', unique: true })
-  crimeReference: string;
+  /** Null only on a partner agency's referral until the police attach it. */
+  @Column({ name: 'crime_reference', type: 'text', unique: true, nullable: true })
+  crimeReference: string | null;
+
+  /** PARTNER_AGENCY referrals: who referred (a code). */
+  @Column({ name: 'partner_agency', type: 'text', nullable: true })
+  partnerAgency: ReferringPartner | null;
+
+  /** CUSTODY_TRIGGER referrals: the PACE relevant time the screening clock's custody window runs from. */
+  @Column({ name: 'custody_started_at', type: 'timestamptz', nullable: true })
+  custodyStartedAt: Date | null;
 
   @Column({ type: 'text' })
   source: ReferralSource;

@@ -1,61 +1,45 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  AssignConsultationActionCommand,
-  CaseQuery,
-  CompleteConsultationActionCommand,
-  CONSULTATIONS,
-  RecordConsultationDecisionCommand,
-  ScheduleConsultationCommand,
-  type ConsultationActionView,
-  type ConsultationView,
-  type RpcRequest,
+  AssignConsultationAction,
+  CompleteConsultationAction,
+  ListConsultations,
+  RecordConsultationDecision,
+  ScheduleConsultation,
+  type AssignConsultationActionCommand,
+  type CaseQuery,
+  type CompleteConsultationActionCommand,
+  type RecordConsultationDecisionCommand,
+  type ScheduleConsultationCommand,
 } from '@stac/contracts';
-import { AccessControl } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
-import { caseIdIn, workflowContext } from '../lifecycle/case-workflow';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { ConsultationsService } from './consultations.service';
 
 @Controller()
 export class ConsultationsController {
-  constructor(
-    private readonly consultations: ConsultationsService,
-    private readonly access: AccessControl,
-  ) {}
+  constructor(private readonly consultations: ConsultationsService) {}
 
-  @MessagePattern(CONSULTATIONS.schedule)
-  async schedule(@Payload() req: RpcRequest<unknown>): Promise<ConsultationView> {
-    const granted = await this.access.authorize(req, { action: 'consultation.manage', caseId: caseIdIn(req), recordType: 'consultation', operation: 'collection' });
-    return this.consultations.schedule(await parseRpcBody(ScheduleConsultationCommand, req.body), workflowContext(granted, req));
+  @Handles(ScheduleConsultation)
+  schedule(cmd: ScheduleConsultationCommand, ctx: RequestContext) {
+    return this.consultations.schedule(cmd, ctx);
   }
 
-  @MessagePattern(CONSULTATIONS.recordDecision)
-  async recordDecision(@Payload() req: RpcRequest<unknown>): Promise<ConsultationView> {
-    const granted = await this.access.authorize(req, { action: 'consultation.manage', caseId: caseIdIn(req), recordType: 'consultation', operation: 'collection' });
-    return this.consultations.recordDecision(await parseRpcBody(RecordConsultationDecisionCommand, req.body), workflowContext(granted, req));
+  @Handles(RecordConsultationDecision)
+  recordDecision(cmd: RecordConsultationDecisionCommand, ctx: RequestContext) {
+    return this.consultations.recordDecision(cmd, ctx);
   }
 
-  @MessagePattern(CONSULTATIONS.assignAction)
-  async assignAction(@Payload() req: RpcRequest<unknown>): Promise<ConsultationActionView> {
-    const granted = await this.access.authorize(req, { action: 'consultation.manage', caseId: caseIdIn(req), recordType: 'consultation', operation: 'collection' });
-    return this.consultations.assignAction(await parseRpcBody(AssignConsultationActionCommand, req.body), workflowContext(granted, req));
+  @Handles(AssignConsultationAction)
+  assignAction(cmd: AssignConsultationActionCommand, ctx: RequestContext) {
+    return this.consultations.assignAction(cmd, ctx);
   }
 
-  @MessagePattern(CONSULTATIONS.completeAction)
-  async completeAction(@Payload() req: RpcRequest<unknown>): Promise<ConsultationActionView> {
-    const granted = await this.access.authorize(req, {
-      action: 'consultation.action.complete',
-      caseId: caseIdIn(req),
-      recordType: 'consultation',
-      operation: 'alteration',
-    });
-    return this.consultations.completeAction(await parseRpcBody(CompleteConsultationActionCommand, req.body), workflowContext(granted, req));
+  @Handles(CompleteConsultationAction)
+  completeAction(cmd: CompleteConsultationActionCommand, ctx: RequestContext) {
+    return this.consultations.completeAction(cmd, ctx);
   }
 
-  @MessagePattern(CONSULTATIONS.list)
-  async list(@Payload() req: RpcRequest<unknown>): Promise<ConsultationView[]> {
-    const { caseId } = await parseRpcBody(CaseQuery, req.body);
-    const granted = await this.access.authorize(req, { action: 'consultation.read', caseId, recordType: 'consultation', operation: 'consultation' });
-    return this.consultations.list(caseId, workflowContext(granted, req));
+  @Handles(ListConsultations)
+  list(q: CaseQuery, ctx: RequestContext) {
+    return this.consultations.list(q.caseId, ctx);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AccessLog, type Principal } from '@stac/auth';
+import { ENGLAND_AND_WALES } from '@stac/domain';
 import type { ProblemException } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { CaseWorkflow } from '../lifecycle/case-workflow';
@@ -14,7 +15,7 @@ const accessLog = new AccessLog();
 
 beforeAll(async () => {
   await h.start('cps');
-  cps = new CpsService(h.ds, new CaseWorkflow(new Outbox('intake')), h.relationships, new Outbox('intake'), accessLog, h.clock);
+  cps = new CpsService(h.ds, new CaseWorkflow(new Outbox('intake')), h.relationships, new Outbox('intake'), accessLog, h.clock, ENGLAND_AND_WALES);
 });
 afterAll(() => h.stop());
 

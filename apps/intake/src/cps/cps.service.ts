@@ -16,7 +16,7 @@ import {
   type EarlyAdviceCommand,
   type EarlyAdviceView,
 } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays, CJ_STAGE_FOR_CHARGING_DECISION, CPS_ADVICE_DEFAULT_WORKING_DAYS } from '@stac/domain';
+import { CJ_STAGE_FOR_CHARGING_DECISION, CPS_ADVICE_DEFAULT_WORKING_DAYS, WorkingDayCalendar } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
@@ -84,6 +84,7 @@ export class CpsService {
     private readonly outbox: Outbox,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   requestAdvice(cmd: EarlyAdviceCommand, ctx: CpsContext): Promise<EarlyAdviceView> {
@@ -100,7 +101,7 @@ export class CpsService {
           evidenceAreas: cmd.evidenceAreas,
           requestedBy: actorOf(ctx),
           requestedAt: now,
-          dueAt: addEnglandAndWalesWorkingDays(now, cmd.dueInWorkingDays ?? CPS_ADVICE_DEFAULT_WORKING_DAYS),
+          dueAt: this.calendar.addWorkingDays(now, cmd.dueInWorkingDays ?? CPS_ADVICE_DEFAULT_WORKING_DAYS),
           adviceCodes: null,
           note: null,
           answeredBy: null,

@@ -60,6 +60,15 @@ describe('course of conduct signals', () => {
     expect(s.explanation).toContain('an order in force since');
   });
 
+  it('THREATS_AFTER_ORDER: only threats on or after the order took effect count; an order date overrides the first-breach fallback', () => {
+    const since = new Date(now.getTime() - 20 * 86_400_000);
+    expect(codes([at(30, 'THREATS'), at(10, 'CONTACTING')], { orderInForceSince: since })).not.toContain('THREATS_AFTER_ORDER');
+    const xs = [at(30, 'BREACH'), at(25, 'THREATS'), at(5, 'VIOLENCE')];
+    const s = courseOfConductSignals(xs, now, { orderInForceSince: since }).find((x) => x.code === 'THREATS_AFTER_ORDER')!;
+    expect(s.incidentIds).toEqual([xs[2].id]);
+    expect(s.behaviours).toEqual(['VIOLENCE']);
+  });
+
   it('ignores incidents dated in the future and gives nothing for an empty course of conduct', () => {
     expect(courseOfConductSignals([], now)).toEqual([]);
     expect(codes([at(-3, 'CYBER'), at(-2, 'LOITERING')])).toEqual([]);

@@ -1,20 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { INCIDENTS, type CaseTimeline, type IncidentRecorded, type RpcRequest } from '@stac/contracts';
+import { ReadTimeline, RecordCaseIncident, type RecordIncidentRequest, type TimelineQuery } from '@stac/contracts';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { IncidentsService } from './incidents.service';
 
-/** Request/reply handlers of the course of conduct. */
+/** The course of conduct. */
 @Controller()
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
-  @MessagePattern(INCIDENTS.record)
-  record(@Payload() req: RpcRequest<unknown>): Promise<IncidentRecorded> {
-    return this.incidents.record(req);
+  @Handles(RecordCaseIncident)
+  record(body: RecordIncidentRequest, ctx: RequestContext) {
+    return this.incidents.record(body, ctx);
   }
 
-  @MessagePattern(INCIDENTS.timeline)
-  timeline(@Payload() req: RpcRequest<unknown>): Promise<CaseTimeline> {
-    return this.incidents.timeline(req);
+  @Handles(ReadTimeline)
+  timeline(q: TimelineQuery, ctx: RequestContext) {
+    return this.incidents.timeline(q, ctx);
   }
 }

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  IncidentRecordedV1,
-  RecordIncidentRequest,
-  TimelineQuery,
-  type CaseTimeline,
-  type IncidentRecorded,
-  type RpcRequest,
-} from '@stac/contracts';
-import { AccessControl, AccessLog, isOwningAccess } from '@stac/auth';
-import type { BehaviourCode } from '@stac/domain';
+import { IncidentRecordedV1, type CaseTimeline, type IncidentRecorded, type RecordIncidentRequest, type TimelineQuery } from '@stac/contracts';
+import { ORDER_MADE, type BehaviourCode } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
-import { Clock, parseRpcBody, rpcProblem } from '@stac/runtime';
-import { caseIdOf, idempotent } from '../people/idempotent-command';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
+import { idempotent } from '../people/idempotent-command';
 import { courseOfConductSignals, type ConductIncident } from './course-of-conduct-signals';
 import { Incident } from './incident.entity';
 
@@ -58,15 +50,12 @@ function decodeCursor(raw: string): Cursor {
 export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly access: AccessControl,
-    private readonly accessLog: AccessLog,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
-  async record(req: RpcRequest<unknown>): Promise<IncidentRecorded> {
-    const caseId = caseIdOf(req.body);
-    const body = await parseRpcBody(RecordIncidentRequest, req.body);
+  async record(body: RecordIncidentRequest, ctx: RequestContext): Promise<IncidentRecorded> {
+    const caseId = body.caseId;
     const now = this.clock.now();
     const occurredAt = new Date(body.occurredAt);
     if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS || occurredAt.getTime() < EARLIEST) {
@@ -74,9 +63,9 @@ export class IncidentsService {
         errors: [{ field: 'occurredAt', message: 'occurredAt must be in the past (and after 1900)' }],
       });
     }
-    const granted = await this.access.authorize(req, { action: 'incident.record', caseId, recordType: 'incident', operation: 'collection' });
+    const granted = ctx;
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: granted.principal, idempotencyKey: req.idempotencyKey, command: 'incident.record', body }, async () => {
+      idempotent(m, { principal: granted.principal, idempotencyKey: ctx.idempotencyKey, command: 'incident.record', body }, async () => {
         // One incident at a time per case, so the course-of-conduct version (its ordinal) is gap-free.
         await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`incident:${caseId}`]);
         const id = randomUUID();
@@ -96,31 +85,18 @@ export class IncidentsService {
             detailUrl: `/api/v1/cases/${caseId}/timeline`,
             additionalInformation: { incidentId: id, occurredAt: occurredAt.toISOString(), behaviours, isBreach },
           },
-          { correlationId: req.correlationId, traceparent: req.traceparent },
+          { correlationId: ctx.correlationId, traceparent: ctx.traceparent },
         );
-        await this.accessLog.append(m, {
-          operation: 'collection',
-          action: 'incident.record',
-          principal: granted.principal,
-          recordType: 'incident',
-          recordIds: [caseId, id],
-          fieldGroups: [],
-          purpose: granted.purpose,
-          recipients: ['police'],
-          decision: granted.decision,
-          correlationId: req.correlationId,
-        });
-        const signals = courseOfConductSignals(await this.conduct(m, caseId), now);
+        await ctx.audit(m, { recordIds: [caseId, id], recipients: ['police'] });
+        const signals = courseOfConductSignals(await this.conduct(m, caseId), now, { orderInForceSince: await this.orderInForceSince(m, caseId) });
         return { incidentId: id, caseId, occurredAt: occurredAt.toISOString(), behaviours, isBreach, recordedAt: now.toISOString(), signals };
       }),
     );
   }
 
-  async timeline(req: RpcRequest<unknown>): Promise<CaseTimeline> {
-    const caseId = caseIdOf(req.body);
-    const q = await parseRpcBody(TimelineQuery, req.body);
+  async timeline(q: TimelineQuery, ctx: RequestContext): Promise<CaseTimeline> {
+    const caseId = q.caseId;
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-    const granted = await this.access.authorize(req, { action: 'case.timeline.read', caseId, recordType: 'incident', operation: 'consultation' });
     const limit = q.limit ?? DEFAULT_PAGE;
     const m = this.dataSource.manager;
     const rows: { id: string; occurred_at: Date; at: string; behaviours: BehaviourCode[]; recorded_at: Date }[] = await m.query(
@@ -144,22 +120,22 @@ export class IncidentsService {
         recordedAt: r.recorded_at.toISOString(),
       })),
       nextCursor: rows.length > limit ? encodeCursor({ at: page[page.length - 1].at, id: page[page.length - 1].id }) : null,
-      signals: courseOfConductSignals(all, this.clock.now()),
+      signals: courseOfConductSignals(all, this.clock.now(), { orderInForceSince: await this.orderInForceSince(m, caseId) }),
     };
-    const owning = isOwningAccess(granted.decision);
-    await this.accessLog.record(this.dataSource, {
-      operation: owning ? 'consultation' : 'disclosure',
-      action: 'case.timeline.read',
-      principal: granted.principal,
-      recordType: 'incident',
-      recordIds: [caseId, ...timeline.items.map((i) => i.incidentId)],
-      fieldGroups: [],
-      purpose: granted.purpose,
-      recipients: [granted.principal.agency],
-      decision: granted.decision,
-      correlationId: req.correlationId,
-    });
+    await ctx.audit(this.dataSource, { recordIds: [caseId, ...timeline.items.map((i) => i.incidentId)] });
     return timeline;
+  }
+
+  /**
+   * The earliest date from which an order made on the case (granted or in force) binds: its effective
+   * date, else when it was served or decided. Null when the case has no such order.
+   */
+  private async orderInForceSince(m: Pick<EntityManager, 'query'>, caseId: string): Promise<Date | null> {
+    const [row]: { since: Date | null }[] = await m.query(
+      `SELECT min(coalesce(effective_from, served_at, decided_at)) AS since FROM protective_order WHERE case_id = $1 AND status = ANY($2)`,
+      [caseId, ORDER_MADE],
+    );
+    return row?.since ? new Date(row.since) : null;
   }
 
   private async conduct(m: Pick<EntityManager, 'find'>, caseId: string): Promise<ConductIncident[]> {

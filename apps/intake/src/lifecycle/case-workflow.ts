@@ -61,7 +61,7 @@ export function illegalTransition(what: string, from: string, to: string) {
   });
 }
 
-/** 412 when the client's If-Match no longer matches (optimistic concurrency, design.md §4). */
+/** 412 when the client's If-Match no longer matches (optimistic concurrency, architecture.md §4). */
 export function assertVersion(what: string, current: number, expected: number): void {
   if (current !== expected) {
     throw rpcProblem(

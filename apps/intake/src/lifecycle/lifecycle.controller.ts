@@ -1,48 +1,38 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  CaseQuery,
-  CjStageChangeCommand,
-  CloseCaseCommand,
-  LIFECYCLE,
-  StatusTransitionCommand,
-  type CaseLifecycleView,
-  type RpcRequest,
+  ChangeCjStage,
+  CloseCase,
+  TransitionCase,
+  ViewLifecycle,
+  type CaseQuery,
+  type CjStageChangeCommand,
+  type CloseCaseCommand,
+  type StatusTransitionCommand,
 } from '@stac/contracts';
-import { AccessControl } from '@stac/auth';
-import { parseRpcBody } from '@stac/runtime';
-import { caseIdIn, workflowContext } from './case-workflow';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { LifecycleService } from './lifecycle.service';
 
 @Controller()
 export class LifecycleController {
-  constructor(
-    private readonly lifecycle: LifecycleService,
-    private readonly access: AccessControl,
-  ) {}
+  constructor(private readonly lifecycle: LifecycleService) {}
 
-  @MessagePattern(LIFECYCLE.get)
-  async get(@Payload() req: RpcRequest<unknown>): Promise<CaseLifecycleView> {
-    const { caseId } = await parseRpcBody(CaseQuery, req.body);
-    const granted = await this.access.authorize(req, { action: 'case.workflow.read', caseId, recordType: 'case-lifecycle', operation: 'consultation' });
-    return this.lifecycle.read(caseId, workflowContext(granted, req));
+  @Handles(ViewLifecycle)
+  get(q: CaseQuery, ctx: RequestContext) {
+    return this.lifecycle.read(q.caseId, ctx);
   }
 
-  @MessagePattern(LIFECYCLE.transition)
-  async transition(@Payload() req: RpcRequest<unknown>): Promise<CaseLifecycleView> {
-    const granted = await this.access.authorize(req, { action: 'case.transition', caseId: caseIdIn(req), recordType: 'case', operation: 'alteration' });
-    return this.lifecycle.transition(await parseRpcBody(StatusTransitionCommand, req.body), workflowContext(granted, req));
+  @Handles(TransitionCase)
+  transition(cmd: StatusTransitionCommand, ctx: RequestContext) {
+    return this.lifecycle.transition(cmd, ctx);
   }
 
-  @MessagePattern(LIFECYCLE.close)
-  async close(@Payload() req: RpcRequest<unknown>): Promise<CaseLifecycleView> {
-    const granted = await this.access.authorize(req, { action: 'case.transition', caseId: caseIdIn(req), recordType: 'case', operation: 'alteration' });
-    return this.lifecycle.close(await parseRpcBody(CloseCaseCommand, req.body), workflowContext(granted, req));
+  @Handles(CloseCase)
+  close(cmd: CloseCaseCommand, ctx: RequestContext) {
+    return this.lifecycle.close(cmd, ctx);
   }
 
-  @MessagePattern(LIFECYCLE.changeCjStage)
-  async changeCjStage(@Payload() req: RpcRequest<unknown>): Promise<CaseLifecycleView> {
-    const granted = await this.access.authorize(req, { action: 'case.transition', caseId: caseIdIn(req), recordType: 'case', operation: 'alteration' });
-    return this.lifecycle.changeCjStage(await parseRpcBody(CjStageChangeCommand, req.body), workflowContext(granted, req));
+  @Handles(ChangeCjStage)
+  changeCjStage(cmd: CjStageChangeCommand, ctx: RequestContext) {
+    return this.lifecycle.changeCjStage(cmd, ctx);
   }
 }

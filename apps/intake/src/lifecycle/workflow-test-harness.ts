@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessLog, CaseRelationships, type Principal } from '@stac/auth';
+import { ENGLAND_AND_WALES } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock } from '@stac/runtime';
@@ -45,9 +46,9 @@ export class WorkflowHarness {
     const outbox = new Outbox('intake');
     const accessLog = new AccessLog();
     const workflow = new CaseWorkflow(outbox);
-    this.clocks = new ScreeningClocks(this.clock, { workingDays: targetWorkingDays });
+    this.clocks = new ScreeningClocks(this.clock, { workingDays: targetWorkingDays }, ENGLAND_AND_WALES);
     this.screening = new ScreeningService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
-    this.advice = new AdviceService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock);
+    this.advice = new AdviceService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, ENGLAND_AND_WALES);
     this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock, this.cipher);
     this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, this.relationships, new PartnerInterventions(this.orders));
     this.consultations = new ConsultationsService(this.ds, this.relationships, outbox, accessLog, this.clock);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessLog, CaseRelationships, decide, OWNING_FIELD_GROUPS, type AccessControl, type Principal } from '@stac/auth';
-import type { RpcRequest } from '@stac/contracts';
+import { ReadTimeline, RecordCaseIncident, type Operation, type RpcRequest } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, FixedClock } from '@stac/runtime';
+import { allMigrations, FixedClock, OperationKernel, type RequestContext } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { IncidentsService } from '../incidents/incidents.service';
 import { INTAKE } from '../intake.module';
@@ -42,6 +42,14 @@ const access = {
 } as unknown as AccessControl;
 
 const req = (body: unknown): RpcRequest<unknown> => ({ correlationId: randomUUID(), body });
+let kernel: OperationKernel;
+/** Through the service kernel, as a request/reply message would go. */
+async function via<Req extends object, Rep>(op: Operation<Req, Rep>, body: unknown, run: (r: Req, ctx: RequestContext) => Promise<Rep>): Promise<Rep> {
+  const admitted = await kernel.admit(op, req(body));
+  return run(admitted.request, admitted.ctx);
+}
+const recordIncident = (body: unknown) => via(RecordCaseIncident, body, (r, c) => incidents.record(r, c));
+const timeline = (body: unknown) => via(ReadTimeline, body, (r, c) => incidents.timeline(r, c));
 
 async function newCase(opts: { visible: boolean }): Promise<string> {
   const id = randomUUID();
@@ -64,7 +72,8 @@ beforeAll(async () => {
   await ds.initialize();
   records = new PersonRecords(cipher);
   people = new PeopleService(ds, access, accessLog, records, clock, new Outbox('intake'));
-  incidents = new IncidentsService(ds, access, accessLog, new Outbox('intake'), clock);
+  incidents = new IncidentsService(ds, new Outbox('intake'), clock);
+  kernel = new OperationKernel(access, accessLog, ds, clock);
 });
 
 afterAll(async () => {
@@ -213,8 +222,7 @@ describe('course of conduct (Postgres)', () => {
     const base = clock.now().getTime();
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const r = await incidents.record(
-        req({ caseId, occurredAt: new Date(base - (30 - i) * 86_400_000).toISOString(), behaviours: i < 20 ? ['CYBER'] : ['LOITERING', 'THREATS'] }),
+      const r = await recordIncident(({ caseId, occurredAt: new Date(base - (30 - i) * 86_400_000).toISOString(), behaviours: i < 20 ? ['CYBER'] : ['LOITERING', 'THREATS'] }),
       );
       ids.push(r.incidentId);
     }
@@ -226,7 +234,7 @@ describe('course of conduct (Postgres)', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await incidents.timeline(req({ caseId, limit: 10, ...(cursor ? { cursor } : {}) }));
+      const page = await timeline(({ caseId, limit: 10, ...(cursor ? { cursor } : {}) }));
       expect(page.incidentCount).toBe(25);
       seen.push(...page.items.map((i) => i.incidentId));
       cursor = page.nextCursor ?? undefined;
@@ -235,13 +243,13 @@ describe('course of conduct (Postgres)', () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([...ids].reverse());
-    await expect(incidents.timeline(req({ caseId, cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toMatchObject({ problem: { status: 400, code: 'invalid-cursor' } });
+    await expect(timeline(({ caseId, cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toMatchObject({ problem: { status: 400, code: 'invalid-cursor' } });
   });
 
   it('rejects an incident in the future', async () => {
     const caseId = await newCase({ visible: true });
     await expect(
-      incidents.record(req({ caseId, occurredAt: new Date(clock.now().getTime() + 86_400_000).toISOString(), behaviours: ['CONTACTING'] })),
+      recordIncident(({ caseId, occurredAt: new Date(clock.now().getTime() + 86_400_000).toISOString(), behaviours: ['CONTACTING'] })),
     ).rejects.toMatchObject({ problem: { status: 400 } });
   });
 });

@@ -1,40 +1,27 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CREATE_REFERRAL, ReferralSubmission, type ReferralAccepted, type RpcRequest } from '@stac/contracts';
-import { AccessControl } from '@stac/auth';
-import { parseRpcBody, rpcProblem } from '@stac/runtime';
+import { CreateReferral, type ReferralSubmission } from '@stac/contracts';
+import { Handles, rpcProblem, type RequestContext } from '@stac/runtime';
+import { BreachReferrals } from './breach-referrals.service';
 import { ReferralsService } from './referrals.service';
 
 @Controller()
 export class ReferralsController {
   constructor(
     private readonly referrals: ReferralsService,
-    private readonly access: AccessControl,
+    private readonly breaches: BreachReferrals,
   ) {}
 
-  @MessagePattern(CREATE_REFERRAL)
-  async create(@Payload() req: RpcRequest<unknown>): Promise<ReferralAccepted> {
-    const { principal, purpose } = await this.access.authorize(req, {
-      action: 'referral.create',
-      recordType: 'case',
-      operation: 'collection',
-    });
-    const submission = await parseRpcBody(ReferralSubmission, req.body);
+  @Handles(CreateReferral)
+  async create(submission: ReferralSubmission, ctx: RequestContext) {
+    // A breach on an existing case: the fast path onto that case and order (decided on that case, logged there).
+    if (submission.source === 'ORDER_BREACH') return this.breaches.referBreach(submission, ctx);
     if (submission.advocacyOverrideBasis && submission.advocacyReferral !== 'LAWFUL_OVERRIDE') {
       throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
         errors: [{ field: 'advocacyOverrideBasis', message: 'advocacyOverrideBasis is only for a LAWFUL_OVERRIDE advocacy referral' }],
       });
     }
     // Referring without consent is a decision of its own, with its own permission (AC-05).
-    if (submission.advocacyReferral === 'LAWFUL_OVERRIDE') {
-      await this.access.authorize(req, { action: 'referral.consent-override', recordType: 'case', operation: 'disclosure' });
-    }
-    return this.referrals.refer(submission, {
-      principal,
-      purpose,
-      correlationId: req.correlationId,
-      traceparent: req.traceparent,
-      idempotencyKey: req.idempotencyKey,
-    });
+    if (submission.advocacyReferral === 'LAWFUL_OVERRIDE') await ctx.alsoAuthorize('referral.consent-override', 'disclosure');
+    return this.referrals.refer(submission, ctx);
   }
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CaseReferredV1, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
 import type { AdvocacyReferralBasis } from '@stac/domain';
-import { AccessLog, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
+import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { idempotent } from '@stac/runtime';
+import { Clock, idempotent, rpcProblem } from '@stac/runtime';
+import { assertVersion, idempotent as idempotentCommand, type WorkflowContext } from '../lifecycle/case-workflow';
 import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
 import { PersonRecords } from '../people/person-records';
@@ -22,6 +23,18 @@ const CHECK_SHARES = [
   { agency: 'mental-health', agreementCode: 'police-to-mental-health' },
   { agency: 'probation', agreementCode: 'police-to-probation' },
 ] as const;
+/** Clock skew tolerated on a custody relevant time reported by the custody suite. */
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+/** The longest PACE detention before charge (96 hours, with a warrant of further detention). */
+const MAX_DETENTION_MS = 96 * 60 * 60 * 1000;
+
+/** A referral that opens a case (every route but a breach): the contract requires these facts there. */
+type NewCaseReferral = ReferralSubmission & Required<Pick<ReferralSubmission, 'offenceClass' | 'flags' | 'bcu' | 'victim' | 'personOfConcern' | 'advocacyReferral'>>;
+
+function invalid(field: string, message: string) {
+  return rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field, message }] });
+}
+
 /** Advocacy is told only with the victim's consent or a recorded lawful override (AC-05). */
 const ADVOCACY_SHARE = { agency: 'advocacy', agreementCode: 'police-to-advocacy' } as const;
 
@@ -39,6 +52,7 @@ export class ReferralsService {
     private readonly grants: CaseAccessGrants,
     private readonly accessLog: AccessLog,
     private readonly people: PersonRecords,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -47,6 +61,8 @@ export class ReferralsService {
    * returns the existing case instead of duplicating it.
    */
   async refer(submission: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+    if (submission.source === 'ORDER_BREACH') throw new Error('a breach referral takes the fast path (BreachReferrals)');
+    this.checkCustody(submission);
     try {
       return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
     } catch (e) {
@@ -67,7 +83,8 @@ export class ReferralsService {
       m,
       { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'referral.create', body: s },
       async () => {
-        const existing = await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } });
+        // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
+        const existing = s.crimeReference ? await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } }) : null;
         return existing
           ? {
               caseId: existing.id,
@@ -75,17 +92,65 @@ export class ReferralsService {
               referredAt: existing.referredAt.toISOString(),
               created: false,
             }
-          : this.createCase(m, s, ctx);
+          : this.createCase(m, s as NewCaseReferral, ctx);
       },
+    );
+  }
+
+  /** A custody trigger's relevant time is in the past and within the longest detention (nothing stored otherwise). */
+  private checkCustody(s: ReferralSubmission): void {
+    if (!s.custodyStartedAt) return;
+    const now = this.clock.now().getTime();
+    const at = Date.parse(s.custodyStartedAt);
+    if (at > now + FUTURE_TOLERANCE_MS) throw invalid('custodyStartedAt', 'custodyStartedAt cannot be in the future');
+    if (at < now - MAX_DETENTION_MS) throw invalid('custodyStartedAt', 'custodyStartedAt must be within the last 96 hours (the longest detention before charge)');
+  }
+
+  /**
+   * The police attach the crime reference to a partner agency's referral once the crime is recorded
+   * (domain.md §3 step 1). Idempotent for the same reference; a case that already has another one, or a
+   * reference already on another case, is a 409 naming the conflict.
+   */
+  attachCrimeReference(cmd: { caseId: string; crimeReference: string; expectedVersion: number }, ctx: WorkflowContext): Promise<{ caseId: string; crimeReference: string; version: number }> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
+    return this.dataSource.transaction((m) =>
+      idempotentCommand(m, ctx, 'case.crime-reference.attach', cmd, async () => {
+        const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
+        if (!c) throw new ProblemException(CASE_NOT_FOUND);
+        if (c.crimeReference === cmd.crimeReference) return { caseId: c.id, crimeReference: c.crimeReference, version: c.version };
+        assertVersion('case', c.version, cmd.expectedVersion);
+        if (c.crimeReference) {
+          throw rpcProblem(409, 'crime-reference-already-attached', 'This case already has a crime reference; it is not replaced');
+        }
+        if (await m.exists(StalkingCase, { where: { crimeReference: cmd.crimeReference } })) {
+          throw rpcProblem(409, 'crime-reference-in-use', 'This crime reference is already on another case');
+        }
+        c.crimeReference = cmd.crimeReference;
+        const saved = await m.save(c);
+        await this.accessLog.append(m, {
+          operation: 'alteration',
+          action: 'case.crime-reference.attach',
+          principal: ctx.principal,
+          recordType: 'case',
+          recordIds: [c.id],
+          fieldGroups: [],
+          purpose: ctx.purpose,
+          recipients: ['police'],
+          decision: ctx.decision,
+          correlationId: ctx.correlationId,
+        });
+        return { caseId: saved.id, crimeReference: cmd.crimeReference, version: saved.version };
+      }),
     );
   }
 
   private async createCase(
     m: EntityManager,
-    s: ReferralSubmission,
+    s: NewCaseReferral,
     ctx: CommandContext,
   ): Promise<ReferralAccepted> {
-    const now = new Date();
+    const now = this.clock.now();
+    const custodyStartedAt = s.custodyStartedAt ? new Date(s.custodyStartedAt) : null;
     const caseId = randomUUID();
     const advocacy = advocacyBasis(s);
     const actor = `${ctx.principal.issuer}#${ctx.principal.subject}`;
@@ -94,8 +159,12 @@ export class ReferralsService {
 
     await m.insert(StalkingCase, {
       id: caseId,
-      crimeReference: s.crimeReference,
+      crimeReference: s.crimeReference ?? null,
       source: s.source,
+      partnerAgency: s.partnerAgency ?? null,
+      custodyStartedAt,
+      // A custody trigger arrives with the suspect arrested and in custody.
+      ...(s.source === 'CUSTODY_TRIGGER' ? { cjStage: 'ARRESTED' as const } : {}),
       offenceClass: s.offenceClass,
       notStalkingRationale: s.notStalkingRationale ?? null,
       flags: s.flags,
@@ -144,6 +213,7 @@ export class ReferralsService {
           personOfConcernId,
           incidentCount: s.incidents.length,
           referredAt: now.toISOString(),
+          ...(custodyStartedAt ? { custodyStartedAt: custodyStartedAt.toISOString() } : {}),
           ...(advocacy ? { advocacyReferralBasis: advocacy } : {}),
         },
       },

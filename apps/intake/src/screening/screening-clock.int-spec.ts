@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ENGLAND_AND_WALES } from '@stac/domain';
 import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
 import { ScreeningClocks } from './screening-clock.service';
 
@@ -72,8 +73,20 @@ describe('screening clock (1 working day, England and Wales bank holidays) with 
     expect(new Date(row.due_at).toISOString()).toBe('2026-12-07T16:00:00.000Z');
   });
 
+  it('the same due dates as risk-assessment over Easter 2029: a referral at 09:00 BST on Maundy Thursday is due 09:00 BST on the Tuesday, and so is one-working-day advice', async () => {
+    // Good Friday 30 March and Easter Monday 2 April 2029 (past the end of any hand-kept table).
+    h.clock.set(new Date('2029-03-29T08:00:00Z'));
+    const caseId = await h.referredCase(h.clock.now());
+    const [row] = await h.ds.query('SELECT due_at FROM screening_clock WHERE case_id = $1', [caseId]);
+    expect(new Date(row.due_at).toISOString()).toBe('2029-04-03T08:00:00.000Z');
+    await h.screenAndTriage(caseId);
+    await h.advice.issue({ caseId }, h.ctx('screener-1'));
+    const items: { code: string; due_at: Date }[] = await h.ds.query(`SELECT code, due_at FROM advice_item WHERE case_id = $1 AND code = 'REFER_TO_ISAC'`, [caseId]);
+    expect(items.map((i) => new Date(i.due_at).toISOString())).toEqual(['2029-04-03T08:00:00.000Z']);
+  });
+
   it('the target is configurable (2 working days)', () => {
-    const two = new ScreeningClocks(h.clock, { workingDays: 2 });
+    const two = new ScreeningClocks(h.clock, { workingDays: 2 }, ENGLAND_AND_WALES);
     expect(two.dueFrom(new Date('2026-12-24T11:00:00Z')).toISOString()).toBe('2026-12-30T11:00:00.000Z');
   });
 

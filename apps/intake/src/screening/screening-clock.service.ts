@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { CaseReferredV1, type ScreeningClockView } from '@stac/contracts';
-import { addEnglandAndWalesWorkingDays } from '@stac/domain';
+import { screeningDueAt, WorkingDayCalendar } from '@stac/domain';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { ScreeningClock } from './screening-clock.entity';
@@ -44,20 +44,22 @@ export class ScreeningClocks {
   constructor(
     private readonly clock: Clock,
     @Inject(SCREENING_TARGET) private readonly target: ScreeningTarget,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
-  dueFrom(startedAt: Date): Date {
-    return addEnglandAndWalesWorkingDays(startedAt, this.target.workingDays);
+  /** Due `target` working days after the start; a custody trigger's first round within its custody window. */
+  dueFrom(startedAt: Date, custodyStartedAt?: Date | null): Date {
+    return screeningDueAt(this.calendar, startedAt, this.target.workingDays, custodyStartedAt);
   }
 
   /** The clock round 1 will have once the referral event starts it (not stored). */
-  pending(caseId: string, referredAt: Date): ScreeningClock {
+  pending(caseId: string, referredAt: Date, custodyStartedAt?: Date | null): ScreeningClock {
     return Object.assign(new ScreeningClock(), {
       id: caseId,
       caseId,
       round: 1,
       startedAt: referredAt,
-      dueAt: this.dueFrom(referredAt),
+      dueAt: this.dueFrom(referredAt, custodyStartedAt),
       targetWorkingDays: this.target.workingDays,
       stoppedAt: null,
     });
@@ -70,6 +72,12 @@ export class ScreeningClocks {
   }
 
   async start(m: EntityManager, caseId: string, round: number, startedAt: Date): Promise<void> {
+    // The custody window binds the referral's round only: the suspect is charged, bailed or released by a re-opening.
+    let custodyStartedAt: Date | null = null;
+    if (round === 1) {
+      const [c]: { custody_started_at: Date | null }[] = await m.query('SELECT custody_started_at FROM stalking_case WHERE id = $1', [caseId]);
+      custodyStartedAt = c?.custody_started_at ?? null;
+    }
     await m
       .createQueryBuilder()
       .insert()
@@ -79,7 +87,7 @@ export class ScreeningClocks {
         caseId,
         round,
         startedAt,
-        dueAt: this.dueFrom(startedAt),
+        dueAt: this.dueFrom(startedAt, custodyStartedAt),
         targetWorkingDays: this.target.workingDays,
         stoppedAt: null,
       })

@@ -203,7 +203,7 @@ export class ScreeningService {
       caseStatus: c.status,
       caseVersion: c.version,
       // Before the referral event has started the clock, show where it will be.
-      clock: clockView(clock ?? this.clocks.pending(caseId, c.referredAt), now),
+      clock: clockView(clock ?? this.clocks.pending(caseId, c.referredAt, c.custodyStartedAt), now),
       screenings: screenings.map(screeningRecord),
       triageDecisions: triage.map(triageRecord),
     };

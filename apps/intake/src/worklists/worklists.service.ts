@@ -26,9 +26,10 @@ const NOT_EXCLUDED = (alias: string) => `NOT EXISTS (
 
 interface ClockRow {
   case_id: string;
-  crime_reference: string;
+  crime_reference: string | null;
   status: string;
   referred_at: Date;
+  custody_started_at: Date | null;
   due_at: Date | null;
   stopped_at: Date | null;
 }
@@ -146,11 +147,11 @@ export class WorklistsService {
       ),
       bailReturnsDue: (bail as Record<string, unknown>[]).map((r) => {
         const at = new Date(r.bail_return_at as Date);
-        return { caseId: String(r.id), crimeReference: String(r.crime_reference), bailReturnAt: at.toISOString(), overdue: at.getTime() < now.getTime() };
+        return { caseId: String(r.id), crimeReference: (r.crime_reference as string | null) ?? null, bailReturnAt: at.toISOString(), overdue: at.getTime() < now.getTime() };
       }),
       consultationsToSchedule: (toSchedule as Record<string, unknown>[]).map((r) => ({
         caseId: String(r.id),
-        crimeReference: String(r.crime_reference),
+        crimeReference: (r.crime_reference as string | null) ?? null,
         triageDecisionId: String(r.triage_id),
         triagedAt: new Date(r.decided_at as Date).toISOString(),
       })),
@@ -192,7 +193,7 @@ export class WorklistsService {
     const result: MyCasesWorklist = {
       cases: rows.map((r) => ({
         caseId: String(r.id),
-        crimeReference: String(r.crime_reference),
+        crimeReference: (r.crime_reference as string | null) ?? null,
         status: r.status as MyCasesWorklist['cases'][number]['status'],
         cjStage: r.cj_stage as MyCasesWorklist['cases'][number]['cjStage'],
         openAdviceItems: Number(r.open_items),
@@ -211,7 +212,7 @@ export class WorklistsService {
   private async awaitingScreening(p: Principal, now: Date, limit: number): Promise<ScreeningWorkItem[]> {
     const rows: ClockRow[] = await this.dataSource.manager.query(
       // Driven by two indexed sets (status index; partial index of running clocks), never a scan of every case.
-      `SELECT c.id AS case_id, c.crime_reference, c.status, c.referred_at, k.due_at, k.stopped_at
+      `SELECT c.id AS case_id, c.crime_reference, c.status, c.referred_at, c.custody_started_at, k.due_at, k.stopped_at
          FROM stalking_case c
          LEFT JOIN LATERAL (SELECT due_at, stopped_at FROM screening_clock WHERE case_id = c.id ORDER BY round DESC LIMIT 1) k ON true
         WHERE c.id IN (SELECT id FROM stalking_case WHERE status = ANY($3)
@@ -224,7 +225,7 @@ export class WorklistsService {
     return rows
       .filter((r) => !r.stopped_at)
       .map((r) => {
-        const due = r.due_at ? new Date(r.due_at) : this.clocks.dueFrom(new Date(r.referred_at));
+        const due = r.due_at ? new Date(r.due_at) : this.clocks.dueFrom(new Date(r.referred_at), r.custody_started_at);
         return {
           caseId: r.case_id,
           crimeReference: r.crime_reference,

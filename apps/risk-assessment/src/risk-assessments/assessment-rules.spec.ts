@@ -3,7 +3,7 @@ import { ProblemException } from '@stac/contracts';
 import { SCREENING_ANSWERS, type ScreeningAnswer } from '@stac/domain';
 import { parseInstrumentDefinition } from '../instruments/instrument-definition';
 import { INSTRUMENT_SEED_V1 } from '../migrations/1795743000000-instrument-definitions';
-import { applyChanges, assertSubmittable, EMPTY_CONTENT, missingAtSubmit, reviewDueFrom } from './assessment-rules';
+import { applyChanges, assertSubmittable, EMPTY_CONTENT, gatewayAnsweredYes, missingAtSubmit, reviewDueFrom } from './assessment-rules';
 
 const def = (code: string) => parseInstrumentDefinition(JSON.parse(JSON.stringify(INSTRUMENT_SEED_V1.find((d) => d.code === code))));
 const sDash = def('S_DASH');
@@ -65,6 +65,30 @@ describe('S-DASH count is information only (domain.md §6.8: nothing is auto-gra
     );
     expect(p.status).toBe(400);
     expect(p.errors!.map((e) => e.field)).toEqual(['answers.0.question', 'answers.2.question']);
+  });
+});
+
+describe('the S-DASH gateway question is answerable', () => {
+  it('a gateway answer is recorded first in form order, never counted, and not required at submit', () => {
+    const c = applyChanges(
+      EMPTY_CONTENT,
+      { answers: [...allAnswers('NO'), { question: 'DASH_STALKING_GATEWAY', answer: 'YES' }], level: 'MEDIUM', rationale: 'Judged.' },
+      sDash,
+    );
+    expect(c.answers![0]).toEqual({ question: 'DASH_STALKING_GATEWAY', answer: 'YES' });
+    expect(c.answers).toHaveLength(12);
+    expect(c.yesCount).toBe(0);
+    expect(gatewayAnsweredYes(c, sDash)).toBe(true);
+    expect(() => assertSubmittable(applyChanges(EMPTY_CONTENT, { answers: allAnswers('NO'), level: 'MEDIUM', rationale: 'Judged.' }, sDash), sDash)).not.toThrow();
+  });
+
+  it('a NO, NOT_KNOWN or missing gateway answer is not a yes; an instrument without a gateway question refuses it', () => {
+    for (const answer of ['NO', 'NOT_KNOWN'] as const) {
+      expect(gatewayAnsweredYes(applyChanges(EMPTY_CONTENT, { answers: [{ question: 'DASH_STALKING_GATEWAY', answer }] }, sDash), sDash)).toBe(false);
+    }
+    expect(gatewayAnsweredYes(applyChanges(EMPTY_CONTENT, { answers: allAnswers('YES') }, sDash), sDash)).toBe(false);
+    const p = problemOf(() => applyChanges(EMPTY_CONTENT, { answers: [{ question: 'DASH_STALKING_GATEWAY', answer: 'YES' }] }, def('PROFESSIONAL_JUDGEMENT')));
+    expect(p.errors).toEqual([{ field: 'answers', message: 'answers is not recorded by PROFESSIONAL_JUDGEMENT v1' }]);
   });
 });
 

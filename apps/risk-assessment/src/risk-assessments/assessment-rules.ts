@@ -54,7 +54,9 @@ export function applyChanges(current: AssessmentContent, changes: RiskAssessment
   if (changes.answers !== undefined) {
     if (!def.questions) refuse('answers');
     else {
-      const codes = new Set(def.questions.map((q) => q.code));
+      // The gateway question is answerable too (it is asked first); it is not one of the counted questions.
+      const form = formQuestions(def);
+      const codes = new Set(form);
       const merged = new Map((current.answers ?? []).map((a) => [a.question, a.answer]));
       const seen = new Set<string>();
       changes.answers.forEach((a, i) => {
@@ -63,8 +65,8 @@ export function applyChanges(current: AssessmentContent, changes: RiskAssessment
         seen.add(a.question);
         merged.set(a.question, a.answer);
       });
-      // Keep the instrument's question order so stored answers read like the form.
-      next.answers = def.questions.filter((q) => merged.has(q.code)).map((q) => ({ question: q.code, answer: merged.get(q.code)! }));
+      // Keep the instrument's question order (gateway first) so stored answers read like the form.
+      next.answers = form.filter((q) => merged.has(q)).map((q) => ({ question: q, answer: merged.get(q)! }));
     }
   }
   if (changes.tickCount !== undefined) {
@@ -96,9 +98,29 @@ export function applyChanges(current: AssessmentContent, changes: RiskAssessment
   if (changes.requiresReview !== undefined) next.requiresReview = changes.requiresReview;
   if (errors.length) throw badFields(errors);
 
-  if (def.questions) next.yesCount = yesCount(next.answers);
+  if (def.questions) next.yesCount = yesCount(countedAnswers(next.answers, def));
   next.maracFlag = maracFlag(def, next.yesCount);
   return next;
+}
+
+/** The answerable question codes of an instrument in form order: its gateway question, then its questions. */
+export function formQuestions(def: InstrumentDefinition): string[] {
+  return [...(def.gatewayQuestion ? [def.gatewayQuestion.code] : []), ...(def.questions ?? []).map((q) => q.code)];
+}
+
+/** The answers that count towards the yes-count: the instrument's questions, never its gateway question. */
+function countedAnswers<A extends { question: string }>(answers: A[] | null, def: InstrumentDefinition): A[] | null {
+  if (!answers) return null;
+  const counted = new Set((def.questions ?? []).map((q) => q.code));
+  return answers.filter((a) => counted.has(a.question));
+}
+
+/**
+ * The gateway question answered YES (S-DASH: "constantly contacting, following, stalking or harassing"):
+ * in a domestic context that prompts the full DASH (domain.md §3 D8).
+ */
+export function gatewayAnsweredYes(c: Pick<AssessmentContent, 'answers'>, def: InstrumentDefinition): boolean {
+  return !!def.gatewayQuestion && !!c.answers?.some((a) => a.question === def.gatewayQuestion!.code && a.answer === 'YES');
 }
 
 /** Yes answers: shown to the assessor as information; it never sets or changes the level. */

@@ -18,6 +18,7 @@ import {
   applyChanges,
   assertSubmittable,
   EMPTY_CONTENT,
+  gatewayAnsweredYes,
   reviewDueFrom,
   type AssessmentContent,
   type ReviewInterval,
@@ -240,6 +241,9 @@ export class RiskAssessmentsService {
     a.validUntil = a.nextReviewDue;
     await m.save(a);
     const completed = await this.tasks.completeFor(m, a);
+    // A current screening whose gateway question is answered yes prompts the full DASH in a domestic context.
+    const def = await this.catalogue.get(a.instrument, a.instrumentVersion, m);
+    const dash = gatewayAnsweredYes(contentOf(a), def) ? await this.tasks.openDashTask(m, { caseId: a.caseId, agency: a.ownerAgency }) : null;
     const headers = {
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
@@ -268,13 +272,13 @@ export class RiskAssessmentsService {
       headers,
     );
     await this.summaries.recompute(m, a.caseId, a, now, headers);
-    if (superseded.length || completed.length) {
+    if (superseded.length || completed.length || dash) {
       await this.accessLog.append(m, {
         operation: 'alteration',
         action: 'risk.assess',
         principal: ctx.granted.principal,
         recordType: 'risk-record',
-        recordIds: [a.caseId, ...superseded.map((s) => s.id), ...completed],
+        recordIds: [a.caseId, ...superseded.map((s) => s.id), ...completed, ...(dash ? [dash.id] : [])],
         fieldGroups: [],
         purpose: ctx.granted.purpose,
         recipients: [a.ownerAgency],

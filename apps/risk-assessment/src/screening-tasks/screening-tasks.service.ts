@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { addWorkingDays, reassessmentReasonForCjStage, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
+import { reassessmentReasonForCjStage, screeningDueAt, WorkingDayCalendar, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
 import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, LicenceEndedV1, OffenderReleasedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
@@ -10,6 +10,8 @@ import { ScreeningTask, type TaskTrigger } from './screening-task.entity';
 
 /** Screening target: advice to the case officer within one working day (domain.md §3, design choice). */
 const SCREENING_WORKING_DAYS = 1;
+/** A DASH prompted by the S-DASH gateway question is due within a working day (design choice). */
+const DASH_WORKING_DAYS = 1;
 /** Re-assessment targets (design choice): a breach is the fast path (domain.md §6.7). */
 const REASSESSMENT_WORKING_DAYS: Partial<Record<RiskTaskReason, number>> = {
   BREACH: 1,
@@ -41,6 +43,7 @@ export class ScreeningTasksService {
     private readonly dataSource: DataSource,
     private readonly access: RiskCaseAccess,
     private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   /** Every referred stalking case gets a screening task; a redelivered event opens nothing new. */
@@ -62,13 +65,54 @@ export class ScreeningTasksService {
         ownerAgency: 'police',
         triggerEventId: ctx.envelope.id,
         triggers: [],
-        dueAt: addWorkingDays(referredAt, SCREENING_WORKING_DAYS),
+        // The same due date as intake's screening clock (a custody trigger within its custody window).
+        dueAt: screeningDueAt(this.calendar, referredAt, SCREENING_WORKING_DAYS, event.custodyStartedAt ? new Date(event.custodyStartedAt) : null),
         openedAt: this.clock.now(),
         version: 1,
       })
       .orIgnore()
       .execute();
+    // The coded context later decisions need (a DASH only in a domestic context); the first referral event wins.
+    await ctx.manager.query(
+      `INSERT INTO risk_case_context (case_id, domestic, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING`,
+      [caseId, event.flags.includes('DOMESTIC'), this.clock.now()],
+    );
     await this.access.ensureOpened(ctx.manager, caseId, ctx.correlationId);
+  }
+
+  /**
+   * The S-DASH gateway question answered yes: on a case referred with a domestic context, the full DASH
+   * is due (domain.md §3 D8; the MARAC flag then follows the DASH's tick count as usual). One open DASH
+   * task per case and agency, beside any re-assessment; null when the case is not domestic or one is open.
+   */
+  async openDashTask(m: EntityManager, t: { caseId: string; agency: Agency }): Promise<ScreeningTask | null> {
+    const [ctx]: { domestic: boolean }[] = await m.query(`SELECT domestic FROM risk_case_context WHERE case_id = $1`, [t.caseId]);
+    if (!ctx?.domestic) return null;
+    const now = this.clock.now();
+    const id = randomUUID();
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(ScreeningTask)
+      .values({
+        id,
+        caseId: t.caseId,
+        victimId: null,
+        status: 'OPEN',
+        instrument: 'DASH',
+        reason: 'DASH_GATEWAY',
+        ownerAgency: t.agency,
+        triggerEventId: null,
+        incidentId: null,
+        triggers: [],
+        dueAt: this.calendar.addWorkingDays(now, DASH_WORKING_DAYS),
+        openedAt: now,
+        version: 1,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return inserted.raw.length ? m.findOne(ScreeningTask, { where: { id } }) : null;
   }
 
   /** A new incident or a breach opens a re-assessment task for each agency managing the case's risk. */
@@ -84,7 +128,7 @@ export class ScreeningTasksService {
       reason,
       eventId: ctx.envelope.id,
       incidentId: event.incidentId,
-      dueAt: addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
+      dueAt: this.calendar.addWorkingDays(now, REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 
@@ -126,7 +170,7 @@ export class ScreeningTasksService {
       caseId,
       reason,
       eventId: ctx.envelope.id,
-      dueAt: addWorkingDays(this.clock.now(), REASSESSMENT_WORKING_DAYS[reason] ?? 1),
+      dueAt: this.calendar.addWorkingDays(this.clock.now(), REASSESSMENT_WORKING_DAYS[reason] ?? 1),
     });
   }
 
@@ -142,7 +186,12 @@ export class ScreeningTasksService {
       const open = await m
         .createQueryBuilder(ScreeningTask, 't')
         .setLock('pessimistic_write')
-        .where('t.case_id = :caseId AND t.owner_agency = :agency AND t.status = :open', { caseId: t.caseId, agency, open: 'OPEN' })
+                // A DASH task is separate work with its own instrument; triggers join the re-assessment (or the referral's screening).
+        .where("t.case_id = :caseId AND t.owner_agency = :agency AND t.status = :open AND t.reason <> 'DASH_GATEWAY'", {
+          caseId: t.caseId,
+          agency,
+          open: 'OPEN',
+        })
         .orderBy('t.due_at', 'ASC')
         .getOne();
       const trigger: TaskTrigger = { reason: t.reason, eventId: t.eventId, incidentId: t.incidentId ?? null, at: now.toISOString() };
@@ -187,7 +236,8 @@ export class ScreeningTasksService {
 
   /**
    * An assessment becoming current completes its agency's open tasks on the case; the referral's
-   * screening task needs an S-DASH (a victim-situation screening), any instrument answers a re-assessment.
+   * screening task needs an S-DASH (a victim-situation screening), a DASH task needs a DASH, any
+   * instrument answers a re-assessment.
    */
   async completeFor(m: EntityManager, a: { id: string; caseId: string; ownerAgency: Agency; instrument: RiskInstrument; subject: string }): Promise<string[]> {
     const now = this.clock.now();
@@ -195,7 +245,11 @@ export class ScreeningTasksService {
     const [rows] = (await m.query(
       `UPDATE screening_task SET status = 'COMPLETED', completed_at = $4, completed_by_assessment_id = $3, version = version + 1
         WHERE case_id = $1 AND owner_agency = $2 AND status = 'OPEN'
-          AND (reason <> 'NEW_REFERRAL' OR ($5 = 'S_DASH' AND $6 = 'VICTIM_SITUATION'))
+          AND CASE reason
+                WHEN 'NEW_REFERRAL' THEN $5 = 'S_DASH' AND $6 = 'VICTIM_SITUATION'
+                WHEN 'DASH_GATEWAY' THEN $5 = 'DASH'
+                ELSE true
+              END
         RETURNING id`,
       [a.caseId, a.ownerAgency, a.id, now, a.instrument, a.subject],
     )) as [{ id: string }[], number];

@@ -3,6 +3,7 @@ import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import type { Principal } from '../policy/vocabulary';
 import { AccessLog, sealAccessLog, verifyAccessLog, type AccessEntry } from './access-log';
+import { AccessLogSealing1796082000000 } from './access-log-sealing.migration';
 import { AccessSchema1764201650000 } from './access-schema.migration';
 
 jest.setTimeout(30_000);
@@ -30,7 +31,7 @@ const verify = () => verifyAccessLog(async (sql, params) => ds.query(sql, params
 
 beforeAll(async () => {
   db = await createTestDatabase('accesslog');
-  const options = serviceDataSourceOptions({ url: db.url, entities: [], migrations: [AccessSchema1764201650000], applicationName: 'test' });
+  const options = serviceDataSourceOptions({ url: db.url, entities: [], migrations: [AccessSchema1764201650000, AccessLogSealing1796082000000], applicationName: 'test' });
   await runMigrations(options);
   ds = new DataSource(options);
   await ds.initialize();

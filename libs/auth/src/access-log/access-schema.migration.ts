@@ -31,32 +31,16 @@ export class AccessSchema1764201650000 implements MigrationInterface {
         rule           text NOT NULL,
         reason         text,
         correlation_id text NOT NULL,
-        -- Filled once, after commit, by the chainer (the hash chain is off the request path).
-        chain_seq      bigint UNIQUE,
-        prev_hash      text,
-        hash           text
+        prev_hash      text NOT NULL,
+        hash           text NOT NULL
       )`);
-    await q.query(`CREATE INDEX access_log_unsealed ON access_log (seq) WHERE hash IS NULL`);
     // "Who looked at this victim's record?" over a year of logs (LAW-06).
     await q.query(`CREATE INDEX access_log_records ON access_log USING gin (record_ids)`);
     await q.query(`CREATE INDEX access_log_time ON access_log (occurred_at)`);
     // Append-only for everyone who goes through the database, the service's own role included (LAW-04).
-    // The only permitted change: sealing an unsealed row (chain_seq, prev_hash, hash from NULL), nothing else.
     await q.query(`
       CREATE FUNCTION access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND OLD.chain_seq IS NULL AND NEW.hash IS NOT NULL
-           AND NEW.chain_seq IS NOT NULL AND NEW.prev_hash IS NOT NULL
-           AND (NEW.seq, NEW.id, NEW.occurred_at, NEW.operation, NEW.action, NEW.actor_issuer, NEW.actor_subject,
-                NEW.actor_agency, NEW.actor_roles, NEW.record_type, NEW.record_ids, NEW.field_groups, NEW.purpose,
-                NEW.justification, NEW.legal_basis, NEW.recipients, NEW.decision, NEW.rule, NEW.reason, NEW.correlation_id)
-               IS NOT DISTINCT FROM
-               (OLD.seq, OLD.id, OLD.occurred_at, OLD.operation, OLD.action, OLD.actor_issuer, OLD.actor_subject,
-                OLD.actor_agency, OLD.actor_roles, OLD.record_type, OLD.record_ids, OLD.field_groups, OLD.purpose,
-                OLD.justification, OLD.legal_basis, OLD.recipients, OLD.decision, OLD.rule, OLD.reason, OLD.correlation_id)
-        THEN RETURN NEW; END IF;
-        RAISE EXCEPTION 'access_log is append-only' USING ERRCODE = 'insufficient_privilege';
-      END $$`);
+      BEGIN RAISE EXCEPTION 'access_log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$`);
     await q.query(`CREATE TRIGGER access_log_no_update BEFORE UPDATE OR DELETE ON access_log
                    FOR EACH ROW EXECUTE FUNCTION access_log_append_only()`);
     await q.query(`CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log

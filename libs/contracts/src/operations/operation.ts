@@ -43,8 +43,12 @@ export interface HttpBinding {
   idempotent?: boolean;
   /** Update of a versioned record: `If-Match` is required and fills `expectedVersion`. */
   ifMatch?: boolean;
-  /** The reply's `version` is answered as an ETag. */
-  etag?: boolean;
+  /** The reply's `version` (or the named field, e.g. `caseVersion`) is answered as an ETag. */
+  etag?: true | string;
+  /** `Location` of the created resource: the path with its `:params` filled from the request. */
+  location?: string;
+  /** A reply field that is `false` when the request found an existing resource instead of creating one: answered 200. */
+  createdFlag?: string;
   /** Success status (default 200; 201 for idempotent creations is declared explicitly). */
   status?: number;
   query?: readonly QueryBinding[];
@@ -72,6 +76,8 @@ export interface OperationAccess {
   caseIdField?: string;
   /** Request field listing the field groups the caller asks for (`include=`). */
   fieldGroupsField?: string;
+  /** Request fields naming records a denial is logged against when the operation is not scoped to a case. */
+  recordIdFields?: readonly string[];
   /** Field groups the request itself carries (e.g. exclusion zones are victim.location), read from the raw body. */
   collects?: (body: Record<string, unknown>) => readonly string[];
   /**

@@ -39,3 +39,6 @@ export class ProblemException extends Error {
   }
 }
 
+
+/** The one 404 for a case that is missing or that the caller may not see (AC-09): byte-identical either way. */
+export const CASE_NOT_FOUND = problem(404, 'case-not-found', 'No such case');

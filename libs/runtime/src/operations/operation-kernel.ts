@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { Clock } from '../clock';
-import { parseRpcBody, rpcProblem } from '../rpc/rpc-problem';
+import { parseRpcBody, rpcProblem } from '@stac/rpc';
 import type { AuditDetail, RequestContext } from './request-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,6 +51,7 @@ export class OperationKernel {
       caseId,
       fieldGroups: requestedFieldGroups(op, fields),
       recordType: op.access.recordType,
+      recordIds: op.access.recordIdFields?.map((f) => fields[f]).filter((v): v is string => typeof v === 'string' && UUID.test(v)),
       operation: op.access.processing,
     });
     const request = await parseRpcBody(op.request, body);
@@ -69,6 +70,9 @@ export class OperationKernel {
       idempotencyKey: raw.idempotencyKey,
       clock: this.clock,
       audit: (m, detail) => this.audit(ctx, m, detail),
+      alsoAuthorize: async (action, processing) => {
+        await this.access.authorize(raw, { action, recordType: op.access.recordType, operation: processing });
+      },
     };
     return ctx;
   }

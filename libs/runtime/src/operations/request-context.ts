@@ -31,6 +31,11 @@ export interface RequestContext extends Authorized {
   traceparent?: string;
   idempotencyKey?: string;
   clock: Clock;
+  /**
+   * A second decision for the same request, when one operation includes a decision that needs its own
+   * permission (e.g. referring without consent, AC-05); a denial is logged and thrown like any other.
+   */
+  alsoAuthorize(action: string, processing: Operation['access']['processing']): Promise<void>;
   /** Writes the access-log entry for this request (LAW-01); with a transaction's manager, in that transaction. */
   audit(m: EntityManager | DataSource, detail: AuditDetail): Promise<void>;
 }

@@ -56,6 +56,11 @@ export class CaseReferredV1 {
   @IsISO8601({ strict: true })
   referredAt: string;
 
+  /** CUSTODY_TRIGGER: the PACE relevant time; screening is due within the custody window (`screeningDueAt`). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  custodyStartedAt?: string;
+
   /** Present when the victim was referred to advocacy (consent or lawful override, AC-05); absent = not referred. */
   @IsOptional()
   @IsIn(['CONSENT', 'LAWFUL_OVERRIDE'])

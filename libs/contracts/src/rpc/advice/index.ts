@@ -1,1 +1,2 @@
 export * from './advice';
+export * from './advice.operations';

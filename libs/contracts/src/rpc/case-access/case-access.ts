@@ -65,7 +65,15 @@ export class BreakGlassRequest {
   justification: string;
 }
 
-export interface RelationshipGranted {
-  relationshipId: string;
-  validTo: string | null;
+export class RelationshipGranted {
+  @ApiProperty({ format: 'uuid' }) relationshipId: string;
+  @ApiProperty({ nullable: true, format: 'date-time', type: String }) validTo: string | null;
+}
+
+export class RelationshipEnded {
+  @ApiProperty() ended: true;
+}
+
+export class ExclusionRecorded {
+  @ApiProperty({ format: 'uuid' }) exclusionId: string;
 }

@@ -27,7 +27,8 @@ export type CasePartAnswer<T> = T | null;
 
 export interface IntakeCasePart {
   caseId: string;
-  crimeReference: string;
+  /** Null on a partner agency's referral until the police attach it. */
+  crimeReference: string | null;
   source: string;
   offenceClass: string;
   flags: string[];

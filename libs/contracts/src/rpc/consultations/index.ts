@@ -1,1 +1,2 @@
 export * from './consultations';
+export * from './consultations.operations';

@@ -1,1 +1,2 @@
 export * from './create-referral';
+export * from './create-referral.operations';

@@ -1,1 +1,2 @@
 export * from './incidents-course-of-conduct';
+export * from './incidents.operations';

@@ -1,1 +1,2 @@
 export * from './screening';
+export * from './screening.operations';

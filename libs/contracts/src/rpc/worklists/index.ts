@@ -1,1 +1,2 @@
 export * from './worklists';
+export * from './worklists.operations';

@@ -31,7 +31,7 @@ export class PartnerCheckSummaryView {
 
 export class ScreeningWorkItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty() status: CaseStatus;
   @ApiProperty({ format: 'date-time' }) referredAt: string;
   @ApiProperty({ format: 'date-time' }) screeningDueAt: string;
@@ -76,14 +76,14 @@ export class ConsultationActionWorkItem {
 
 export class BailReturnWorkItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty({ format: 'date-time' }) bailReturnAt: string;
   @ApiProperty({ description: 'The return date has passed while the suspect is still recorded as bailed' }) overdue: boolean;
 }
 
 export class ConsultationToScheduleItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty({ format: 'uuid' }) triageDecisionId: string;
   @ApiProperty({ format: 'date-time' }) triagedAt: string;
 }
@@ -104,7 +104,7 @@ export class LeadWorklist {
 
 export class MyCaseItem {
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty() crimeReference: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a partner referral until the police attach it' }) crimeReference: string | null;
   @ApiProperty() status: CaseStatus;
   @ApiProperty() cjStage: CjStage;
   @ApiProperty() openAdviceItems: number;

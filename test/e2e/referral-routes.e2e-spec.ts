@@ -1,0 +1,170 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { eventually } from '@stac/testing';
+import { startStack, tokenFor, type Stack } from './stack-harness';
+
+jest.setTimeout(90_000);
+
+let stack: Stack;
+let seq = 0;
+const tokens: Record<'officer' | 'screener' | 'spo' | 'assessor', string> = { officer: '', screener: '', spo: '', assessor: '' };
+const HOUR = 3600 * 1000;
+
+function api(token: string, purpose = 'investigation') {
+  const base = request(stack.gatewayUrl);
+  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  return { post: (path: string) => auth(base.post(path)), get: (path: string) => auth(base.get(path)) };
+}
+
+/** A synthetic crime report; crime references are unique per run. */
+function crimeReport(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    crimeReference: `CR-RR-${process.pid}-${Date.now().toString(36)}-${seq}`,
+    source: 'CRIME_REPORT',
+    offenceClass: 'S4A_FEAR',
+    flags: [],
+    bcu: 'CE',
+    caseOfficer: 'PC-4411',
+    advocacyReferral: 'CONSENT_DECLINED',
+    victim: { givenName: 'Synthetic', familyName: 'Victim' },
+    personOfConcern: { identityKnown: false },
+    incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
+    ...overrides,
+  };
+}
+
+async function intakeDb<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: stack.env.intake.DATABASE_URL });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+const caseCount = async () => (await intakeDb<{ n: number }>('SELECT count(*)::int AS n FROM stalking_case'))[0].n;
+
+async function lifecycle(caseId: string) {
+  const res = await api(tokens.officer).get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
+  return { ...res.body, etag: res.headers.etag as string };
+}
+
+async function riskTasks(caseId: string): Promise<{ reason: string; status: string; dueAt: string }[]> {
+  return (await api(tokens.assessor, 'risk-management').get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)).body;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  tokens.officer = await tokenFor('police', ['case-officer'], 'e2e-rr-officer');
+  tokens.screener = await tokenFor('police', ['stac-screener'], 'e2e-rr-screener');
+  tokens.spo = await tokenFor('police', ['spo-coordinator'], 'e2e-rr-spo');
+  tokens.assessor = await tokenFor('police', ['risk-assessor'], 'e2e-rr-assessor');
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+describe('referral routes through POST /api/v1/referrals', () => {
+  it('ORDER_BREACH: a breach on an existing case re-opens it and opens the BREACH re-assessment, without a second case', async () => {
+    // A monitored case with an interim SPO in force.
+    const report = crimeReport();
+    const referred = await api(tokens.officer).post('/api/v1/referrals').send(report).expect(201);
+    const caseId: string = referred.body.caseId;
+    const yes = { answer: true, note: 'noted' };
+    await api(tokens.screener).post(`/api/v1/cases/${caseId}/screenings`).send({ fixated: yes, obsessive: yes, unwanted: yes, repeated: yes, offenceClass: 'S4A_FEAR' }).expect(201);
+    await api(tokens.screener).post(`/api/v1/cases/${caseId}/triage-decisions`).send({ decision: 'ADVICE_AND_MONITOR', reasons: ['ESCALATING_BEHAVIOUR'] }).expect(201);
+    await api(tokens.screener).post(`/api/v1/cases/${caseId}/advice`).send({}).expect(201);
+    const order = await api(tokens.officer).post(`/api/v1/cases/${caseId}/orders`).send({ orderType: 'INTERIM_SPO' }).expect(201);
+    let etag = order.headers.etag as string;
+    for (const body of [
+      { to: 'APPLIED' },
+      { to: 'GRANTED', effectiveFrom: new Date(Date.now() - 2 * HOUR).toISOString(), expiresAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString() },
+      { to: 'SERVED', servedAt: new Date(Date.now() - HOUR).toISOString() },
+    ]) {
+      const r = await api(tokens.spo).post(`/api/v1/cases/${caseId}/orders/${order.body.orderId}/transitions`).set('If-Match', etag).send(body).expect(200);
+      etag = r.headers.etag;
+    }
+    const lc = await lifecycle(caseId);
+    await api(tokens.officer).post(`/api/v1/cases/${caseId}/status-transitions`).set('If-Match', lc.etag).send({ to: 'MONITORING' }).expect(200);
+    // The referral's screening is done (an S-DASH), so a breach opens a re-assessment of its own.
+    const [screeningTask] = await eventually(async () => {
+      const t = await riskTasks(caseId);
+      return t.length ? t : undefined;
+    }, { timeoutMs: 20_000, what: 'the screening task' });
+    const sDash = (await api(tokens.assessor, 'risk-management').get('/api/v1/risk/instruments?code=S_DASH').expect(200)).body[0];
+    const draft = await api(tokens.assessor, 'risk-management')
+      .post(`/api/v1/cases/${caseId}/risk-assessments`)
+      .set('Idempotency-Key', `sdash-${caseId}`)
+      .send({
+        subject: 'VICTIM_SITUATION',
+        instrument: 'S_DASH',
+        taskId: (screeningTask as unknown as { taskId: string }).taskId,
+        answers: sDash.questions.map((q: { code: string }) => ({ question: q.code, answer: 'NO' })),
+        level: 'MEDIUM',
+        rationale: 'Judged on the screening.',
+      })
+      .expect(201);
+    await api(tokens.assessor, 'risk-management').post(`/api/v1/cases/${caseId}/risk-assessments/${draft.body.assessmentId}/submit`).set('If-Match', draft.headers.etag).expect(200);
+
+    const before = await caseCount();
+    const breach = {
+      source: 'ORDER_BREACH',
+      crimeReference: report.crimeReference,
+      orderId: order.body.orderId,
+      incidents: [{ occurredAt: new Date(Date.now() - 30 * 60_000).toISOString(), behaviours: ['CONTACTING'] }],
+    };
+    // The people of a new case are not taken on a breach (400 naming them, nothing stored).
+    const withPeople = await api(tokens.officer).post('/api/v1/referrals').send({ ...breach, victim: { givenName: 'Synthetic' } }).expect(400);
+    expect(withPeople.body.errors.map((e: { field: string }) => e.field)).toContain('victim');
+    // A crime reference no case has is the same 404 as a case the caller may not see.
+    expect((await api(tokens.officer).post('/api/v1/referrals').send({ ...breach, crimeReference: 'CR-NO-SUCH-CASE-1' }).expect(404)).body.code).toBe('case-not-found');
+
+    const accepted = await api(tokens.officer).post('/api/v1/referrals').set('Idempotency-Key', `breach-${caseId}`).send(breach).expect(200);
+    expect(accepted.body).toMatchObject({ caseId, created: false, breach: { orderId: order.body.orderId, breachId: expect.any(String), incidentId: expect.any(String) } });
+    expect(await caseCount()).toBe(before);
+
+    // The order carries the breach; the monitored case is back in active work; risk opens the BREACH re-assessment.
+    const orders = (await api(tokens.officer).get(`/api/v1/cases/${caseId}/orders`).expect(200)).body;
+    expect(orders[0].breaches).toEqual([expect.objectContaining({ breachId: accepted.body.breach.breachId })]);
+    await eventually(async () => ((await lifecycle(caseId)).status === 'ACTIVE' ? true : undefined), { timeoutMs: 20_000, what: 'the case back to ACTIVE' });
+    const reassessment = await eventually(async () => (await riskTasks(caseId)).find((t) => t.reason === 'BREACH'), {
+      timeoutMs: 20_000,
+      what: 'the BREACH re-assessment',
+    });
+    expect(reassessment).toMatchObject({ status: 'OPEN' });
+    expect(await caseCount()).toBe(before);
+  });
+
+  it('PARTNER_AGENCY: a partner’s referral without a crime reference opens a case to screen; the partner must be named', async () => {
+    const { crimeReference: _none, ...body } = crimeReport({ source: 'PARTNER_AGENCY', partnerAgency: 'probation' });
+    const missing = await api(tokens.officer).post('/api/v1/referrals').send({ ...body, partnerAgency: undefined }).expect(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['partnerAgency']);
+    const res = await api(tokens.officer).post('/api/v1/referrals').set('Idempotency-Key', `partner-${randomUUID()}`).send(body).expect(201);
+    expect(res.body).toMatchObject({ status: 'REFERRED', created: true });
+    const [row] = await intakeDb<{ crime_reference: string | null; partner_agency: string }>('SELECT crime_reference, partner_agency FROM stalking_case WHERE id = $1', [res.body.caseId]);
+    expect(row).toEqual({ crime_reference: null, partner_agency: 'probation' });
+    const [task] = await eventually(async () => {
+      const t = await riskTasks(res.body.caseId);
+      return t.length ? t : undefined;
+    }, { timeoutMs: 20_000, what: 'the screening task' });
+    expect(task).toMatchObject({ reason: 'NEW_REFERRAL', status: 'OPEN' });
+  });
+
+  it('CUSTODY_TRIGGER: screening is due within the custody window, the same in intake and risk-assessment', async () => {
+    const custodyStartedAt = new Date(Date.now() - 2 * HOUR).toISOString();
+    const res = await api(tokens.officer).post('/api/v1/referrals').send(crimeReport({ source: 'CUSTODY_TRIGGER', custodyStartedAt })).expect(201);
+    const due = new Date(Date.parse(custodyStartedAt) + 20 * HOUR).toISOString();
+    const clock = (await api(tokens.screener).get(`/api/v1/cases/${res.body.caseId}/screening`).expect(200)).body.clock;
+    expect(clock.dueAt).toBe(due);
+    const [task] = await eventually(async () => {
+      const t = await riskTasks(res.body.caseId);
+      return t.length ? t : undefined;
+    }, { timeoutMs: 20_000, what: 'the screening task' });
+    expect(task.dueAt).toBe(due);
+    expect((await lifecycle(res.body.caseId)).cjStage).toBe('ARRESTED');
+  });
+});
