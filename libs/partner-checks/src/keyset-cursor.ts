@@ -1,4 +1,4 @@
-import { rpcProblem } from '@stac/runtime';
+import { rpcProblem } from '@stac/rpc';
 
 /** Keyset cursor over (time, id): stable while rows are added or change state between pages. */
 export interface KeysetCursor {

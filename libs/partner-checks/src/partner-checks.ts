@@ -5,7 +5,7 @@ import { CHECK_DUE_WORKING_DAYS_VAR, loadConfig } from '@stac/config';
 import type { ContactRoute, EventContract } from '@stac/contracts';
 import { ENGLAND_AND_WALES, type Agency } from '@stac/domain';
 import { caseIdOf, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
-import { rpcProblem } from '@stac/runtime';
+import { rpcProblem } from '@stac/rpc';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
 import type { CheckReason, PartnerCheckRecord } from './partner-check.record';
 
