@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: the three Jest layers in order (unit, then integration, then end-to-end), stopping at
+// `pnpm test`: the Jest layers in order (unit, integration, the reduced fault suite, end-to-end), stopping at
 // the first failing layer with its exit code. Ends with one plain line `N passed, N failed` summed
 // over the layers that ran, which CI reads.
 import { spawnSync } from 'node:child_process';
@@ -21,10 +21,12 @@ const timeoutArgs = (project) => {
   return ms ? [`--testTimeout=${ms}`] : [];
 };
 
-// Integration and end-to-end suites share one Postgres and one NATS: one file at a time.
+// Integration and end-to-end suites share one Postgres and one NATS: one file at a time. The fault
+// suite runs on private servers; here its reduced set (under 3 minutes), `pnpm test:faults` the full one.
 const LAYERS = [
   { project: 'unit', args: [] },
   { project: 'int', args: ['--runInBand'] },
+  { project: 'faults', args: ['--runInBand'], env: { STAC_FAULT_SET: 'reduced' } },
   { project: 'e2e', args: ['--runInBand'] },
 ];
 
@@ -35,7 +37,7 @@ let failed = 0;
 let exitCode = 0;
 
 try {
-  for (const { project, args } of LAYERS) {
+  for (const { project, args, env } of LAYERS) {
     const outputFile = join(tmp, `${project}.json`);
     process.stdout.write(`\n=== ${project} tests ===\n`);
     const run = spawnSync(
@@ -51,7 +53,7 @@ try {
         `--outputFile=${outputFile}`,
         ...extra,
       ],
-      { cwd: root, stdio: 'inherit' },
+      { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
     );
     let report;
     try {

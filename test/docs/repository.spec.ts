@@ -86,3 +86,23 @@ describe('docs/requirements.md defines every requirement the tests cite', () => 
     expect(ids).toEqual(['AC-03', 'REL-04', 'LAW-02', 'DP-01']);
   });
 });
+
+describe('docs/events.md catalogues every event and consumer', () => {
+  const catalogue = text('docs/events.md');
+
+  it('names every event subject declared in libs/contracts', () => {
+    const subjects = tracked
+      .filter((f) => f.startsWith('libs/contracts/src/events/') && f.endsWith('.ts') && !TEST_FILE.test(f))
+      .flatMap((f) => [...text(f).matchAll(/static readonly subject = '([^']+)'/g)].map((m) => m[1]));
+    expect(subjects.length).toBeGreaterThan(20);
+    expect(subjects.filter((s) => !catalogue.includes(`\`${s}\``))).toEqual([]);
+  });
+
+  it('names every @OnEvent handler in the apps', () => {
+    const handlers = tracked
+      .filter((f) => f.startsWith('apps/') && f.endsWith('.ts') && !TEST_FILE.test(f))
+      .flatMap((f) => [...text(f).matchAll(/@OnEvent\((\w+)\)\s*(?:async\s+)?(\w+)/g)].map((m) => `${m[1]} -> ${m[2]}`));
+    expect(handlers.length).toBeGreaterThan(5);
+    expect(handlers.filter((h) => !catalogue.includes(`.${h.split(' -> ')[1]}\``))).toEqual([]);
+  });
+});

@@ -20,7 +20,7 @@ import {
 
 /** The e2e run's own dev issuer keys (git-ignored), so tests use real tokens and never bypass auth. */
 export const DEV_ISSUER_DIR = join(repoRoot(), '.stac', 'e2e-issuer');
-const AUDIENCE = 'stac-platform';
+export const AUDIENCE = 'stac-platform';
 
 export function tokenFor(
   agency: Agency,

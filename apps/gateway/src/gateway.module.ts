@@ -10,7 +10,6 @@ import { CasesController } from './cases/cases.controller';
 import { OPERATIONS } from '@stac/contracts';
 import { operationControllers } from './edge/operation-routes';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
-import { PeopleController } from './people/people.controller';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
 
@@ -60,7 +59,7 @@ export class GatewayModule {
           probeTokens: [NATS_PROBE],
         }),
       ],
-      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController, PeopleController],
+      controllers: [...operationControllers(OPERATIONS), CasesController, AuditController],
       providers: [CaseViewService],
     };
   }

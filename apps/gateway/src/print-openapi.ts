@@ -8,7 +8,7 @@ import { GatewayModule } from './gateway.module';
 
 /**
  * Prints the gateway's OpenAPI document without starting it (no listening, no NATS connection): used by
- * `pnpm docs` to commit docs/openapi.json and to check it is not stale. A placeholder issuer satisfies
+ * `pnpm run docs` to commit docs/openapi.json and to check it is not stale. A placeholder issuer satisfies
  * the token module; nothing is verified here.
  */
 async function main() {

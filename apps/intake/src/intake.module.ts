@@ -9,6 +9,7 @@ import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
 import { AdvocacyReferralBasis1764600000000 } from './migrations/1764600000000-advocacy-referral-basis';
 import { ReferralRoutes1796082666930 } from './migrations/1796082666930-referral-routes';
+import { PersonOtherNames1796082700000 } from './migrations/1796082700000-person-other-names';
 import { IntakeSchema1764201700000 } from './migrations/1764201700000-intake-schema';
 import { BreakGlassReview1764202200000 } from './migrations/1764202200000-break-glass-review';
 import { PeopleRegister1764300000000 } from './migrations/1764300000000-people-register';
@@ -154,6 +155,7 @@ export const INTAKE: DomainServiceDefinition = {
     AdvocacyReferralBasis1764600000000,
     PartnerAnswers1764700200000,
     ReferralRoutes1796082666930,
+    PersonOtherNames1796082700000,
     Cps1796100000000,
   ],
 };

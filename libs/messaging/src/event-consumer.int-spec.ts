@@ -3,7 +3,6 @@ import { ServiceMetrics } from '@stac/observability';
 import { ensureDurable } from './provisioning';
 import { PermanentEventError } from './on-event.decorator';
 import {
-  deadLetters,
   MessagingHarness,
   newWidget,
   publishEnvelope,
@@ -68,7 +67,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     ]);
     expect(await inboxCount(name)).toBe(1);
     expect(await handled(metrics, name)).toEqual({ ok: 1, duplicate: 1 });
-    expect(await deadLetters(db, name)).toEqual([]);
+    expect(await h.deadLetters(name)).toEqual([]);
   });
 
   it('REL-04: a transient handler failure is nak-ed with backoff, redelivered, and takes effect once', async () => {
@@ -103,7 +102,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     ]);
     expect(await inboxCount(name)).toBe(1);
     expect(await handled(metrics, name)).toEqual({ retry: 2, ok: 1 });
-    expect(await deadLetters(db, name)).toEqual([]);
+    expect(await h.deadLetters(name)).toEqual([]);
   });
 
   it('REL-03: a message that is not JSON is dead-lettered with the reason and terminated; later messages keep flowing', async () => {
@@ -119,7 +118,7 @@ describe('event consumer (Postgres + JetStream)', () => {
 
     await eventually(() => h.consumerSettled(s.stream.name, name, good.seq), { what: 'all three settled' });
     expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([env.id]);
-    const dl = await deadLetters(db, name);
+    const dl = await h.deadLetters(name);
     expect(dl).toHaveLength(2);
     expect(dl[0]).toMatchObject({
       stream: s.stream.name,
@@ -136,7 +135,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     const ci = await h.jsm.consumers.info(s.stream.name, name);
     expect(ci.num_redelivered).toBe(0);
     await sleep(300);
-    expect(await deadLetters(db, name)).toHaveLength(2);
+    expect(await h.deadLetters(name)).toHaveLength(2);
   });
 
   it('REL-03: valid JSON failing the contract is dead-lettered naming the field and rule (never the value)', async () => {
@@ -158,7 +157,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     expect(handledIds).toEqual([good.id]);
     expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
 
-    const dl = await deadLetters(db, name);
+    const dl = await h.deadLetters(name);
     expect(dl).toHaveLength(3);
     expect(dl[0]).toMatchObject({ stream_seq: String(a1.seq), event_id: badInfo.id });
     expect(dl[0].reason).toMatch(new RegExp(`^invalid ${s.Contract.subject.replace(/\./g, '\\.')}:`));
@@ -195,7 +194,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     await eventually(() => h.consumerSettled(s.stream.name, name, last.seq));
     expect(attempts).toBe(1);
     expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
-    expect(await deadLetters(db, name)).toEqual([
+    expect(await h.deadLetters(name)).toEqual([
       expect.objectContaining({
         stream_seq: String(a.seq),
         event_id: rejected.id,
@@ -231,12 +230,12 @@ describe('event consumer (Postgres + JetStream)', () => {
 
     // The good event does not wait for the poison one's retries.
     await eventually(async () => (await h.effects(db, name)).length === 1, { what: 'the good event' });
-    expect(await deadLetters(db, name)).toEqual([]);
+    expect(await h.deadLetters(name)).toEqual([]);
 
     await eventually(() => h.consumerSettled(s.stream.name, name, last.seq), { what: 'the poison event to be settled' });
     expect(attempts).toBe(3);
     expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([good.id]);
-    const dl = await deadLetters(db, name);
+    const dl = await h.deadLetters(name);
     expect(dl).toEqual([
       expect.objectContaining({ stream_seq: String(p.seq), event_id: poison.id, subject: s.Contract.subject }),
     ]);
@@ -244,7 +243,7 @@ describe('event consumer (Postgres + JetStream)', () => {
     expect(dl[0].reason).toMatch(/TypeError/);
     // Terminated by us on the last delivery, so the server raises no MAX_DELIVERIES advisory on top.
     await sleep(500);
-    expect(await deadLetters(db, name)).toHaveLength(1);
+    expect(await h.deadLetters(name)).toHaveLength(1);
   });
 
   it('REL-03: a message that exhausts max_deliver unseen (instances crashed mid-handler) is dead-lettered from the server advisory, once', async () => {
@@ -268,9 +267,9 @@ describe('event consumer (Postgres + JetStream)', () => {
     await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
     await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
 
-    await eventually(async () => (await deadLetters(db, name)).length > 0, { what: 'the advisory dead letter' });
+    await eventually(async () => (await h.deadLetters(name)).length > 0, { what: 'the advisory dead letter' });
     await sleep(500);
-    const dl = await deadLetters(db, name);
+    const dl = await h.deadLetters(name);
     expect(dl).toHaveLength(1);
     expect(dl[0]).toMatchObject({
       stream: s.stream.name,
@@ -339,6 +338,6 @@ describe('event consumer (Postgres + JetStream)', () => {
     const v2 = await h.js.publish(`${s.tok}.widget.created.v2`, 'not even json');
     await eventually(() => h.consumerSettled(s.stream.name, name, Math.max(other.seq, v2.seq)));
     expect(await handled(metrics, name)).toEqual({ ignored: 2 });
-    expect(await deadLetters(db, name)).toEqual([]);
+    expect(await h.deadLetters(name)).toEqual([]);
   });
 });

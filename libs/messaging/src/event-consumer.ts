@@ -1,13 +1,39 @@
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type {
+  ConsumerMessages,
+  FetchOptions,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+} from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { streamForSubject, STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
 import type { ServiceMetrics } from '@stac/observability';
+import {
+  deadLetterStats,
+  ensureDeadLetterStream,
+  publishDeadLetter,
+  DEFAULT_DEAD_LETTER_LIMITS,
+  type DeadLetterStats,
+} from './dead-letters';
+import {
+  databaseErrorCode,
+  isInfrastructureFailure,
+  isPermanentDatabaseError,
+} from './failure-classification';
 import { fromNatsHeaders } from './headers';
 import { PermanentEventError, type EventHandlerFn } from './on-event.decorator';
-import { ensureDurable, ensureStream, localSubject, streamName } from './provisioning';
+import {
+  DEFAULT_STREAM_LIMITS,
+  ensureDurable,
+  ensureStream,
+  localSubject,
+  streamName,
+  type StreamLimits,
+} from './provisioning';
 import { validateEvent } from './event-validation';
+import { WakeableSleep } from './wakeable-sleep';
 
 export interface RegisteredHandler {
   contract: EventContract;
@@ -15,7 +41,7 @@ export interface RegisteredHandler {
 }
 
 export interface EventConsumerOptions {
-  /** The consuming service; names the durable consumers and the inbox rows. */
+  /** The consuming service; names the durable consumers, the inbox rows and the dead letters. */
   consumer: string;
   nc: NatsConnection;
   js: JetStreamClient;
@@ -24,44 +50,40 @@ export interface EventConsumerOptions {
   handlers: RegisteredHandler[];
   maxDeliver: number;
   ackWaitMs?: number;
-  /** First redelivery delay after a transient failure; doubles per delivery. Default 250 ms. */
+  /** First redelivery delay after a failure of the message itself; doubles per delivery. Default 250 ms. */
   redeliveryBaseMs?: number;
   /** Cap on the redelivery delay. Default 30 s. */
   redeliveryMaxMs?: number;
-  /**
-   * How many messages the client holds ahead of the handler (default 32). Handling is sequential
-   * and the ack wait runs from delivery, so `prefetch` x handler time must stay well under the ack
-   * wait, or buffered messages are redelivered before they are even started.
-   */
+  /** Messages pulled per request and held ahead of the (sequential) handler per stream; default 32. */
   prefetch?: number;
+  /**
+   * How long one pull request stays open on the server (default 2 s, at least 1 s). Short, so a
+   * stopping instance leaves no pull request behind that a new message could be sent to.
+   */
+  pullExpiryMs?: number;
+  /** Bounds of the health probe interval while paused (doubling). Default 250 ms .. 5 s. */
+  probeMinMs?: number;
+  probeMaxMs?: number;
   streams?: readonly StreamDefinition[];
+  /** Limits of the streams this consumer creates when they do not exist yet. */
+  streamLimits?: StreamLimits;
+  deadLetterLimits?: StreamLimits;
   /** NATS_NAMESPACE: read the namespaced copy of the streams (isolated stacks on one NATS). */
   namespace?: string;
   logger: Logger;
   metrics?: ServiceMetrics;
 }
 
-type Outcome = 'ok' | 'duplicate' | 'ignored' | 'retry' | 'dead_letter';
+export type Outcome = 'ok' | 'duplicate' | 'ignored' | 'retry' | 'dead_letter' | 'paused';
 
-/**
- * Database errors that no redelivery can fix (the event names a row that does not exist, breaks a
- * constraint or holds a value of the wrong type): dead-letter at once instead of retrying.
- */
-const PERMANENT_PG_CODES = new Set(['23503', '23502', '23514', '22P02', '22007', '22008']);
-function databaseErrorCode(e: unknown): string | undefined {
-  return (e as { driverError?: { code?: string } })?.driverError?.code ?? (e as { code?: string })?.code;
-}
-export function isPermanentDatabaseError(e: unknown): boolean {
-  const code = databaseErrorCode(e);
-  return typeof code === 'string' && PERMANENT_PG_CODES.has(code);
-}
-
-/** Backoff for transient failures: `baseMs` (250 ms) doubling per delivery, capped at `maxMs` (30 s). */
+/** Backoff for failures of the message itself: `baseMs` (250 ms) doubling per delivery, capped at `maxMs` (30 s). */
 export function redeliveryDelayMs(deliveryCount: number, baseMs = 250, maxMs = 30_000): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, deliveryCount - 1));
 }
 
-/** The JSON of a stored message, when it is JSON; dead-lettering never depends on it. */
+/** After this many infrastructure failures of one message while every probe says healthy, the message itself is suspect. */
+const MAX_INFRA_FAILURES_WHILE_HEALTHY = 10;
+
 function parseJson(data: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
@@ -76,17 +98,62 @@ function eventIdOf(raw: unknown): string | null {
     : null;
 }
 
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })),
+        ms,
+      );
+    }),
+  ]);
+}
+
+interface StreamReader {
+  stream: string;
+  def: StreamDefinition;
+  /** Delivered to us, not started yet. */
+  queue: JsMsg[];
+  /** The message being handled (or held while paused). */
+  inHand?: JsMsg;
+  fetch?: ConsumerMessages;
+  wake: WakeableSleep;
+  loop?: Promise<void>;
+}
+
+interface Pause {
+  since: number;
+  reason: string;
+  resumed: Promise<void>;
+  resume: () => void;
+}
+
 /**
  * Runs this service's event handlers: one durable pull consumer per producing stream, an inbox row
- * in the handler's own transaction (duplicates have no effect), ack only after commit, nak with
- * backoff on transient failure, and term + `dead_letter` for what can never succeed.
+ * in the handler's own transaction (duplicates have no effect), ack only after commit.
+ *
+ * Two kinds of failure, two answers (design.md §3):
+ * - the infrastructure fails (database unreachable or refusing, pool exhausted, NATS gone): the
+ *   consumer pauses. It stops pulling, keeps the messages it holds alive with in-progress acks (so
+ *   none is redelivered and no delivery is spent), probes the database and NATS with backoff and,
+ *   once both answer, retries the very message it holds.
+ * - the message fails on its own merits: nak with backoff; after `maxDeliver` deliveries, or at
+ *   once when it can never succeed (invalid, rejected), a dead letter in the JetStream dead-letter
+ *   stream and term.
  */
 export class EventConsumer {
   private readonly bySubject = new Map<string, RegisteredHandler>();
-  private readonly running: { messages: ConsumerMessages; loop: Promise<void> }[] = [];
+  private readonly readers: StreamReader[] = [];
   private readonly advisories: Subscription[] = [];
   private stopping = false;
+  private pause?: Pause;
+  private heartbeat?: NodeJS.Timeout;
+  private statsTimer?: NodeJS.Timeout;
+  private stats: DeadLetterStats = { count: 0, oldestAgeSeconds: 0 };
   private readonly ackWaitMs: number;
+  private readonly pullExpiryMs: number;
 
   constructor(private readonly o: EventConsumerOptions) {
     for (const h of o.handlers) {
@@ -96,6 +163,17 @@ export class EventConsumer {
       this.bySubject.set(h.contract.subject, h);
     }
     this.ackWaitMs = o.ackWaitMs ?? 30_000;
+    this.pullExpiryMs = Math.max(1000, o.pullExpiryMs ?? 2000);
+  }
+
+  /** True while an outage holds this consumer. */
+  get paused(): boolean {
+    return !!this.pause;
+  }
+
+  /** Dead letters of this consumer as last counted (refreshed every 15 s and after each new one). */
+  get deadLetters(): DeadLetterStats {
+    return this.stats;
   }
 
   async start(): Promise<void> {
@@ -105,55 +183,215 @@ export class EventConsumer {
       const s = streamForSubject(subject, this.o.streams ?? STREAMS);
       streams.set(s.name, s);
     }
+    await ensureDeadLetterStream(
+      this.o.jsm,
+      this.o.namespace,
+      this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+    );
     for (const def of streams.values()) {
-      await ensureStream(this.o.jsm, def, this.o.namespace);
-      const s = { name: streamName(def, this.o.namespace) };
+      await ensureStream(this.o.jsm, def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
+      const name = streamName(def, this.o.namespace);
       await ensureDurable(this.o.jsm, {
-        stream: s.name,
+        stream: name,
         durable: this.o.consumer,
         maxDeliver: this.o.maxDeliver,
         ackWaitMs: this.ackWaitMs,
       });
-      this.watchMaxDeliveries(s.name);
-      const consumer = await this.o.js.consumers.get(s.name, this.o.consumer);
-      const messages = await consumer.consume({ max_messages: this.o.prefetch ?? 32 });
-      this.running.push({ messages, loop: this.drain(s.name, messages) });
+      this.watchMaxDeliveries(name);
+      const reader: StreamReader = { stream: name, def, queue: [], wake: new WakeableSleep() };
+      this.readers.push(reader);
     }
+    for (const r of this.readers) r.loop = this.read(r);
+    // In-progress acks for everything held: a slow handler, messages waiting behind it, and all of
+    // them during a pause, so the server neither redelivers them elsewhere nor counts a delivery.
+    this.heartbeat = setInterval(() => this.keepHeldAlive(), Math.max(100, Math.floor(this.ackWaitMs / 3)));
+    this.statsTimer = setInterval(() => void this.refreshStats(), 15_000);
+    this.statsTimer.unref();
+    void this.refreshStats();
   }
 
   /**
-   * Stops pulling. The message in hand, and the few already prefetched, are handled and acked
-   * before this resolves; call it before closing the database pool or the NATS connection.
+   * Stops pulling, hands back (nak) what is buffered and not started, lets the message in hand
+   * finish and ack, then resolves; call it before closing the database pool or the NATS connection.
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const r of this.running) await r.messages.close();
-    await Promise.all(this.running.map((r) => r.loop));
-    this.running.length = 0;
+    this.pause?.resume();
+    for (const r of this.readers) {
+      r.fetch?.stop();
+      for (const m of r.queue.splice(0)) m.nak();
+      r.wake.wake();
+    }
+    await Promise.all(this.readers.map((r) => r.loop));
+    this.readers.length = 0;
+    clearInterval(this.heartbeat);
+    clearInterval(this.statsTimer);
     for (const a of this.advisories) a.unsubscribe();
     this.advisories.length = 0;
   }
 
-  private async drain(stream: string, messages: ConsumerMessages): Promise<void> {
-    try {
-      for await (const m of messages) {
-        let outcome: Outcome;
-        try {
-          outcome = await this.process(m);
-        } catch (e) {
-          // Never let one message end the loop (or surface as an unhandled rejection): it is not
-          // acked, so the server redelivers it after the ack wait.
-          this.o.logger.error({ stream, streamSeq: m.seq, err: { type: (e as Error)?.name } }, 'event processing failed');
-          outcome = 'retry';
-        }
-        this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome });
+  private keepHeldAlive(): void {
+    for (const r of this.readers) {
+      try {
+        r.inHand?.working();
+        for (const m of r.queue) m.working();
+      } catch {
+        // NATS is reconnecting: the next beat tries again.
       }
-    } catch (e) {
-      this.o.logger.error({ stream, err: { type: (e as Error)?.name } }, 'event consumer stopped pulling');
     }
-    if (!this.stopping) this.o.logger.error({ stream, consumer: this.o.consumer }, 'event consumer ended unexpectedly');
   }
 
+  private async read(r: StreamReader): Promise<void> {
+    let failures = 0;
+    let consumer = await this.retryUntilStopped(() => this.o.js.consumers.get(r.stream, this.o.consumer), r);
+    // After repeated pull failures the stream or the durable may be gone (deleted, rebuilt by
+    // events:reconcile): provision them again, as at start, and pull from the new durable.
+    const reattach = async () => {
+      if (failures < 2 || this.stopping) return;
+      consumer = (await this.retryUntilStopped(() => this.attach(r), r)) ?? consumer;
+    };
+    while (consumer && !this.stopping) {
+      if (this.pause) {
+        await this.pause.resumed;
+        continue;
+      }
+      let done = false;
+      let fetchError: unknown;
+      try {
+        // Callback mode (supported, but not in the client's FetchOptions type): every delivered
+        // message lands in our own queue at once, so all we hold is known, kept alive and handed back.
+        r.fetch = await consumer.fetch({
+          max_messages: this.o.prefetch ?? 32,
+          expires: this.pullExpiryMs,
+          callback: (m: JsMsg) => {
+            if (this.stopping) m.nak();
+            else {
+              r.queue.push(m);
+              r.wake.wake();
+            }
+          },
+        } as FetchOptions);
+      } catch (e) {
+        failures++;
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (e as Error)?.name } },
+          'event pull failed; retrying',
+        );
+        await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
+        await reattach();
+        continue;
+      }
+      const closed = r.fetch.closed().then((err) => {
+        fetchError = err;
+        done = true;
+        r.wake.wake();
+      });
+      for (;;) {
+        const m = r.queue.shift();
+        if (m) {
+          r.inHand = m;
+          await this.handle(m, r.stream);
+          r.inHand = undefined;
+          continue;
+        }
+        if (done || this.stopping) break;
+        await r.wake.sleep(this.pullExpiryMs + 1000);
+      }
+      r.fetch.stop();
+      await closed;
+      r.fetch = undefined;
+      if (fetchError && !this.stopping) {
+        failures++;
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (fetchError as Error)?.name } },
+          'event pull ended with an error; retrying',
+        );
+        await r.wake.sleep(Math.min(5000, 250 * 2 ** failures));
+        await reattach();
+      } else failures = 0;
+    }
+    for (const m of r.queue.splice(0)) m.nak();
+  }
+
+  private async attach(r: StreamReader) {
+    await ensureStream(this.o.jsm, r.def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
+    await ensureDurable(this.o.jsm, {
+      stream: r.stream,
+      durable: this.o.consumer,
+      maxDeliver: this.o.maxDeliver,
+      ackWaitMs: this.ackWaitMs,
+    });
+    return this.o.js.consumers.get(r.stream, this.o.consumer);
+  }
+
+  private async retryUntilStopped<T>(fn: () => Promise<T>, r: StreamReader): Promise<T | undefined> {
+    for (let i = 0; !this.stopping; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        this.o.logger.warn(
+          { stream: r.stream, err: { type: (e as Error)?.name } },
+          'event consumer not reachable; retrying',
+        );
+        await r.wake.sleep(Math.min(5000, 250 * 2 ** i));
+      }
+    }
+    return undefined;
+  }
+
+  /** Handles one message to a final outcome, waiting out outages with the message in hand. */
+  private async handle(m: JsMsg, stream: string): Promise<void> {
+    let healthyFailures = 0;
+    for (;;) {
+      let outcome: Outcome;
+      let failure: unknown;
+      try {
+        outcome = await this.process(m);
+      } catch (e) {
+        failure = e;
+        outcome = isInfrastructureFailure(e) ? 'paused' : 'retry';
+        if (outcome === 'retry') {
+          // Never let one message end the loop: it is handed back for a later redelivery.
+          this.o.logger.error(
+            { stream, streamSeq: m.seq, err: { type: (e as Error)?.name } },
+            'event processing failed',
+          );
+          m.nak(this.delayFor(m.info.deliveryCount));
+        }
+      }
+      this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome });
+      if (outcome !== 'paused') return;
+      if (this.stopping) {
+        m.nak();
+        return;
+      }
+      const probesFailed = await this.waitForDependencies(failure, stream);
+      if (this.stopping) {
+        m.nak();
+        return;
+      }
+      healthyFailures = probesFailed === 0 ? healthyFailures + 1 : 0;
+      if (healthyFailures >= MAX_INFRA_FAILURES_WHILE_HEALTHY) {
+        // The database and NATS answer, yet this message keeps failing like an outage: treat it as
+        // a failure of the message, which spends a delivery and ends in a dead letter eventually.
+        const kind = (failure as Error)?.name ?? 'Error';
+        if (m.info.deliveryCount >= this.o.maxDeliver) {
+          await this.deadLetterOrHold(
+            m,
+            `failed ${m.info.deliveryCount} deliveries; last error ${kind}`,
+            parseJson(m.data),
+          );
+        } else m.nak(this.delayFor(m.info.deliveryCount));
+        this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome: 'retry' });
+        return;
+      }
+    }
+  }
+
+  /**
+   * One attempt at one message. Returns `paused` (nothing decided, the message is still held) for
+   * an infrastructure failure; every other outcome has acked, nak-ed or terminated the message.
+   */
   async process(m: JsMsg): Promise<Outcome> {
     const handler = this.bySubject.get(localSubject(m.subject, this.o.namespace));
     if (!handler) {
@@ -161,21 +399,19 @@ export class EventConsumer {
       m.ack();
       return 'ignored';
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(m.data));
-    } catch {
-      return this.deadLetter(m, 'malformed: not UTF-8 JSON');
-    }
+    const raw = parseJson(m.data);
+    if (raw === undefined) return this.deadLetterOrHold(m, 'malformed: not UTF-8 JSON');
     const result = await validateEvent(raw, handler.contract);
-    if (!result.ok) return this.deadLetter(m, `invalid ${handler.contract.subject}: ${result.problems.join('; ')}`, raw);
+    if (!result.ok)
+      return this.deadLetterOrHold(
+        m,
+        `invalid ${handler.contract.subject}: ${result.problems.join('; ')}`,
+        raw,
+      );
 
     const { envelope } = result;
     const headers = fromNatsHeaders(m.headers);
     let outcome: 'ok' | 'duplicate';
-    // A handler slower than the ack wait must not be redelivered (to this or another instance)
-    // while it still runs: tell the server it is in progress.
-    const inProgress = setInterval(() => m.working(), Math.max(100, Math.floor(this.ackWaitMs / 3)));
     try {
       outcome = await this.o.dataSource.transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(
@@ -194,27 +430,36 @@ export class EventConsumer {
       });
     } catch (e) {
       const kind = (e as Error)?.name ?? 'Error';
-      if (e instanceof PermanentEventError) return this.deadLetter(m, `rejected by handler: ${e.message}`, raw);
+      if (e instanceof PermanentEventError)
+        return this.deadLetterOrHold(m, `rejected by handler: ${e.message}`, raw);
+      if (isInfrastructureFailure(e)) throw e;
       if (isPermanentDatabaseError(e)) {
         // The code, not the message: database messages can quote the offending values.
-        return this.deadLetter(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
+        return this.deadLetterOrHold(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
       }
       if (m.info.deliveryCount >= this.o.maxDeliver) {
-        return this.deadLetter(m, `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`, raw);
+        return this.deadLetterOrHold(
+          m,
+          `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`,
+          raw,
+        );
       }
       const delay = this.delayFor(m.info.deliveryCount);
       this.o.logger.warn(
-        { subject: m.subject, eventId: envelope.id, delivery: m.info.deliveryCount, delayMs: delay, err: { type: kind } },
+        {
+          subject: m.subject,
+          eventId: envelope.id,
+          delivery: m.info.deliveryCount,
+          delayMs: delay,
+          err: { type: kind },
+        },
         'event handler failed; will redeliver',
       );
       m.nak(delay);
       return 'retry';
-    } finally {
-      clearInterval(inProgress);
     }
     // Outside the try: the effect is committed, so a failing ack must never count as a handler
-    // failure (which could dead-letter an event that was handled). A lost ack means a redelivery
-    // that the inbox turns into a duplicate.
+    // failure. A lost ack means a redelivery that the inbox turns into a duplicate.
     m.ack();
     return outcome;
   }
@@ -223,97 +468,197 @@ export class EventConsumer {
     return redeliveryDelayMs(deliveryCount, this.o.redeliveryBaseMs, this.o.redeliveryMaxMs);
   }
 
-  private async deadLetter(m: JsMsg, reason: string, raw?: unknown): Promise<Outcome> {
+  /** Records a dead letter, then terminates the message; when NATS cannot take it, the message stays held (paused). */
+  private async deadLetterOrHold(m: JsMsg, reason: string, raw?: unknown): Promise<Outcome> {
     const eventId = eventIdOf(raw);
+    const letter = {
+      consumer: this.o.consumer,
+      stream: m.info.stream,
+      streamSeq: m.seq,
+      subject: m.subject,
+      reason,
+      deliveries: m.info.deliveryCount,
+      eventId,
+      data: m.data,
+      headers: m.headers,
+    };
     try {
-      await this.o.dataSource.query(
-        `INSERT INTO dead_letter (consumer, stream, stream_seq, subject, event_id, reason, payload, headers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          this.o.consumer,
-          m.info.stream,
-          m.seq,
-          m.subject,
-          eventId,
-          reason.slice(0, 2000),
-          Buffer.from(m.data),
-          JSON.stringify(fromNatsHeaders(m.headers)),
-        ],
-      );
+      await publishDeadLetter(this.o.js, letter, this.o.namespace);
     } catch {
-      // Cannot record it: keep the message and try again later rather than lose it (REL-03).
-      m.nak(this.delayFor(m.info.deliveryCount));
-      return 'retry';
+      try {
+        // The dead-letter stream may have been deleted under us: create it again, once.
+        await ensureDeadLetterStream(
+          this.o.jsm,
+          this.o.namespace,
+          this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+        );
+        await publishDeadLetter(this.o.js, letter, this.o.namespace);
+      } catch (e) {
+        // Kept, never lost (REL-03): NATS could not store it now, so wait for it like any outage.
+        throw Object.assign(new Error('dead letter not stored'), { name: 'ConnectionError', cause: e });
+      }
     }
+    // No reason argument: servers before 2.10 ignore a `+TERM` that carries one.
     m.term();
     this.o.metrics?.deadLetters.inc({ consumer: this.o.consumer });
-    this.o.logger.error({ subject: m.subject, streamSeq: m.seq, eventId }, 'event dead-lettered');
+    this.o.logger.error(
+      { subject: m.subject, streamSeq: m.seq, eventId, deliveries: m.info.deliveryCount },
+      'event dead-lettered',
+    );
+    void this.refreshStats();
     return 'dead_letter';
   }
 
   /**
+   * Pauses every stream of this consumer until the database and NATS answer again; concurrent
+   * callers share one pause. Resolves with the number of probes that failed (0 = healthy at once).
+   */
+  private async waitForDependencies(failure: unknown, stream: string): Promise<number> {
+    if (this.pause) {
+      await this.pause.resumed;
+      return 1;
+    }
+    let resume!: () => void;
+    const resumed = new Promise<void>((r) => (resume = r));
+    const reason = (failure as Error)?.name ?? 'Error';
+    const pause: Pause = { since: Date.now(), reason, resumed, resume };
+    this.pause = pause;
+    this.o.metrics?.consumerPaused.set({ consumer: this.o.consumer }, 1);
+    this.o.logger.warn(
+      { consumer: this.o.consumer, stream, err: { type: reason, code: databaseErrorCode(failure) } },
+      'event consumer paused: a dependency is unavailable',
+    );
+    const sleeper = new WakeableSleep();
+    const onStop = pause.resumed.then(() => sleeper.wake());
+    let failed = 0;
+    let wait = this.o.probeMinMs ?? 250;
+    // A first probe at once: a single dropped connection should cost no more than one round trip.
+    while (!this.stopping) {
+      try {
+        await withTimeout(this.o.dataSource.query('SELECT 1'), 3000, 'database probe');
+        await withTimeout(this.o.nc.flush(), 3000, 'NATS probe');
+        break;
+      } catch {
+        failed++;
+        await sleeper.sleep(wait);
+        wait = Math.min(this.o.probeMaxMs ?? 5000, wait * 2);
+      }
+    }
+    this.pause = undefined;
+    pause.resume();
+    await onStop;
+    this.o.metrics?.consumerPaused.set({ consumer: this.o.consumer }, 0);
+    if (failed > 0) {
+      this.o.logger.info(
+        { consumer: this.o.consumer, pausedMs: Date.now() - pause.since },
+        'event consumer resumed',
+      );
+    }
+    return failed;
+  }
+
+  private async refreshStats(): Promise<void> {
+    try {
+      this.stats = await deadLetterStats(this.o.jsm, {
+        namespace: this.o.namespace,
+        consumer: this.o.consumer,
+      });
+      this.o.metrics?.deadLetterCount.set({ consumer: this.o.consumer }, this.stats.count);
+      this.o.metrics?.deadLetterOldestAge.set({ consumer: this.o.consumer }, this.stats.oldestAgeSeconds);
+      for (const r of this.readers) await this.measureLag(r.stream);
+    } catch {
+      // NATS unavailable: the last figures stand; readiness reports NATS itself.
+    }
+  }
+
+  /**
+   * How close the oldest unacknowledged message of a stream is to the stream's max age, as a
+   * ratio (1 = about to be removed unread). Half-way raises a warning (and the metric an alert).
+   */
+  private async measureLag(stream: string): Promise<void> {
+    const [ci, si] = await Promise.all([
+      this.o.jsm.consumers.info(stream, this.o.consumer),
+      this.o.jsm.streams.info(stream),
+    ]);
+    let ratio = 0;
+    if (ci.num_pending + ci.num_ack_pending > 0 && si.config.max_age > 0) {
+      const oldest = await this.o.jsm.streams
+        .getMessage(stream, { seq: ci.ack_floor.stream_seq + 1 })
+        .catch(() => null);
+      if (oldest) ratio = (Date.now() - oldest.time.getTime()) / (si.config.max_age / 1e6);
+    }
+    this.o.metrics?.consumerLagRetentionRatio.set({ consumer: this.o.consumer, stream }, ratio);
+    if (ratio >= 0.5) {
+      this.o.logger.warn(
+        { consumer: this.o.consumer, stream, ratio: Number(ratio.toFixed(2)) },
+        'event consumer lagging towards the stream retention limit',
+      );
+    }
+  }
+
+  /**
    * A message that exhausted max_deliver without our code seeing its last delivery (an instance
-   * crashed or hung past the ack wait) is recorded too, with the stored message when the stream
-   * still has it. The subscription is a queue group per consuming service, so one row is written
-   * however many instances of the service run.
+   * crashed or hung past the ack wait) becomes a dead letter too, with the stored message when the
+   * stream still has it. A queue group per consuming service: one record however many instances run.
    */
   private watchMaxDeliveries(stream: string): void {
-    const sub = this.o.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${this.o.consumer}`, {
-      queue: `${this.o.consumer}-max-deliveries`,
-      callback: (err, msg) => {
-        if (err) return;
-        let seq: number | null = null;
-        let deliveries: number | null = null;
-        try {
-          const a = msg.json() as { stream_seq?: number; deliveries?: number };
-          seq = Number(a.stream_seq) || null;
-          deliveries = Number(a.deliveries) || null;
-        } catch {
-          /* keep null */
-        }
-        void this.recordMaxDeliveries(stream, seq, deliveries, msg.subject);
+    const sub = this.o.nc.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${this.o.consumer}`,
+      {
+        queue: `${this.o.consumer}-max-deliveries`,
+        callback: (err, msg) => {
+          if (err) return;
+          let seq: number | null = null;
+          let deliveries: number | null = null;
+          try {
+            const a = msg.json() as { stream_seq?: number; deliveries?: number };
+            seq = Number(a.stream_seq) || null;
+            deliveries = Number(a.deliveries) || null;
+          } catch {
+            /* keep null */
+          }
+          void this.recordMaxDeliveries(stream, seq, deliveries);
+        },
       },
-    });
+    );
     this.advisories.push(sub);
   }
 
-  private async recordMaxDeliveries(stream: string, seq: number | null, deliveries: number | null, advisorySubject: string) {
-    let subject = advisorySubject;
-    let payload: Buffer | null = null;
-    let headers: object = {};
-    let eventId: string | null = null;
-    if (seq !== null) {
+  private async recordMaxDeliveries(
+    stream: string,
+    seq: number | null,
+    deliveries: number | null,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
       try {
-        const stored = await this.o.jsm.streams.getMessage(stream, { seq });
-        if (stored) {
-          subject = stored.subject;
-          payload = Buffer.from(stored.data);
-          headers = fromNatsHeaders(stored.header);
-          eventId = eventIdOf(parseJson(stored.data));
-        }
+        const stored =
+          seq !== null ? await this.o.jsm.streams.getMessage(stream, { seq }).catch(() => null) : null;
+        await publishDeadLetter(
+          this.o.js,
+          {
+            consumer: this.o.consumer,
+            stream,
+            streamSeq: seq,
+            subject: stored?.subject ?? '',
+            reason: `max deliveries reached (server advisory${deliveries ? `, ${deliveries} deliveries` : ''})`,
+            deliveries,
+            eventId: stored ? eventIdOf(parseJson(stored.data)) : null,
+            data: stored?.data ?? new Uint8Array(),
+            headers: stored?.header,
+          },
+          this.o.namespace,
+        );
+        this.o.metrics?.deadLetters.inc({ consumer: this.o.consumer });
+        this.o.logger.error(
+          { stream, streamSeq: seq, deliveries },
+          'event dead-lettered after max deliveries',
+        );
+        void this.refreshStats();
+        return;
       } catch {
-        /* record what the advisory says */
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
       }
     }
-    try {
-      await this.o.dataSource.query(
-        `INSERT INTO dead_letter (consumer, stream, stream_seq, subject, event_id, reason, payload, headers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          this.o.consumer,
-          stream,
-          seq,
-          subject,
-          eventId,
-          `max deliveries reached (server advisory${deliveries ? `, ${deliveries} deliveries` : ''})`,
-          payload,
-          JSON.stringify(headers),
-        ],
-      );
-      this.o.metrics?.deadLetters.inc({ consumer: this.o.consumer });
-      this.o.logger.error({ stream, streamSeq: seq, eventId }, 'event dead-lettered after max deliveries');
-    } catch {
-      this.o.logger.error({ stream, streamSeq: seq }, 'could not record max-deliveries advisory');
-    }
+    this.o.logger.error({ stream, streamSeq: seq }, 'could not record max-deliveries advisory');
   }
 }

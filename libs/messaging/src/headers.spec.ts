@@ -33,14 +33,3 @@ describe('redeliveryDelayMs', () => {
     expect([1, 2, 3].map((n) => redeliveryDelayMs(n, 20, 50))).toEqual([20, 40, 50]);
   });
 });
-
-describe('isPermanentDatabaseError', () => {
-  it('REL-03: a foreign-key or constraint failure is permanent, a lost connection is not', () => {
-    const { isPermanentDatabaseError } = jest.requireActual('./event-consumer') as typeof import('./event-consumer');
-    expect(isPermanentDatabaseError({ driverError: { code: '23503' } })).toBe(true);
-    expect(isPermanentDatabaseError({ code: '23514' })).toBe(true);
-    expect(isPermanentDatabaseError({ code: 'ECONNREFUSED' })).toBe(false);
-    expect(isPermanentDatabaseError({ driverError: { code: '40001' } })).toBe(false);
-    expect(isPermanentDatabaseError(new Error('boom'))).toBe(false);
-  });
-});

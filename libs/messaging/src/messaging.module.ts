@@ -15,15 +15,18 @@ import { DataSource } from 'typeorm';
 import { STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
 import { LOGGER, ServiceMetrics } from '@stac/observability';
 import { EventConsumer, type RegisteredHandler } from './event-consumer';
-import { connectNats, natsProbe } from './nats';
+import { connectNats, natsProbe, type MessagingState } from './nats';
+import { MessagingPruner } from './retention';
 import { ON_EVENT, type EventHandlerFn } from './on-event.decorator';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { ensureStream, streamName } from './provisioning';
+import { DEFAULT_DEAD_LETTER_LIMITS } from './dead-letters';
+import { DEFAULT_STREAM_LIMITS, ensureStream, streamName, type StreamLimits } from './provisioning';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export const NATS_PROBE = Symbol('NATS_PROBE');
+export const MESSAGING_STATE = Symbol('MESSAGING_STATE');
 
 export interface MessagingOptions {
   service: string;
@@ -40,15 +43,25 @@ export interface MessagingOptions {
   namespace?: string;
   /** Defaults to the platform's streams; tests pass their own. */
   streams?: readonly StreamDefinition[];
+  /** Replicas, max age, max bytes and discard policy of the event streams (EVENT_STREAM_*). */
+  streamLimits?: StreamLimits;
+  /** The same for the dead-letter stream (DEAD_LETTER_*). */
+  deadLetterLimits?: StreamLimits;
+  /** How long a pull request stays open (CONSUMER_PULL_EXPIRY_MS); short so shutdown leaves none behind. */
+  pullExpiryMs?: number;
+  /** Outbox/inbox pruning (OUTBOX_RETENTION_DAYS, INBOX_RETENTION_DAYS, PRUNE_INTERVAL_MINUTES; 0 = never). */
+  retention?: { outboxRetentionDays: number; inboxRetentionDays: number; intervalMs: number };
 }
 
 @Injectable()
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private relay?: OutboxRelay;
   private consumer?: EventConsumer;
+  private pruner?: MessagingPruner;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly o: MessagingOptions,
+    @Inject(MESSAGING_STATE) private readonly state: MessagingState,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
@@ -64,7 +77,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     const js = jetstream(this.nc);
     const own = streams.find((s) => s.producer === this.o.service);
     if (own) {
-      await ensureStream(jsm, own, this.o.namespace);
+      await ensureStream(jsm, own, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
       this.relay = new OutboxRelay({
         databaseUrl: this.o.databaseUrl,
         js,
@@ -90,14 +103,25 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         ackWaitMs: this.o.ackWaitMs,
         redeliveryBaseMs: this.o.redeliveryBaseMs,
         prefetch: this.o.prefetch,
+        pullExpiryMs: this.o.pullExpiryMs,
+        streamLimits: this.o.streamLimits ?? DEFAULT_STREAM_LIMITS,
+        deadLetterLimits: this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
         streams,
         namespace: this.o.namespace,
         logger: this.logger,
         metrics: this.metrics,
       });
       await this.consumer.start();
+      this.state.consumer = this.consumer;
     }
-    this.logger.info({ handlers: handlers.map((h) => h.contract.subject), relay: !!own }, 'messaging started');
+    if (this.o.retention && this.o.retention.intervalMs > 0) {
+      this.pruner = new MessagingPruner(this.dataSource, { ...this.o.retention, logger: this.logger });
+      this.pruner.start();
+    }
+    this.logger.info(
+      { handlers: handlers.map((h) => h.contract.subject), relay: !!own },
+      'messaging started',
+    );
   }
 
   private discoverHandlers(): RegisteredHandler[] {
@@ -118,14 +142,29 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     return found;
   }
 
-  /** Stop taking work before the pools close: in-flight handlers finish and ack first. */
+  /**
+   * Stop taking work before the pools close: readiness turns not-ready first, then the consumer
+   * stops pulling, hands back what it buffered and finishes the message in hand, while the relay
+   * finishes its batch (both at once).
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
-    await this.relay?.stop();
+    this.state.shuttingDown = true;
+    await Promise.all([this.consumer?.stop(), this.relay?.stop(), this.pruner?.stop()]);
   }
 
+  /** A drain cannot hang the shutdown while NATS is away: bounded, then the connection is closed. */
   async onApplicationShutdown(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    if (this.nc.isClosed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      this.nc.drain().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000))),
+    ]);
+    clearTimeout(timer);
+    if (!drained && !this.nc.isClosed()) await this.nc.close().catch(() => undefined);
   }
 }
 
@@ -140,11 +179,51 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: o },
         { provide: NATS_CONNECTION, useFactory: () => connectNats(o.natsUrl, o.service) },
-        { provide: NATS_PROBE, useFactory: (nc: NatsConnection) => natsProbe(nc), inject: [NATS_CONNECTION] },
+        { provide: MESSAGING_STATE, useFactory: (): MessagingState => ({ shuttingDown: false }) },
+        {
+          provide: NATS_PROBE,
+          useFactory: (nc: NatsConnection, state: MessagingState) => natsProbe(nc, state),
+          inject: [NATS_CONNECTION, MESSAGING_STATE],
+        },
         { provide: Outbox, useValue: new Outbox(o.service) },
         MessagingLifecycle,
       ],
-      exports: [NATS_CONNECTION, NATS_PROBE, Outbox],
+      exports: [NATS_CONNECTION, NATS_PROBE, MESSAGING_STATE, Outbox],
     };
   }
+}
+
+/** The sizing and retention part of MessagingOptions, from a domain service's configuration (env-spec.ts). */
+export function messagingLimits(c: {
+  CONSUMER_PULL_EXPIRY_MS: number;
+  EVENT_STREAM_REPLICAS: number;
+  EVENT_STREAM_MAX_AGE_DAYS: number;
+  EVENT_STREAM_MAX_MB: number;
+  EVENT_STREAM_DISCARD: string;
+  DEAD_LETTER_MAX_AGE_DAYS: number;
+  OUTBOX_RETENTION_DAYS: number;
+  INBOX_RETENTION_DAYS: number;
+  MESSAGING_PRUNE_INTERVAL_MINUTES: number;
+}): Pick<MessagingOptions, 'streamLimits' | 'deadLetterLimits' | 'pullExpiryMs' | 'retention'> {
+  const day = 24 * 3600 * 1000;
+  return {
+    pullExpiryMs: c.CONSUMER_PULL_EXPIRY_MS,
+    streamLimits: {
+      replicas: c.EVENT_STREAM_REPLICAS,
+      maxAgeMs: c.EVENT_STREAM_MAX_AGE_DAYS * day,
+      maxBytes: c.EVENT_STREAM_MAX_MB > 0 ? c.EVENT_STREAM_MAX_MB * 1024 * 1024 : -1,
+      discard: c.EVENT_STREAM_DISCARD === 'old' ? 'old' : 'new',
+    },
+    deadLetterLimits: {
+      replicas: c.EVENT_STREAM_REPLICAS,
+      maxAgeMs: c.DEAD_LETTER_MAX_AGE_DAYS * day,
+      maxBytes: -1,
+      discard: 'new',
+    },
+    retention: {
+      outboxRetentionDays: c.OUTBOX_RETENTION_DAYS,
+      inboxRetentionDays: c.INBOX_RETENTION_DAYS,
+      intervalMs: c.MESSAGING_PRUNE_INTERVAL_MINUTES * 60_000,
+    },
+  };
 }

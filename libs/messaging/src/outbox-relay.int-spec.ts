@@ -170,6 +170,32 @@ describe('outbox relay (Postgres + JetStream)', () => {
     expect(bothActive).toBe(false);
   });
 
+  it('REL-07: when the active relay\'s connection is killed, its advisory lock goes with it and relaying resumes', async () => {
+    const s = await h.newStream();
+    const db = await h.db('rel_kill');
+    const outbox = new Outbox(s.producer);
+    const a = h.relay(db, s);
+    a.start();
+    await eventually(async () => a.isActive, { what: 'relay A to take the lock' });
+    const b = h.relay(db, s);
+    b.start();
+
+    const [{ n }] = await db.ds.query<{ n: number }[]>(
+      `SELECT count(pg_terminate_backend(l.pid))::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+        WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
+    );
+    expect(n).toBe(1);
+    const e = await createWidget(db, s, outbox, newWidget());
+
+    await eventually(async () => (await outboxRows(db)).every((r) => r.published_at !== null), {
+      what: 'the event to be published after the kill',
+      timeoutMs: 15_000,
+    });
+    expect([a.isActive, b.isActive].filter(Boolean)).toHaveLength(1);
+    const stored = await h.jsm.streams.getMessage(s.stream.name, { last_by_subj: s.Contract.subject });
+    expect(JSON.parse(new TextDecoder().decode(stored!.data)).id).toBe(e.id);
+  });
+
   it('REL-02: the relay wakes on NOTIFY, not only on its poll', async () => {
     const s = await h.newStream();
     const db = await h.db('rel_notify');

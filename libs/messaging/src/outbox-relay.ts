@@ -17,6 +17,8 @@ export interface OutboxRelayOptions {
   stream?: string;
   /** NATS_NAMESPACE: prefixes every published subject (isolated stacks on one NATS). */
   namespace?: string;
+  /** Server-side statement timeout of the relay's connection (default 10 s); the client gives up 2 s later. */
+  statementTimeoutMs?: number;
 }
 
 interface OutboxRow {
@@ -38,6 +40,7 @@ const RELAY_LOCK = 0x5354_4143; // 'STAC'
  */
 export class OutboxRelay {
   private stopped = false;
+  private sessionBroken = false;
   private readonly sleeper = new WakeableSleep();
   private loop?: Promise<void>;
   private client?: Client;
@@ -80,21 +83,41 @@ export class OutboxRelay {
       connectionString: this.o.databaseUrl,
       application_name: `${this.o.service}-outbox-relay`,
       connectionTimeoutMillis: 3000,
+      // A half-open connection must not hang the relay while its advisory lock keeps every other
+      // replica out: TCP keep-alive on both ends, a server-side statement timeout and a client-side
+      // query timeout. The server ends a session whose client vanished (keep-alive probes,
+      // client_connection_check_interval), and with it the session's advisory lock.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5000,
+      statement_timeout: this.o.statementTimeoutMs ?? 10_000,
+      query_timeout: (this.o.statementTimeoutMs ?? 10_000) + 2000,
+      idle_in_transaction_session_timeout: 10_000,
+      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 -c client_connection_check_interval=5000',
     });
     this.client = client;
-    client.on('error', () => this.sleeper.wake());
+    // A dead connection ends this session at once (the next query would fail anyway): a new
+    // session reconnects and competes for the lock again.
+    client.on('error', () => {
+      this.sessionBroken = true;
+      this.sleeper.wake();
+    });
+    client.on('end', () => {
+      this.sessionBroken = true;
+      this.sleeper.wake();
+    });
+    this.sessionBroken = false;
     await client.connect();
-    while (!this.stopped) {
+    while (!this.stopped && !this.sessionBroken) {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
       if (rows[0].locked) break;
       await this.sleeper.sleep(this.o.pollMs);
     }
-    if (this.stopped) return;
+    if (this.stopped || this.sessionBroken) return;
     this.active = true;
     client.on('notification', () => this.sleeper.wake());
     await client.query('LISTEN outbox');
     const batch = this.o.batchSize ?? 256;
-    while (!this.stopped) {
+    while (!this.stopped && !this.sessionBroken) {
       const published = await this.publishBatch(client, batch);
       if (published < batch) await this.sleeper.sleep(this.o.pollMs);
     }

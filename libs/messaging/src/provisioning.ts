@@ -1,6 +1,7 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  DiscardPolicy,
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
@@ -27,17 +28,45 @@ export function localSubject(subject: string, namespace = ''): string {
   return namespace && subject.startsWith(`${namespace}.`) ? subject.slice(namespace.length + 1) : subject;
 }
 
-/** Creates or updates a producer's stream; safe to call from every service at every start. */
-export async function ensureStream(jsm: JetStreamManager, s: StreamDefinition, namespace = ''): Promise<void> {
-  const name = streamName(s, namespace);
+/** How big a stream may grow and what happens at the limit (design.md §3: sized on purpose). */
+export interface StreamLimits {
+  /** Copies in the cluster: 3 in production (R3), 1 on a single server. */
+  replicas: number;
+  maxAgeMs: number;
+  /** -1 = unlimited. */
+  maxBytes: number;
+  /**
+   * `new`: a full stream refuses publishes, so the outbox keeps the events and retries (nothing
+   * lost, back-pressure instead). `old`: the oldest messages are dropped to make room.
+   */
+  discard: 'old' | 'new';
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  replicas: 1,
+  maxAgeMs: 30 * 24 * 3600 * 1000,
+  maxBytes: 1024 * 1024 * 1024,
+  discard: 'new',
+};
+
+/** Creates or updates a stream with the given subjects and limits; safe to call from every service at every start. */
+export async function ensureStreamConfig(
+  jsm: JetStreamManager,
+  name: string,
+  subjects: string[],
+  limits: StreamLimits,
+  duplicateWindowMs: number,
+): Promise<void> {
   const config = {
     name,
-    subjects: [wireSubject(`${s.subjectPrefix}.>`, namespace)],
+    subjects,
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    // Re-publishing the same outbox row inside this window is dropped by the server (msgID = event id).
-    duplicate_window: nanos(10 * 60 * 1000),
-    max_age: nanos(30 * 24 * 3600 * 1000),
+    duplicate_window: nanos(Math.min(duplicateWindowMs, limits.maxAgeMs)),
+    max_age: nanos(limits.maxAgeMs),
+    max_bytes: limits.maxBytes,
+    discard: limits.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    num_replicas: limits.replicas,
   };
   try {
     await jsm.streams.info(name);
@@ -51,6 +80,23 @@ export async function ensureStream(jsm: JetStreamManager, s: StreamDefinition, n
       if (!(e2 instanceof JetStreamApiError && /already in use|exists/i.test(e2.message))) throw e2;
     }
   }
+}
+
+/** Creates or updates a producer's stream; safe to call from every service at every start. */
+export async function ensureStream(
+  jsm: JetStreamManager,
+  s: StreamDefinition,
+  namespace = '',
+  limits: StreamLimits = DEFAULT_STREAM_LIMITS,
+): Promise<void> {
+  // Re-publishing the same outbox row inside this window is dropped by the server (msgID = event id).
+  await ensureStreamConfig(
+    jsm,
+    streamName(s, namespace),
+    [wireSubject(`${s.subjectPrefix}.>`, namespace)],
+    limits,
+    10 * 60 * 1000,
+  );
 }
 
 export interface DurableOptions {

@@ -13,8 +13,11 @@ export const LOGGER = Symbol('LOGGER');
 /** Readiness probes contributed by other modules (database, bus). */
 export interface ReadinessProbe {
   readonly key: string;
-  /** Resolves when healthy; rejects with a short operator-facing reason otherwise. */
-  check(): Promise<void>;
+  /**
+   * Resolves when healthy, optionally with operator-facing details shown beside `status: up` (no
+   * personal data); rejects with a short operator-facing reason otherwise.
+   */
+  check(): Promise<void | Record<string, unknown>>;
 }
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
 
@@ -39,8 +42,8 @@ class HealthController {
       this.probes.map((p) => async (): Promise<HealthIndicatorResult> => {
         const session = this.indicators.check(p.key);
         try {
-          await withTimeout(p.check(), 2000);
-          return session.up();
+          const details = await withTimeout(p.check(), 2000);
+          return details ? session.up(details) : session.up();
         } catch (e) {
           return session.down({ message: e instanceof Error ? e.message : 'unavailable' });
         }

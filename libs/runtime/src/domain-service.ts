@@ -2,7 +2,13 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { loadConfigOrExit, SERVICE_DATABASES, SERVICE_ENV, withConfigErrorsFatal, type Config, type DatabaseService } from '@stac/config';
-import { MessagingModule, MessagingSchema1764201600000, NATS_PROBE } from '@stac/messaging';
+import {
+  DropDeadLetterTable1796084100000,
+  MessagingModule,
+  MessagingSchema1764201600000,
+  messagingLimits,
+  NATS_PROBE,
+} from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
 import { databaseProbe, ensureDatabase, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import type { Logger } from 'pino';
@@ -61,6 +67,7 @@ export function domainServiceModule(
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
         namespace: config.NATS_NAMESPACE,
+        ...messagingLimits(config),
       }),
       ObservabilityModule.forService({
         logger,
@@ -93,6 +100,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     defaultAgreementsMigration(def.agency),
     AccessLogSealing1796082000000,
     ...def.migrations,
+    DropDeadLetterTable1796084100000,
   ];
 }
 

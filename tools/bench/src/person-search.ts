@@ -3,7 +3,8 @@
  * into the bench stack's intake database with intake's own normalisation, keyed hashes and encryption
  * (the stack's DATA_KEY), four to a case, each case opened to the police team; then times
  * POST /api/v1/people/search through the gateway (token check, RPC, per-case visibility, audit row),
- * one request at a time, and reports p50/p99. Opt in with BENCH_PEOPLE=<count>; `people-bench.ts` runs
+ * one request at a time, and reports p50/p99. One person in twenty has a previous family name; the queries
+ * mix exact names, typos, transposed names, surnames alone, diminutives and previous names. Opt in with BENCH_PEOPLE=<count>; `people-bench.ts` runs
  * this and the timeline bench alone.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,15 +17,23 @@ import { blockingKeys, type PersonIdentity } from '../../../apps/intake/src/peop
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { PersonalDataCipher } from '../../../apps/intake/src/people/personal-data-cipher';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { populationPerson, seededRandom, typo } from '../../../apps/intake/src/people/synthetic-people';
+import {
+  NICKNAME_PAIRS,
+  populationPerson,
+  seededRandom,
+  syllableSurname,
+  typo,
+} from '../../../apps/intake/src/people/synthetic-people';
 import { latencyFigures, type LatencyFigures } from './timeline';
 
 export interface PersonSearchFigures extends LatencyFigures {
   people: number;
   matchKeys: number;
   seedSeconds: number;
-  /** Share of variant queries (typo, transposed, case) whose seeded person came back. */
+  /** Share of variant queries (typo, transposed, diminutive, previous name) whose seeded person came back. */
   variantRecall: number;
+  /** The same per kind of query. */
+  recallByKind: Record<string, number>;
 }
 
 const BATCH = 5000;
@@ -44,7 +53,14 @@ interface Query {
   body: PersonIdentity;
   expect?: string;
   variant: boolean;
+  kind: string;
 }
+
+/** One person in twenty carries a previous family name (maiden name, deed poll), as a register would. */
+const WITH_PREVIOUS_NAME = 0.05;
+/** A diminutive for a given name of the population, or a formal name for a diminutive. */
+const SHORT_FORM = new Map<string, string>(NICKNAME_PAIRS.flatMap(([formal, short]) => [[formal, short], [short, formal]] as [string, string][]));
+for (const [g, d] of [['Oliver', 'Ollie'], ['Isabella', 'Izzy'], ['Sophia', 'Sophie'], ['Alfie', 'Alfred'], ['Archie', 'Archibald'], ['Charlie', 'Charles'], ['Olivia', 'Liv'], ['Jack', 'John']]) SHORT_FORM.set(g, d);
 
 /** Seeds `n` people; returns a sample of queries (exact, variant and surname-only) for people that exist. */
 export async function seedPeople(
@@ -73,12 +89,18 @@ export async function seedPeople(
       for (let i = 0; i < Math.ceil(size / PEOPLE_PER_CASE); i++) caseIds.push(randomUUID());
       const ids: string[] = [];
       const sealed: Buffer[] = [];
+      const otherSealed: (Buffer | null)[] = [];
       const partCase: string[] = [];
       const keyPerson: string[] = [];
       const keys: Buffer[] = [];
       for (let i = 0; i < size; i++) {
         const id = randomUUID();
-        const p = populationPerson(rnd);
+        const sampled = (start + i) % sampleEvery === 0;
+        const kind = queries.length % 6;
+        const p: PersonIdentity = populationPerson(rnd);
+        if (rnd() < WITH_PREVIOUS_NAME || (sampled && kind === 5)) {
+          p.otherNames = [{ kind: 'MAIDEN_NAME', familyName: syllableSurname(rnd) }];
+        }
         ids.push(id);
         sealed.push(
           cipher.seal(
@@ -87,18 +109,20 @@ export async function seedPeople(
             'identity',
           ),
         );
+        otherSealed.push(p.otherNames ? cipher.seal(p.otherNames, id, 'other_names') : null);
         partCase.push(caseIds[Math.floor(i / PEOPLE_PER_CASE)]);
         for (const k of blockingKeys(p, hash)) {
           keys.push(k);
           keyPerson.push(id);
         }
-        if ((start + i) % sampleEvery === 0) {
-          const kind = queries.length % 4;
+        if (sampled) {
+          const short = SHORT_FORM.get(p.givenName!);
+          const current = { givenName: p.givenName, familyName: p.familyName, dateOfBirth: p.dateOfBirth };
           const q: Query =
             kind === 0
-              ? { body: p, expect: id, variant: false }
+              ? { body: current, expect: id, variant: false, kind: 'exact' }
               : kind === 1
-                ? { body: { ...p, familyName: typo(rnd, p.familyName!) }, expect: id, variant: true }
+                ? { body: { ...current, familyName: typo(rnd, p.familyName!) }, expect: id, variant: true, kind: 'typo' }
                 : kind === 2
                   ? {
                       body: {
@@ -108,8 +132,20 @@ export async function seedPeople(
                       },
                       expect: id,
                       variant: true,
+                      kind: 'transposed',
                     }
-                  : { body: { familyName: p.familyName }, variant: false };
+                  : kind === 3
+                    ? { body: { familyName: p.familyName }, variant: false, kind: 'surname-only' }
+                    : kind === 4 && short
+                      ? { body: { ...current, givenName: short }, expect: id, variant: true, kind: 'diminutive' }
+                      : kind === 4
+                        ? { body: current, expect: id, variant: false, kind: 'exact' }
+                        : {
+                            body: { givenName: p.givenName, familyName: p.otherNames![0].familyName },
+                            expect: id,
+                            variant: true,
+                            kind: 'previous-name',
+                          };
           queries.push(q);
         }
       }
@@ -126,8 +162,9 @@ export async function seedPeople(
         [caseIds],
       );
       await c.query(
-        `INSERT INTO person (id, identity_enc, identity_known, version) SELECT id, enc, true, 1 FROM unnest($1::uuid[], $2::bytea[]) AS t(id, enc)`,
-        [ids, sealed],
+        `INSERT INTO person (id, identity_enc, other_names_enc, identity_known, version)
+         SELECT id, enc, other, true, 1 FROM unnest($1::uuid[], $2::bytea[], $3::bytea[]) AS t(id, enc, other)`,
+        [ids, sealed, otherSealed],
       );
       await c.query(
         `INSERT INTO case_participant (case_id, person_id, role, valid_from)
@@ -162,7 +199,7 @@ export async function timePersonSearch(
   headers: Readonly<Record<string, string>>,
   queries: Query[],
   o: { warmup?: number } = {},
-): Promise<LatencyFigures & { variantRecall: number }> {
+): Promise<LatencyFigures & { variantRecall: number; recallByKind: Record<string, number> }> {
   const call = async (q: Query) => {
     const started = performance.now();
     const res = await fetch(`${gatewayUrl}/api/v1/people/search`, {
@@ -183,6 +220,7 @@ export async function timePersonSearch(
   let non2xx = 0;
   let variants = 0;
   let variantsFound = 0;
+  const byKind = new Map<string, { n: number; found: number }>();
   for (const q of queries.slice(warm)) {
     const r = await call(q);
     ms.push(r.ms);
@@ -191,8 +229,18 @@ export async function timePersonSearch(
       variants++;
       if (r.found) variantsFound++;
     }
+    if (q.expect) {
+      const k = byKind.get(q.kind) ?? { n: 0, found: 0 };
+      k.n++;
+      if (r.found) k.found++;
+      byKind.set(q.kind, k);
+    }
   }
-  return { ...latencyFigures(ms, non2xx), variantRecall: variants ? variantsFound / variants : NaN };
+  return {
+    ...latencyFigures(ms, non2xx),
+    variantRecall: variants ? variantsFound / variants : NaN,
+    recallByKind: Object.fromEntries([...byKind].map(([kind, k]) => [kind, k.found / k.n])),
+  };
 }
 
 /** Seed, then time. */
@@ -218,7 +266,11 @@ export async function benchPersonSearch(
   log(
     `people: search over ${people} people: p50 ${figures.p50.toFixed(1)} ms, p90 ${figures.p90.toFixed(1)} ms, ` +
       `p99 ${figures.p99.toFixed(1)} ms, max ${figures.max.toFixed(1)} ms, ${figures.non2xx} non-2xx, ` +
-      `variant recall ${(figures.variantRecall * 100).toFixed(1)}%`,
+      `variant recall ${(figures.variantRecall * 100).toFixed(1)}% (` +
+      Object.entries(figures.recallByKind)
+        .map(([k, r]) => `${k} ${(r * 100).toFixed(1)}%`)
+        .join(', ') +
+      ')',
   );
   return { ...figures, people, matchKeys, seedSeconds };
 }

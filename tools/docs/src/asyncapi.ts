@@ -91,7 +91,7 @@ export function asyncApiDocument(events: CatalogueEvent[]): Record<string, unkno
       version: '1.0.0',
       description:
         'Thin domain events (ids, codes, dates, levels; never names, addresses, free text or health detail) published by each service ' +
-        'to its own JetStream stream through a transactional outbox. Generated from libs/contracts by `pnpm docs`.',
+        'to its own JetStream stream through a transactional outbox. Generated from libs/contracts by `pnpm run docs`.',
     },
     defaultContentType: 'application/json',
     servers: { jetstream: { host: 'nats:4222', protocol: 'nats', description: 'NATS JetStream (one stream per producing service)' } },

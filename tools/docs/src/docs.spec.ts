@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const root = resolve(__dirname, '../../..');
 
-// `pnpm docs --check` regenerates everything in memory: it fails when a committed description or a
+// `pnpm run docs --check` regenerates everything in memory: it fails when a committed description or a
 // service's REFERENCE.md is stale, when AsyncAPI does not parse, or when OpenAPI has a Redocly error.
 it('generated API descriptions and service references are current; AsyncAPI parses; OpenAPI has 0 Redocly errors', async () => {
   const run = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/docs/src/main.ts', '--check'], {

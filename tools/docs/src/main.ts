@@ -7,8 +7,8 @@ import { eventCatalogue, SERVICES } from './event-catalogue';
 import { serviceReference } from './service-reference';
 
 /**
- * `pnpm docs`: regenerates the API descriptions (OpenAPI from the gateway's routes, AsyncAPI from the
- * event contracts) and each service's REFERENCE.md. `pnpm docs --check` changes nothing: it fails when a
+ * `pnpm run docs`: regenerates the API descriptions (OpenAPI from the gateway's routes, AsyncAPI from the
+ * event contracts) and each service's REFERENCE.md. `pnpm run docs --check` changes nothing: it fails when a
  * committed file is stale, when the AsyncAPI document does not parse, or when the OpenAPI document has
  * a Redocly error (recommended rules).
  */
@@ -55,7 +55,7 @@ async function main() {
     else writeFileSync(abs, content);
   }
   const problems = await validate(files);
-  for (const s of stale) process.stdout.write(`stale: ${s} (run pnpm docs)\n`);
+  for (const s of stale) process.stdout.write(`stale: ${s} (run pnpm run docs)\n`);
   for (const p of problems) process.stdout.write(`${p}\n`);
   if (!check) process.stdout.write(`wrote ${files.size} files\n`);
   process.exit(stale.length || problems.length ? 1 : 0);

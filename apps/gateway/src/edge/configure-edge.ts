@@ -82,6 +82,6 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
   );
 
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
-  // The events, beside the routes: AsyncAPI 3.0 generated from libs/contracts (`pnpm docs`).
+  // The events, beside the routes: AsyncAPI 3.0 generated from libs/contracts (`pnpm run docs`).
   fastify.get('/docs/asyncapi.json', async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(ASYNCAPI_DOCUMENT));
 }

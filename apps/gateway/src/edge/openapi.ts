@@ -25,7 +25,7 @@ const OPERATIONAL_SUMMARIES: Record<string, string> = {
   '/metrics': 'Prometheus metrics',
 };
 
-/** The API description the gateway serves at /docs and `pnpm docs` commits as docs/openapi.json. */
+/** The API description the gateway serves at /docs and `pnpm run docs` commits as docs/openapi.json. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('S-TAC platform API')

@@ -62,7 +62,7 @@ function bodyClassOf(op: Operation, http: HttpBinding): Type | undefined {
   if (!BODY_METHODS.has(http.method)) return undefined;
   if (http.body) return http.body as Type;
   if (http.bodyField) throw new Error(`operation ${op.name}: bodyField needs an explicit body class`);
-  const filled = [...pathParams(http.path), ...(http.query ?? []).map((q) => q.field ?? q.name), ...(http.ifMatch ? ['expectedVersion'] : [])];
+  const filled = [...pathParams(http.path), ...(http.query ?? []).map((q) => q.field ?? q.name), ...(http.ifMatch ? [http.ifMatchField ?? 'expectedVersion'] : [])];
   const derived = OmitType(op.request as Type<object>, filled as never[]);
   Object.defineProperty(derived, 'name', { value: `${op.request.name}Body` });
   return derived;
@@ -99,7 +99,7 @@ export function operationController(op: Operation): Type {
       const ids = pathIds(req, params);
       const query = queryFields(req, http!.query ?? []);
       const idempotencyKey = http!.idempotent ? checkedIdempotencyKey(req.headers['idempotency-key'] as string | undefined) : undefined;
-      const version = http!.ifMatch ? { expectedVersion } : {};
+      const version = http!.ifMatch ? { [http!.ifMatchField ?? 'expectedVersion']: expectedVersion } : {};
       const own = (body ?? {}) as Record<string, unknown>;
       const request = http!.bodyField ? { [http!.bodyField]: own, ...ids, ...query, ...version } : { ...own, ...ids, ...query, ...version };
       const answer = await this.services.send(op, { ...ctx, idempotencyKey, body: request });

@@ -1,5 +1,6 @@
 import { blockingKeys, matchPeople, probeKeys, type PersonIdentity } from './duplicate-matching';
-import { compactName, editDistance, foldName, nameTokens, phoneticCode } from './name-normalisation';
+import { KNOWN_GIVEN_NAMES, areGivenNameVariants } from './given-name-variants';
+import { compactName, consonantSkeleton, editDistance, foldName, isOtherScript, nameTokens, phoneticCode } from './name-normalisation';
 import { PersonalDataCipher } from './personal-data-cipher';
 
 const cipher = new PersonalDataCipher(Buffer.alloc(32, 7));
@@ -38,6 +39,55 @@ describe('name normalisation', () => {
     expect(compactName('Aleksandr')).toBe(compactName('Alexander'));
     // Different names that sound alike are not merged.
     expect(compactName('Catherine')).not.toBe(compactName('Kathryn'));
+  });
+
+  it('one normalisation for every script: invisible characters removed, then transliterated', () => {
+    expect(foldName('Jo\u200bhn')).toBe('john'); // zero-width space
+    expect(foldName('\u202eJohn\u202c')).toBe('john'); // bidirectional override
+    expect(foldName('Ｊｏｈｎ')).toBe('john'); // full-width (NFKC)
+    expect(foldName('ﬁona')).toBe('fiona'); // ligature (NFKC)
+    expect(foldName('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoylos'); // accented Greek keeps its letters
+    expect(foldName('محمد')).toBe('mhmd'); // Arabic
+    expect(foldName('张伟')).toBe('zhangwei'); // Han
+    expect(foldName('김민준')).toBe('gimminjun'); // Hangul
+    expect(foldName('さとう')).toBe('satou'); // kana
+    expect(foldName('प्रिया')).toBe('priya'); // Devanagari
+    expect(foldName('ਸਿੰਘ')).toBe('simgh'); // Gurmukhi
+    for (const raw of ['محمد', '张伟', 'Сергей', 'प्रिया']) expect(nameTokens(raw).length).toBeGreaterThan(0);
+    expect(isOtherScript('محمد')).toBe(true);
+    expect(isOtherScript('Zoë')).toBe(false);
+  });
+
+  it('consonant skeletons bring unvocalised and romanised spellings together', () => {
+    expect(consonantSkeleton('mhmd')).toBe(consonantSkeleton('mohammed'));
+    expect(consonantSkeleton('srma')).toBe(consonantSkeleton('sharma'));
+    expect(consonantSkeleton('ftmh')).toBe(consonantSkeleton('fatima'));
+    expect(consonantSkeleton('smith')).not.toBe(consonantSkeleton('jones'));
+  });
+});
+
+describe('given-name variants', () => {
+  it.each([
+    ['Kate', 'Katherine'],
+    ['Katherine', 'Kate'],
+    ['Bob', 'Robert'],
+    ['Jenny', 'Jennifer'],
+    ['Bill', 'William'],
+    ['Liz', 'Elizabeth'],
+    ['Catherine', 'Kathryn'],
+    ['Steven', 'Stephen'],
+    ['Isobel', 'Isabella'],
+  ])('%s and %s are known variants (both directions)', (a, b) => {
+    expect(areGivenNameVariants(foldName(a), foldName(b))).toBe(true);
+    expect(areGivenNameVariants(foldName(b), foldName(a))).toBe(true);
+  });
+
+  it('shared short forms do not make two formal names variants of each other', () => {
+    expect(areGivenNameVariants('alex', 'alexandra')).toBe(true);
+    expect(areGivenNameVariants('alexander', 'alexandra')).toBe(false);
+    expect(areGivenNameVariants('nicholas', 'nicola')).toBe(false);
+    expect(areGivenNameVariants('john', 'james')).toBe(false);
+    expect(KNOWN_GIVEN_NAMES).toBeGreaterThan(400);
   });
 
   it('edit distance counts one substitution, insertion, deletion or adjacent transposition as one', () => {
@@ -105,13 +155,93 @@ describe('duplicate grading', () => {
     const negatives: [string, PersonIdentity][] = [
       ['same name, different date of birth', { givenName: 'Zoe', familyName: 'Smith-Jones', dateOfBirth: '1971-09-30' }],
       ['same date of birth, different names', { givenName: 'Priya', familyName: 'Patel', dateOfBirth: '1988-03-14' }],
-      ['different family name, same given name', { givenName: 'Zoe', familyName: 'Williams', dateOfBirth: '1988-03-14' }],
+      ['different family name, same given name, another date of birth', { givenName: 'Zoe', familyName: 'Williams', dateOfBirth: '1988-04-14' }],
+      ['same family name and date of birth, different given name (twins)', { givenName: 'Priya', familyName: 'Smith-Jones', dateOfBirth: '1988-03-14' }],
+      ['a diminutive with another date of birth', { givenName: 'Zoey', familyName: 'Smith-Jones', dateOfBirth: '1990-07-01' }],
       ['two edits in the family name', { givenName: 'Zoe', familyName: 'Smoth-Jomes', dateOfBirth: '1971-09-30' }],
       ['sound-alike different names', { givenName: 'Kathryn', familyName: 'Smith-Jones', dateOfBirth: '1960-01-01' }],
     ];
     it.each(negatives)('no candidate: %s', (_label, v) => {
       expect(matchPeople(v, base)).toBeNull();
     });
+  });
+
+  const codes = (m: ReturnType<typeof matchPeople>) => m!.reasons.map((r) => r.code);
+
+  it('a diminutive or spelling variant of the given name is POSSIBLE with its reason, never LIKELY', () => {
+    const kate = { givenName: 'Katherine', familyName: 'Smith', dateOfBirth: '1979-05-02' };
+    for (const given of ['Kate', 'Katie', 'KATHY', 'Kath']) {
+      const m = matchPeople({ ...kate, givenName: given }, kate);
+      expect(m?.grade).toBe('POSSIBLE');
+      expect(codes(m)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']));
+      expect(shareKey(kate, { ...kate, givenName: given })).toBe(true);
+      expect(shareKey({ ...kate, dateOfBirth: null }, { ...kate, givenName: given, dateOfBirth: null })).toBe(true);
+    }
+    expect(matchPeople({ givenName: 'Bob', familyName: 'Smith', dateOfBirth: '1979-05-02' }, { ...kate, givenName: 'Robert' })?.grade).toBe('POSSIBLE');
+    expect(matchPeople({ givenName: 'Bob', familyName: 'Smith', dateOfBirth: '1981-11-20' }, { ...kate, givenName: 'Robert' })).toBeNull();
+  });
+
+  it('the same given name and date of birth with another family name is POSSIBLE: a changed family name', () => {
+    const before = { givenName: 'Jennifer', familyName: 'Walker', dateOfBirth: '1984-09-17' };
+    for (const after of [
+      { ...before, familyName: 'Okafor' },
+      { ...before, givenName: 'Jenny', familyName: 'Okafor' },
+    ]) {
+      const m = matchPeople(after, before);
+      expect(m?.grade).toBe('POSSIBLE');
+      expect(codes(m)).toContain('FAMILY_NAME_DIFFERENT');
+      expect(shareKey(before, after)).toBe(true);
+    }
+    // Without the same full date of birth, another family name is another person.
+    expect(matchPeople({ ...before, familyName: 'Okafor', dateOfBirth: '1984-09-18' }, before)).toBeNull();
+    expect(matchPeople({ ...before, familyName: 'Okafor', dateOfBirth: null }, before)).toBeNull();
+  });
+
+  it('a recorded previous name (maiden name, deed poll, alias) is matched like the current name', () => {
+    const now = {
+      givenName: 'Jennifer',
+      familyName: 'Okafor',
+      dateOfBirth: '1984-09-17',
+      otherNames: [{ familyName: 'Walker', kind: 'MAIDEN_NAME', usedTo: '2015-06-01' }, { givenName: 'Jo', familyName: 'Bright', kind: 'ALIAS' }],
+    };
+    const m = matchPeople({ givenName: 'Jennifer', familyName: 'Walker', dateOfBirth: '1984-09-17' }, now);
+    expect(m?.grade).toBe('LIKELY');
+    expect(codes(m)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_EXACT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']));
+    expect(shareKey(now, { givenName: 'Jennifer', familyName: 'Walker' })).toBe(true);
+    expect(shareKey(now, { givenName: 'Jo', familyName: 'Bright' })).toBe(true);
+    // The other way round: the new record carries the old name.
+    expect(matchPeople(now, { givenName: 'Jennifer', familyName: 'Walker', dateOfBirth: '1984-09-17' })?.grade).toBe('LIKELY');
+    // Searching by the alias alone.
+    expect(matchPeople({ givenName: 'Jo', familyName: 'Bright' }, now, { mode: 'search' })?.reasons.map((r) => r.code)).toContain('OTHER_NAME_MATCH');
+  });
+
+  it.each([
+    ['Arabic', ['محمد', 'خان'], ['Mohammed', 'Khan']],
+    ['Arabic', ['فاطمة', 'حسين'], ['Fatima', 'Hussain']],
+    ['Han', ['伟', '张'], ['Wei', 'Zhang']],
+    ['Cyrillic', ['Сергей', 'Иванов'], ['Sergei', 'Ivanov']],
+    ['Greek', ['Γιώργος', 'Παπαδόπουλος'], ['Georgios', 'Papadopoulos']],
+    ['Devanagari', ['प्रिया', 'शर्मा'], ['Priya', 'Sharma']],
+    ['Hangul', ['민준', '김'], ['Minjun', 'Kim']],
+  ])('%s and its Latin transliteration match each other', (_script, [g1, f1], [g2, f2]) => {
+    const a = { givenName: g1, familyName: f1, dateOfBirth: '1990-02-03' };
+    const b = { givenName: g2, familyName: f2, dateOfBirth: '1990-02-03' };
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const m = matchPeople(x, y);
+      expect(m).not.toBeNull();
+      expect(codes(m)).toContain('NAME_OTHER_SCRIPT');
+      expect(shareKey(x, { ...y, dateOfBirth: null })).toBe(true);
+    }
+    expect(matchPeople({ givenName: g2, familyName: f2 }, a, { mode: 'search' })).not.toBeNull();
+  });
+
+  it('a year one digit apart by ten or more years is a possible relative, never LIKELY', () => {
+    const m = matchPeople({ ...base, dateOfBirth: '1968-03-14' }, base);
+    expect(m?.grade).toBe('POSSIBLE');
+    expect(codes(m)).toContain('DOB_ONE_DIGIT_DECADE');
   });
 
   it('search mode: a family name alone finds people by that name, never by someone else’s', () => {

@@ -2,6 +2,7 @@
  * Normalisation of people's names for duplicate detection and search (domain.md §4 Person, DP-02).
  * Pure functions: no I/O, no keys. The keyed hashes are made from what these return.
  */
+import anyAscii from 'any-ascii';
 
 /** Letters that NFKD does not decompose into ASCII, and common Cyrillic/Greek letters (BGN/PCGN-ish). */
 const LETTERS: Record<string, string> = {
@@ -40,6 +41,10 @@ const VARIANT_GROUPS: readonly (readonly string[])[] = [
   ['elena', 'yelena', 'olena'],
   ['tchaikovsky', 'chaikovsky', 'tschaikowsky'],
   ['zhang', 'chang'],
+  // Korean family names: common usage, Revised Romanization and any-ascii's reading of the Hangul.
+  ['park', 'pak', 'bak', 'bag'],
+  ['choi', 'choe'],
+  ['jeong', 'jung'],
   ['mohan', 'mohun'],
 ];
 const VARIANTS = new Map<string, string>(VARIANT_GROUPS.flatMap((g) => g.map((v) => [v, g[0]] as [string, string])));
@@ -47,17 +52,64 @@ const VARIANTS = new Map<string, string>(VARIANT_GROUPS.flatMap((g) => g.map((v)
 /** Name particles kept as tokens but not enough on their own to block on. */
 const PARTICLES = new Set(['de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'bin', 'ibn', 'al', 'el', 'mac', 'st']);
 
-/** Folds one raw name to lower-case ASCII words: NFC/NFD-insensitive, accents, case, hyphens, apostrophes. */
+/**
+ * Characters that carry no letter: controls (Cc), format characters (Cf: zero-width space/joiner,
+ * soft hyphen, bidirectional marks and overrides, BOM) and variation selectors. A name pasted with one
+ * of them inside must fold to the same words as the name typed without it.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}]/gu;
+/** Letters of scripts whose accents are dropped letter by letter (Latin, Greek, Cyrillic). */
+const ALPHABETIC = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
+/** Any letter or digit outside ASCII: handed to the transliterator. */
+const NON_ASCII = /[^\p{ASCII}]/u;
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
+/**
+ * Folds one raw name to lower-case ASCII words; the one normalisation used for every name, stored or
+ * searched: NFKC (full-width and compatibility forms), invisible characters removed, lower case;
+ * Latin, Greek and Cyrillic letters lose their accents (NFC and NFD agree) and are transliterated by
+ * the table above; every other script (Arabic, Han, Hangul, kana, Indic, Hebrew...) is transliterated
+ * to Latin by `any-ascii`; apostrophes dropped, hyphens and other punctuation separate words.
+ */
 export function foldName(raw: string): string {
-  const lower = raw.normalize('NFKC').toLowerCase();
+  // Printable ASCII (most names): NFKC, the invisible characters and the tables change nothing.
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const lower = raw.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
   let out = '';
-  for (const ch of lower) out += LETTERS[ch] ?? ch;
+  for (const ch of lower) {
+    if (LETTERS[ch] !== undefined) out += LETTERS[ch];
+    else if (ALPHABETIC.test(ch)) {
+      const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
+      out += LETTERS[base] ?? base;
+    } else out += ch;
+  }
+  // Other scripts word by word, so a space between a family and given name written in Han survives.
+  if (NON_ASCII.test(out)) out = anyAscii(out).toLowerCase();
   return out
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '') // combining marks: é -> e whatever the input normal form
     .replace(/['’‘`´]/g, '') // O'Brien = OBrien
     .replace(/[^a-z0-9]+/g, ' ') // hyphens, dots, other punctuation and whitespace separate words
     .trim();
+}
+
+/** Whether a raw name has letters of a script other than Latin (it was transliterated to compare). */
+export function isOtherScript(raw: string | null | undefined): boolean {
+  return !!raw && /\p{L}/u.test(raw) && /[^\p{Script=Latin}\P{L}]/u.test(raw.normalize('NFKC'));
+}
+
+/**
+ * The consonant skeleton of a folded word, for names whose script writes few or no vowels (Arabic,
+ * Hebrew) or whose romanisations differ mostly in vowels and aspirates (Indic): digraphs to one
+ * letter, vowels, semivowels and glottal marks dropped, doubled letters once, a final h dropped.
+ * 'mhmd' (محمد) = 'muhammad' = 'mohammed'; 'srma' (शर्मा) = 'sharma'.
+ */
+export function consonantSkeleton(word: string): string {
+  return word
+    .replace(/([kgtdbpcsz])h/g, '$1')
+    .replace(/ph/g, 'f')
+    .replace(/[aeiouyw]/g, '')
+    .replace(/q/g, 'k')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(.)h$/, '$1');
 }
 
 /** The words of a name, each folded and mapped to its canonical transliteration. */

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessLog, CaseRelationships, decide, OWNING_FIELD_GROUPS, type AccessControl, type Principal } from '@stac/auth';
-import { ReadTimeline, RecordCaseIncident, type Operation, type RpcRequest } from '@stac/contracts';
+import {
+  AddPerson,
+  ChangePersonRoleOnCase,
+  DecideDuplicateCandidate,
+  GetPerson,
+  ListDuplicateCandidates,
+  ReadTimeline,
+  RecordCaseIncident,
+  SearchPeople,
+  type Operation,
+  type RpcRequest,
+} from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock, OperationKernel, type RequestContext } from '@stac/runtime';
@@ -50,6 +61,14 @@ async function via<Req extends object, Rep>(op: Operation<Req, Rep>, body: unkno
 }
 const recordIncident = (body: unknown) => via(RecordCaseIncident, body, (r, c) => incidents.record(r, c));
 const timeline = (body: unknown) => via(ReadTimeline, body, (r, c) => incidents.timeline(r, c));
+const peopleVia = {
+  search: (body: unknown) => via(SearchPeople, body, (r, c) => people.search(r, c)),
+  add: (body: unknown) => via(AddPerson, body, (r, c) => people.add(r, c)),
+  get: (body: unknown) => via(GetPerson, body, (r, c) => people.get(r, c)),
+  changeRole: (body: unknown) => via(ChangePersonRoleOnCase, body, (r, c) => people.changeRole(r, c)),
+  listDuplicates: (body: unknown) => via(ListDuplicateCandidates, body, (r, c) => people.listDuplicates(r, c)),
+  decideDuplicate: (body: unknown) => via(DecideDuplicateCandidate, body, (r, c) => people.decideDuplicate(r, c)),
+};
 
 async function newCase(opts: { visible: boolean }): Promise<string> {
   const id = randomUUID();
@@ -71,7 +90,7 @@ beforeAll(async () => {
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();
   records = new PersonRecords(cipher);
-  people = new PeopleService(ds, access, accessLog, records, clock, new Outbox('intake'));
+  people = new PeopleService(ds, accessLog, records, clock, new Outbox('intake'));
   incidents = new IncidentsService(ds, new Outbox('intake'), clock);
   kernel = new OperationKernel(access, accessLog, ds, clock);
 });
@@ -92,8 +111,8 @@ describe('people register (Postgres)', () => {
   });
 
   it('DP-02: personal fields are stored encrypted; the row holds no plaintext name, date of birth, phone or postcode', async () => {
-    const added = await people.add(
-      req({
+    const added = await peopleVia.add(
+      ({
         caseId: caseA,
         role: 'VICTIM',
         person: {
@@ -116,8 +135,8 @@ describe('people register (Postgres)', () => {
   });
 
   it('a person added twice with name variants is proposed as a LIKELY duplicate with its reasons, never merged', async () => {
-    const again = await people.add(
-      req({ caseId: caseA, role: 'VICTIM', person: { givenName: 'canaryfield jones', familyName: 'ZOE', dateOfBirth: '1988-03-14', identityKnown: true } }),
+    const again = await peopleVia.add(
+      ({ caseId: caseA, role: 'VICTIM', person: { givenName: 'canaryfield jones', familyName: 'ZOE', dateOfBirth: '1988-03-14', identityKnown: true } }),
     );
     expect(again.created).toBe(true);
     expect(again.personId).not.toBe(first);
@@ -136,73 +155,159 @@ describe('people register (Postgres)', () => {
       { givenName: 'Zoe', familyName: 'Canaryfeld-Jones' },
       { familyName: 'canaryfield-jones' },
     ]) {
-      const r = await people.search(req(q));
+      const r = await peopleVia.search((q));
       expect(r.matches.map((m) => m.personId)).toContain(first);
     }
-    expect((await people.search(req({ familyName: '%' }))).matches).toEqual([]);
-    expect((await people.search(req({ givenName: '_', familyName: '%Canary%' }))).matches).toEqual([]);
+    expect((await peopleVia.search(({ familyName: '%' }))).matches).toEqual([]);
+    expect((await peopleVia.search(({ givenName: '_', familyName: '%Canary%' }))).matches).toEqual([]);
   });
 
   it('AC-09: search never returns a person only on a case the caller may not see; linking across visible cases works', async () => {
     const hidden = await records.create(ds.manager, { givenName: 'Hidden', familyName: 'Personofconcern', dateOfBirth: '1970-01-01', identityKnown: true });
     await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'PERSON_OF_CONCERN', now())`, [hiddenCase, hidden.id]);
-    expect((await people.search(req({ givenName: 'Hidden', familyName: 'Personofconcern' }))).matches).toEqual([]);
+    expect((await peopleVia.search(({ givenName: 'Hidden', familyName: 'Personofconcern' }))).matches).toEqual([]);
     // Linking someone from an invisible case by guessing the id is 404, like a person that does not exist.
-    await expect(people.add(req({ caseId: caseA, role: 'PERSON_OF_CONCERN', personId: hidden.id }))).rejects.toMatchObject({
+    await expect(peopleVia.add(({ caseId: caseA, role: 'PERSON_OF_CONCERN', personId: hidden.id }))).rejects.toMatchObject({
       problem: { status: 404, code: 'person-not-found' },
     });
     // The same person of concern on two visible cases of different victims: one record, both cases listed.
     const caseB = await newCase({ visible: true });
-    const poc = await people.add(req({ caseId: caseA, role: 'PERSON_OF_CONCERN', person: { givenName: 'Repeat', familyName: 'Offender', identityKnown: true } }));
-    await people.add(req({ caseId: caseB, role: 'PERSON_OF_CONCERN', personId: poc.personId }));
-    const view = await people.get(req({ caseId: caseA, personId: poc.personId }));
+    const poc = await peopleVia.add(({ caseId: caseA, role: 'PERSON_OF_CONCERN', person: { givenName: 'Repeat', familyName: 'Offender', identityKnown: true } }));
+    await peopleVia.add(({ caseId: caseB, role: 'PERSON_OF_CONCERN', personId: poc.personId }));
+    const view = await peopleVia.get(({ caseId: caseA, personId: poc.personId }));
     expect(view.linkedCases).toEqual([expect.objectContaining({ caseId: caseB, via: 'SAME_RECORD', roles: ['PERSON_OF_CONCERN'] })]);
-    const found = await people.search(req({ givenName: 'Repeat', familyName: 'Offender' }));
+    const found = await peopleVia.search(({ givenName: 'Repeat', familyName: 'Offender' }));
     expect(found.matches[0].cases.map((c) => c.caseId).sort()).toEqual([caseA, caseB].sort());
     // Only the visible case is listed when the person is also on a hidden one.
     await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'PERSON_OF_CONCERN', now())`, [hiddenCase, poc.personId]);
-    const again = await people.search(req({ givenName: 'Repeat', familyName: 'Offender' }));
+    const again = await peopleVia.search(({ givenName: 'Repeat', familyName: 'Offender' }));
     expect(again.matches[0].cases.map((c) => c.caseId)).not.toContain(hiddenCase);
   });
 
   it('duplicates are confirmed or rejected by a person; a confirmed duplicate links the cases; stale versions are 412', async () => {
     const caseC = await newCase({ visible: true });
-    const other = await people.add(req({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Zoe', familyName: 'Canaryfield-Jomes', dateOfBirth: '1988-03-14', identityKnown: true } }));
-    const list = await people.listDuplicates(req({ caseId: caseC }));
+    const other = await peopleVia.add(({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Zoe', familyName: 'Canaryfield-Jomes', dateOfBirth: '1988-03-14', identityKnown: true } }));
+    const list = await peopleVia.listDuplicates(({ caseId: caseC }));
     expect(list.candidates.length).toBeGreaterThanOrEqual(1);
     const toFirst = list.candidates.find((c) => c.otherPersonId === first)!;
     expect(toFirst.grade).toBe('LIKELY');
     expect(toFirst.reasons.map((r) => r.code)).toContain('FAMILY_NAME_ONE_EDIT');
-    await expect(people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: 99 }))).rejects.toMatchObject({
+    await expect(peopleVia.decideDuplicate(({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: 99 }))).rejects.toMatchObject({
       problem: { status: 412 },
     });
-    const decided = await people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: toFirst.version }));
+    const decided = await peopleVia.decideDuplicate(({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'CONFIRMED', version: toFirst.version }));
     expect(decided.status).toBe('CONFIRMED');
-    await expect(people.decideDuplicate(req({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'REJECTED', version: decided.version }))).rejects.toMatchObject({
+    await expect(peopleVia.decideDuplicate(({ caseId: caseC, candidateId: toFirst.candidateId, decision: 'REJECTED', version: decided.version }))).rejects.toMatchObject({
       problem: { status: 409, code: 'already-decided' },
     });
-    const view = await people.get(req({ caseId: caseC, personId: other.personId }));
+    const view = await peopleVia.get(({ caseId: caseC, personId: other.personId }));
     expect(view.linkedCases).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: caseA, via: 'CONFIRMED_DUPLICATE', personId: first })]));
     // A candidate whose other record sits only on a hidden case is not shown.
     const hiddenTwin = await records.create(ds.manager, { givenName: 'Twin', familyName: 'Hiddencase', dateOfBirth: '1980-05-05', identityKnown: true });
     await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'VICTIM', now())`, [hiddenCase, hiddenTwin.id]);
-    const visibleTwin = await people.add(req({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Twin', familyName: 'Hiddencase', dateOfBirth: '1980-05-05', identityKnown: true } }));
+    const visibleTwin = await peopleVia.add(({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Twin', familyName: 'Hiddencase', dateOfBirth: '1980-05-05', identityKnown: true } }));
     expect(visibleTwin.duplicateCandidates).toEqual([]);
     expect(await ds.query('SELECT grade FROM duplicate_candidate WHERE person_id = $1', [visibleTwin.personId])).toEqual([{ grade: 'LIKELY' }]);
   });
 
+  it('search finds a person by a diminutive of the given name and by a recorded previous name; previous names are encrypted and shown', async () => {
+    const caseE = await newCase({ visible: true });
+    const added = await peopleVia.add(
+      ({
+        caseId: caseE,
+        role: 'VICTIM',
+        person: {
+          givenName: 'Katherine',
+          familyName: 'Quillborough',
+          dateOfBirth: '1983-07-09',
+          identityKnown: true,
+          otherNames: [
+            { kind: 'MAIDEN_NAME', familyName: 'Thistlewaite', usedTo: '2012-05-26' },
+            { kind: 'ALIAS', givenName: 'Kit', familyName: 'Marlowe-Finch' },
+          ],
+        },
+      }),
+    );
+    const [row] = await ds.query(`SELECT row_to_json(p)::text AS j, other_names_enc IS NOT NULL AS sealed FROM person p WHERE id = $1`, [added.personId]);
+    expect(row.sealed).toBe(true);
+    for (const plain of ['Thistlewaite', 'thistlewaite', 'Marlowe', 'MAIDEN_NAME']) expect(row.j).not.toContain(plain);
+
+    const find = async (q: object) => (await peopleVia.search((q))).matches.find((m) => m.personId === added.personId);
+    const byNickname = await find({ givenName: 'Kate', familyName: 'Quillborough' });
+    expect(byNickname?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT']));
+    expect(byNickname?.grade).toBe('POSSIBLE');
+    const byMaidenName = await find({ givenName: 'Katherine', familyName: 'Thistlewaite' });
+    expect(byMaidenName?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']));
+    // Current name in the answer, not the searched one.
+    expect(byMaidenName).toMatchObject({ givenName: 'Katherine', familyName: 'Quillborough' });
+    expect(await find({ givenName: 'Katie', familyName: 'Thistlewaite', dateOfBirth: '1983-07-09' })).toBeDefined();
+    expect(await find({ givenName: 'Kit', familyName: 'Marlowe Finch' })).toBeDefined();
+    expect(await find({ familyName: 'thistlewaite' })).toBeDefined();
+    // Another given name with the maiden name is someone else.
+    expect(await find({ givenName: 'Priya', familyName: 'Thistlewaite' })).toBeUndefined();
+
+    const view = await peopleVia.get(({ caseId: caseE, personId: added.personId }));
+    expect(view.otherNames).toEqual([
+      { kind: 'MAIDEN_NAME', familyName: 'Thistlewaite', usedTo: '2012-05-26' },
+      { kind: 'ALIAS', givenName: 'Kit', familyName: 'Marlowe-Finch' },
+    ]);
+
+    // A later record under the maiden name is proposed as the same person, with the reason.
+    const later = await peopleVia.add(
+      ({ caseId: caseE, role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Kate', familyName: 'Thistlewaite', dateOfBirth: '1983-07-09', identityKnown: true } }),
+    );
+    const proposal = later.duplicateCandidates.find((c) => c.otherPersonId === added.personId);
+    expect(proposal?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_VARIANT']));
+  });
+
+  it('a changed family name (same given name and date of birth) is proposed as POSSIBLE, never merged', async () => {
+    const caseF = await newCase({ visible: true });
+    const before = await peopleVia.add(({ caseId: caseF, role: 'VICTIM', person: { givenName: 'Jennifer', familyName: 'Harrowgate', dateOfBirth: '1991-02-17', identityKnown: true } }));
+    const after = await peopleVia.add(({ caseId: caseF, role: 'VICTIM', person: { givenName: 'Jenny', familyName: 'Okonkwo-Bray', dateOfBirth: '1991-02-17', identityKnown: true } }));
+    const c = after.duplicateCandidates.find((x) => x.otherPersonId === before.personId);
+    expect(c).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN' });
+    expect(c!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_DIFFERENT', 'DOB_EXACT']));
+  });
+
+  it('a name in another script and its Latin transliteration find each other', async () => {
+    const caseG = await newCase({ visible: true });
+    const arabic = await peopleVia.add(({ caseId: caseG, role: 'VICTIM', person: { givenName: 'يوسف', familyName: 'القرشي', dateOfBirth: '1979-12-03', identityKnown: true } }));
+    const han = await peopleVia.add(({ caseId: caseG, role: 'VICTIM', person: { givenName: 'Xiuying', familyName: 'Gong', dateOfBirth: '1986-04-21', identityKnown: true } }));
+    const ids = async (q: object) => (await peopleVia.search((q))).matches.map((m) => m.personId);
+    expect(await ids({ givenName: 'Yusuf', familyName: 'Al-Qurashi' })).toContain(arabic.personId);
+    expect(await ids({ givenName: '秀英', familyName: '龚' })).toContain(han.personId);
+    // Zero-width and bidirectional characters pasted into a name change nothing.
+    expect(await ids({ givenName: 'Xiu\u200bying', familyName: 'Gong' })).toContain(han.personId);
+  });
+
+  it('rejects an other name without a name or with its dates the wrong way round, storing nothing', async () => {
+    const caseH = await newCase({ visible: true });
+    const count = async () => (await ds.query(`SELECT count(*)::int AS n FROM case_participant WHERE case_id = $1`, [caseH]))[0].n;
+    const person = { givenName: 'Valid', familyName: 'Person', identityKnown: true };
+    await expect(peopleVia.add(({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'ALIAS' }] } }))).rejects.toMatchObject({
+      problem: { status: 400 },
+    });
+    await expect(
+      peopleVia.add(({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'NICKNAME', givenName: 'Val' }] } })),
+    ).rejects.toMatchObject({ problem: { status: 400 } });
+    await expect(
+      peopleVia.add(({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'DEED_POLL', familyName: 'Old', usedFrom: '2010-01-01', usedTo: '2009-01-01' }] } })),
+    ).rejects.toMatchObject({ problem: { status: 400, code: 'other-name-dates' } });
+    expect(await count()).toBe(0);
+  });
+
   it('roles change over time: ending one and starting another keeps the history', async () => {
     const caseD = await newCase({ visible: true });
-    const p = await people.add(req({ caseId: caseD, role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } }));
-    const v1 = await people.get(req({ caseId: caseD, personId: p.personId }));
+    const p = await peopleVia.add(({ caseId: caseD, role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } }));
+    const v1 = await peopleVia.get(({ caseId: caseD, personId: p.personId }));
     expect(v1).toMatchObject({ identityKnown: false, givenName: null, roles: [{ role: 'PROTECTED_THIRD_PARTY', validTo: null }] });
     clock.advance(60_000);
-    const changed = await people.changeRole(req({ caseId: caseD, personId: p.personId, role: 'VICTIM', version: v1.version }));
+    const changed = await peopleVia.changeRole(({ caseId: caseD, personId: p.personId, role: 'VICTIM', version: v1.version }));
     expect(changed.roles.map((r) => [r.role, r.validTo === null])).toEqual([
       ['PROTECTED_THIRD_PARTY', false],
       ['VICTIM', true],
     ]);
-    await expect(people.changeRole(req({ caseId: caseD, personId: p.personId, role: 'PERSON_OF_CONCERN', version: v1.version }))).rejects.toMatchObject({
+    await expect(peopleVia.changeRole(({ caseId: caseD, personId: p.personId, role: 'PERSON_OF_CONCERN', version: v1.version }))).rejects.toMatchObject({
       problem: { status: 412 },
     });
   });
@@ -258,7 +363,7 @@ describe('migration of rows written before encryption', () => {
   it('DP-02: encrypts existing plaintext people, indexes them and drops the plaintext columns', async () => {
     const legacy = await createTestDatabase('people_legacy');
     try {
-      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct/.test(m.name));
+      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames/.test(m.name));
       await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: legacy.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
       await l.initialize();
@@ -277,6 +382,32 @@ describe('migration of rows written before encryption', () => {
       }
     } finally {
       await legacy.drop();
+    }
+  });
+});
+
+describe('migration 1796082700000: previous names and match keys derived again', () => {
+  it('people registered before it (a name in another script had no key) are found after it', async () => {
+    const older = await createTestDatabase('people_rekey');
+    try {
+      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonOtherNames1796082700000');
+      await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: before, applicationName: 'int' }));
+      const l = new DataSource(serviceDataSourceOptions({ url: older.url, entities: [], migrations: [], applicationName: 'int' }));
+      await l.initialize();
+      try {
+        const id = randomUUID();
+        const identity = { givenName: 'Мария', familyName: 'Ψαρρού', dateOfBirth: '1958-10-30' };
+        await l.query(`INSERT INTO person (id, identity_enc, identity_known) VALUES ($1, $2, true)`, [id, cipher.seal(identity, id, 'identity')]);
+        await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: allMigrations(INTAKE), applicationName: 'int' }));
+        const keys = await l.query(`SELECT count(*)::int AS n FROM person_match_key WHERE person_id = $1`, [id]);
+        expect(keys[0].n).toBeGreaterThan(5);
+        const found = await new PersonRecords(cipher).candidates(l.manager, { givenName: 'Maria', familyName: 'Psarrou' }, { mode: 'search' });
+        expect(found.map((f) => f.person.id)).toEqual([id]);
+      } finally {
+        await l.destroy();
+      }
+    } finally {
+      await older.drop();
     }
   });
 });

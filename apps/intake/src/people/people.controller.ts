@@ -1,49 +1,53 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  PEOPLE,
-  type DuplicateCandidateList,
-  type DuplicateCandidateView,
-  type PersonAdded,
-  type PersonRoles,
-  type PersonSearchResult,
-  type PersonView,
-  type RpcRequest,
+  AddPerson,
+  ChangePersonRoleOnCase,
+  DecideDuplicateCandidate,
+  GetPerson,
+  ListDuplicateCandidates,
+  SearchPeople,
+  type AddPersonToCaseRequest,
+  type CaseScoped,
+  type ChangePersonRoleRequest,
+  type DecideDuplicateRequest,
+  type PersonOnCaseQuery,
+  type PersonSearchQuery,
 } from '@stac/contracts';
+import { Handles, type RequestContext } from '@stac/runtime';
 import { PeopleService } from './people.service';
 
-/** Request/reply handlers of the people register; each authorises, validates and audits in PeopleService. */
+/** The people register. */
 @Controller()
 export class PeopleController {
   constructor(private readonly people: PeopleService) {}
 
-  @MessagePattern(PEOPLE.search)
-  search(@Payload() req: RpcRequest<unknown>): Promise<PersonSearchResult> {
-    return this.people.search(req);
+  @Handles(SearchPeople)
+  search(q: PersonSearchQuery, ctx: RequestContext) {
+    return this.people.search(q, ctx);
   }
 
-  @MessagePattern(PEOPLE.add)
-  add(@Payload() req: RpcRequest<unknown>): Promise<PersonAdded> {
-    return this.people.add(req);
+  @Handles(AddPerson)
+  add(body: AddPersonToCaseRequest, ctx: RequestContext) {
+    return this.people.add(body, ctx);
   }
 
-  @MessagePattern(PEOPLE.get)
-  get(@Payload() req: RpcRequest<unknown>): Promise<PersonView> {
-    return this.people.get(req);
+  @Handles(GetPerson)
+  get(q: PersonOnCaseQuery, ctx: RequestContext) {
+    return this.people.get(q, ctx);
   }
 
-  @MessagePattern(PEOPLE.changeRole)
-  changeRole(@Payload() req: RpcRequest<unknown>): Promise<PersonRoles> {
-    return this.people.changeRole(req);
+  @Handles(ChangePersonRoleOnCase)
+  changeRole(body: ChangePersonRoleRequest, ctx: RequestContext) {
+    return this.people.changeRole(body, ctx);
   }
 
-  @MessagePattern(PEOPLE.listDuplicates)
-  listDuplicates(@Payload() req: RpcRequest<unknown>): Promise<DuplicateCandidateList> {
-    return this.people.listDuplicates(req);
+  @Handles(ListDuplicateCandidates)
+  listDuplicates(q: CaseScoped, ctx: RequestContext) {
+    return this.people.listDuplicates(q, ctx);
   }
 
-  @MessagePattern(PEOPLE.decideDuplicate)
-  decideDuplicate(@Payload() req: RpcRequest<unknown>): Promise<DuplicateCandidateView> {
-    return this.people.decideDuplicate(req);
+  @Handles(DecideDuplicateCandidate)
+  decideDuplicate(body: DecideDuplicateRequest, ctx: RequestContext) {
+    return this.people.decideDuplicate(body, ctx);
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import {
-  AddPersonToCaseRequest,
-  CaseScoped,
-  ChangePersonRoleRequest,
-  DecideDuplicateRequest,
-  PersonOnCaseQuery,
-  PersonSearchQuery,
+  type AddPersonToCaseRequest,
+  type CaseScoped,
+  type ChangePersonRoleRequest,
+  type DecideDuplicateRequest,
+  type PersonOnCaseQuery,
+  type PersonSearchQuery,
   type CaseRolesView,
   type DuplicateCandidateList,
   type DuplicateCandidateView,
@@ -15,16 +15,15 @@ import {
   type PersonRoles,
   type PersonSearchResult,
   type PersonView,
-  type RpcRequest,
 } from '@stac/contracts';
-import { AccessControl, AccessLog, type Authorized, type FieldGroup } from '@stac/auth';
+import { AccessLog, type Authorized } from '@stac/auth';
 import type { PersonRole } from '@stac/domain';
-import { Clock, parseRpcBody, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
 import { visibleCases } from './case-visibility';
-import { caseIdOf, idempotent } from './idempotent-command';
+import { idempotent } from './idempotent-command';
 import { Person } from './person.entity';
 import { PersonRecords } from './person-records';
 import { Outbox } from '@stac/messaging';
@@ -45,7 +44,6 @@ const CANDIDATE_NOT_FOUND = () => rpcProblem(404, 'duplicate-candidate-not-found
 export class PeopleService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly access: AccessControl,
     private readonly accessLog: AccessLog,
     private readonly records: PersonRecords,
     private readonly clock: Clock,
@@ -54,9 +52,8 @@ export class PeopleService {
 
   // --- search before create -------------------------------------------------------------------
 
-  async search(req: RpcRequest<unknown>): Promise<PersonSearchResult> {
-    const granted = await this.access.authorize(req, { action: 'person.search', recordType: 'person', operation: 'consultation' });
-    const q = await parseRpcBody(PersonSearchQuery, req.body);
+  async search(q: PersonSearchQuery, ctx: RequestContext): Promise<PersonSearchResult> {
+    const granted = ctx;
     if (!q.givenName && !q.familyName && !q.dateOfBirth && !q.identifiers?.length) {
       throw rpcProblem(400, 'search-criteria-required', 'Give a name, a date of birth or an identifier to search for');
     }
@@ -90,27 +87,26 @@ export class PeopleService {
       purpose: granted.purpose,
       recipients: [granted.principal.agency],
       decision: granted.decision,
-      correlationId: req.correlationId,
+      correlationId: ctx.correlationId,
     });
     return { matches };
   }
 
   // --- add a person to a case -------------------------------------------------------------------
 
-  async add(req: RpcRequest<unknown>): Promise<PersonAdded> {
-    const caseId = caseIdOf(req.body);
-    const body = await parseRpcBody(AddPersonToCaseRequest, req.body);
+  async add(body: AddPersonToCaseRequest, ctx: RequestContext): Promise<PersonAdded> {
+    const caseId = body.caseId;
     if (body.person && body.personId) throw rpcProblem(400, 'person-or-person-id', 'Give either person (new) or personId (existing), not both');
-    const fieldGroups: FieldGroup[] = [];
-    if (body.person?.contact) fieldGroups.push('victim.contact');
-    if (body.person?.location) fieldGroups.push('victim.location');
-    if (fieldGroups.length && body.role !== 'VICTIM') {
+    if (body.person?.otherNames?.some((n) => n.usedFrom && n.usedTo && n.usedFrom > n.usedTo)) {
+      throw rpcProblem(400, 'other-name-dates', 'An other name must have usedFrom on or before usedTo');
+    }
+    if ((body.person?.contact || body.person?.location) && body.role !== 'VICTIM') {
       throw rpcProblem(400, 'victim-fields-only', 'Contact and location are recorded for victims only');
     }
-    const granted = await this.access.authorize(req, { action: 'person.add', caseId, fieldGroups, recordType: 'person', operation: 'collection' });
+    const granted = ctx;
     const now = this.clock.now();
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: granted.principal, idempotencyKey: req.idempotencyKey, command: 'person.add', body }, async () => {
+      idempotent(m, { principal: granted.principal, idempotencyKey: ctx.idempotencyKey, command: 'person.add', body }, async () => {
         let personId: string;
         let created: boolean;
         let candidates: DuplicateCandidate[] = [];
@@ -129,12 +125,13 @@ export class PeopleService {
             dateOfBirth: p.dateOfBirth,
             identityKnown: p.identityKnown,
             identifiers: p.identifiers,
+            otherNames: p.otherNames,
             contact: p.contact ? { ...p.contact } : null,
             location: p.location ? { ...p.location } : null,
           });
           personId = person.id;
           created = true;
-          candidates = await this.records.detectDuplicates(m, personId, { ...p, identifiers: p.identifiers }, now);
+          candidates = await this.records.detectDuplicates(m, personId, { ...p, identifiers: p.identifiers, otherNames: p.otherNames }, now);
         }
         const open: unknown[] = await m.query(
           'SELECT 1 FROM case_participant WHERE case_id = $1 AND person_id = $2 AND role = $3 AND valid_to IS NULL',
@@ -142,7 +139,7 @@ export class PeopleService {
         );
         if (open.length) throw rpcProblem(409, 'already-on-case', 'This person already has this role on the case');
         await m.insert(CaseParticipant, { caseId, personId, role: body.role, validFrom: now, validTo: null });
-        if (body.role === 'PERSON_OF_CONCERN') await requestPartnerChecks(this.outbox, m, { caseId, personId, at: now, headers: { correlationId: req.correlationId } });
+        if (body.role === 'PERSON_OF_CONCERN') await requestPartnerChecks(this.outbox, m, { caseId, personId, at: now, headers: { correlationId: ctx.correlationId } });
         const views = await this.candidateViews(m, granted, candidates, new Set([personId]));
         await this.accessLog.append(m, {
           operation: 'collection',
@@ -154,9 +151,9 @@ export class PeopleService {
           purpose: granted.purpose,
           recipients: ['police'],
           decision: granted.decision,
-          correlationId: req.correlationId,
+          correlationId: ctx.correlationId,
         });
-        if (views.length) await this.auditCombination(m, granted, req.correlationId, 'person.add', [personId, ...views.map((v) => v.otherPersonId)]);
+        if (views.length) await this.auditCombination(m, granted, ctx.correlationId, 'person.add', [personId, ...views.map((v) => v.otherPersonId)]);
         return { personId, caseId, role: body.role, created, duplicateCandidates: views };
       }),
     );
@@ -164,16 +161,9 @@ export class PeopleService {
 
   // --- the person view ----------------------------------------------------------------------------
 
-  async get(req: RpcRequest<unknown>): Promise<PersonView> {
-    const caseId = caseIdOf(req.body);
-    const q = await parseRpcBody(PersonOnCaseQuery, req.body);
-    const granted = await this.access.authorize(req, {
-      action: 'person.read',
-      caseId,
-      fieldGroups: q.fieldGroups as FieldGroup[] | undefined,
-      recordType: 'person',
-      operation: 'consultation',
-    });
+  async get(q: PersonOnCaseQuery, ctx: RequestContext): Promise<PersonView> {
+    const caseId = q.caseId;
+    const granted = ctx;
     const m = this.dataSource.manager;
     const person = await m.findOneBy(Person, { id: q.personId });
     const history = person ? await m.find(CaseParticipant, { where: { caseId, personId: q.personId }, order: { validFrom: 'ASC' } }) : [];
@@ -188,6 +178,13 @@ export class PeopleService {
       familyName: identity.familyName,
       dateOfBirth: identity.dateOfBirth,
       identifiers: identity.identifiers as PersonView['identifiers'],
+      otherNames: identity.otherNames.map((n) => ({
+        kind: n.kind as PersonView['otherNames'][number]['kind'],
+        ...(n.givenName ? { givenName: n.givenName } : {}),
+        ...(n.familyName ? { familyName: n.familyName } : {}),
+        ...(n.usedFrom ? { usedFrom: n.usedFrom } : {}),
+        ...(n.usedTo ? { usedTo: n.usedTo } : {}),
+      })),
       roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
       linkedCases,
       version: person.version,
@@ -205,17 +202,16 @@ export class PeopleService {
       purpose: granted.purpose,
       recipients: [granted.principal.agency],
       decision: granted.decision,
-      correlationId: req.correlationId,
+      correlationId: ctx.correlationId,
     });
     return view;
   }
 
   // --- roles change over time -------------------------------------------------------------------
 
-  async changeRole(req: RpcRequest<unknown>): Promise<PersonRoles> {
-    const caseId = caseIdOf(req.body);
-    const body = await parseRpcBody(ChangePersonRoleRequest, req.body);
-    const granted = await this.access.authorize(req, { action: 'person.role.change', caseId, recordType: 'person', operation: 'alteration' });
+  async changeRole(body: ChangePersonRoleRequest, ctx: RequestContext): Promise<PersonRoles> {
+    const caseId = body.caseId;
+    const granted = ctx;
     const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
       const [locked]: { version: number }[] = await m.query('SELECT version FROM person WHERE id = $1 FOR UPDATE', [body.personId]);
@@ -226,7 +222,7 @@ export class PeopleService {
       await m.query('UPDATE case_participant SET valid_to = $3 WHERE case_id = $1 AND person_id = $2 AND valid_to IS NULL', [caseId, body.personId, now]);
       await m.insert(CaseParticipant, { caseId, personId: body.personId, role: body.role as PersonRole, validFrom: now, validTo: null });
       if (body.role === 'PERSON_OF_CONCERN' && !current.some((p) => p.role === 'PERSON_OF_CONCERN')) {
-        await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: req.correlationId } });
+        await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: ctx.correlationId } });
       }
       const [{ version }]: { version: number }[] = await m.query(
         'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
@@ -242,7 +238,7 @@ export class PeopleService {
         purpose: granted.purpose,
         recipients: ['police'],
         decision: granted.decision,
-        correlationId: req.correlationId,
+        correlationId: ctx.correlationId,
       });
       const history = await m.find(CaseParticipant, { where: { caseId, personId: body.personId }, order: { validFrom: 'ASC' } });
       return {
@@ -256,10 +252,9 @@ export class PeopleService {
 
   // --- duplicate candidates -----------------------------------------------------------------------
 
-  async listDuplicates(req: RpcRequest<unknown>): Promise<DuplicateCandidateList> {
-    const caseId = caseIdOf(req.body);
-    await parseRpcBody(CaseScoped, req.body);
-    const granted = await this.access.authorize(req, { action: 'person.read', caseId, recordType: 'person', operation: 'consultation' });
+  async listDuplicates(q: CaseScoped, ctx: RequestContext): Promise<DuplicateCandidateList> {
+    const caseId = q.caseId;
+    const granted = ctx;
     const m = this.dataSource.manager;
     const onCase = await this.peopleOnCase(m, caseId);
     const rows = onCase.size
@@ -280,20 +275,14 @@ export class PeopleService {
       purpose: granted.purpose,
       recipients: [granted.principal.agency],
       decision: granted.decision,
-      correlationId: req.correlationId,
+      correlationId: ctx.correlationId,
     });
     return { candidates: views };
   }
 
-  async decideDuplicate(req: RpcRequest<unknown>): Promise<DuplicateCandidateView> {
-    const caseId = caseIdOf(req.body);
-    const body = await parseRpcBody(DecideDuplicateRequest, req.body);
-    const granted = await this.access.authorize(req, {
-      action: 'person.match.decide',
-      caseId,
-      recordType: 'duplicate-candidate',
-      operation: body.decision === 'CONFIRMED' ? 'combination' : 'alteration',
-    });
+  async decideDuplicate(body: DecideDuplicateRequest, ctx: RequestContext): Promise<DuplicateCandidateView> {
+    const caseId = body.caseId;
+    const granted = ctx;
     const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
       const [row] = await m.query('SELECT * FROM duplicate_candidate WHERE id = $1 FOR UPDATE', [body.candidateId]);
@@ -319,7 +308,7 @@ export class PeopleService {
         purpose: granted.purpose,
         recipients: ['police'],
         decision: granted.decision,
-        correlationId: req.correlationId,
+        correlationId: ctx.correlationId,
       });
       return { ...view, status: body.decision, version: candidate.version + 1 };
     });

@@ -11,6 +11,15 @@ export interface PersonIdentifierValue {
   value: string;
 }
 
+/** A previous name or alias, with the dates it was used when known. */
+export interface OtherNameValue {
+  kind: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  usedFrom?: string | null;
+  usedTo?: string | null;
+}
+
 export interface NewPersonRecord {
   id?: string;
   givenName?: string | null;
@@ -18,6 +27,7 @@ export interface NewPersonRecord {
   dateOfBirth?: string | null;
   identityKnown: boolean;
   identifiers?: PersonIdentifierValue[];
+  otherNames?: OtherNameValue[];
   contact?: { phone?: string; email?: string } | null;
   location?: { address?: string; postcode?: string } | null;
 }
@@ -28,6 +38,7 @@ export interface DecryptedIdentity {
   familyName: string | null;
   dateOfBirth: string | null;
   identifiers: PersonIdentifierValue[];
+  otherNames: OtherNameValue[];
 }
 
 export interface ScoredCandidate {
@@ -55,17 +66,28 @@ export class PersonRecords {
     const identity = { givenName: r.givenName ?? null, familyName: r.familyName ?? null, dateOfBirth: r.dateOfBirth ?? null };
     const hasIdentity = Object.values(identity).some((v) => v !== null);
     const identifiers = r.identifiers?.length ? r.identifiers.map((i) => ({ kind: i.kind, value: i.value })) : null;
+    const otherNames = r.otherNames?.length
+      ? r.otherNames.map((n) => ({
+          kind: n.kind,
+          givenName: n.givenName ?? null,
+          familyName: n.familyName ?? null,
+          usedFrom: n.usedFrom ?? null,
+          usedTo: n.usedTo ?? null,
+        }))
+      : null;
     const person: Partial<Person> = {
       id,
       identityEnc: hasIdentity ? this.cipher.seal(identity, id, 'identity') : null,
       identifiersEnc: identifiers ? this.cipher.seal(identifiers, id, 'identifiers') : null,
+      otherNamesEnc: otherNames ? this.cipher.seal(otherNames, id, 'other_names') : null,
       contactEnc: r.contact && Object.keys(r.contact).length ? this.cipher.seal(r.contact, id, 'contact') : null,
       locationEnc: r.location && Object.keys(r.location).length ? this.cipher.seal(r.location, id, 'location') : null,
       identityKnown: r.identityKnown,
       version: 1,
     };
     await m.insert(Person, person);
-    const keys = blockingKeys({ ...identity, identifiers }, this.hash);
+    // Previous names get the same keys as the current one: found by search and duplicate detection alike.
+    const keys = blockingKeys({ ...identity, identifiers, otherNames }, this.hash);
     if (keys.length) {
       await m.query('INSERT INTO person_match_key (key, person_id) SELECT unnest($1::bytea[]), $2 ON CONFLICT DO NOTHING', [keys, id]);
     }
@@ -73,12 +95,13 @@ export class PersonRecords {
     return Object.assign(new Person(), person, { createdAt: now, updatedAt: now });
   }
 
-  identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'>): DecryptedIdentity {
+  identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'> & { otherNamesEnc?: Buffer | null }): DecryptedIdentity {
     const identity = p.identityEnc
       ? this.cipher.open<{ givenName: string | null; familyName: string | null; dateOfBirth: string | null }>(p.identityEnc, p.id, 'identity')
       : { givenName: null, familyName: null, dateOfBirth: null };
     const identifiers = p.identifiersEnc ? this.cipher.open<PersonIdentifierValue[]>(p.identifiersEnc, p.id, 'identifiers') : [];
-    return { ...identity, identifiers };
+    const otherNames = p.otherNamesEnc ? this.cipher.open<OtherNameValue[]>(p.otherNamesEnc, p.id, 'other_names') : [];
+    return { ...identity, identifiers, otherNames };
   }
 
   contactOf(p: Person): { phone?: string; email?: string } | null {
@@ -100,10 +123,10 @@ export class PersonRecords {
   ): Promise<ScoredCandidate[]> {
     const keys = probeKeys(q, this.hash);
     if (keys.length === 0) return [];
-    const rows: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; identity_known: boolean }[] = await m.query(
+    const rows: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; other_names_enc: Buffer | null; identity_known: boolean }[] = await m.query(
       // Bounded per key (a very common name cannot make one lookup scan the register), then the people
       // sharing the most keys first.
-      `SELECT p.id, p.identity_enc, p.identifiers_enc, p.identity_known
+      `SELECT p.id, p.identity_enc, p.identifiers_enc, p.other_names_enc, p.identity_known
          FROM (SELECT k.person_id, count(*) AS shared
                  FROM unnest($1::bytea[]) AS q(key)
                  CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key LIMIT $3) k
@@ -115,10 +138,16 @@ export class PersonRecords {
     const scored: ScoredCandidate[] = [];
     for (const r of rows) {
       if (exclude.has(r.id)) continue;
-      const identity = this.identityOf({ id: r.id, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc });
+      const identity = this.identityOf({ id: r.id, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc, otherNamesEnc: r.other_names_enc });
       const match = matchPeople(q, identity, o);
       if (!match) continue;
-      const person = Object.assign(new Person(), { id: r.id, identityKnown: r.identity_known, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc });
+      const person = Object.assign(new Person(), {
+        id: r.id,
+        identityKnown: r.identity_known,
+        identityEnc: r.identity_enc,
+        identifiersEnc: r.identifiers_enc,
+        otherNamesEnc: r.other_names_enc,
+      });
       scored.push({ person, identity, match });
     }
     scored.sort((a, b) => (a.match.grade === b.match.grade ? b.match.score - a.match.score : a.match.grade === 'LIKELY' ? -1 : 1));

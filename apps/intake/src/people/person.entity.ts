@@ -18,6 +18,10 @@ export class Person {
   @Column({ name: 'identifiers_enc', type: 'bytea', nullable: true })
   identifiersEnc: Buffer | null;
 
+  /** AES-256-GCM of previous names and aliases [{kind, givenName, familyName, usedFrom, usedTo}]. */
+  @Column({ name: 'other_names_enc', type: 'bytea', nullable: true })
+  otherNamesEnc: Buffer | null;
+
   /** AES-256-GCM of {phone, email}: field group `victim.contact` (AC-03). */
   @Column({ name: 'contact_enc', type: 'bytea', nullable: true })
   contactEnc: Buffer | null;

@@ -57,6 +57,10 @@ export interface SyntheticPerson extends PersonIdentity {
   /** Records with the same cluster are the same human being (ground truth). */
   cluster: number;
   variant: string;
+  /** For a second record or a look-alike: the index of the record it was made from. */
+  source?: number;
+  /** Other names the person is recorded under (alias, maiden name, deed poll). */
+  otherNames?: { givenName?: string | null; familyName?: string | null; kind: string }[];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -200,4 +204,220 @@ export function populationPerson(rnd: () => number): PersonIdentity {
     familyName: rnd() < 0.5 ? pick(rnd, FAMILY_NAMES) : syllableSurname(rnd),
     dateOfBirth: rnd() < 0.9 ? randomDob(rnd) : null,
   };
+}
+
+/**
+ * Formal given names and the diminutive or spelling a second officer might write for the same person,
+ * written independently of the matcher's own table so the evaluation does not grade itself.
+ */
+export const NICKNAME_PAIRS: readonly (readonly [string, string])[] = [
+  ['Katherine', 'Kate'], ['Catherine', 'Cathy'], ['Robert', 'Bob'], ['Robert', 'Rob'], ['Jennifer', 'Jenny'],
+  ['William', 'Bill'], ['William', 'Will'], ['Elizabeth', 'Liz'], ['Elizabeth', 'Beth'], ['Margaret', 'Maggie'],
+  ['Richard', 'Rick'], ['James', 'Jim'], ['Michael', 'Mike'], ['Christopher', 'Chris'], ['Rebecca', 'Becky'],
+  ['Victoria', 'Vicky'], ['Susan', 'Sue'], ['Thomas', 'Tom'], ['Daniel', 'Dan'], ['Jonathan', 'Jon'],
+  ['Samuel', 'Sam'], ['Joshua', 'Josh'], ['Oliver', 'Ollie'], ['Alexander', 'Alex'], ['Edward', 'Ted'],
+  ['Frederick', 'Freddie'], ['Henry', 'Harry'], ['Theodore', 'Theo'], ['Isabella', 'Bella'], ['Florence', 'Flo'],
+  ['Patricia', 'Trish'], ['Deborah', 'Debbie'], ['Jacqueline', 'Jackie'], ['Stephen', 'Steve'], ['Anthony', 'Tony'],
+  ['Nicholas', 'Nick'], ['Matthew', 'Matt'], ['Benjamin', 'Ben'], ['Joseph', 'Joe'], ['Charlotte', 'Lottie'],
+  ['Abigail', 'Abby'], ['Alexandra', 'Sasha'], ['Eleanor', 'Ellie'], ['Gareth', 'Gaz'], ['Natalia', 'Natasha'],
+];
+
+/**
+ * The same person written in their own script and as an English-language record would spell them
+ * (passport or common usage, not the transliterator's output), with the script named.
+ */
+export const SCRIPT_PAIRS: readonly { script: string; native: [string, string]; latin: [string, string] }[] = [
+  { script: 'Cyrillic', native: ['Сергей', 'Иванов'], latin: ['Sergei', 'Ivanov'] },
+  { script: 'Cyrillic', native: ['Наталья', 'Смирнова'], latin: ['Natalia', 'Smirnova'] },
+  { script: 'Cyrillic', native: ['Дмитрий', 'Кузнецов'], latin: ['Dmitry', 'Kuznetsov'] },
+  { script: 'Cyrillic', native: ['Юлия', 'Волкова'], latin: ['Yulia', 'Volkova'] },
+  { script: 'Cyrillic', native: ['Олександр', 'Шевченко'], latin: ['Oleksandr', 'Shevchenko'] },
+  { script: 'Greek', native: ['Γιώργος', 'Παπαδόπουλος'], latin: ['Georgios', 'Papadopoulos'] },
+  { script: 'Greek', native: ['Ελένη', 'Νικολάου'], latin: ['Eleni', 'Nikolaou'] },
+  { script: 'Arabic', native: ['محمد', 'خان'], latin: ['Mohammed', 'Khan'] },
+  { script: 'Arabic', native: ['فاطمة', 'حسين'], latin: ['Fatima', 'Hussain'] },
+  { script: 'Arabic', native: ['يوسف', 'علي'], latin: ['Yusuf', 'Ali'] },
+  { script: 'Arabic', native: ['أحمد', 'رحمن'], latin: ['Ahmed', 'Rahman'] },
+  { script: 'Arabic', native: ['إبراهيم', 'محمود'], latin: ['Ibrahim', 'Mahmood'] },
+  { script: 'Arabic', native: ['مريم', 'إقبال'], latin: ['Maryam', 'Iqbal'] },
+  { script: 'Han', native: ['伟', '张'], latin: ['Wei', 'Zhang'] },
+  { script: 'Han', native: ['芳', '王'], latin: ['Fang', 'Wang'] },
+  { script: 'Han', native: ['娜', '李'], latin: ['Na', 'Li'] },
+  { script: 'Han', native: ['静', '陈'], latin: ['Jing', 'Chen'] },
+  { script: 'Hangul', native: ['민준', '김'], latin: ['Minjun', 'Kim'] },
+  { script: 'Hangul', native: ['지훈', '박'], latin: ['Jihoon', 'Park'] },
+  { script: 'Kana', native: ['はなこ', 'さとう'], latin: ['Hanako', 'Sato'] },
+  { script: 'Devanagari', native: ['प्रिया', 'शर्मा'], latin: ['Priya', 'Sharma'] },
+  { script: 'Devanagari', native: ['राहुल', 'वर्मा'], latin: ['Rahul', 'Verma'] },
+  { script: 'Gurmukhi', native: ['ਗੁਰਪ੍ਰੀਤ', 'ਸਿੰਘ'], latin: ['Gurpreet', 'Singh'] },
+  { script: 'Bengali', native: ['অর্জুন', 'রহমান'], latin: ['Arjun', 'Rahman'] },
+];
+
+/** Kinds of second record of the same person in the hard evaluation set. */
+export const SAME_PERSON_KINDS = [
+  'exact', 'case', 'accents', 'nfd', 'hyphen', 'transposed', 'typo-given', 'typo-family', 'translit',
+  'dob-missing', 'dob-digit', 'dob-swapped', 'barrel', 'nickname', 'family-changed', 'previous-name-recorded',
+  'script',
+] as const;
+/** Kinds of different person built to look like someone already registered. */
+export const DECOY_KINDS = ['other-generation', 'twin', 'same-name-other-dob', 'same-dob-other-name', 'one-letter-name-other-dob'] as const;
+export type SamePersonKind = (typeof SAME_PERSON_KINDS)[number];
+export type DecoyKind = (typeof DECOY_KINDS)[number];
+
+function shiftYears(dob: string, years: number): string {
+  return `${Number(dob.slice(0, 4)) + years}${dob.slice(4)}`;
+}
+
+/**
+ * The hard evaluation set: `people` distinct people, then for every kind `perKind` second records of the
+ * same person (each with `source` = the record it was made from) and `perKind` look-alike decoys of
+ * someone registered, shuffled together. Fixed seed: the same records every run.
+ */
+export function hardEvaluationSet(o: { seed: number; people: number; perKind: number }): EvaluationSet {
+  const rnd = seededRandom(o.seed);
+  const seen = new Set<string>();
+  const key = (p: PersonIdentity) => `${p.givenName}|${p.familyName}|${p.dateOfBirth}`;
+  const records: SyntheticPerson[] = [];
+  let cluster = 0;
+  const register = (p: Omit<SyntheticPerson, 'cluster'>, c = cluster++) => {
+    records.push({ ...p, cluster: c });
+    seen.add(key(p));
+    return records.length - 1;
+  };
+  while (records.length < o.people) {
+    const p = { givenName: pick(rnd, GIVEN_NAMES), familyName: pick(rnd, FAMILY_NAMES), dateOfBirth: randomDob(rnd), variant: 'original' };
+    if (!seen.has(key(p))) register(p);
+  }
+  const base = records.slice();
+  const later: SyntheticPerson[] = [];
+  // A first record of someone new (a name the base lists do not have), registered with the base.
+  const firstRecord = (givenName: string, familyName: string) => {
+    const i = register({ givenName, familyName, dateOfBirth: randomDob(rnd), variant: 'original' });
+    return records[i];
+  };
+  const second = (kind: SamePersonKind, src: SyntheticPerson, change: Partial<SyntheticPerson>) =>
+    later.push({ ...src, ...change, variant: kind, source: records.indexOf(src), cluster: src.cluster });
+  for (const kind of SAME_PERSON_KINDS) {
+    for (let n = 0; n < o.perKind; n++) {
+      const src = pick(rnd, base);
+      const g = src.givenName!;
+      const f = src.familyName!;
+      switch (kind) {
+        case 'exact':
+          second(kind, src, {});
+          break;
+        case 'case':
+          second(kind, src, { givenName: g.toUpperCase(), familyName: f.toLowerCase() });
+          break;
+        case 'accents': {
+          const accented = base.filter((b) => stripAccents(`${b.givenName}${b.familyName}`) !== `${b.givenName}${b.familyName}`);
+          const a = pick(rnd, accented);
+          second(kind, a, { givenName: stripAccents(a.givenName!), familyName: stripAccents(a.familyName!) });
+          break;
+        }
+        case 'nfd':
+          second(kind, src, { givenName: g.normalize('NFD'), familyName: f.normalize('NFD') });
+          break;
+        case 'hyphen': {
+          const multi = base.filter((b) => /[- ]/.test(b.familyName!));
+          const h = pick(rnd, multi);
+          second(kind, h, { familyName: h.familyName!.replace(/[- ]/g, rnd() < 0.5 ? '' : '-') });
+          break;
+        }
+        case 'transposed':
+          second(kind, src, { givenName: f, familyName: g });
+          break;
+        case 'typo-given':
+          second(kind, src, { givenName: typo(rnd, g) });
+          break;
+        case 'typo-family':
+          second(kind, src, { familyName: typo(rnd, f) });
+          break;
+        case 'translit': {
+          const withAlt = base.filter((b) => TRANSLIT[b.givenName!] || TRANSLIT[b.familyName!]);
+          const t = pick(rnd, withAlt);
+          second(kind, t, TRANSLIT[t.givenName!] ? { givenName: pick(rnd, TRANSLIT[t.givenName!]) } : { familyName: pick(rnd, TRANSLIT[t.familyName!]) });
+          break;
+        }
+        case 'dob-missing':
+          second(kind, src, { dateOfBirth: null });
+          break;
+        case 'dob-digit': {
+          const d = src.dateOfBirth!;
+          const day = Number(d.slice(8));
+          second(kind, src, { dateOfBirth: `${d.slice(0, 8)}${pad(day === 28 ? 27 : day + 1)}` });
+          break;
+        }
+        case 'dob-swapped': {
+          const swappable = base.filter((b) => Number(b.dateOfBirth!.slice(8)) <= 12 && b.dateOfBirth!.slice(8) !== b.dateOfBirth!.slice(5, 7));
+          const s = pick(rnd, swappable);
+          const [y, m, d] = s.dateOfBirth!.split('-');
+          second(kind, s, { dateOfBirth: `${y}-${d}-${m}` });
+          break;
+        }
+        case 'barrel': {
+          const single = base.filter((b) => !/[- ]/.test(b.familyName!));
+          const b = pick(rnd, single);
+          second(kind, b, { familyName: `${b.familyName}-${pick(rnd, FAMILY_NAMES.filter((x) => !/[- ]/.test(x)))}` });
+          break;
+        }
+        case 'nickname': {
+          const [formal, short] = pick(rnd, NICKNAME_PAIRS);
+          const [a, b] = rnd() < 0.5 ? [formal, short] : [short, formal];
+          second(kind, firstRecord(a, pick(rnd, FAMILY_NAMES)), { givenName: b });
+          break;
+        }
+        case 'family-changed':
+        case 'previous-name-recorded': {
+          const other = FAMILY_NAMES.filter((x) => x !== f);
+          const newFamily = pick(rnd, other);
+          second(kind, src, {
+            familyName: newFamily,
+            ...(kind === 'previous-name-recorded' ? { otherNames: [{ givenName: g, familyName: f, kind: pick(rnd, ['MAIDEN_NAME', 'DEED_POLL', 'ALIAS']) }] } : {}),
+          });
+          break;
+        }
+        case 'script': {
+          const s = pick(rnd, SCRIPT_PAIRS);
+          const [first, then] = rnd() < 0.5 ? [s.native, s.latin] : [s.latin, s.native];
+          const r = firstRecord(first[0], first[1]);
+          second(kind, r, { givenName: then[0], familyName: then[1] });
+          break;
+        }
+      }
+    }
+  }
+  for (const kind of DECOY_KINDS) {
+    for (let n = 0; n < o.perKind; n++) {
+      const src = pick(rnd, base);
+      const decoy = (p: Partial<SyntheticPerson>) => {
+        const d = { ...src, otherNames: undefined, ...p, variant: kind, source: records.indexOf(src), cluster: cluster++ };
+        if (seen.has(key(d))) return;
+        seen.add(key(d));
+        later.push(d);
+      };
+      switch (kind) {
+        case 'other-generation':
+          decoy({ dateOfBirth: shiftYears(src.dateOfBirth!, (rnd() < 0.5 ? -1 : 1) * (20 + Math.floor(rnd() * 16))) });
+          break;
+        case 'twin':
+          decoy({ givenName: pick(rnd, GIVEN_NAMES.filter((x) => x !== src.givenName)) });
+          break;
+        case 'same-name-other-dob':
+          decoy({ dateOfBirth: randomDob(rnd) });
+          break;
+        case 'same-dob-other-name':
+          decoy({ givenName: pick(rnd, GIVEN_NAMES), familyName: pick(rnd, FAMILY_NAMES) });
+          break;
+        case 'one-letter-name-other-dob':
+          decoy({ familyName: typo(rnd, src.familyName!), dateOfBirth: randomDob(rnd) });
+          break;
+      }
+    }
+  }
+  for (let i = later.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [later[i], later[j]] = [later[j], later[i]];
+  }
+  return { records: [...records, ...later], distinctPeople: cluster };
 }

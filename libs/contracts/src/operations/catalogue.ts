@@ -8,6 +8,7 @@ import { CASE_ACCESS_OPERATIONS } from '../rpc/case-access/case-access.operation
 import { WORKLIST_OPERATIONS } from '../rpc/worklists/worklists.operations';
 import { CreateReferral } from '../rpc/create-referral/create-referral.operations';
 import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
+import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 import { CPS_OPERATIONS } from '../rpc/cps/cps.operations';
 import { PROBATION_OPERATIONS } from '../rpc/probation/probation.operations';
@@ -19,6 +20,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...SCREENING_OPERATIONS,
   ...ADVICE_OPERATIONS,
   ...LIFECYCLE_OPERATIONS,
+  ...PEOPLE_OPERATIONS,
   ...INCIDENT_OPERATIONS,
   ...ORDER_OPERATIONS,
   ...CONSULTATION_OPERATIONS,

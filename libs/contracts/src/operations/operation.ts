@@ -41,8 +41,9 @@ export interface HttpBinding {
   purpose: boolean;
   /** Creating command: accepts an `Idempotency-Key` and replays the first answer to a retry. */
   idempotent?: boolean;
-  /** Update of a versioned record: `If-Match` is required and fills `expectedVersion`. */
+  /** Update of a versioned record: `If-Match` is required and fills `expectedVersion` (or `ifMatchField`). */
   ifMatch?: boolean;
+  ifMatchField?: string;
   /** The reply's `version` (or the named field, e.g. `caseVersion`) is answered as an ETag. */
   etag?: true | string;
   /** `Location` of the created resource: the path with its `:params` filled from the request. */

@@ -19,8 +19,14 @@ import type { EventContext } from '../on-event.decorator';
 import type { Outbox } from '../outbox';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox-relay';
 import { ensureStream } from '../provisioning';
+import {
+  deadLetterFilter,
+  deadLetterStreamName,
+  ensureDeadLetterStream,
+  listDeadLetters,
+} from '../dead-letters';
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** What a test widget event carries. `mode` lets a test steer its handler (fail, reject...). */
 export interface WidgetCreated {
@@ -113,6 +119,7 @@ export class MessagingHarness {
   private readonly streams: string[] = [];
   private readonly dbs: TestDb[] = [];
   private readonly stoppables: { stop(): Promise<void> }[] = [];
+  private readonly consumerNames = new Set<string>();
 
   async connect(): Promise<this> {
     this.nc = await connectNats(TEST_NATS_URL, 'messaging-int-test');
@@ -124,7 +131,11 @@ export class MessagingHarness {
   /** A new stream (created on the server) with its own prefix, producer name and widget contract. */
   async newStream(): Promise<TestStream> {
     const tok = uniqueToken();
-    const stream: StreamDefinition = { name: `T_${tok.toUpperCase()}`, subjectPrefix: tok, producer: `producer-${tok}` };
+    const stream: StreamDefinition = {
+      name: `T_${tok.toUpperCase()}`,
+      subjectPrefix: tok,
+      producer: `producer-${tok}`,
+    };
     await ensureStream(this.jsm, stream);
     this.streams.push(stream.name);
     return { tok, stream, Contract: widgetContract(tok), producer: stream.producer };
@@ -163,9 +174,12 @@ export class MessagingHarness {
     db: TestDb,
     s: TestStream,
     name: string,
-    o: Partial<EventConsumerOptions> & { onHandle?: (e: WidgetCreated, ctx: EventContext) => Promise<void> | void } = {},
+    o: Partial<EventConsumerOptions> & {
+      onHandle?: (e: WidgetCreated, ctx: EventContext) => Promise<void> | void;
+    } = {},
   ): EventConsumer {
     const { onHandle, ...rest } = o;
+    this.consumerNames.add(name);
     const consumer = new EventConsumer({
       consumer: name,
       nc: this.nc,
@@ -210,6 +224,21 @@ export class MessagingHarness {
     return ci.ack_floor.stream_seq >= lastSeq && ci.num_ack_pending === 0 && ci.num_pending === 0;
   }
 
+  /** The dead letters of one consumer, read from the JetStream dead-letter stream, oldest first. */
+  async deadLetters(consumer: string): Promise<DeadLetterRow[]> {
+    await ensureDeadLetterStream(this.jsm);
+    return (await listDeadLetters(this.jsm, { consumer })).map((d) => ({
+      consumer: d.consumer,
+      stream: d.stream,
+      stream_seq: d.streamSeq === null ? null : String(d.streamSeq),
+      subject: d.subject,
+      event_id: d.eventId,
+      reason: d.reason,
+      deliveries: d.deliveries,
+      payload: d.data.length ? Buffer.from(d.data) : null,
+    }));
+  }
+
   async streamMessages(stream: string): Promise<number> {
     return (await this.jsm.streams.info(stream)).state.messages;
   }
@@ -217,11 +246,20 @@ export class MessagingHarness {
   async close(): Promise<void> {
     for (const s of this.stoppables.reverse()) await s.stop().catch(() => undefined);
     for (const name of this.streams) await this.jsm?.streams.delete(name).catch(() => undefined);
-    if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
-    for (const d of this.dbs) {
-      if (d.ds.isInitialized) await d.ds.destroy().catch(() => undefined);
-      await d.db.drop().catch(() => undefined);
+    // The dead-letter stream is shared with the local stack: remove only this test's letters.
+    for (const c of this.consumerNames) {
+      await this.jsm?.streams
+        .purge(deadLetterStreamName(), { filter: deadLetterFilter(c) })
+        .catch(() => undefined);
     }
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    // In parallel: each DROP DATABASE waits for a checkpoint, and concurrent ones share it.
+    await Promise.all(
+      this.dbs.map(async (d) => {
+        if (d.ds.isInitialized) await d.ds.destroy().catch(() => undefined);
+        await d.db.drop().catch(() => undefined);
+      }),
+    );
   }
 }
 
@@ -235,7 +273,12 @@ export async function createWidget(
 ) {
   return db.ds.transaction(async (manager) => {
     await manager.query(`INSERT INTO widget (id, size) VALUES ($1, $2)`, [w.widgetId, w.size]);
-    return outbox.enqueue(manager, s.Contract, { aggregateVersion: 1, additionalInformation: w }, { correlationId });
+    return outbox.enqueue(
+      manager,
+      s.Contract,
+      { aggregateVersion: 1, additionalInformation: w },
+      { correlationId },
+    );
   });
 }
 
@@ -254,11 +297,24 @@ export function widgetEnvelope(s: TestStream, w: WidgetCreated, over: Record<str
 }
 
 /** Publishes raw bytes or an envelope on the widget subject, straight to JetStream. */
-export async function publishRaw(h: MessagingHarness, s: TestStream, body: string | Uint8Array, msgID: string = randomUUID()) {
-  return h.js.publish(s.Contract.subject, body, { msgID, headers: toNatsHeaders({ correlationId: `corr-${msgID}` }) });
+export async function publishRaw(
+  h: MessagingHarness,
+  s: TestStream,
+  body: string | Uint8Array,
+  msgID: string = randomUUID(),
+) {
+  return h.js.publish(s.Contract.subject, body, {
+    msgID,
+    headers: toNatsHeaders({ correlationId: `corr-${msgID}` }),
+  });
 }
 
-export async function publishEnvelope(h: MessagingHarness, s: TestStream, env: { id: string }, msgID: string = env.id) {
+export async function publishEnvelope(
+  h: MessagingHarness,
+  s: TestStream,
+  env: { id: string },
+  msgID: string = env.id,
+) {
   return publishRaw(h, s, JSON.stringify(env), msgID);
 }
 
@@ -275,12 +331,6 @@ export interface DeadLetterRow {
   subject: string;
   event_id: string | null;
   reason: string;
+  deliveries: number | null;
   payload: Buffer | null;
-}
-
-export async function deadLetters(db: TestDb, consumer: string): Promise<DeadLetterRow[]> {
-  return db.ds.query(
-    `SELECT consumer, stream, stream_seq, subject, event_id, reason, payload FROM dead_letter WHERE consumer = $1 ORDER BY id`,
-    [consumer],
-  );
 }

@@ -1,1 +1,2 @@
 export * from './people-register';
+export * from './people.operations';

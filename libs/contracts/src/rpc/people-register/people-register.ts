@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
+  IsDateString,
   IsEmail,
   IsIn,
   IsInt,
@@ -43,6 +44,10 @@ export const PERSON_IDENTIFIER_KINDS = [
 ] as const;
 export type PersonIdentifierKind = (typeof PERSON_IDENTIFIER_KINDS)[number];
 
+/** Why a person is or was known by another name. */
+export const OTHER_NAME_KINDS = ['PREVIOUS_NAME', 'MAIDEN_NAME', 'DEED_POLL', 'ALIAS'] as const;
+export type OtherNameKind = (typeof OTHER_NAME_KINDS)[number];
+
 export const DUPLICATE_DECISIONS = ['CONFIRMED', 'REJECTED'] as const;
 export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
 
@@ -55,6 +60,43 @@ export class KnownIdentifier {
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 /-]{1,39}$/, { message: 'value must be 2-40 letters, digits, spaces, / or -' })
   value: string;
+}
+
+/**
+ * A name other than the current one: a previous name (maiden name, name before a deed poll) or an
+ * alias, with the dates it was used when known. Encrypted at rest and searchable like the current name.
+ */
+export class OtherName {
+  @ApiProperty({ enum: OTHER_NAME_KINDS })
+  @IsIn(OTHER_NAME_KINDS)
+  kind: OtherNameKind;
+
+  @ApiPropertyOptional({ example: 'Alex', maxLength: 100, description: 'Give a given name, a family name or both; a missing one is the current one' })
+  @ValidateIf((n: OtherName) => n.givenName !== undefined || n.familyName === undefined)
+  @IsDefined({ message: 'an other name needs a givenName or a familyName' })
+  @IsString()
+  @Length(1, 100)
+  @IsPlainText()
+  givenName?: string;
+
+  @ApiPropertyOptional({ example: 'Testperson', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @IsPlainText()
+  familyName?: string;
+
+  @ApiPropertyOptional({ example: '2001-06-01', format: 'date', description: 'First used (e.g. the date of a deed poll)' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'usedFrom must be a date (YYYY-MM-DD)' })
+  usedFrom?: string;
+
+  @ApiPropertyOptional({ example: '2015-06-01', format: 'date', description: 'Last used' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'usedTo must be a date (YYYY-MM-DD)' })
+  usedTo?: string;
 }
 
 /** Safe contact details of a victim: field group `victim.contact` (AC-03), encrypted at rest (DP-02). */
@@ -119,6 +161,14 @@ export class NewPerson extends PersonSubmission {
   @ValidateNested({ each: true })
   @Type(() => KnownIdentifier)
   identifiers?: KnownIdentifier[];
+
+  @ApiPropertyOptional({ type: OtherName, isArray: true, description: 'Previous names and aliases (maiden name, deed poll)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OtherName)
+  otherNames?: OtherName[];
 
   @ApiPropertyOptional({ type: VictimContact, description: 'Victims only; needs the victim.contact field group' })
   @IsOptional()
@@ -326,6 +376,8 @@ export class PersonView {
   dateOfBirth: string | null;
   @ApiProperty({ type: KnownIdentifier, isArray: true })
   identifiers: KnownIdentifier[];
+  @ApiProperty({ type: OtherName, isArray: true, description: 'Previous names and aliases' })
+  otherNames: OtherName[];
   @ApiProperty({ type: RolePeriod, isArray: true, description: 'Role history on this case' })
   roles: RolePeriod[];
   @ApiPropertyOptional({ type: VictimContact, description: 'Only when victim.contact was asked for and granted' })
