@@ -63,6 +63,11 @@ import { CaseRiskLevel } from './risk-levels/case-risk-level.entity';
 import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.service';
 import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
+import { Cps1796130000000 } from './migrations/1796130000000-cps';
+import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
+import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
+import { CpsController } from './cps/cps.controller';
+import { CpsService } from './cps/cps.service';
 import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
 import { PartnerAnswers1796120000000 } from './migrations/1796120000000-partner-answers';
 import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
@@ -71,7 +76,7 @@ import { PartnerIntervention } from './partner-interventions/partner-interventio
 import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
   providers: [
     ReferralsService,
     BreachReferrals,
@@ -99,6 +104,8 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
     CaseRiskLevels,
     // The victim's consent to advocacy, from advocacy.victim.consent-changed.v1.
     AdvocacyConsentStatuses,
+    // Early CPS advice and charging decisions on the police case file.
+    CpsService,
     // Partner agencies' check answers, recommendations and interventions (mental-health events).
     PartnerAnswersService,
     MentalHealthRecommendations,
@@ -134,6 +141,8 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationDecision,
     ConsultationAction,
     CaseRiskLevel,
+    CpsAdviceRequest,
+    CpsChargingDecision,
     PartnerCheckAnswer,
     PartnerIntervention,
   ],
@@ -152,5 +161,6 @@ export const INTAKE: DomainServiceDefinition = {
     PersonOtherNames1796082700000,
     AdvocacyConsent1796110000000,
     PartnerAnswers1796120000000,
+    Cps1796130000000,
   ],
 };

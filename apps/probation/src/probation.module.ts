@@ -1,13 +1,41 @@
 import { Module } from '@nestjs/common';
 import type { DomainServiceDefinition } from '@stac/runtime';
+import { ProbationConsultation } from './consultations/probation-consultation.entity';
+import { ProbationConsultationsService } from './consultations/probation-consultations.service';
+import { ProbationKeys } from './keys/probation-keys';
+import { MappaDecision } from './mappa/mappa-decision.entity';
+import { MappaService } from './mappa/mappa.service';
 import { ProbationSchema1764202100000 } from './migrations/1764202100000-probation-schema';
+import { ProbationRecords1796130100000 } from './migrations/1796130100000-probation-records';
+import { ProbationCaseService } from './probation-case/probation-case.service';
+import { ProbationController } from './probation-case/probation.controller';
+import { ProbationSettings } from './probation-settings';
+import { ProbationCaseStage } from './sentence/probation-case-stage.entity';
+import { ReleaseScheduler } from './sentence/release-scheduler';
+import { SentenceDates } from './sentence/sentence-dates.entity';
+import { SentenceService } from './sentence/sentence.service';
 import { SupervisionCheck } from './supervision-checks/supervision-check.entity';
 import { SupervisionChecksController } from './supervision-checks/supervision-checks.controller';
 import { SupervisionChecksService } from './supervision-checks/supervision-checks.service';
+import { supervisionChecksProvider } from './supervision-checks/supervision-checks';
+import { ProbationWorklistService } from './worklist/probation-worklist.service';
 
 @Module({
-  controllers: [SupervisionChecksController],
-  providers: [SupervisionChecksService],
+  controllers: [SupervisionChecksController, ProbationController],
+  providers: [
+    // Probation's own data and search keys (PROBATION_DATA_KEY, PROBATION_SEARCH_KEY) and timing settings.
+    { provide: ProbationKeys, useFactory: () => ProbationKeys.fromEnv() },
+    { provide: ProbationSettings, useFactory: () => ProbationSettings.fromEnv() },
+    // Supervision checks on the shared partner-check behaviour (CHECK_DUE_WORKING_DAYS).
+    supervisionChecksProvider,
+    SupervisionChecksService,
+    ProbationConsultationsService,
+    MappaService,
+    SentenceService,
+    ReleaseScheduler,
+    ProbationCaseService,
+    ProbationWorklistService,
+  ],
 })
 export class ProbationModule {}
 
@@ -15,6 +43,6 @@ export const PROBATION: DomainServiceDefinition = {
   service: 'probation',
   agency: 'probation',
   feature: ProbationModule,
-  entities: [SupervisionCheck],
-  migrations: [ProbationSchema1764202100000],
+  entities: [SupervisionCheck, ProbationConsultation, MappaDecision, SentenceDates, ProbationCaseStage],
+  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000],
 };

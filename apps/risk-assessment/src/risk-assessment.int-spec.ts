@@ -295,6 +295,25 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'ORDER_ENDING', status: 'OPEN', ownerAgency: 'police' })]);
   });
 
+  it('§4 re-assessment triggers: probation.offender.released and probation.licence.ended open a RELEASE re-assessment (the second joins the open task)', async () => {
+    const other = randomUUID();
+    const deliver = (eventType: string, fn: (ctx: EventContext) => Promise<void>) =>
+      ds.transaction((manager) =>
+        fn({
+          manager,
+          envelope: { id: randomUUID(), eventType, version: 1, occurredAt: clock.now().toISOString(), producer: 'probation', caseId: other, aggregateVersion: 1, additionalInformation: {} },
+          correlationId: 'corr-release',
+          causationId: randomUUID(),
+        }),
+      );
+    await deliver('probation.offender.released', (ctx) => tasks.onOffenderReleased({ releaseDate: '2026-12-01' }, ctx));
+    expect(await tasks.forCase(other)).toEqual([expect.objectContaining({ reason: 'RELEASE', status: 'OPEN', ownerAgency: 'police' })]);
+    await deliver('probation.licence.ended', (ctx) => tasks.onLicenceEnded({ licenceEndDate: '2027-06-01' }, ctx));
+    const [task, ...more] = await tasks.forCase(other);
+    expect(more).toEqual([]);
+    expect(task.triggers.map((t) => t.reason)).toEqual(['RELEASE']);
+  });
+
   it('the same due dates as intake over Easter 2029: a referral or breach at 09:00 BST on Maundy Thursday is due 09:00 BST on the Tuesday', async () => {
     // Good Friday 30 March and Easter Monday 2 April 2029 (past the end of any hand-kept table).
     const other = randomUUID();

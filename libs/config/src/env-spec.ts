@@ -234,6 +234,22 @@ export const TRUST_DATA_KEY_VAR = {
   description: "The NHS trust's data key (base64 of 32 random bytes) for clinical notes (suspect.health).",
 } as const satisfies EnvVar;
 
+/**
+ * Probation's own keys (each agency is its own data controller, so never the police DATA_KEY): AES-256-GCM
+ * for restricted fields (exclusion-zone geography, victim.location) and a separate HMAC key for the keyed
+ * search token of the probation case reference, so the token reveals nothing even with the data key.
+ */
+export const PROBATION_DATA_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "Probation's data key (base64 of 32 random bytes): AES-256-GCM for exclusion-zone geography (victim.location).",
+} as const satisfies EnvVar;
+export const PROBATION_SEARCH_KEY_VAR = {
+  format: 'string',
+  pattern: /^[A-Za-z0-9+/]{43}=$/,
+  description: "Probation's search key (base64 of 32 random bytes, not the data key): HMAC-SHA256 of the probation case reference.",
+} as const satisfies EnvVar;
+
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
 export const SERVICE_ENV = {
   gateway: {
@@ -314,7 +330,32 @@ export const SERVICE_ENV = {
     TRUST_DATA_KEY: TRUST_DATA_KEY_VAR,
     CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
   } as ReturnType<typeof domainService> & { readonly TRUST_DATA_KEY?: EnvVar; readonly CHECK_DUE_WORKING_DAYS?: EnvVar },
-  probation: domainService(3005),
+  probation: {
+    ...domainService(3005),
+    PROBATION_DATA_KEY: PROBATION_DATA_KEY_VAR,
+    PROBATION_SEARCH_KEY: PROBATION_SEARCH_KEY_VAR,
+    CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
+    RELEASE_SCAN_SECONDS: {
+      format: 'int',
+      default: '3600',
+      min: 0,
+      max: 86400,
+      description: 'How often sentence dates are scanned for releases, release notices and licence ends (0 = never).',
+    },
+    RELEASE_NOTICE_DAYS: {
+      format: 'int',
+      default: '14',
+      min: 0,
+      max: 90,
+      description: 'Days before a release that probation.release.upcoming is published (0 = no notice).',
+    },
+  } as ReturnType<typeof domainService> & {
+    readonly PROBATION_DATA_KEY?: EnvVar;
+    readonly PROBATION_SEARCH_KEY?: EnvVar;
+    readonly CHECK_DUE_WORKING_DAYS?: EnvVar;
+    readonly RELEASE_SCAN_SECONDS?: EnvVar;
+    readonly RELEASE_NOTICE_DAYS?: EnvVar;
+  },
 } as const satisfies Record<ServiceName, EnvSpec>;
 
 /**

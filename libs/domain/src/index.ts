@@ -9,3 +9,5 @@ export * from './risk';
 export * from './mental-health';
 export * from './referral-routes';
 export * from './advocacy';
+export * from './cps';
+export * from './probation';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
@@ -104,6 +104,9 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
     if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
     if ('ADVOCACY_DATA_KEY' in spec) env.ADVOCACY_DATA_KEY = advocacyDataKey;
+    // Probation's own keys, derived from the stack's key so a persisted dev key keeps probation's data readable too.
+    if ('PROBATION_DATA_KEY' in spec) env.PROBATION_DATA_KEY = derivedKey(dataKey, 'stac:dev:probation-data');
+    if ('PROBATION_SEARCH_KEY' in spec) env.PROBATION_SEARCH_KEY = derivedKey(dataKey, 'stac:dev:probation-search');
     if ('TRUST_DATA_KEY' in spec) env.TRUST_DATA_KEY = trustDataKey;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
@@ -164,4 +167,9 @@ export function devSecret(file: string): string {
     }
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** A development key of another agency derived from the stack's key (production keys come from each agency's secret store). */
+function derivedKey(base64Key: string, label: string): string {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(base64Key, 'base64'), Buffer.alloc(0), label, 32)).toString('base64');
 }

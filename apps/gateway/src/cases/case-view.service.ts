@@ -5,7 +5,7 @@ import {
   type AdvocacyOfferPart,
   type RiskSummaryView,
   type IntakeCasePart,
-  type KnownToServicesCheckPart,
+  type ProbationCasePart,
   type MentalHealthCasePart,
   type ScreeningTaskPart,
 } from '@stac/contracts';
@@ -30,7 +30,8 @@ export interface CaseView {
   advocacy: PartStatus<AdvocacyOfferPart>;
   /** The trust's shareable part: check answers and contact routes, advice summaries, recommendations, intervention statuses. */
   mentalHealth: PartStatus<MentalHealthCasePart>;
-  probation: PartStatus<KnownToServicesCheckPart>;
+  /** Probation's shareable part: the supervision check's answer and route, MAPPA category and level. */
+  probation: PartStatus<ProbationCasePart>;
 }
 
 @Injectable()
@@ -62,7 +63,7 @@ export class CaseViewService {
       part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
       part<AdvocacyOfferPart>('advocacy'),
       part<MentalHealthCasePart>('mental-health'),
-      part<KnownToServicesCheckPart>('probation'),
+      part<ProbationCasePart>('probation'),
     ]);
     if (!intake) throw new HttpException(CASE_NOT_FOUND, 404);
     return { caseId, intake, riskAssessment, riskSummary, advocacy, mentalHealth, probation };

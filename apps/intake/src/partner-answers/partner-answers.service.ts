@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { MhCheckAnsweredV1, PersonCheckRequestedV1, type PartnerCheckSummary } from '@stac/contracts';
+import { MhCheckAnsweredV1, PersonCheckRequestedV1, ProbationCheckAnsweredV1, type PartnerCheckSummary } from '@stac/contracts';
 import type { Agency } from '@stac/domain';
 import { caseIdOf, OnEvent, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { PartnerCheckAnswer } from './partner-check-answer.entity';
@@ -32,6 +32,11 @@ export class PartnerAnswersService {
   @OnEvent(MhCheckAnsweredV1)
   async onMentalHealthCheckAnswered(event: MhCheckAnsweredV1, ctx: EventContext): Promise<void> {
     await this.record(ctx, 'mental-health', event);
+  }
+
+  @OnEvent(ProbationCheckAnsweredV1)
+  async onProbationCheckAnswered(event: ProbationCheckAnsweredV1, ctx: EventContext): Promise<void> {
+    await this.record(ctx, 'probation', event);
   }
 
   private async record(ctx: EventContext, agency: Agency, e: { checkId: string; personId: string; answer: string; contactRouteAvailable: boolean; answeredAt: string }) {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CASE_PART, type CasePartAnswer, type KnownToServicesCheckPart, type RpcRequest } from '@stac/contracts';
+import { CASE_PART, type CasePartAnswer, type ProbationCasePart, type RpcRequest } from '@stac/contracts';
 import { CasePartReader } from '@stac/runtime';
 import { SupervisionChecksService } from './supervision-checks.service';
 
@@ -12,7 +12,7 @@ export class SupervisionChecksController {
   ) {}
 
   @MessagePattern(CASE_PART.probation)
-  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<KnownToServicesCheckPart>> {
+  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<ProbationCasePart>> {
     return this.reader.read(req, { recordType: 'supervision-check', load: (caseId) => this.checks.casePart(caseId) });
   }
 }

@@ -1,54 +1,136 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CaseReferredV1, type KnownToServicesCheckPart } from '@stac/contracts';
-import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
-import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
-import { SupervisionCheck } from './supervision-check.entity';
+import { CaseRelationships, decide, type Principal, type Purpose } from '@stac/auth';
+import {
+  CaseReferredV1,
+  PersonCheckRequestedV1,
+  type CheckAnswerCommand,
+  type LocatedCheck,
+  type ProbationCasePart,
+  type SupervisionCheckView,
+} from '@stac/contracts';
+import { OnEvent, type EventContext } from '@stac/messaging';
+import { Clock, type RequestContext } from '@stac/runtime';
+import { ProbationKeys } from '../keys/probation-keys';
+import { MappaDecision } from '../mappa/mappa-decision.entity';
+import { SupervisionCheck as SupervisionCheckEntity, type SupervisionCheck } from './supervision-check.entity';
+import { SUPERVISION_CHECKS, type SupervisionChecks } from './supervision-checks';
 
+export type ProbationContext = Pick<RequestContext, 'principal' | 'decision' | 'purpose' | 'fieldGroups' | 'correlationId' | 'traceparent' | 'idempotencyKey' | 'audit' | 'owning'>;
+
+function routeOf(c: SupervisionCheck) {
+  return c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null;
+}
+
+export function checkView(c: SupervisionCheck, now: Date): SupervisionCheckView {
+  return {
+    checkId: c.id,
+    caseId: c.caseId,
+    personId: c.personId,
+    status: c.status,
+    reason: c.reason,
+    supervisionStatus: c.supervisionStatus,
+    contactRoute: routeOf(c),
+    hasProbationCaseReference: c.referenceToken !== null,
+    requestedAt: c.requestedAt.toISOString(),
+    dueAt: c.dueAt.toISOString(),
+    overdue: c.status === 'REQUESTED' && c.dueAt.getTime() < now.getTime(),
+    answeredAt: c.answeredAt?.toISOString() ?? null,
+    version: c.version,
+  };
+}
+
+/**
+ * Supervision checks (domain.md §3 H2) on the shared partner-check behaviour (@stac/partner-checks): opened
+ * for the referral's person of concern and every one named later, due on the working-day calendar,
+ * answered by a probation practitioner with the supervision status and a contact route (publishing the thin
+ * `probation.check.answered.v1`). The probation case reference is kept only as a keyed search token (HMAC
+ * under its own key), so a practitioner can find every check answered for one probation case without the
+ * reference being stored, published or logged.
+ */
 @Injectable()
 export class SupervisionChecksService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly grants: CaseAccessGrants,
+    @Inject(SUPERVISION_CHECKS) private readonly checks: SupervisionChecks,
+    private readonly relationships: CaseRelationships,
+    private readonly clock: Clock,
+    private readonly keys: ProbationKeys,
   ) {}
 
   /** A referred case with a person of concern opens a supervision check; redelivery opens nothing new. */
   @OnEvent(CaseReferredV1)
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
     if (!event.personOfConcernId) return;
-    const inserted = await ctx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(SupervisionCheck)
-      .values({
-        id: randomUUID(),
-        caseId: caseIdOf(ctx),
-        personId: event.personOfConcernId,
-        status: 'REQUESTED',
-        supervisionStatus: null,
-        requestedAt: new Date(),
-        answeredAt: null,
-        version: 1,
-      })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    // Nothing inserted: another event already opened this record and its access.
-    if ((inserted.raw as unknown[]).length === 0) return;
-    await this.grants.open(ctx.manager, {
-      caseId: caseIdOf(ctx),
-      owner: 'probation',
-      shares: [{ agency: 'police', agreementCode: 'probation-to-police' }, { agency: 'mental-health', agreementCode: 'probation-to-mental-health' }],
-      actor: systemPrincipal('probation', 'probation'),
-      correlationId: ctx.correlationId,
+    await this.checks.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  }
+
+  /** A person of concern named on the case later is checked too. */
+  @OnEvent(PersonCheckRequestedV1)
+  async onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    await this.checks.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
+  }
+
+  answer(cmd: CheckAnswerCommand, ctx: ProbationContext): Promise<SupervisionCheckView> {
+    return this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const saved = await this.checks.answer(m, {
+        caseId: cmd.caseId,
+        checkId: cmd.checkId,
+        expectedVersion: cmd.expectedVersion,
+        contactRoute: cmd.contactRoute,
+        apply: (c) => {
+          c.supervisionStatus = cmd.supervisionStatus;
+          c.referenceToken = cmd.probationCaseReference ? this.keys.referenceToken(cmd.probationCaseReference) : null;
+          return cmd.supervisionStatus;
+        },
+        answeredBy: ctx.principal.subject,
+        at: now,
+        headers: { correlationId: ctx.correlationId, traceparent: ctx.traceparent },
+      });
+      await ctx.audit(m, { recordIds: [cmd.caseId, saved.id] });
+      // The answer leaves probation in the thin event: a disclosure under its agreements.
+      await ctx.audit(m, {
+        recordIds: [cmd.caseId, saved.id],
+        processing: 'disclosure',
+        recipients: ['police', 'mental-health'],
+        legalBasis: 'agreement:probation-to-police,probation-to-mental-health',
+      });
+      return checkView(saved, now);
     });
   }
 
-  async casePart(caseId: string): Promise<KnownToServicesCheckPart | null> {
-    const c = await this.dataSource.manager.findOne(SupervisionCheck, { where: { caseId } });
-    return c
-      ? { checkId: c.id, status: c.status, answer: c.supervisionStatus, requestedAt: c.requestedAt.toISOString() }
-      : null;
+  /** Checks answered with this probation case reference, on cases the caller may see (each decided as a read of it). */
+  async locate(reference: string, principal: Principal, purpose: Purpose): Promise<LocatedCheck[]> {
+    const found = await this.dataSource.manager.find(SupervisionCheckEntity, {
+      where: { referenceToken: this.keys.referenceToken(reference) },
+      order: { answeredAt: 'ASC' },
+      take: 100,
+    });
+    const resources = await this.relationships.forPrincipalMany(this.dataSource, found.map((c) => c.caseId), principal);
+    return found
+      .filter((c) => decide(principal, 'probation.read', resources.get(c.caseId)!, [], purpose).allow)
+      .map((c) => ({ checkId: c.id, caseId: c.caseId, supervisionStatus: c.supervisionStatus, answeredAt: c.answeredAt?.toISOString() ?? null }));
+  }
+
+  async forCase(caseId: string): Promise<SupervisionCheck | null> {
+    const all = await this.checks.forCase(this.dataSource.manager, caseId);
+    return all[0] ?? null;
+  }
+
+  /** Probation's part of the unified case view: the check's answer and contact route, and the MAPPA level. */
+  async casePart(caseId: string): Promise<ProbationCasePart | null> {
+    const c = await this.forCase(caseId);
+    if (!c) return null;
+    const mappa = await this.dataSource.manager.findOne(MappaDecision, { where: { caseId }, order: { setAt: 'DESC' } });
+    return {
+      checkId: c.id,
+      status: c.status,
+      answer: c.supervisionStatus,
+      requestedAt: c.requestedAt.toISOString(),
+      contactRoute: routeOf(c),
+      mappaCategory: mappa?.category ?? null,
+      mappaLevel: mappa?.level ?? null,
+    };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { reassessmentReasonForCjStage, screeningDueAt, WorkingDayCalendar, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
-import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
+import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, LicenceEndedV1, OffenderReleasedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { RiskCaseAccess } from '../case-access/risk-case-access';
@@ -21,6 +21,8 @@ const REASSESSMENT_WORKING_DAYS: Partial<Record<RiskTaskReason, number>> = {
   BAIL_CHANGE: 1,
   CHARGE: 3,
   ORDER_ENDING: 3,
+  // Release from custody or from licence conditions changes the suspect's liberty on the day.
+  RELEASE: 1,
 };
 
 export interface TriggerInput {
@@ -147,6 +149,18 @@ export class ScreeningTasksService {
   @OnEvent(OrderEndedV1)
   async onOrderEnded(_event: OrderEndedV1, ctx: EventContext): Promise<void> {
     await this.reassess(ctx, 'ORDER_ENDING');
+  }
+
+  /** Probation's scheduler publishes the release on its day: a RELEASE re-assessment (domain.md §4 re-assessment triggers). */
+  @OnEvent(OffenderReleasedV1)
+  async onOffenderReleased(_event: OffenderReleasedV1, ctx: EventContext): Promise<void> {
+    await this.reassess(ctx, 'RELEASE');
+  }
+
+  /** The end of the licence ends its conditions (exclusion zones, non-contact): the same RELEASE re-assessment. */
+  @OnEvent(LicenceEndedV1)
+  async onLicenceEnded(_event: LicenceEndedV1, ctx: EventContext): Promise<void> {
+    await this.reassess(ctx, 'RELEASE');
   }
 
   private async reassess(ctx: EventContext, reason: RiskTaskReason): Promise<void> {

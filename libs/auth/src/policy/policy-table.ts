@@ -1,6 +1,8 @@
 import type { Agency, Role } from '@stac/domain';
 import type { FieldGroup, Purpose, RelationshipKind } from './vocabulary';
 import { advocacyRules } from './advocacy-rules';
+import { cpsRules } from './cps-rules';
+import { probationRules } from './probation-rules';
 import { mentalHealthRules } from './mental-health-rules';
 
 /**
@@ -157,6 +159,8 @@ export const POLICY: readonly PolicyRule[] = [
   // S-TAC workflow in intake (screening, triage, advice, lifecycle, orders, consultations, worklists).
   ...stacWorkflowRules(),
   ...advocacyRules(),
+  ...cpsRules(),
+  ...probationRules(),
   ...mentalHealthRules(),
 ];
 
@@ -231,7 +235,8 @@ export const OWNING_FIELD_GROUPS: Readonly<Record<Agency, readonly FieldGroup[]>
   police: ['victim.contact', 'victim.location', 'intelligence', 'risk.rationale'],
   advocacy: ['victim.contact', 'victim.location', 'advocacy.notes', 'risk.rationale'],
   'mental-health': ['suspect.health', 'risk.rationale'],
-  probation: ['risk.rationale'],
+  // Probation recommends and enforces licence conditions whose exclusion zones reveal where the victim is.
+  probation: ['risk.rationale', 'victim.location'],
   cps: [],
 };
 

@@ -11,6 +11,8 @@ import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
 import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 import { ADVOCACY_OPERATIONS } from '../rpc/advocacy/advocacy.operations';
+import { CPS_OPERATIONS } from '../rpc/cps/cps.operations';
+import { PROBATION_OPERATIONS } from '../rpc/probation/probation.operations';
 import { MENTAL_HEALTH_OPERATIONS } from '../rpc/mental-health/mental-health.operations';
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
@@ -28,4 +30,6 @@ export const OPERATIONS: readonly Operation[] = [
   ...RISK_OPERATIONS,
   ...ADVOCACY_OPERATIONS,
   ...MENTAL_HEALTH_OPERATIONS,
+  ...CPS_OPERATIONS,
+  ...PROBATION_OPERATIONS,
 ] as readonly Operation[];

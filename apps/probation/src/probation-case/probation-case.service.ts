@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { CASE_NOT_FOUND } from '@stac/auth';
+import { ProblemException, type ProbationCaseView } from '@stac/contracts';
+import { Clock } from '@stac/runtime';
+import { ProbationConsultationsService } from '../consultations/probation-consultations.service';
+import { MappaService } from '../mappa/mappa.service';
+import { SentenceService } from '../sentence/sentence.service';
+import { checkView, SupervisionChecksService, type ProbationContext } from '../supervision-checks/supervision-checks.service';
+
+/** Probation's whole record of a case, as the caller may see it (zones only with victim.location). */
+@Injectable()
+export class ProbationCaseService {
+  constructor(
+    private readonly checks: SupervisionChecksService,
+    private readonly consultations: ProbationConsultationsService,
+    private readonly mappa: MappaService,
+    private readonly sentences: SentenceService,
+    private readonly clock: Clock,
+  ) {}
+
+  async read(caseId: string, ctx: Pick<ProbationContext, 'fieldGroups' | 'owning'>): Promise<ProbationCaseView> {
+    const check = await this.checks.forCase(caseId);
+    if (!check) throw new ProblemException(CASE_NOT_FOUND);
+    const [consultations, mappaHistory, sentence] = await Promise.all([
+      this.consultations.forCase(caseId, { withZones: ctx.fieldGroups.includes('victim.location'), owning: ctx.owning }),
+      this.mappa.history(caseId),
+      this.sentences.forCase(caseId),
+    ]);
+    return {
+      caseId,
+      check: checkView(check, this.clock.now()),
+      consultations,
+      mappa: mappaHistory.at(-1) ?? null,
+      mappaHistory,
+      sentence,
+    };
+  }
+}

@@ -1,0 +1,242 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessLog, CaseAccessGrants, CaseRelationships, type Principal } from '@stac/auth';
+import type { CaseReferredV1, CaseStageChangedV1, ProblemException } from '@stac/contracts';
+import { Outbox } from '@stac/messaging';
+import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import { allMigrations, FixedClock } from '@stac/runtime';
+import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { ProbationConsultationsService } from './consultations/probation-consultations.service';
+import { ProbationKeys } from './keys/probation-keys';
+import { MappaService } from './mappa/mappa.service';
+import { ProbationCaseService } from './probation-case/probation-case.service';
+import { ProbationSettings } from './probation-settings';
+import { PROBATION } from './probation.module';
+import { SentenceService } from './sentence/sentence.service';
+import { supervisionChecks } from './supervision-checks/supervision-checks';
+import { SupervisionChecksService, type ProbationContext } from './supervision-checks/supervision-checks.service';
+import { ProbationWorklistService } from './worklist/probation-worklist.service';
+
+jest.setTimeout(60_000);
+
+const CANARY_ZONE = 'Canary-Zone-4417 Juniper Close';
+const CANARY_REF = 'PRB/2026/CANARY9';
+const ROUTE = { team: 'North probation delivery unit', role: 'Offender manager', howToReach: 'Duty line 0300 000 0001, weekdays' };
+
+let db: TestDatabase;
+let ds: DataSource;
+const clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
+const keys = ProbationKeys.generate();
+const settings = new ProbationSettings(0, 14);
+const accessLog = new AccessLog();
+const relationships = new CaseRelationships();
+let checks: SupervisionChecksService;
+let consultations: ProbationConsultationsService;
+let mappa: MappaService;
+let sentences: SentenceService;
+let cases: ProbationCaseService;
+let worklist: ProbationWorklistService;
+
+const officer: Principal = { issuer: 'urn:test', subject: 'po-1', agency: 'probation', roles: ['probation-officer'] };
+
+function ctx(fieldGroups: ProbationContext['fieldGroups'] = [], owning = true): ProbationContext {
+  const correlationId = randomUUID();
+  return {
+    principal: officer,
+    decision: { allow: true, rule: 'test', status: 200, via: 'OWNING_TEAM' },
+    purpose: 'risk-management',
+    fieldGroups,
+    owning,
+    correlationId,
+    audit: async (m, d) => {
+      await accessLog.append(m as EntityManager, {
+        operation: 'collection',
+        action: 'test',
+        principal: officer,
+        recordType: 'probation',
+        recordIds: d.recordIds,
+        fieldGroups: [...fieldGroups],
+        purpose: 'risk-management',
+        recipients: ['probation'],
+        decision: { allow: true, rule: 'test' },
+        correlationId,
+      });
+    },
+  };
+}
+
+function eventContext(manager: EntityManager, caseId: string) {
+  const id = randomUUID();
+  return {
+    manager,
+    envelope: { id, eventType: 'test', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId, aggregateVersion: 1, additionalInformation: {} },
+    correlationId: id,
+    causationId: id,
+  };
+}
+
+async function referred(): Promise<string> {
+  const caseId = randomUUID();
+  await ds.transaction((m) => checks.onCaseReferred({ personOfConcernId: randomUUID(), referredAt: clock.now().toISOString() } as CaseReferredV1, eventContext(m, caseId)));
+  return caseId;
+}
+
+async function outbox(caseId: string, subject: string): Promise<Record<string, unknown>[]> {
+  const rows: { envelope: { additionalInformation: Record<string, unknown> } }[] = await ds.query(
+    `SELECT envelope FROM outbox WHERE envelope->>'caseId' = $1 AND subject = $2 ORDER BY seq`,
+    [caseId, subject],
+  );
+  return rows.map((r) => r.envelope.additionalInformation);
+}
+
+async function problemOf(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    return (e as ProblemException).problem;
+  }
+  throw new Error('expected a problem');
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('probation');
+  await runMigrations(serviceDataSourceOptions({ url: db.url, entities: PROBATION.entities, migrations: allMigrations(PROBATION), applicationName: 'int' }));
+  ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: PROBATION.entities, migrations: [], applicationName: 'int' }));
+  await ds.initialize();
+  const out = new Outbox('probation');
+  checks = new SupervisionChecksService(ds, supervisionChecks(new CaseAccessGrants(relationships, accessLog), out, 2), relationships, clock, keys);
+  consultations = new ProbationConsultationsService(ds, out, clock, keys);
+  mappa = new MappaService(ds, out, clock);
+  sentences = new SentenceService(ds, out, accessLog, clock, settings);
+  cases = new ProbationCaseService(checks, consultations, mappa, sentences, clock);
+  worklist = new ProbationWorklistService(ds, relationships, clock);
+});
+
+afterAll(async () => {
+  await ds?.destroy();
+  await db?.drop();
+});
+
+describe('probation on a real Postgres with an injectable clock', () => {
+  it('H2: a check is due on the working-day calendar, answered once, and found by its reference through a keyed token only', async () => {
+    clock.set(new Date('2026-12-04T09:00:00Z')); // a Friday: due the Tuesday after
+    const caseId = await referred();
+    const before = await cases.read(caseId, ctx());
+    expect(before.check).toMatchObject({ status: 'REQUESTED', dueAt: '2026-12-08T09:00:00.000Z', overdue: false });
+    clock.set(new Date('2026-12-08T10:00:00Z'));
+    const due = await worklist.list(officer, 'risk-management', { limit: 100 });
+    expect(due.items).toEqual(expect.arrayContaining([{ kind: 'CHECK_DUE', caseId, at: '2026-12-08T09:00:00.000Z', overdue: true }]));
+
+    const answered = await checks.answer(
+      { caseId, checkId: before.check!.checkId, expectedVersion: before.check!.version, supervisionStatus: 'LICENCE', contactRoute: ROUTE, probationCaseReference: CANARY_REF },
+      ctx(),
+    );
+    expect(answered).toMatchObject({ status: 'ANSWERED', supervisionStatus: 'LICENCE', contactRoute: ROUTE, hasProbationCaseReference: true });
+    expect(await problemOf(checks.answer({ caseId, checkId: answered.checkId, expectedVersion: answered.version, supervisionStatus: 'NONE', contactRoute: ROUTE }, ctx()))).toMatchObject({ status: 409 });
+    expect(await outbox(caseId, 'probation.check.answered.v1')).toEqual([
+      { checkId: answered.checkId, personId: answered.personId, answer: 'LICENCE', contactRouteAvailable: true, answeredAt: '2026-12-08T10:00:00.000Z' },
+    ]);
+    // Found by the reference however it is written; the reference itself is nowhere in the database.
+    expect(await checks.locate('prb-2026-canary9', officer, 'risk-management')).toEqual([expect.objectContaining({ checkId: answered.checkId, caseId })]);
+    expect(await checks.locate('PRB/2026/OTHER1', officer, 'risk-management')).toEqual([]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE convert_from(reference_token, 'LATIN1') ILIKE '%CANARY%'`);
+    expect(n).toBe(0);
+    const [{ e }] = await ds.query(`SELECT count(*)::int AS e FROM outbox WHERE envelope::text ILIKE '%CANARY9%'`);
+    expect(e).toBe(0);
+    expect(await checks.casePart(caseId)).toMatchObject({ answer: 'LICENCE', contactRoute: ROUTE });
+  });
+
+  it('D12 / AC-03: exclusion-zone geography is sealed with probation’s key; a reader without victim.location sees only that a zone exists', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    const body = {
+      caseId,
+      kind: 'POST_CONVICTION' as const,
+      recommendationCodes: ['LICENCE_CONDITIONS' as const, 'REFER_TO_MAPPA' as const],
+      summary: 'Fixated on the victim; licence conditions recommended',
+      licenceConditions: [
+        { type: 'NON_CONTACT' as const, note: 'No contact with the victim directly or through others' },
+        { type: 'EXCLUSION_ZONE' as const, exclusionZone: { description: CANARY_ZONE, radiusMetres: 500 } },
+      ],
+    };
+    expect(await problemOf(consultations.record(body, ctx(['victim.location'])))).toMatchObject({ status: 409, code: 'not-convicted' });
+    const stage = { machine: 'CJ_STAGE', from: 'AT_COURT', to: 'CONVICTED' } as CaseStageChangedV1;
+    await ds.transaction((m) => consultations.onCaseStageChanged(stage, eventContext(m, caseId)));
+    expect((await worklist.list(officer, 'risk-management', { limit: 100 })).items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'CONSULTATION_DUE', caseId })]));
+    expect(await problemOf(consultations.record({ ...body, licenceConditions: [{ type: 'CURFEW', exclusionZone: { description: 'x y z' } }] }, ctx(['victim.location'])))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'licenceConditions.0.exclusionZone' }],
+    });
+
+    const made = await consultations.record(body, ctx(['victim.location']));
+    expect(made.licenceConditions[1]).toEqual({ type: 'EXCLUSION_ZONE', note: null, hasExclusionZone: true, exclusionZone: { description: CANARY_ZONE, radiusMetres: 500 } });
+    const withZone = await cases.read(caseId, ctx(['victim.location']));
+    expect(withZone.consultations[0].licenceConditions[1].exclusionZone).toEqual({ description: CANARY_ZONE, radiusMetres: 500 });
+    const without = await cases.read(caseId, ctx([], false));
+    expect(without.consultations[0].licenceConditions[1]).toEqual({ type: 'EXCLUSION_ZONE', note: null, hasExclusionZone: true });
+    expect(without.consultations[0].summary).toBeUndefined();
+    expect(JSON.stringify(without)).not.toContain('Canary');
+
+    const [row] = await ds.query('SELECT exclusion_zones_enc, licence_conditions::text AS conditions FROM probation_consultation WHERE id = $1', [made.consultationId]);
+    expect(row.exclusion_zones_enc.toString('latin1')).not.toContain('Canary');
+    expect(row.conditions).not.toContain('Canary');
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE envelope::text LIKE '%Canary%'`);
+    expect(n).toBe(0);
+    expect(await outbox(caseId, 'probation.consultation.completed.v1')).toEqual([
+      expect.objectContaining({ kind: 'POST_CONVICTION', recommendationCodes: ['LICENCE_CONDITIONS', 'REFER_TO_MAPPA'], licenceConditionTypes: ['NON_CONTACT', 'EXCLUSION_ZONE'] }),
+    ]);
+  });
+
+  it('D14: MAPPA settings keep their history; mappa.level-set each time; a review date must be ahead', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    expect(await problemOf(mappa.set({ caseId, category: 1, level: 2, leadAgency: 'PROBATION', nextReviewDate: '2026-12-01' }, ctx()))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'nextReviewDate' }],
+    });
+    await mappa.set({ caseId, category: 1, level: 2, leadAgency: 'PROBATION', nextReviewDate: '2026-12-05' }, ctx());
+    clock.set(new Date('2026-12-02T09:00:00Z'));
+    await mappa.set({ caseId, category: 1, level: 3, leadAgency: 'POLICE', nextReviewDate: '2026-12-30' }, ctx());
+    const view = await cases.read(caseId, ctx());
+    expect(view.mappa).toMatchObject({ category: 1, level: 3, leadAgency: 'POLICE' });
+    expect(view.mappaHistory.map((h) => h.level)).toEqual([2, 3]);
+    expect((await outbox(caseId, 'probation.mappa.level-set.v1')).map((e) => e.level)).toEqual([2, 3]);
+    expect(await checks.casePart(caseId)).toMatchObject({ mappaCategory: 1, mappaLevel: 3 });
+  });
+
+  it('release and licence end are published on their day of the injectable clock, once each; a notice goes ahead; releases show 28 days ahead', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    expect(await problemOf(sentences.set({ caseId, expectedRelease: '2026-12-20', licenceEnd: '2026-12-10' }, ctx()))).toMatchObject({ status: 400, errors: [{ field: 'licenceEnd' }] });
+    await sentences.set({ caseId, custodyStart: '2026-06-01', expectedRelease: '2026-12-20', licenceEnd: '2027-06-20', supervisionEnd: '2027-12-20' }, ctx());
+    const actor = { issuer: 'urn:stac:platform', subject: 'service:probation', agency: 'probation' as const, roles: [] };
+    await sentences.scan(actor, randomUUID());
+    expect(await outbox(caseId, 'probation.offender.released.v1')).toEqual([]);
+    expect((await worklist.list(officer, 'risk-management', { limit: 100 })).items).toEqual(
+      expect.arrayContaining([{ kind: 'RELEASE_DUE', caseId, at: '2026-12-20T00:00:00.000Z', overdue: false }]),
+    );
+
+    clock.set(new Date('2026-12-06T09:00:00Z')); // 14 days ahead: the notice
+    await sentences.scan(actor, randomUUID());
+    await sentences.scan(actor, randomUUID());
+    expect(await outbox(caseId, 'probation.release.upcoming.v1')).toEqual([{ releaseDate: '2026-12-20', daysAhead: 14 }]);
+
+    // The actual release is earlier than expected: on its day (London), not the day before.
+    await sentences.set({ caseId, custodyStart: '2026-06-01', expectedRelease: '2026-12-20', actualRelease: '2026-12-18', licenceEnd: '2027-06-20' }, ctx());
+    clock.set(new Date('2026-12-17T23:30:00Z'));
+    await sentences.scan(actor, randomUUID());
+    expect(await outbox(caseId, 'probation.offender.released.v1')).toEqual([]);
+    clock.set(new Date('2026-12-18T00:30:00Z'));
+    await sentences.scan(actor, randomUUID());
+    await sentences.scan(actor, randomUUID());
+    expect(await outbox(caseId, 'probation.offender.released.v1')).toEqual([{ releaseDate: '2026-12-18' }]);
+    expect((await cases.read(caseId, ctx())).sentence).toMatchObject({ releasedOn: '2026-12-18', licenceEndedOn: null });
+
+    clock.set(new Date('2027-06-20T08:00:00Z'));
+    await sentences.scan(actor, randomUUID());
+    await sentences.scan(actor, randomUUID());
+    expect(await outbox(caseId, 'probation.licence.ended.v1')).toEqual([{ licenceEndDate: '2027-06-20' }]);
+    expect(await outbox(caseId, 'probation.offender.released.v1')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,1 @@
+export * from './cps-advice-given.v1';

@@ -1,0 +1,1 @@
+export * from './cps-charging-decided.v1';

@@ -1,0 +1,1 @@
+export * from './mappa-level-set.v1';

@@ -1,0 +1,1 @@
+export * from './offender-released.v1';

@@ -1,0 +1,1 @@
+export * from './probation-check-answered.v1';

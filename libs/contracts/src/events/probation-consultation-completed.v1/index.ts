@@ -1,0 +1,1 @@
+export * from './probation-consultation-completed.v1';

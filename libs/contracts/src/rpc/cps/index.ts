@@ -1,0 +1,2 @@
+export * from './cps';
+export * from './cps.operations';

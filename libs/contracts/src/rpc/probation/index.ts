@@ -1,0 +1,2 @@
+export * from './probation';
+export * from './probation.operations';

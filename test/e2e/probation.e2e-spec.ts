@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import request from 'supertest';
+import { londonDate } from '@stac/domain';
+import { eventually } from '@stac/testing';
+import { startStack, tokenFor, type Stack } from './stack-harness';
+
+jest.setTimeout(120_000);
+
+/**
+ * Probation after conviction (domain.md §3 steps 4 and 11, D12, D14; §4 probation) through the gateway:
+ * the supervision check answered and shown on the police record, a post-conviction consultation whose
+ * exclusion zone only a victim.location holder sees, MAPPA, and the release and licence-end days (probation's
+ * scheduler, RELEASE_SCAN_SECONDS=1) opening RELEASE re-assessments in risk-assessment. A canary scan proves
+ * the zone's geography and the probation case reference never leave probation.
+ */
+let stack: Stack;
+const tokens: Record<'officer' | 'assessor' | 'probation', string> = {} as never;
+const ZONE = `CanaryZone${randomUUID().slice(0, 6)} Larkspur Road`;
+const REFERENCE = `PRB/2026/CNRY${randomUUID().slice(0, 4).toUpperCase()}`;
+const ROUTE = { team: 'North probation delivery unit', role: 'Offender manager', howToReach: 'Duty line 0300 000 0001, weekdays' };
+const seenByPolice: string[] = [];
+
+function api(token: string, purpose = 'safeguarding') {
+  const base = request(stack.gatewayUrl);
+  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  return { post: (p: string) => auth(base.post(p)), put: (p: string) => auth(base.put(p)), get: (p: string) => auth(base.get(p)) };
+}
+
+type Task = { taskId: string; status: string; reason: string; triggers: { reason: string }[] };
+async function releaseTriggers(caseId: string): Promise<number> {
+  const tasks: Task[] = (await api(tokens.assessor).get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)).body;
+  return tasks.filter((t) => t.reason === 'RELEASE').length + tasks.flatMap((t) => t.triggers).filter((x) => x.reason === 'RELEASE').length;
+}
+
+async function moveCj(caseId: string, to: string) {
+  const lc = await api(tokens.officer, 'investigation').get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
+  await api(tokens.officer, 'investigation').post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.headers.etag).send({ to }).expect(200);
+}
+
+beforeAll(async () => {
+  stack = await startStack({ overrides: { probation: { RELEASE_SCAN_SECONDS: '1' } } });
+  [tokens.officer, tokens.assessor, tokens.probation] = await Promise.all([
+    tokenFor('police', ['case-officer'], 'e2e-prob-officer'),
+    tokenFor('police', ['risk-assessor'], 'e2e-prob-assessor'),
+    tokenFor('probation', ['probation-officer'], 'e2e-prob-po'),
+  ]);
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+describe('probation: check, consultation, MAPPA, release and licence end', () => {
+  it('referral -> check answered LICENCE -> intake shows it -> conviction -> exclusion-zone consultation -> MAPPA 1/2 -> release day -> RELEASE task -> licence end -> again', async () => {
+    const referral = await api(tokens.officer, 'investigation')
+      .post('/api/v1/referrals')
+      .send({
+        crimeReference: `CR-PROB-${process.pid}-${randomUUID().slice(0, 8)}`,
+        advocacyReferral: 'CONSENT_GIVEN',
+        source: 'CRIME_REPORT',
+        offenceClass: 'S4A_FEAR',
+        flags: [],
+        bcu: 'CE',
+        caseOfficer: 'PC-4414',
+        victim: { givenName: 'Synthetic', familyName: 'Victim' },
+        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
+        incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
+      })
+      .expect(201);
+    const caseId: string = referral.body.caseId;
+
+    // The check is opened from intake.case.referred.v1 and answered by a probation practitioner.
+    const opened = await eventually(
+      async () => {
+        const r = await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`);
+        return r.status === 200 && r.body.check ? r.body.check : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the supervision check opened by intake.case.referred.v1' },
+    );
+    expect(opened).toMatchObject({ status: 'REQUESTED', overdue: false });
+    const bad = await api(tokens.probation)
+      .post(`/api/v1/cases/${caseId}/probation/checks/${opened.checkId}/answer`)
+      .set('If-Match', `"${opened.version}"`)
+      .send({ supervisionStatus: 'PAROLE', contactRoute: ROUTE })
+      .expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'supervisionStatus' })]);
+    const answered = await api(tokens.probation)
+      .post(`/api/v1/cases/${caseId}/probation/checks/${opened.checkId}/answer`)
+      .set('If-Match', `"${opened.version}"`)
+      .send({ supervisionStatus: 'LICENCE', contactRoute: ROUTE, probationCaseReference: REFERENCE })
+      .expect(200);
+    expect(answered.body).toMatchObject({ status: 'ANSWERED', supervisionStatus: 'LICENCE', contactRoute: ROUTE, hasProbationCaseReference: true });
+    expect(JSON.stringify(answered.body)).not.toContain(REFERENCE);
+    // The practitioner finds it by the reference (sent in a body, never in a URL).
+    const found = await api(tokens.probation).post('/api/v1/probation/checks/search').send({ probationCaseReference: REFERENCE.toLowerCase() }).expect(200);
+    expect(found.body).toEqual([expect.objectContaining({ caseId, supervisionStatus: 'LICENCE' })]);
+
+    // Intake shows it (probation.check.answered.v1), and the probation part carries the route.
+    const view = await eventually(
+      async () => {
+        const v = (await api(tokens.officer).get(`/api/v1/cases/${caseId}`).expect(200)).body;
+        return v.intake.partnerChecks?.some((c: { agency: string }) => c.agency === 'probation') ? v : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the probation answer on the intake case part' },
+    );
+    seenByPolice.push(JSON.stringify(view));
+    expect(view.intake.partnerChecks).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'probation', answer: 'LICENCE', contactRouteAvailable: true })]));
+    expect(view.probation).toMatchObject({ status: 'available', data: { answer: 'LICENCE', contactRoute: ROUTE } });
+
+    // Conviction, recorded by the police; probation learns it from case.stage-changed.
+    for (const to of ['ARRESTED', 'CHARGE_REQUESTED', 'CHARGED', 'AT_COURT', 'CONVICTED']) await moveCj(caseId, to);
+    const consultation = {
+      kind: 'POST_CONVICTION',
+      recommendationCodes: ['LICENCE_CONDITIONS', 'REFER_TO_MAPPA'],
+      licenceConditions: [
+        { type: 'NON_CONTACT', note: 'No contact with the victim directly or through others' },
+        { type: 'EXCLUSION_ZONE', exclusionZone: { description: ZONE, radiusMetres: 500 } },
+      ],
+    };
+    const made = await eventually(
+      async () => {
+        const r = await api(tokens.probation).post(`/api/v1/cases/${caseId}/probation/consultations`).set('Idempotency-Key', `c-${randomUUID()}`).send(consultation);
+        if (r.status === 409) return undefined; // the conviction has not reached probation yet
+        expect(r.status).toBe(201);
+        return r.body;
+      },
+      { timeoutMs: 30_000, what: 'the post-conviction consultation once probation knows of the conviction' },
+    );
+    expect(made.licenceConditions[1]).toMatchObject({ type: 'EXCLUSION_ZONE', hasExclusionZone: true });
+
+    // A reader without victim.location sees that a zone exists, not where; asking for it without the grant is 403.
+    const police = await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation`).expect(200);
+    seenByPolice.push(JSON.stringify(police.body));
+    expect(police.body.consultations[0].licenceConditions[1]).toEqual({ type: 'EXCLUSION_ZONE', note: null, hasExclusionZone: true });
+    await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation?include=victim.location`).expect(403);
+    const plain = await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200);
+    expect(plain.body.consultations[0].licenceConditions[1].exclusionZone).toBeUndefined();
+    const granted = await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation?include=victim.location`).expect(200);
+    expect(granted.body.consultations[0].licenceConditions[1].exclusionZone).toEqual({ description: ZONE, radiusMetres: 500 });
+
+    // MAPPA category 1, level 2.
+    const today = londonDate(new Date());
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await api(tokens.probation)
+      .post(`/api/v1/cases/${caseId}/probation/mappa`)
+      .set('Idempotency-Key', `m-${randomUUID()}`)
+      .send({ category: 1, level: 2, leadAgency: 'PROBATION', nextReviewDate: inAMonth })
+      .expect(201);
+    const withMappa = (await api(tokens.officer).get(`/api/v1/cases/${caseId}`).expect(200)).body;
+    seenByPolice.push(JSON.stringify(withMappa));
+    expect(withMappa.probation.data).toMatchObject({ mappaCategory: 1, mappaLevel: 2 });
+
+    // The release day arrives: probation's scheduler publishes offender.released; risk opens a RELEASE re-assessment.
+    expect(await releaseTriggers(caseId)).toBe(0);
+    const sentence = { custodyStart: '2026-06-01', actualRelease: today, licenceEnd: '2027-06-01' };
+    await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send(sentence).expect(200);
+    await eventually(async () => ((await releaseTriggers(caseId)) === 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'a RELEASE re-assessment from probation.offender.released.v1',
+    });
+    // The licence ends: the same again.
+    await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send({ ...sentence, licenceEnd: today }).expect(200);
+    await eventually(async () => ((await releaseTriggers(caseId)) === 2 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'a second RELEASE trigger from probation.licence.ended.v1',
+    });
+    const dates = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body.sentence;
+    expect(dates).toMatchObject({ releasedOn: today, licenceEndedOn: today });
+    // The practitioner's worklist no longer shows the release (it happened); a conviction with a consultation is not due either.
+    const wl = (await api(tokens.probation).get('/api/v1/worklists/probation?limit=100').expect(200)).body;
+    expect(wl.items.filter((i: { caseId: string }) => i.caseId === caseId).map((i: { kind: string }) => i.kind)).toEqual([]);
+  });
+
+  it('canary: no exclusion-zone geography or probation case reference outside probation (answers, events, other services’ databases)', async () => {
+    const dumps: string[] = [...seenByPolice];
+    for (const service of ['intake', 'risk-assessment', 'advocacy', 'mental-health'] as const) {
+      const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', stack.env[service].DATABASE_URL], { maxBuffer: 64 * 1024 * 1024 });
+      expect(stdout.length).toBeGreaterThan(0);
+      dumps.push(stdout);
+    }
+    // What left probation: its events (outbox) and its access log (who, what, never data).
+    const db = new Client({ connectionString: stack.env.probation.DATABASE_URL });
+    await db.connect();
+    try {
+      const rows = await db.query(`SELECT row_to_json(o)::text AS j FROM outbox o UNION ALL SELECT row_to_json(a)::text FROM access_log a`);
+      expect(rows.rowCount).toBeGreaterThan(0);
+      dumps.push(...rows.rows.map((r: { j: string }) => r.j));
+      // Inside probation the zone is sealed and the reference is only a keyed token.
+      const inside = await db.query(`SELECT row_to_json(t)::text AS j FROM probation_consultation t UNION ALL SELECT row_to_json(c)::text FROM supervision_check c`);
+      dumps.push(...inside.rows.map((r: { j: string }) => r.j));
+    } finally {
+      await db.end();
+    }
+    const all = dumps.join('\n').toLowerCase();
+    expect(all).not.toContain(ZONE.split(' ')[0].toLowerCase());
+    expect(all).not.toContain(REFERENCE.toLowerCase());
+    expect(all).not.toContain(REFERENCE.replace(/\//g, '').toLowerCase());
+  });
+});
