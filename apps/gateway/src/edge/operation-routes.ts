@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Patch, Post, Put, Req, Res, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, OmitType } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getMetadataStorage } from 'class-validator';
 import { pathParams, problem, type HttpBinding, type Operation, type QueryBinding } from '@stac/contracts';
 import { ETAG_HEADER, IDEMPOTENCY_HEADER, IF_MATCH_HEADER, checkedIdempotencyKey } from './http-conventions';
 import { etagOf, IfMatchVersion } from './if-match';
@@ -13,6 +14,10 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const METHOD = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } as const;
 /** Every route can also answer these: no or bad token, rate limit, bus down, service too slow. */
 const EDGE_PROBLEMS = [401, 429, 503, 504];
+
+function isEmptyBody(body: unknown): boolean {
+  return body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+}
 
 function invalid(field: string, message: string): HttpException {
   return new HttpException(problem(400, 'validation-failed', 'The request is not valid', { errors: [{ field, message }] }), 400);
@@ -60,11 +65,14 @@ function queryFields(req: FastifyRequest, bindings: readonly QueryBinding[]): Re
 /** The class the HTTP body is validated with: declared, or the request without what the path, query and If-Match fill. */
 function bodyClassOf(op: Operation, http: HttpBinding): Type | undefined {
   if (!BODY_METHODS.has(http.method)) return undefined;
+  if (http.body === null) return undefined;
   if (http.body) return http.body as Type;
   if (http.bodyField) throw new Error(`operation ${op.name}: bodyField needs an explicit body class`);
   const filled = [...pathParams(http.path), ...(http.query ?? []).map((q) => q.field ?? q.name), ...(http.ifMatch ? [http.ifMatchField ?? 'expectedVersion'] : [])];
   const derived = OmitType(op.request as Type<object>, filled as never[]);
   Object.defineProperty(derived, 'name', { value: `${op.request.name}Body` });
+  // Everything the request needs comes from the path and headers: the operation takes no body at all.
+  if (getMetadataStorage().getTargetValidationMetadatas(derived, '', true, false).length === 0) return undefined;
   return derived;
 }
 
@@ -97,6 +105,9 @@ export function operationController(op: Operation): Type {
 
     async handle(req: FastifyRequest, reply: FastifyReply, body: unknown, ctx: RequestContext, expectedVersion?: number): Promise<unknown> {
       const ids = pathIds(req, params);
+      if (!bodyClass && BODY_METHODS.has(http!.method) && !isEmptyBody(req.body)) {
+        throw new HttpException(problem(400, 'unexpected-body', 'This operation takes no request body'), 400);
+      }
       const query = queryFields(req, http!.query ?? []);
       const idempotencyKey = http!.idempotent ? checkedIdempotencyKey(req.headers['idempotency-key'] as string | undefined) : undefined;
       const version = http!.ifMatch ? { [http!.ifMatchField ?? 'expectedVersion']: expectedVersion } : {};

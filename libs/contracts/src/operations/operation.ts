@@ -63,7 +63,7 @@ export interface HttpBinding {
    * If-Match fields (e.g. the `*Submission` a `*Command` extends). Either way the service validates the
    * whole request again with `request`.
    */
-  body?: new () => object;
+  body?: (new () => object) | null;
   /** Problem statuses the operation can answer (authentication, rate limit and bus statuses are added). */
   problems: readonly number[];
 }
