@@ -28,6 +28,9 @@ it('the README API tour runs as written against a real stack', async () => {
     env: { ...process.env, GW: stack.gatewayUrl, AUTH_DEV_ISSUER_DIR: DEV_ISSUER_DIR, AUTH_AUDIENCE: AUDIENCE },
     maxBuffer: 16 * 1024 * 1024,
     timeout: 120_000,
+  }).catch((e: { stdout?: string; stderr?: string; message: string }) => {
+    // Show where the tour broke, not only that it did.
+    throw new Error(`README tour failed:\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
   });
   const caseId = /case ([0-9a-f-]{36})/.exec(run.stdout)?.[1];
   expect(caseId).toBeDefined();
