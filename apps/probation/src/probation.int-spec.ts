@@ -140,7 +140,7 @@ describe('probation on a real Postgres with an injectable clock', () => {
     // Found by the reference however it is written; the reference itself is nowhere in the database.
     expect(await checks.locate('prb-2026-canary9', officer, 'risk-management')).toEqual([expect.objectContaining({ checkId: answered.checkId, caseId })]);
     expect(await checks.locate('PRB/2026/OTHER1', officer, 'risk-management')).toEqual([]);
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE convert_from(reference_token, 'LATIN1') ILIKE '%CANARY%'`);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE encode(reference_token, 'escape') ILIKE '%CANARY%'`);
     expect(n).toBe(0);
     const [{ e }] = await ds.query(`SELECT count(*)::int AS e FROM outbox WHERE envelope::text ILIKE '%CANARY9%'`);
     expect(e).toBe(0);
