@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
 import type { Operation, RpcRequest } from '@stac/contracts';
@@ -54,7 +55,7 @@ export class OperationKernel {
       recordIds: op.access.recordIdFields?.map((f) => fields[f]).filter((v): v is string => typeof v === 'string' && UUID.test(v)),
       operation: op.access.processing,
     });
-    const request = await parseRpcBody(op.request, body);
+    const request = await requestOf(op, fields);
     return { request, ctx: this.contextFor(op, granted, raw) };
   }
 
@@ -105,6 +106,22 @@ export class OperationKernel {
     const ids = [...new Set([...(caseId ? [caseId] : []), ...recordIds])];
     await this.audit(ctx, this.dataSource, { recordIds: ids });
   }
+}
+
+/**
+ * The validated request. An operation whose request class declares no fields (e.g. a worklist of the
+ * caller's own agency) takes an empty object only: class-validator refuses to validate a class without
+ * metadata, so it is checked here (API-01: an unexpected field is still 400).
+ */
+async function requestOf<Req extends object>(op: Operation<Req, unknown>, fields: Record<string, unknown>): Promise<Req> {
+  if (getMetadataStorage().getTargetValidationMetadatas(op.request, '', true, false).length > 0) return parseRpcBody(op.request, fields);
+  const extra = Object.keys(fields);
+  if (extra.length) {
+    throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
+      errors: extra.map((field) => ({ field, message: `property ${field} should not exist` })),
+    });
+  }
+  return new op.request();
 }
 
 function requestedFieldGroups(op: Operation, fields: Record<string, unknown>): FieldGroup[] {
