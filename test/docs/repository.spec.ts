@@ -13,7 +13,7 @@ const textFiles = tracked.filter((f) => !/\.(png|jpe?g|gif|ico|woff2?)$/i.test(f
 
 const ID = /\b(?:AC|LAW|DP|API|REL|BUS)-\d{2}\b/g;
 const TEST_FILE = /\.(spec|int-spec|e2e-spec|fault-spec)\.ts$/;
-// `it('AC-03: ...')`, `test.each(...)('REL-04 ...')`, `describe.skip("LAW-01 ...")`, template literals too.
+// `it(...)`, `test(...)`, `describe(...)` with their `.each`, `.only` and `.skip` forms, quoted or as template literals.
 const TEST_TITLE = /\b(?:it|test|describe)(?:\.(?:each\([\s\S]*?\)|only|skip|concurrent))*\(\s*(['"`])((?:\\.|(?!\1)[\s\S])*?)\1/g;
 
 function definedRequirements(): string[] {
