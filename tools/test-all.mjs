@@ -30,6 +30,12 @@ const LAYERS = [
   { project: 'e2e', args: ['--runInBand'] },
 ];
 
+// Streams of earlier test runs that were killed part-way hold storage on the shared NATS server.
+spawnSync(process.execPath, ['-r', '@swc-node/register', 'libs/testing/src/sweep-test-streams.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
 const extra = process.argv.slice(2);
 const tmp = mkdtempSync(join(tmpdir(), 'stac-test-'));
 let passed = 0;

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { launchServices, repoRoot, type LaunchedServices } from '@stac/testing';
+import { deleteNamespaceStreams, launchServices, repoRoot, TEST_STREAM_MAX_MB, type LaunchedServices } from '@stac/testing';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { STREAMS } from '@stac/contracts';
-import { streamName } from '@stac/messaging';
 import { dropStackDatabases, migrateAll } from '../../tools/stack/src/run-migrations';
-import { anchorStreamName, ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
+import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
 import {
   SERVICES,
@@ -61,6 +57,7 @@ export async function startStack(
       {
         ...auth,
         NATS_NAMESPACE: namespace,
+        EVENT_STREAM_MAX_MB: TEST_STREAM_MAX_MB,
         // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
         ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
         ...opts.overrides?.[s],
@@ -97,19 +94,9 @@ export async function startStack(
     namespace,
     async stop() {
       await services.stop();
-      await deleteStreams(env.gateway.NATS_URL, namespace).catch(() => undefined);
+      await deleteNamespaceStreams(env.gateway.NATS_URL, namespace).catch(() => undefined);
       await dropStackDatabases(env, pgBase);
     },
   };
 }
 
-async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for (const s of STREAMS) await jsm.streams.delete(streamName(s, namespace)).catch(() => false);
-    await jsm.streams.delete(anchorStreamName(namespace)).catch(() => false);
-  } finally {
-    await nc.close();
-  }
-}

@@ -36,7 +36,7 @@ import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, Clock, domainServiceModule, FixedClock, OperationKernel, type RequestContext } from '@stac/runtime';
-import { createTestDatabase, TEST_NATS_URL, uniqueToken, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { ADVOCACY } from './advocacy.module';
 import { ContactsService } from './contacts/contacts.service';
@@ -60,6 +60,8 @@ const FREE_TEXT_CANARY = `CANARY-FEEDBACK-${randomBytes(4).toString('hex')}`;
 
 describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real SMTP server)', () => {
   let db: TestDatabase;
+  // Its own event streams (deleted at the end), so runs never share durable consumers.
+  const streams = testStreamEnv();
   let app: TestingModule;
   let ds: DataSource;
   let kernel: OperationKernel;
@@ -146,7 +148,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
     const config = loadConfig(SERVICE_ENV.advocacy, {
       DATABASE_URL: db.url,
       NATS_URL: TEST_NATS_URL,
-      NATS_NAMESPACE: uniqueToken(),
+      ...streams,
       AUTH_DEV_ISSUER_DIR: issuerDir,
       NODE_ENV: 'test',
       OUTBOX_POLL_MS: '60000',
@@ -162,6 +164,8 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
 
   afterAll(async () => {
     await app?.close();
+
+    await deleteNamespaceStreams(TEST_NATS_URL, streams.NATS_NAMESPACE);
     await db?.drop();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     process.env = env;

@@ -12,7 +12,7 @@ import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, Clock, domainServiceModule, FixedClock } from '@stac/runtime';
-import { createTestDatabase, TEST_NATS_URL, uniqueToken, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { ReviewSchedule } from './reviews/review-schedule';
 import { RiskAssessmentsService, type CommandContext } from './risk-assessments/risk-assessments.service';
 import { RISK_ASSESSMENT } from './risk-assessment.module';
@@ -49,6 +49,8 @@ function as(agency: Principal['agency'], subject: string, role: Principal['roles
 
 describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream, FixedClock)', () => {
   let db: TestDatabase;
+  // Its own event streams (deleted at the end), so runs never share durable consumers.
+  const streams = testStreamEnv();
   let app: TestingModule;
   let ds: DataSource;
   const clock = new FixedClock(T0);
@@ -82,7 +84,7 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     const config = loadConfig(SERVICE_ENV['risk-assessment'], {
       DATABASE_URL: db.url,
       NATS_URL: TEST_NATS_URL,
-      NATS_NAMESPACE: uniqueToken(),
+      ...streams,
       AUTH_DEV_ISSUER_DIR: issuerDir,
       NODE_ENV: 'test',
       OUTBOX_POLL_MS: '60000',
@@ -101,6 +103,8 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
 
   afterAll(async () => {
     await app?.close();
+
+    await deleteNamespaceStreams(TEST_NATS_URL, streams.NATS_NAMESPACE);
     await db?.drop();
   });
 

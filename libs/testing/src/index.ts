@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './eventually';
 export * from './launch-services';
+export * from './test-streams';

@@ -11,7 +11,7 @@ import type { VictimSituationChangedV1 } from '@stac/contracts';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, Clock, domainServiceModule, FixedClock } from '@stac/runtime';
-import { createTestDatabase, TEST_NATS_URL, uniqueToken, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { RISK_ASSESSMENT } from '../risk-assessment.module';
 import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
 import { VictimSituationTrigger } from './victim-situation-trigger';
@@ -20,6 +20,8 @@ jest.setTimeout(60_000);
 
 describe('risk-assessment: advocacy.victim.situation-changed.v1 opens a VICTIM_MOVED re-assessment (real Postgres)', () => {
   let db: TestDatabase;
+  // Its own event streams (deleted at the end), so runs never share durable consumers.
+  const streams = testStreamEnv();
   let app: TestingModule;
   let ds: DataSource;
   // Friday 4 December 2026, 10:00 GMT: 3 working days later is Wednesday 9 December.
@@ -33,7 +35,7 @@ describe('risk-assessment: advocacy.victim.situation-changed.v1 opens a VICTIM_M
     const config = loadConfig(SERVICE_ENV['risk-assessment'], {
       DATABASE_URL: db.url,
       NATS_URL: TEST_NATS_URL,
-      NATS_NAMESPACE: uniqueToken(),
+      ...streams,
       AUTH_DEV_ISSUER_DIR: issuerDir,
       NODE_ENV: 'test',
       OUTBOX_POLL_MS: '60000',
@@ -48,6 +50,8 @@ describe('risk-assessment: advocacy.victim.situation-changed.v1 opens a VICTIM_M
 
   afterAll(async () => {
     await app?.close();
+
+    await deleteNamespaceStreams(TEST_NATS_URL, streams.NATS_NAMESPACE);
     await db?.drop();
   });
 

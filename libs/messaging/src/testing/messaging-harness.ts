@@ -10,7 +10,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { EventContract, StreamDefinition } from '@stac/contracts';
-import { createTestDatabase, TEST_NATS_URL, uniqueToken, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, TEST_NATS_URL, TEST_STREAM_MAX_MB, uniqueToken, type TestDatabase } from '@stac/testing';
 import { EventConsumer, type EventConsumerOptions } from '../event-consumer';
 import { toNatsHeaders } from '../headers';
 import { MessagingSchema1764201600000 } from '../messaging-schema.migration';
@@ -18,13 +18,16 @@ import { connectNats } from '../nats';
 import type { EventContext } from '../on-event.decorator';
 import type { Outbox } from '../outbox';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox-relay';
-import { ensureStream } from '../provisioning';
+import { DEFAULT_STREAM_LIMITS, ensureStream, type StreamLimits } from '../provisioning';
 import {
   deadLetterFilter,
   deadLetterStreamName,
   ensureDeadLetterStream,
   listDeadLetters,
 } from '../dead-letters';
+
+/** Test streams reserve little of the shared server's storage (see TEST_STREAM_MAX_MB). */
+const TEST_STREAM_LIMITS: StreamLimits = { ...DEFAULT_STREAM_LIMITS, maxBytes: Number(TEST_STREAM_MAX_MB) * 1024 * 1024 };
 
 export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -136,7 +139,7 @@ export class MessagingHarness {
       subjectPrefix: tok,
       producer: `producer-${tok}`,
     };
-    await ensureStream(this.jsm, stream);
+    await ensureStream(this.jsm, stream, '', TEST_STREAM_LIMITS);
     this.streams.push(stream.name);
     return { tok, stream, Contract: widgetContract(tok), producer: stream.producer };
   }
@@ -190,6 +193,7 @@ export class MessagingHarness {
       ackWaitMs: 5_000,
       redeliveryBaseMs: 20,
       streams: [s.stream],
+      streamLimits: TEST_STREAM_LIMITS,
       logger: this.logger,
       handlers: [
         {
