@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { randomBytes } from 'node:crypto';
+import { trustedIssuers } from '@stac/auth';
 import { loadConfig, migrationEnvSpec, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
+import { DEV_IDP_URL, localComposeEnv, requiredComposeVariables } from '../../tools/stack/src/compose-local-env';
 
 // There is no Docker engine on the development and CI machines (architecture.md §8): docker-compose.yml has
 // to be right by construction. This reads it the way Compose would and checks it against the code's
@@ -22,6 +24,7 @@ type Service = {
   volumes?: string[];
   networks?: string[] | Record<string, unknown>;
   user?: string;
+  profiles?: string[];
 };
 type Compose = {
   services: Record<string, Service>;
@@ -29,7 +32,7 @@ type Compose = {
 };
 
 /**
- * Compose's variable interpolation: `${VAR:-default}` gives the default; `${VAR:?message}` takes VAR from
+ * Compose's variable interpolation: `${VAR:-default}` takes VAR from `env` or gives the default; `${VAR:?message}` takes VAR from
  * `env` (the operator's secrets) and refuses without it, as `docker compose up` does.
  */
 function interpolate(value: string, where: string, env: Record<string, string> = OPERATOR_SECRETS): string {
@@ -38,8 +41,9 @@ function interpolate(value: string, where: string, env: Record<string, string> =
     (_m, ...g) => {
       const [dollar, braced, op, arg, bare] = g as (string | undefined)[];
       if (dollar === '$') return '$';
-      if (op === ':-' || op === '-') return arg ?? '';
       const name = (braced ?? bare) as string;
+      if (op === ':-') return env[name] || (arg ?? '');
+      if (op === '-') return env[name] ?? arg ?? '';
       if ((op === ':?' || op === '?') && env[name]) return env[name];
       throw new Error(`${where}: \${${name}} is not set and has no default, so \`docker compose up\` refuses to start`);
     },
@@ -48,7 +52,7 @@ function interpolate(value: string, where: string, env: Record<string, string> =
 
 const composeText = read('docker-compose.yml');
 /** Every variable compose requires of the operator (`${VAR:?...}`). */
-const REQUIRED_VARS = [...new Set([...composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)].map((m) => m[1]))];
+const REQUIRED_VARS = requiredComposeVariables(composeText);
 /** What an operator supplies: fresh synthetic secrets for this test run. */
 const OPERATOR_SECRETS: Record<string, string> = Object.fromEntries(
   REQUIRED_VARS.map((v) => [
@@ -68,11 +72,14 @@ const APPS = Object.keys(SERVICE_ENV) as (keyof typeof SERVICE_ENV)[];
 const DOMAIN = Object.keys(SERVICE_DATABASES) as (keyof typeof SERVICE_DATABASES)[];
 const INFRA = ['postgres', 'nats', 'migrate'];
 
-function envOf(name: string): Record<string, string> {
+/** Services of the local profile only (`--profile local`); production starts every other one. */
+const LOCAL_ONLY = ['dev-idp'];
+
+function envOf(name: string, operator: Record<string, string> = OPERATOR_SECRETS): Record<string, string> {
   const env = services[name]?.environment ?? {};
   expect(Array.isArray(env)).toBe(false); // the map form, so every variable is checked by name
   return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, interpolate(String(v ?? ''), `${name}.environment.${k}`)]),
+    Object.entries(env).map(([k, v]) => [k, interpolate(String(v ?? ''), `${name}.environment.${k}`, operator)]),
   );
 }
 
@@ -109,8 +116,11 @@ function initScriptDatabases(): Map<string, { owner: string; runtime: string }> 
 }
 
 describe('docker-compose.yml', () => {
-  it('has exactly the infrastructure, the migrate job and one service per app', () => {
-    expect(Object.keys(services).sort()).toEqual([...INFRA, ...APPS].sort());
+  it('has exactly the infrastructure, the migrate job, one service per app and the local-profile identity provider', () => {
+    expect(Object.keys(services).sort()).toEqual([...INFRA, ...APPS, ...LOCAL_ONLY].sort());
+    const profiled = Object.keys(services).filter((s) => services[s].profiles !== undefined);
+    expect(profiled).toEqual(LOCAL_ONLY);
+    for (const s of LOCAL_ONLY) expect(services[s].profiles).toEqual(['local']);
   });
 
   it.each(APPS)('%s is built from its own Dockerfile, non-root and production-only', (svc) => {
@@ -162,15 +172,17 @@ describe('docker-compose.yml', () => {
     if ('AUTH_ISSUERS' in spec) expect(String(raw.AUTH_ISSUERS)).toMatch(/^\$\{STAC_AUTH_ISSUERS[:}-]/);
     // The auth module refuses the dev issuer in production; compose must not even try.
     expect(raw.AUTH_DEV_ISSUER_DIR ?? '').toBe('');
+    expect(envOf(svc).AUTH_DEV_ISSUER_URL ?? '').toBe('');
+    expect(envOf(svc).NODE_ENV).toBe('production');
   });
 
   it('publishes only the gateway, on its HTTP_PORT, on a non-internal network', () => {
-    const published = Object.keys(services).filter((s) => (services[s].ports ?? []).length > 0);
+    const published = Object.keys(services).filter((s) => !LOCAL_ONLY.includes(s) && (services[s].ports ?? []).length > 0);
     expect(published).toEqual(['gateway']);
     expect(containerPorts('gateway')).toEqual([Number(envOf('gateway').HTTP_PORT)]);
     const internal = (n: string) => compose.networks?.[n]?.internal === true;
     expect(networksOf('gateway').some((n) => !internal(n))).toBe(true);
-    for (const s of Object.keys(services).filter((x) => x !== 'gateway')) {
+    for (const s of Object.keys(services).filter((x) => x !== 'gateway' && !LOCAL_ONLY.includes(x))) {
       expect({ [s]: networksOf(s).every(internal) }).toEqual({ [s]: true });
     }
   });
@@ -287,7 +299,7 @@ describe('docker-compose.yml', () => {
 });
 
 describe('docker-compose.yml secrets and database roles', () => {
-  it('DP-04: refuses to start with default secrets: every password, key and the issuers must be set by the operator', () => {
+  it('DP-02: refuses to start with default secrets: every password, key and the issuers must be set by the operator', () => {
     const secretish = /PASSWORD|_KEY|ISSUERS/;
     const offending: string[] = [];
     for (const [name, svc] of Object.entries(services))
@@ -302,7 +314,7 @@ describe('docker-compose.yml secrets and database roles', () => {
       /STAC_INTAKE_DATA_KEY\} is not set and has no default/,
     );
     // No published development value survives anywhere in the file.
-    expect(composeText).not.toMatch(/stac-dev-|Y28wSMBJECzwWbereCW/);
+    expect(composeText).not.toMatch(/stac-dev-(?!idp\b)|Y28wSMBJECzwWbereCW/);
   });
 
   it.each(DOMAIN)('LAW-07: %s runs as its runtime role with its own chain key; its migration runs as the owner, without the key', (svc) => {
@@ -321,6 +333,50 @@ describe('docker-compose.yml secrets and database roles', () => {
     const others = DOMAIN.filter((o) => o !== svc).map((o) => String(services[o].environment?.AUDIT_CHAIN_KEY));
     expect(others.some((o) => o.includes(`{${keyVar}:`))).toBe(false);
     expect(Object.keys(envOf(svc))).not.toContain('DATABASE_MIGRATION_URL');
+  });
+});
+
+describe('docker-compose.yml, local profile (`pnpm run compose:local-env`, then `--profile local up`)', () => {
+  const local = localComposeEnv(composeText);
+
+  it('the generated env file supplies every required variable with fresh values and switches to development', () => {
+    for (const v of REQUIRED_VARS) expect({ [v]: local[v] }).toEqual({ [v]: expect.stringMatching(/\S/) });
+    expect(localComposeEnv(composeText).STAC_PG_SUPERUSER_PASSWORD).not.toBe(local.STAC_PG_SUPERUSER_PASSWORD);
+    expect(local).toMatchObject({ COMPOSE_PROFILES: 'local', STAC_NODE_ENV: 'development', STAC_AUTH_ISSUERS: '[]' });
+  });
+
+  it.each(APPS)('%s starts in development and trusts only the dev-idp container, fetching its JWKS over HTTP', (svc) => {
+    const env = envOf(svc, local);
+    const config = loadConfig(SERVICE_ENV[svc], env) as unknown as Record<string, string>;
+    expect(config.NODE_ENV).toBe('development');
+    const issuers = trustedIssuers({
+      audience: config.AUTH_AUDIENCE,
+      issuersJson: config.AUTH_ISSUERS,
+      devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
+      devIssuerUrl: config.AUTH_DEV_ISSUER_URL,
+      nodeEnv: config.NODE_ENV,
+    });
+    expect(new Set(issuers.map((i) => i.jwksUri))).toEqual(new Set([`${DEV_IDP_URL}/jwks.json`]));
+    // The same service under the production defaults refuses that issuer.
+    expect(() => trustedIssuers({ audience: 'a', issuersJson: '[]', devIssuerDir: '', devIssuerUrl: DEV_IDP_URL, nodeEnv: 'production' })).toThrow(
+      /development only/,
+    );
+  });
+
+  it('dev-idp is reachable from the services on backend, publishes its token endpoint on loopback only, and runs unprivileged', () => {
+    const idp = services['dev-idp'];
+    const url = new URL(DEV_IDP_URL);
+    expect(url.hostname).toBe('dev-idp');
+    expect(networksOf('dev-idp')).toEqual(expect.arrayContaining(['backend', 'edge']));
+    expect(idp.ports).toEqual([`127.0.0.1:${url.port}:${url.port}`]);
+    expect(envOf('dev-idp', local).DEV_IDP_PORT).toBe(url.port);
+    expect(idp.build).toEqual({ context: '.', dockerfile: 'deploy/dev-idp/Dockerfile' });
+    const dockerfile = read('deploy/dev-idp/Dockerfile');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=development$/m);
+    const entry = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)?.[1] ?? '[]') as string[];
+    expect(existsSync(join(root, entry[entry.length - 1]))).toBe(true);
+    expect(String(idp.healthcheck?.test)).toMatch(/\/health/);
   });
 });
 

@@ -48,6 +48,7 @@ export class GatewayModule {
             audience: config.AUTH_AUDIENCE,
             issuersJson: config.AUTH_ISSUERS,
             devIssuerDir: config.AUTH_DEV_ISSUER_DIR,
+            devIssuerUrl: config.AUTH_DEV_ISSUER_URL,
             nodeEnv: config.NODE_ENV,
             tokenType: config.AUTH_TOKEN_TYPE,
             maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,

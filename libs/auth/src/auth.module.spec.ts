@@ -13,7 +13,7 @@ describe('trusted issuers (configuration)', () => {
     expect(() => trustedIssuers({ ...base, nodeEnv: 'production' })).toThrow(/no token issuer configured/);
   });
 
-  it('DP-04: the dev issuer only when development is explicitly enabled (production, unset or unknown modes refuse it)', () => {
+  it('DP-02: the dev issuer only when development is explicitly enabled (production, unset or unknown modes refuse it)', () => {
     for (const nodeEnv of ['production', '', 'staging'])
       expect(() => trustedIssuers({ ...base, nodeEnv, devIssuerDir: '/tmp/dev-issuer' })).toThrow(
         /AUTH_DEV_ISSUER_DIR is for development only/,

@@ -16,12 +16,12 @@ export interface EnvVar {
   readonly pattern?: RegExp;
   /**
    * A published value used only when development is explicitly enabled (NODE_ENV=development or test);
-   * in production the variable is required and this value is refused (DP-04: fail closed).
+   * in production the variable is required and this value is refused (DP-02: fail closed).
    */
   readonly devDefault?: string;
 }
 
-/** Development behaviour (dev issuer, published dev keys) only when explicitly switched on (DP-04). */
+/** Development behaviour (dev issuer, published dev keys) only when explicitly switched on (DP-02). */
 export const DEVELOPMENT_MODES: readonly string[] = ['development', 'test'];
 export function developmentEnabled(nodeEnv: string | undefined): boolean {
   return nodeEnv !== undefined && DEVELOPMENT_MODES.includes(nodeEnv);
@@ -33,7 +33,7 @@ const common = {
   NODE_ENV: {
     format: 'enum',
     values: ['development', 'test', 'production'],
-    // Production unless a developer says otherwise (DP-04): development behaviour must be asked for.
+    // Production unless a developer says otherwise (DP-02): development behaviour must be asked for.
     default: 'production',
     description: 'Deployment mode; development behaviour (dev issuer, published dev keys) only with development or test.',
   },
@@ -76,6 +76,13 @@ const common = {
     default: '',
     allowEmpty: true,
     description: 'Directory of the local dev issuer keys; enables it (only with NODE_ENV=development or test).',
+  },
+  AUTH_DEV_ISSUER_URL: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    description:
+      'Base URL of the development identity provider container (compose local profile), whose JWKS is at <url>/jwks.json; enables the dev issuer (only with NODE_ENV=development or test).',
   },
 } as const satisfies EnvSpec;
 

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('DP-04: production unless development is explicitly enabled', () => {
+  it('DP-02: production unless development is explicitly enabled', () => {
     const { NODE_ENV } = loadConfig(SERVICE_ENV.intake, ok);
     expect(NODE_ENV).toBe('production');
     expect(developmentEnabled(undefined)).toBe(false);
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect(developmentEnabled('test')).toBe(true);
   });
 
-  it('LAW-07/DP-04: AUDIT_CHAIN_KEY is required in production; the published dev key only when development is enabled', () => {
+  it('LAW-07/DP-02: AUDIT_CHAIN_KEY is required in production; the published dev key only when development is enabled', () => {
     const { AUDIT_CHAIN_KEY: _omitted, ...withoutKey } = ok;
     const published = SERVICE_ENV.intake.AUDIT_CHAIN_KEY.devDefault;
     expect(() => loadConfig(SERVICE_ENV.intake, withoutKey)).toThrow(/^config: AUDIT_CHAIN_KEY is required/);

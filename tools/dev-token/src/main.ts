@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintDevToken } from '@stac/auth';
-import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
+import { TokenAskError, tokenRequest } from './token-request';
 
 /**
  * `pnpm run token --agency police --role stac-screener --sub alice` prints an access token from the local
@@ -17,20 +17,16 @@ async function main() {
       audience: { type: 'string', default: process.env.AUTH_AUDIENCE ?? 'stac-platform' },
     },
   });
-  const agency = values.agency as Agency;
-  if (!AGENCIES.includes(agency)) fail(`--agency must be one of ${AGENCIES.join(', ')}`);
-  const roles = (values.role ?? []).flatMap((r) => r.split(',')) as Role[];
-  if (roles.length === 0 || roles.some((r) => !ROLES.includes(r))) fail(`--role must be one or more of ${ROLES.join(', ')}`);
-  const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400) fail('--ttl must be 1-86400 seconds');
+  let request;
+  try {
+    request = tokenRequest({ agency: values.agency, roles: values.role ?? [], sub: values.sub, ttl: values.ttl, audience: values.audience }, 'stac-platform');
+  } catch (e) {
+    if (!(e instanceof TokenAskError)) throw e;
+    process.stderr.write(`token: --${e.message.replace(/^roles/, 'role')}\n`);
+    process.exit(2);
+  }
   const dir = process.env.AUTH_DEV_ISSUER_DIR || resolve(__dirname, '../../../.stac/dev-issuer');
-  const token = await mintDevToken(dir, { agency, roles, subject: values.sub!, audience: values.audience!, ttlSeconds: ttl });
-  process.stdout.write(`${token}\n`);
-}
-
-function fail(message: string): never {
-  process.stderr.write(`token: ${message}\n`);
-  process.exit(2);
+  process.stdout.write(`${await mintDevToken(dir, request)}\n`);
 }
 
 void main();

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const colors = Boolean(process.stdout.isTTY);
   const output = logFormatFromEnv() === 'pretty' ? prettyLogStream(process.stdout, { colors }) : process.stdout;
   if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
-  // NODE_ENV=development said explicitly: the services default to production (DP-04).
+  // NODE_ENV=development said explicitly: the services default to production (DP-02).
   const env = stackEnv({
     ...settings,
     nodeEnv: 'development',

@@ -81,7 +81,7 @@ describe('stackEnv', () => {
     expect(a).not.toBe(b);
   });
 
-  it('DP-04: says NODE_ENV explicitly (development unless told otherwise), since the services default to production', () => {
+  it('DP-02: says NODE_ENV explicitly (development unless told otherwise), since the services default to production', () => {
     for (const svc of SERVICES) expect(stackEnv(base)[svc].NODE_ENV).toBe('development');
     expect(SERVICE_ENV.intake.NODE_ENV.default).toBe('production');
   });

@@ -93,7 +93,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     for (const [name, v] of Object.entries(spec) as [string, { default?: string }][]) {
       if (v.default !== undefined) env[name] = v.default;
     }
-    // Local runs are development unless told otherwise: said explicitly, since the spec defaults to production (DP-04).
+    // Local runs are development unless told otherwise: said explicitly, since the spec defaults to production (DP-02).
     env.NODE_ENV = o.nodeEnv ?? 'development';
     if (o.logLevel) env.LOG_LEVEL = o.logLevel;
     env.HTTP_HOST = o.host ?? '127.0.0.1';

@@ -5,7 +5,7 @@ import { DataKeyError, PersonalDataCipher } from './personal-data-cipher';
 /**
  * Fingerprints (SHA-256 of the base64 value) of keys that are published in the repository for local use
  * (formerly docker-compose.yml's default). Refused unless development is explicitly enabled
- * (NODE_ENV=development or test; DP-04): keys come from configuration, never the repo (DP-02).
+ * (NODE_ENV=development or test): keys come from configuration, never the repo (DP-02).
  */
 const PUBLISHED_DEV_KEYS = new Set(['fea83c90f52fd6379ffbc1db7293150c8a4f9d6a361c2eda36507635c56ad082']);
 

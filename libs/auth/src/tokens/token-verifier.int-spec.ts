@@ -16,7 +16,7 @@ const reason = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stac-tokens-'));
   const { jwksFile } = await ensureDevIssuerKeys(dir);
-  issuers = devIssuers(jwksFile);
+  issuers = devIssuers({ jwksFile });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -32,7 +32,11 @@ export function parseTrustedIssuers(json: string): TrustedIssuer[] {
   });
 }
 
-/** One dev issuer per agency (same local key), so a dev token's agency still comes from its issuer. */
-export function devIssuers(jwksFile: string): TrustedIssuer[] {
-  return AGENCIES.map((agency) => ({ issuer: `${DEV_ISSUER_BASE}/${agency}`, agency, jwksFile }));
+/**
+ * One dev issuer per agency (same key), so a dev token's agency still comes from its issuer. Its keys
+ * are a local file (`pnpm start`, tests) or the development identity provider's JWKS over HTTP (the
+ * compose local profile).
+ */
+export function devIssuers(keys: { jwksFile: string } | { jwksUri: string }): TrustedIssuer[] {
+  return AGENCIES.map((agency) => ({ issuer: `${DEV_ISSUER_BASE}/${agency}`, agency, ...keys }));
 }
