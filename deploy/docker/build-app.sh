@@ -28,7 +28,7 @@ for pkg in $packages; do
   (
     cd "$pkg"
     "$swc" src -d dist --strip-leading-paths --copy-files --config-file "$root/.swcrc" \
-      --ignore '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/fixtures/**' >/dev/null
+      --ignore '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.fault-spec.ts,**/fixtures/**,**/testing/**' >/dev/null
   )
   node "$root/deploy/docker/point-main-at-dist.mjs" "$pkg"
 done

@@ -35,7 +35,7 @@ import type { Role } from '@stac/domain';
 import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, Clock, domainServiceModule, FixedClock, OperationKernel, type RequestContext } from '@stac/runtime';
+import { allMigrations, Clock, domainServiceModule, FixedClock, IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
 import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { ADVOCACY } from './advocacy.module';
@@ -84,6 +84,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
       clock,
       alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
       audit: (m, d) => kernel.audit(ctx, m, d),
+      idempotent: (m, command, body, run) => app.get(IdempotencyRecords).run(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body }, run),
     } as RequestContext;
     return ctx;
   };

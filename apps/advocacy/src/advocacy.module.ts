@@ -70,4 +70,5 @@ export const ADVOCACY: DomainServiceDefinition = {
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
   migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, CaseRiskLevel1796082100000, VictimSupport1796110000000],
+  idempotencyTable: 'idempotency_record',
 };

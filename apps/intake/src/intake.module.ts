@@ -163,4 +163,5 @@ export const INTAKE: DomainServiceDefinition = {
     PartnerAnswers1796120000000,
     Cps1796130000000,
   ],
+  idempotencyTable: 'idempotency_record',
 };

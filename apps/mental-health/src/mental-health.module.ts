@@ -69,4 +69,5 @@ export const MENTAL_HEALTH: DomainServiceDefinition = {
     DisclosureReview,
   ],
   migrations: [MentalHealthSchema1764202000000, PartnerChecks1796120000000, LiaisonRecords1796120100000],
+  idempotencyTable: 'idempotency_record',
 };

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHeaders } from '@stac/messaging';
-import { idempotent, rpcProblem, type RequestContext } from '@stac/runtime';
+import { rpcProblem, type RequestContext } from '@stac/runtime';
 
 /** Who did it, as the trust's records name them (issuer-qualified subject). */
 export function actorOf(ctx: RequestContext): string {
@@ -46,5 +46,5 @@ export function auditRead(ctx: RequestContext, m: Parameters<RequestContext['aud
 
 /** A creating command run once per Idempotency-Key (the trust's own table). */
 export function once<T>(m: EntityManager, ctx: RequestContext, command: string, body: unknown, run: () => Promise<T>): Promise<T> {
-  return idempotent(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body }, run);
+  return ctx.idempotent(m, command, body, run);
 }

@@ -45,4 +45,5 @@ export const PROBATION: DomainServiceDefinition = {
   feature: ProbationModule,
   entities: [SupervisionCheck, ProbationConsultation, MappaDecision, SentenceDates, ProbationCaseStage],
   migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000],
+  idempotencyTable: 'idempotency_record',
 };

@@ -5,16 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ensureDevIssuerKeys, type Authorized, type Principal } from '@stac/auth';
+import { ensureDevIssuerKeys, type Principal } from '@stac/auth';
 import { loadConfig, SERVICE_ENV } from '@stac/config';
 import type { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, OrderEndedV1 } from '@stac/contracts';
 import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, Clock, domainServiceModule, FixedClock } from '@stac/runtime';
+import { allMigrations, Clock, domainServiceModule, FixedClock, IdempotencyRecords, type RequestContext } from '@stac/runtime';
+import { testRequestContext } from '@stac/runtime/testing';
 import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { ReviewSchedule } from './reviews/review-schedule';
-import { RiskAssessmentsService, type CommandContext } from './risk-assessments/risk-assessments.service';
+import { RiskAssessmentsService } from './risk-assessments/risk-assessments.service';
 import { RISK_ASSESSMENT } from './risk-assessment.module';
 import { RiskSummaryService } from './risk-summary/risk-summary.service';
 import { ScreeningTasksService } from './screening-tasks/screening-tasks.service';
@@ -37,14 +38,12 @@ const S_DASH_CODES = [
   'HISTORY_OF_VIOLENCE',
 ];
 
-function as(agency: Principal['agency'], subject: string, role: Principal['roles'][number]): CommandContext {
-  const granted: Authorized = {
-    principal: { issuer: 'urn:test', subject, agency, roles: [role] },
-    decision: { allow: true, rule: 'risk.assess', status: 200, via: 'OWNING_TEAM' },
-    purpose: 'risk-management',
-    fieldGroups: [],
-  };
-  return { granted, role, correlationId: `corr-${randomUUID()}` };
+function as(agency: Principal['agency'], subject: string, role: Principal['roles'][number]): RequestContext {
+  return testRequestContext(
+    { issuer: 'urn:test', subject, agency, roles: [role] },
+    { decision: { allow: true, rule: 'risk.assess', status: 200, via: 'OWNING_TEAM' }, purpose: 'risk-management', correlationId: `corr-${randomUUID()}` },
+    new IdempotencyRecords(RISK_ASSESSMENT.idempotencyTable),
+  );
 }
 
 describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream, FixedClock)', () => {

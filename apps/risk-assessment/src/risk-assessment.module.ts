@@ -49,4 +49,5 @@ export const RISK_ASSESSMENT: DomainServiceDefinition = {
     RiskSummaryAgreements1795743200000,
     DashGatewayTasks1796082666920,
   ],
+  idempotencyTable: 'risk_idempotency_record',
 };

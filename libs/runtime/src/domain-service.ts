@@ -33,6 +33,7 @@ import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
+import { IdempotencyRecords } from './idempotency';
 import { exitOnFatal, startService } from '@stac/rpc';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
@@ -47,6 +48,8 @@ export interface DomainServiceDefinition {
   entities: Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
+  /** The service's table of first answers to Idempotency-Keys (created by its migrations). */
+  idempotencyTable: string;
 }
 
 const DB_PROBE = Symbol('DB_PROBE');
@@ -110,8 +113,13 @@ export function domainServiceModule(
       def.feature,
     ],
     controllers: [auditQueryController(def.service, def.agency)],
-    providers: [CasePartReader, OperationKernel, { provide: Clock, useClass: SystemClock }],
-    exports: [CasePartReader, OperationKernel, Clock],
+    providers: [
+      CasePartReader,
+      OperationKernel,
+      { provide: Clock, useClass: SystemClock },
+      { provide: IdempotencyRecords, useValue: new IdempotencyRecords(def.idempotencyTable) },
+    ],
+    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords],
     global: true,
   };
 }

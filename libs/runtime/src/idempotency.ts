@@ -21,40 +21,39 @@ export interface IdempotentCommand {
   /** Names the command, so one key can never replay another command's answer. */
   command: string;
   body: unknown;
-  /** The service's table of first answers (key, request_hash, response). */
-  table?: 'idempotency_record' | 'risk_idempotency_record';
 }
 
 /**
- * Runs a creating command once per Idempotency-Key inside the caller's transaction (REL-04): the key
- * is scoped to the caller and the command; a retry with the same body replays the first answer, a
- * different body under the same key is 422. Without a key the command simply runs.
+ * A service's table of first answers (key, request_hash, response), named by its service definition
+ * (`DomainServiceDefinition.idempotencyTable`) and handed to every request as `ctx.idempotent()`.
  */
-export async function idempotent<T>(
-  m: EntityManager,
-  o: IdempotentCommand,
-  run: () => Promise<T>,
-): Promise<T> {
-  if (!o.idempotencyKey) return run();
-  const table = o.table ?? 'idempotency_record';
-  const key = `${o.principal.issuer}#${o.principal.subject}#${o.command}#${o.idempotencyKey}`;
-  const requestHash = createHash('sha256').update(canonicalJson(o.body)).digest('hex');
-  const claimed: unknown[] = await m.query(
-    `INSERT INTO ${table} (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
-    [key, requestHash],
-  );
-  if (claimed.length === 0) {
-    const [previous] = await m.query(`SELECT request_hash, response FROM ${table} WHERE key = $1`, [key]);
-    if (previous.request_hash !== requestHash) {
-      throw rpcProblem(
-        422,
-        'idempotency-key-reused',
-        'This Idempotency-Key was already used with a different request',
-      );
-    }
-    return previous.response as T;
+export class IdempotencyRecords {
+  constructor(readonly table: string) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new Error(`idempotency table "${table}" is not a plain table name`);
   }
-  const answer = await run();
-  await m.query(`UPDATE ${table} SET response = $2 WHERE key = $1`, [key, JSON.stringify(answer)]);
-  return answer;
+
+  /**
+   * Runs a creating command once per Idempotency-Key inside the caller's transaction (REL-04): the key
+   * is scoped to the caller and the command; a retry with the same body replays the first answer, a
+   * different body under the same key is 422. Without a key the command simply runs.
+   */
+  async run<T>(m: EntityManager, o: IdempotentCommand, run: () => Promise<T>): Promise<T> {
+    if (!o.idempotencyKey) return run();
+    const key = `${o.principal.issuer}#${o.principal.subject}#${o.command}#${o.idempotencyKey}`;
+    const requestHash = createHash('sha256').update(canonicalJson(o.body)).digest('hex');
+    const claimed: unknown[] = await m.query(
+      `INSERT INTO ${this.table} (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
+      [key, requestHash],
+    );
+    if (claimed.length === 0) {
+      const [previous] = await m.query(`SELECT request_hash, response FROM ${this.table} WHERE key = $1`, [key]);
+      if (previous.request_hash !== requestHash) {
+        throw rpcProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+      }
+      return previous.response as T;
+    }
+    const answer = await run();
+    await m.query(`UPDATE ${this.table} SET response = $2 WHERE key = $1`, [key, JSON.stringify(answer)]);
+    return answer;
+  }
 }

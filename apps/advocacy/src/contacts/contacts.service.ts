@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ContactCommand, ContactView } from '@stac/contracts';
 import type { ContactChannel, ContactOutcome, ContactPurpose } from '@stac/domain';
-import { Clock, idempotent, rpcProblem, type RequestContext } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { CharityCipher } from '../charity-data/charity-cipher';
 import { lockOffer } from '../victim-support/victim-support-record';
 
@@ -35,7 +35,7 @@ export class ContactsService {
 
   record(cmd: ContactCommand, ctx: RequestContext): Promise<ContactView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'advocacy.contact.record', body: cmd }, async () => {
+      ctx.idempotent(m, 'advocacy.contact.record', cmd, async () => {
         const now = this.clock.now();
         await lockOffer(m, cmd.caseId);
         const contactAt = new Date(cmd.contactAt);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NeedEntry, NeedsAssessmentView, NeedsCommand } from '@stac/contracts';
-import { Clock, idempotent, rpcProblem, type RequestContext } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { lockOffer } from '../victim-support/victim-support-record';
 
 interface NeedsRow {
@@ -31,7 +31,7 @@ export class NeedsService {
 
   record(cmd: NeedsCommand, ctx: RequestContext): Promise<NeedsAssessmentView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'advocacy.needs.record', body: cmd }, async () => {
+      ctx.idempotent(m, 'advocacy.needs.record', cmd, async () => {
         await lockOffer(m, cmd.caseId);
         const areas = cmd.needs.map((n) => n.area);
         if (new Set(areas).size !== areas.length) {

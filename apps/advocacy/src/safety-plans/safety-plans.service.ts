@@ -15,7 +15,7 @@ import {
 } from '@stac/contracts';
 import { SAFETY_PLAN_TRANSITIONS, type PlanReviewReason, type SafetyPlanStatus } from '@stac/domain';
 import { caseIdOf, OnEvent, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
-import { Clock, idempotent, rpcProblem, type RequestContext } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { assertVersion, headersOf, lockOffer, updatedRows } from '../victim-support/victim-support-record';
 
 interface PlanRow {
@@ -70,7 +70,7 @@ export class SafetyPlansService {
 
   create(cmd: CreateSafetyPlanCommand, ctx: RequestContext): Promise<SafetyPlanView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'safety-plan.create', body: cmd }, async () => {
+      ctx.idempotent(m, 'safety-plan.create', cmd, async () => {
         const now = this.clock.now();
         await lockOffer(m, cmd.caseId);
         const [open] = await m.query(`SELECT id FROM safety_plan WHERE case_id = $1 AND status <> 'CLOSED'`, [cmd.caseId]);

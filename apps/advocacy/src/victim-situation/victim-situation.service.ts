@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { VictimSituationChangedV1, type SituationChangeCommand, type SituationChangeView } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
-import { Clock, idempotent, type RequestContext } from '@stac/runtime';
+import { Clock, type RequestContext } from '@stac/runtime';
 import { CharityCipher } from '../charity-data/charity-cipher';
 import { SafetyPlansService } from '../safety-plans/safety-plans.service';
 import { headersOf, lockOffer } from '../victim-support/victim-support-record';
@@ -25,7 +25,7 @@ export class VictimSituationService {
 
   record(cmd: SituationChangeCommand, ctx: RequestContext): Promise<SituationChangeView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'victim-situation.record', body: cmd }, async () => {
+      ctx.idempotent(m, 'victim-situation.record', cmd, async () => {
         const now = this.clock.now();
         const o = await lockOffer(m, cmd.caseId);
         const id = randomUUID();

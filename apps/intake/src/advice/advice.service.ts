@@ -21,9 +21,9 @@ import {
   type CaseStatus,
 } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { actorOf, assertVersion, CaseWorkflow, eventHeaders, idempotent, type WorkflowContext } from '../lifecycle/case-workflow';
+import { actorOf, assertVersion, CaseWorkflow, eventHeaders } from '../lifecycle/case-workflow';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { AdviceItem } from './advice-item.entity';
 import { Advice } from './advice.entity';
@@ -82,9 +82,9 @@ export class AdviceService {
     private readonly calendar: WorkingDayCalendar,
   ) {}
 
-  issue(cmd: IssueAdviceCommand, ctx: WorkflowContext): Promise<AdviceDocument> {
+  issue(cmd: IssueAdviceCommand, ctx: RequestContext): Promise<AdviceDocument> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'advice.issue', cmd, async () => {
+      ctx.idempotent(m, 'advice.issue', cmd, async () => {
         const now = this.clock.now();
         const c = await this.workflow.lockCase(m, cmd.caseId);
         if (!ADVICE_STATUSES_OF_CASE.includes(c.status)) {
@@ -162,7 +162,7 @@ export class AdviceService {
     );
   }
 
-  acknowledge(cmd: AcknowledgeAdviceCommand, ctx: WorkflowContext): Promise<AdviceDocument> {
+  acknowledge(cmd: AcknowledgeAdviceCommand, ctx: RequestContext): Promise<AdviceDocument> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const advice = await m.findOne(Advice, { where: { id: cmd.adviceId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
@@ -179,7 +179,7 @@ export class AdviceService {
     });
   }
 
-  resolveItem(cmd: ResolveAdviceItemCommand, ctx: WorkflowContext): Promise<AdviceItemView> {
+  resolveItem(cmd: ResolveAdviceItemCommand, ctx: RequestContext): Promise<AdviceItemView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const item = await m.findOne(AdviceItem, { where: { id: cmd.itemId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
@@ -223,7 +223,7 @@ export class AdviceService {
   }
 
   /** Every advice document of the case, newest first. */
-  async list(caseId: string, ctx: WorkflowContext): Promise<AdviceDocument[]> {
+  async list(caseId: string, ctx: RequestContext): Promise<AdviceDocument[]> {
     const m = this.dataSource.manager;
     if (!(await m.exists(StalkingCase, { where: { id: caseId } }))) throw new ProblemException(CASE_NOT_FOUND);
     const docs = await m.find(Advice, { where: { caseId }, order: { documentVersion: 'DESC' } });
@@ -246,7 +246,7 @@ export class AdviceService {
 
   private audit(
     m: EntityManager,
-    ctx: WorkflowContext,
+    ctx: RequestContext,
     action: string,
     operation: 'collection' | 'alteration',
     recordIds: string[],

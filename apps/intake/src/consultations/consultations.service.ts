@@ -16,9 +16,9 @@ import {
 } from '@stac/contracts';
 import type { Agency } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { actorOf, assertVersion, eventHeaders, idempotent, type WorkflowContext } from '../lifecycle/case-workflow';
+import { actorOf, assertVersion, eventHeaders } from '../lifecycle/case-workflow';
 import { Consultation, ConsultationAction, ConsultationDecision, ConsultationPanelMember } from './consultation.entity';
 
 function actionView(a: ConsultationAction, now: Date): ConsultationActionView {
@@ -50,9 +50,9 @@ export class ConsultationsService {
     private readonly clock: Clock,
   ) {}
 
-  schedule(cmd: ScheduleConsultationCommand, ctx: WorkflowContext): Promise<ConsultationView> {
+  schedule(cmd: ScheduleConsultationCommand, ctx: RequestContext): Promise<ConsultationView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'consultation.schedule', cmd, async () => {
+      ctx.idempotent(m, 'consultation.schedule', cmd, async () => {
         const now = this.clock.now();
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_read' } });
         if (!c) throw new ProblemException(CASE_NOT_FOUND);
@@ -118,7 +118,7 @@ export class ConsultationsService {
     );
   }
 
-  recordDecision(cmd: RecordConsultationDecisionCommand, ctx: WorkflowContext): Promise<ConsultationView> {
+  recordDecision(cmd: RecordConsultationDecisionCommand, ctx: RequestContext): Promise<ConsultationView> {
     return this.dataSource.transaction(async (m) => {
       const consultation = await this.lockConsultation(m, cmd.caseId, cmd.consultationId);
       if (consultation.status === 'CANCELLED') throw rpcProblem(409, 'consultation-cancelled', 'The consultation was cancelled');
@@ -141,9 +141,9 @@ export class ConsultationsService {
     });
   }
 
-  assignAction(cmd: AssignConsultationActionCommand, ctx: WorkflowContext): Promise<ConsultationActionView> {
+  assignAction(cmd: AssignConsultationActionCommand, ctx: RequestContext): Promise<ConsultationActionView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'consultation.action.assign', cmd, async () => {
+      ctx.idempotent(m, 'consultation.action.assign', cmd, async () => {
         const now = this.clock.now();
         const consultation = await this.lockConsultation(m, cmd.caseId, cmd.consultationId);
         if (consultation.status === 'CANCELLED') throw rpcProblem(409, 'consultation-cancelled', 'The consultation was cancelled');
@@ -178,7 +178,7 @@ export class ConsultationsService {
     );
   }
 
-  completeAction(cmd: CompleteConsultationActionCommand, ctx: WorkflowContext): Promise<ConsultationActionView> {
+  completeAction(cmd: CompleteConsultationActionCommand, ctx: RequestContext): Promise<ConsultationActionView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const action = await m.findOne(ConsultationAction, { where: { id: cmd.actionId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
@@ -214,7 +214,7 @@ export class ConsultationsService {
     });
   }
 
-  async list(caseId: string, ctx: WorkflowContext): Promise<ConsultationView[]> {
+  async list(caseId: string, ctx: RequestContext): Promise<ConsultationView[]> {
     const m = this.dataSource.manager;
     if (!(await m.exists(StalkingCase, { where: { id: caseId } }))) throw new ProblemException(CASE_NOT_FOUND);
     const views = await this.views(m, caseId);
@@ -262,7 +262,7 @@ export class ConsultationsService {
     return c;
   }
 
-  private audit(m: EntityManager, ctx: WorkflowContext, operation: 'collection' | 'alteration', recordIds: string[]) {
+  private audit(m: EntityManager, ctx: RequestContext, operation: 'collection' | 'alteration', recordIds: string[]) {
     return this.accessLog.append(m, {
       operation,
       action: operation === 'alteration' ? 'consultation.action.complete' : 'consultation.manage',

@@ -4,8 +4,10 @@ import { ENGLAND_AND_WALES } from '@stac/domain';
 import type { ProblemException } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { CaseWorkflow } from '../lifecycle/case-workflow';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
-import { CpsService, type CpsContext } from './cps.service';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
+import { CpsService } from './cps.service';
+import { testRequestContext } from '@stac/runtime/testing';
+import type { RequestContext } from '@stac/runtime';
 
 jest.setTimeout(60_000);
 
@@ -19,14 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-function ctx(principal: Principal): CpsContext {
-  const c: CpsContext = {
-    principal,
+function ctx(principal: Principal): RequestContext {
+  const c: RequestContext = testRequestContext(principal, {
     decision: { allow: true, rule: 'test', status: 200, via: principal.agency === 'cps' ? 'AGENCY_SHARE' : 'OWNING_TEAM' },
-    purpose: 'investigation',
-    fieldGroups: [],
-    correlationId: randomUUID(),
-    idempotencyKey: undefined,
     audit: async (m, d) => {
       await accessLog.append(m as never, {
         operation: 'collection',
@@ -41,11 +38,11 @@ function ctx(principal: Principal): CpsContext {
         correlationId: c.correlationId,
       });
     },
-  };
+  }, h.idempotency);
   return c;
 }
-const officer = (): CpsContext => ctx({ issuer: 'urn:test', subject: 'officer-1', agency: 'police', roles: ['case-officer'] });
-const prosecutor = (subject = 'cps-1'): CpsContext => ctx({ issuer: 'urn:test', subject, agency: 'cps', roles: ['prosecutor'] });
+const officer = (): RequestContext => ctx({ issuer: 'urn:test', subject: 'officer-1', agency: 'police', roles: ['case-officer'] });
+const prosecutor = (subject = 'cps-1'): RequestContext => ctx({ issuer: 'urn:test', subject, agency: 'cps', roles: ['prosecutor'] });
 
 async function problemOf(p: Promise<unknown>) {
   try {

@@ -20,13 +20,11 @@ import { CJ_STAGE_FOR_CHARGING_DECISION, CPS_ADVICE_DEFAULT_WORKING_DAYS, Workin
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { actorOf, CaseWorkflow, eventHeaders, idempotent } from '../lifecycle/case-workflow';
+import { actorOf, CaseWorkflow, eventHeaders } from '../lifecycle/case-workflow';
 import { CpsAdviceRequest } from './cps-advice-request.entity';
 import { CpsChargingDecision } from './cps-charging-decision.entity';
 
 /** The handler's context as the CPS feature needs it (the kernel's RequestContext satisfies it). */
-export type CpsContext = Pick<RequestContext, 'principal' | 'decision' | 'purpose' | 'fieldGroups' | 'correlationId' | 'traceparent' | 'idempotencyKey' | 'audit'>;
-
 const POLICE_TO_CPS = 'police-to-cps';
 
 function invalid(field: string, message: string) {
@@ -87,9 +85,9 @@ export class CpsService {
     private readonly calendar: WorkingDayCalendar,
   ) {}
 
-  requestAdvice(cmd: EarlyAdviceCommand, ctx: CpsContext): Promise<EarlyAdviceView> {
+  requestAdvice(cmd: EarlyAdviceCommand, ctx: RequestContext): Promise<EarlyAdviceView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'cps.advice.request', cmd, async () => {
+      ctx.idempotent(m, 'cps.advice.request', cmd, async () => {
         const now = this.clock.now();
         const c = await this.workflow.lockCase(m, cmd.caseId);
         if (c.status === 'CLOSED') throw rpcProblem(409, 'case-closed', 'Early advice cannot be asked on a closed case; re-open it first');
@@ -121,7 +119,7 @@ export class CpsService {
     );
   }
 
-  answerAdvice(cmd: EarlyAdviceAnswerCommand, ctx: CpsContext): Promise<EarlyAdviceView> {
+  answerAdvice(cmd: EarlyAdviceAnswerCommand, ctx: RequestContext): Promise<EarlyAdviceView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const r = await m.findOne(CpsAdviceRequest, { where: { id: cmd.requestId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
@@ -144,9 +142,9 @@ export class CpsService {
     });
   }
 
-  decideCharge(cmd: ChargingDecisionCommand, ctx: CpsContext): Promise<ChargingDecisionView> {
+  decideCharge(cmd: ChargingDecisionCommand, ctx: RequestContext): Promise<ChargingDecisionView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'cps.charging.decide', cmd, async () => {
+      ctx.idempotent(m, 'cps.charging.decide', cmd, async () => {
         const now = this.clock.now();
         if (cmd.decision === 'FURTHER_EVIDENCE') {
           if (!cmd.reviewDate) throw invalid('reviewDate', 'reviewDate is required when further evidence is needed');
@@ -258,7 +256,7 @@ export class CpsService {
   }
 
   /** The case is shared with the CPS once, under the police-to-cps agreement (core facts, investigation). */
-  private async shareWithCps(m: EntityManager, caseId: string, ctx: CpsContext): Promise<void> {
+  private async shareWithCps(m: EntityManager, caseId: string, ctx: RequestContext): Promise<void> {
     const [existing]: unknown[] = await m.query(
       `SELECT 1 FROM case_relationship WHERE case_id = $1 AND agency = 'cps' AND kind = 'AGENCY_SHARE' AND subject IS NULL
           AND (valid_to IS NULL OR valid_to > now())`,

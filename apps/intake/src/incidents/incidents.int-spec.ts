@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AccessLog, decide, type AccessControl } from '@stac/auth';
 import { ReadTimeline, RecordCaseIncident, type Operation, type RpcRequest } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
-import { OperationKernel, type RequestContext } from '@stac/runtime';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+import { IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
+import { INTAKE } from '../intake.module';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { IncidentsService } from './incidents.service';
 
 jest.setTimeout(60_000);
@@ -35,7 +36,7 @@ const timeline = (body: unknown) => via(ReadTimeline, body, (r, c) => incidents.
 beforeAll(async () => {
   await h.start('incidents');
   incidents = new IncidentsService(h.ds, new Outbox('intake'), h.clock);
-  kernel = new OperationKernel(access, new AccessLog(), h.ds, h.clock);
+  kernel = new OperationKernel(access, new AccessLog(), h.ds, h.clock, new IdempotencyRecords(INTAKE.idempotencyTable));
 });
 afterAll(() => h.stop());
 

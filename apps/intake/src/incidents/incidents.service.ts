@@ -5,7 +5,6 @@ import { IncidentRecordedV1, type CaseTimeline, type IncidentRecorded, type Reco
 import { ORDER_MADE, type BehaviourCode } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
-import { idempotent } from '../people/idempotent-command';
 import { courseOfConductSignals, type ConductIncident } from './course-of-conduct-signals';
 import { Incident } from './incident.entity';
 
@@ -65,7 +64,7 @@ export class IncidentsService {
     }
     const granted = ctx;
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: granted.principal, idempotencyKey: ctx.idempotencyKey, command: 'incident.record', body }, async () => {
+      ctx.idempotent(m, 'incident.record', body, async () => {
         // One incident at a time per case, so the course-of-conduct version (its ordinal) is gap-free.
         await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`incident:${caseId}`]);
         const id = randomUUID();

@@ -1,56 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseStageChangedV1, ProblemException, type RpcRequest } from '@stac/contracts';
-import { CASE_NOT_FOUND, type Authorized } from '@stac/auth';
+import { CaseStageChangedV1, ProblemException } from '@stac/contracts';
+import { CASE_NOT_FOUND } from '@stac/auth';
 import { CASE_LIFECYCLE, CJ_STAGE_MACHINE, canTransition, type CaseStatus, type CjStage } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { idempotent as runIdempotent, rpcProblem } from '@stac/runtime';
+import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import { CaseTransition } from './case-transition.entity';
 
-/** Who asked, why, and the tracing ids of one workflow command. */
-export interface WorkflowContext extends Authorized {
-  correlationId: string;
-  traceparent?: string;
-  causationId?: string;
-  idempotencyKey?: string;
-}
-
-export function workflowContext(granted: Authorized, req: RpcRequest<unknown>): WorkflowContext {
-  return {
-    ...granted,
-    correlationId: req.correlationId,
-    traceparent: req.traceparent,
-    idempotencyKey: req.idempotencyKey,
-  };
-}
-
 export function eventHeaders(
-  ctx: Pick<WorkflowContext, 'correlationId' | 'causationId' | 'traceparent'>,
+  ctx: Pick<RequestContext, 'correlationId' | 'causationId' | 'traceparent'>,
 ): EventHeaders {
   return { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The id to authorise against, read before the body is validated: authorisation comes first so an
- * unauthorised caller learns nothing from validation errors (API-04: malformed ids are 400 before any lookup).
- */
-export function idIn(req: RpcRequest<unknown>, field: string): string {
-  const id = (req.body as Record<string, unknown> | null)?.[field];
-  if (typeof id !== 'string' || !UUID.test(id))
-    throw rpcProblem(400, 'invalid-id', `${field} must be a UUID`);
-  return id.toLowerCase();
-}
-
-export function caseIdIn(req: RpcRequest<unknown>): string {
-  return idIn(req, 'caseId');
-}
-
 /** How a person or the platform is recorded as the actor of a change: the token subject, never a name. */
-export function actorOf(ctx: Pick<WorkflowContext, 'principal'>): string {
+export function actorOf(ctx: Pick<RequestContext, 'principal'>): string {
   return ctx.principal.subject;
 }
 
@@ -170,17 +136,3 @@ export class CaseWorkflow {
   }
 }
 
-/** Idempotency-Key for creating workflow commands (REL-04), scoped to the caller and the command. */
-export function idempotent<T>(
-  m: EntityManager,
-  ctx: WorkflowContext,
-  command: string,
-  body: unknown,
-  run: () => Promise<T>,
-): Promise<T> {
-  return runIdempotent(
-    m,
-    { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body },
-    run,
-  );
-}

@@ -14,12 +14,12 @@ import {
 import { CJ_STAGES_NEEDING_REASON, ORDER_BLOCKS_CLOSURE, type ReopenReason } from '@stac/domain';
 import { caseIdOf, OnEvent, PermanentEventError, type EventContext } from '@stac/messaging';
 import { Outbox } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import { ProtectiveOrder } from '../orders/protective-order.entity';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { CaseTransition } from './case-transition.entity';
-import { actorOf, assertVersion, CaseWorkflow, eventHeaders, type WorkflowContext } from './case-workflow';
+import { actorOf, assertVersion, CaseWorkflow, eventHeaders } from './case-workflow';
 import { PartnerInterventions } from '../partner-interventions/partner-interventions.service';
 
 const SYSTEM = systemPrincipal('intake', 'police');
@@ -42,7 +42,7 @@ export class LifecycleService {
     private readonly interventions: PartnerInterventions,
   ) {}
 
-  transition(cmd: StatusTransitionCommand, ctx: WorkflowContext): Promise<CaseLifecycleView> {
+  transition(cmd: StatusTransitionCommand, ctx: RequestContext): Promise<CaseLifecycleView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const c = await this.workflow.lockCase(m, cmd.caseId);
@@ -58,7 +58,7 @@ export class LifecycleService {
     });
   }
 
-  close(cmd: CloseCaseCommand, ctx: WorkflowContext): Promise<CaseLifecycleView> {
+  close(cmd: CloseCaseCommand, ctx: RequestContext): Promise<CaseLifecycleView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const c = await this.workflow.lockCase(m, cmd.caseId);
@@ -92,7 +92,7 @@ export class LifecycleService {
     });
   }
 
-  changeCjStage(cmd: CjStageChangeCommand, ctx: WorkflowContext): Promise<CaseLifecycleView> {
+  changeCjStage(cmd: CjStageChangeCommand, ctx: RequestContext): Promise<CaseLifecycleView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const c = await this.workflow.lockCase(m, cmd.caseId);
@@ -142,7 +142,7 @@ export class LifecycleService {
    * Consultation panel membership lasts while the case is open (need-to-know, AC-02/AC-12): closing
    * ends the CONSULTATION_PANEL relationships its consultations granted; a later consultation grants anew.
    */
-  private async endPanelAccess(m: EntityManager, caseId: string, ctx: WorkflowContext): Promise<void> {
+  private async endPanelAccess(m: EntityManager, caseId: string, ctx: RequestContext): Promise<void> {
     const rows: { relationship_id: string }[] = await m.query(
       `SELECT p.relationship_id FROM consultation_panel_member p JOIN consultation k ON k.id = p.consultation_id
         JOIN case_relationship r ON r.id = p.relationship_id
@@ -186,7 +186,7 @@ export class LifecycleService {
     );
   }
 
-  async read(caseId: string, ctx: WorkflowContext): Promise<CaseLifecycleView> {
+  async read(caseId: string, ctx: RequestContext): Promise<CaseLifecycleView> {
     const view = await this.view(this.dataSource.manager, caseId);
     await this.accessLog.record(this.dataSource, {
       operation: 'consultation',
@@ -230,8 +230,8 @@ export class LifecycleService {
 
   private audit(
     m: EntityManager,
-    principal: WorkflowContext['principal'],
-    ctx: Partial<WorkflowContext> & { correlationId: string },
+    principal: RequestContext['principal'],
+    ctx: Partial<RequestContext> & { correlationId: string },
     action: string,
     recordIds: string[],
   ) {

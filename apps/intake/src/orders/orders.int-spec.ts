@@ -1,5 +1,5 @@
 import type { ProblemException } from '@stac/contracts';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
 
 jest.setTimeout(60_000);
 

@@ -33,10 +33,10 @@ import {
   type BehaviourCode,
 } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import { PersonalDataCipher } from '../people/personal-data-cipher';
-import { actorOf, assertVersion, eventHeaders, idempotent, illegalTransition, type WorkflowContext } from '../lifecycle/case-workflow';
+import { actorOf, assertVersion, eventHeaders, illegalTransition } from '../lifecycle/case-workflow';
 import { OrderBreach } from './order-breach.entity';
 import { OrderTransition } from './order-transition.entity';
 import { ProtectiveOrder } from './protective-order.entity';
@@ -97,14 +97,14 @@ export class OrdersService {
     return zones?.length ? this.cipher.seal(zones.map((z) => ({ ...z })), orderId, ZONES_COLUMN) : null;
   }
 
-  private opener(ctx: Pick<WorkflowContext, 'fieldGroups'>): ZoneOpener {
+  private opener(ctx: Pick<RequestContext, 'fieldGroups'>): ZoneOpener {
     if (!ctx.fieldGroups.includes('victim.location')) return null;
     return (o) => (o.exclusionZonesEnc ? this.cipher.open<ExclusionZone[]>(o.exclusionZonesEnc, o.id, ZONES_COLUMN) : []);
   }
 
-  consider(cmd: ConsiderOrderCommand, ctx: WorkflowContext): Promise<ProtectiveOrderView> {
+  consider(cmd: ConsiderOrderCommand, ctx: RequestContext): Promise<ProtectiveOrderView> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'order.consider', cmd, async () => {
+      ctx.idempotent(m, 'order.consider', cmd, async () => {
         const now = this.clock.now();
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_read' } });
         if (!c) throw new ProblemException(CASE_NOT_FOUND);
@@ -145,7 +145,7 @@ export class OrdersService {
     );
   }
 
-  transition(cmd: OrderTransitionCommand, ctx: WorkflowContext): Promise<ProtectiveOrderView> {
+  transition(cmd: OrderTransitionCommand, ctx: RequestContext): Promise<ProtectiveOrderView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const o = await this.lockOrder(m, cmd.caseId, cmd.orderId);
@@ -240,7 +240,7 @@ export class OrdersService {
     });
   }
 
-  recordNotification(cmd: NotificationReceivedCommand, ctx: WorkflowContext): Promise<ProtectiveOrderView> {
+  recordNotification(cmd: NotificationReceivedCommand, ctx: RequestContext): Promise<ProtectiveOrderView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const o = await this.lockOrder(m, cmd.caseId, cmd.orderId);
@@ -262,9 +262,9 @@ export class OrdersService {
    * conduct (inserted here in the incident table intake owns) and both `order.breach-reported` and
    * `incident.recorded` are published, so risk review and the case lifecycle react.
    */
-  reportBreach(cmd: ReportBreachCommand, ctx: WorkflowContext): Promise<BreachReported> {
+  reportBreach(cmd: ReportBreachCommand, ctx: RequestContext): Promise<BreachReported> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'order.breach.report', cmd, async () => {
+      ctx.idempotent(m, 'order.breach.report', cmd, async () => {
         const now = this.clock.now();
         const o = await this.lockOrder(m, cmd.caseId, cmd.orderId);
         if (!ORDER_IN_FORCE.includes(o.status)) {
@@ -345,7 +345,7 @@ export class OrdersService {
     return { breachId: breach.id, incidentId };
   }
 
-  async list(caseId: string, ctx: WorkflowContext): Promise<ProtectiveOrderView[]> {
+  async list(caseId: string, ctx: RequestContext): Promise<ProtectiveOrderView[]> {
     const m = this.dataSource.manager;
     if (!(await m.exists(StalkingCase, { where: { id: caseId } }))) throw new ProblemException(CASE_NOT_FOUND);
     const orders = await m.find(ProtectiveOrder, { where: { caseId }, order: { consideredAt: 'ASC' } });
@@ -450,7 +450,7 @@ export class OrdersService {
     return m.insert(OrderTransition, { id: randomUUID(), orderId, fromState: from, toState: to, reason, actor, occurredAt: at });
   }
 
-  private audit(m: EntityManager, ctx: WorkflowContext, operation: 'collection' | 'alteration', recordIds: string[]) {
+  private audit(m: EntityManager, ctx: RequestContext, operation: 'collection' | 'alteration', recordIds: string[]) {
     return this.accessLog.append(m, {
       operation,
       action: 'order.manage',

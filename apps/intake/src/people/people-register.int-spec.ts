@@ -15,7 +15,7 @@ import {
 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, FixedClock, OperationKernel, type RequestContext } from '@stac/runtime';
+import { allMigrations, FixedClock, IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { IncidentsService } from '../incidents/incidents.service';
 import { INTAKE } from '../intake.module';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   records = new PersonRecords(cipher);
   people = new PeopleService(ds, accessLog, records, clock, new Outbox('intake'));
   incidents = new IncidentsService(ds, new Outbox('intake'), clock);
-  kernel = new OperationKernel(access, accessLog, ds, clock);
+  kernel = new OperationKernel(access, accessLog, ds, clock, new IdempotencyRecords(INTAKE.idempotencyTable));
 });
 
 afterAll(async () => {

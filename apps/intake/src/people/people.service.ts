@@ -23,7 +23,6 @@ import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
 import { visibleCases } from './case-visibility';
-import { idempotent } from './idempotent-command';
 import { Person } from './person.entity';
 import { PersonRecords } from './person-records';
 import { Outbox } from '@stac/messaging';
@@ -106,7 +105,7 @@ export class PeopleService {
     const granted = ctx;
     const now = this.clock.now();
     return this.dataSource.transaction((m) =>
-      idempotent(m, { principal: granted.principal, idempotencyKey: ctx.idempotencyKey, command: 'person.add', body }, async () => {
+      ctx.idempotent(m, 'person.add', body, async () => {
         let personId: string;
         let created: boolean;
         let candidates: DuplicateCandidate[] = [];

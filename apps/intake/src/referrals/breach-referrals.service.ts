@@ -4,7 +4,6 @@ import { AccessLog, CASE_NOT_FOUND, CaseRelationships, decide } from '@stac/auth
 import { problem, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import type { WorkflowContext } from '../lifecycle/case-workflow';
 import { OrdersService } from '../orders/orders.service';
 
 /**
@@ -34,7 +33,7 @@ export class BreachReferrals {
    * on the case it names, decided from the caller's relationships to that case like every case-scoped
    * request: a case they may not see is the same 404 as a missing one, and a denial is logged.
    */
-  private async authorizeOnCase(caseId: string, ctx: RequestContext): Promise<WorkflowContext> {
+  private async authorizeOnCase(caseId: string, ctx: RequestContext): Promise<RequestContext> {
     const action = 'order.manage';
     const resource = await this.relationships.forPrincipal(this.dataSource, caseId, ctx.principal);
     const decision = decide(ctx.principal, action, resource, [], ctx.purpose);
@@ -54,16 +53,8 @@ export class BreachReferrals {
       if (decision.status === 404) throw new ProblemException(CASE_NOT_FOUND);
       throw new ProblemException(problem(403, 'forbidden', 'You may not perform this action'));
     }
-    return {
-      principal: ctx.principal,
-      decision,
-      purpose: ctx.purpose,
-      fieldGroups: [],
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      traceparent: ctx.traceparent,
-      idempotencyKey: ctx.idempotencyKey,
-    };
+    // The same request, now decided on the case it names (no field groups: a breach reads none).
+    return { ...ctx, decision, fieldGroups: [] };
   }
 
   /**
@@ -83,7 +74,7 @@ export class BreachReferrals {
   }
 
   /** Records the breach on the case's order (authorised for `order.manage` on that case by the caller). */
-  async refer(s: ReferralSubmission, caseId: string, ctx: WorkflowContext): Promise<ReferralAccepted> {
+  async refer(s: ReferralSubmission, caseId: string, ctx: RequestContext): Promise<ReferralAccepted> {
     if (s.incidents.length !== 1) {
       throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
         errors: [{ field: 'incidents', message: 'an ORDER_BREACH referral reports one breach: exactly one incident' }],

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { AccessLog, CaseAccessGrants, type Principal } from '@stac/auth';
 import type { ReferralSubmission } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { PersonRecords } from '../people/person-records';
 import { BreachReferrals } from './breach-referrals.service';
-import { ReferralsService, type CommandContext } from './referrals.service';
+import { ReferralsService } from './referrals.service';
+import { testRequestContext } from '@stac/runtime/testing';
+import type { RequestContext } from '@stac/runtime';
 
 jest.setTimeout(60_000);
 
@@ -15,7 +17,7 @@ let breaches: BreachReferrals;
 let seq = 0;
 
 const officer: Principal = { issuer: 'urn:test', subject: 'officer-1', agency: 'police', roles: ['case-officer'] };
-const cmd = (idempotencyKey = randomUUID()): CommandContext => ({ principal: officer, purpose: 'investigation', correlationId: randomUUID(), idempotencyKey });
+const cmd = (idempotencyKey = randomUUID()): RequestContext => testRequestContext(officer, { idempotencyKey }, h.idempotency);
 
 function referral(overrides: Partial<ReferralSubmission> = {}): ReferralSubmission {
   seq += 1;

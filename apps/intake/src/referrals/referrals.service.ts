@@ -3,20 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
 import type { AdvocacyReferralBasis } from '@stac/domain';
-import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, type Principal, type Purpose } from '@stac/auth';
-import { Outbox, type EventHeaders } from '@stac/messaging';
-import { Clock, idempotent, rpcProblem } from '@stac/runtime';
-import { assertVersion, idempotent as idempotentCommand, type WorkflowContext } from '../lifecycle/case-workflow';
+import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
+import { Outbox } from '@stac/messaging';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
+import { assertVersion } from '../lifecycle/case-workflow';
 import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
 import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
-
-export interface CommandContext extends EventHeaders {
-  idempotencyKey?: string;
-  principal: Principal;
-  purpose: Purpose;
-}
 
 /** Agencies told of every referral for their known-to-services checks (domain.md §3 H2). */
 const CHECK_SHARES = [
@@ -60,7 +54,7 @@ export class ReferralsService {
    * the same Idempotency-Key replays the first answer; a second referral of the same crime reference
    * returns the existing case instead of duplicating it.
    */
-  async refer(submission: ReferralSubmission, ctx: CommandContext): Promise<ReferralAccepted> {
+  async refer(submission: ReferralSubmission, ctx: RequestContext): Promise<ReferralAccepted> {
     if (submission.source === 'ORDER_BREACH') throw new Error('a breach referral takes the fast path (BreachReferrals)');
     this.checkCustody(submission);
     try {
@@ -77,11 +71,12 @@ export class ReferralsService {
   private async referIn(
     m: EntityManager,
     s: ReferralSubmission,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<ReferralAccepted> {
-    return idempotent(
+    return ctx.idempotent(
       m,
-      { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command: 'referral.create', body: s },
+      'referral.create',
+      s,
       async () => {
         // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
         const existing = s.crimeReference ? await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } }) : null;
@@ -111,10 +106,10 @@ export class ReferralsService {
    * (domain.md §3 step 1). Idempotent for the same reference; a case that already has another one, or a
    * reference already on another case, is a 409 naming the conflict.
    */
-  attachCrimeReference(cmd: { caseId: string; crimeReference: string; expectedVersion: number }, ctx: WorkflowContext): Promise<{ caseId: string; crimeReference: string; version: number }> {
+  attachCrimeReference(cmd: { caseId: string; crimeReference: string; expectedVersion: number }, ctx: RequestContext): Promise<{ caseId: string; crimeReference: string; version: number }> {
     if (!/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
     return this.dataSource.transaction((m) =>
-      idempotentCommand(m, ctx, 'case.crime-reference.attach', cmd, async () => {
+      ctx.idempotent(m, 'case.crime-reference.attach', cmd, async () => {
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
         if (!c) throw new ProblemException(CASE_NOT_FOUND);
         if (c.crimeReference === cmd.crimeReference) return { caseId: c.id, crimeReference: c.crimeReference, version: c.version };
@@ -147,7 +142,7 @@ export class ReferralsService {
   private async createCase(
     m: EntityManager,
     s: NewCaseReferral,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<ReferralAccepted> {
     const now = this.clock.now();
     const custodyStartedAt = s.custodyStartedAt ? new Date(s.custodyStartedAt) : null;

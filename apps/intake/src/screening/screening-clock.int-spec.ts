@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ENGLAND_AND_WALES } from '@stac/domain';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { ScreeningClocks } from './screening-clock.service';
 
 jest.setTimeout(60_000);

@@ -15,9 +15,9 @@ import {
 } from '@stac/contracts';
 import { AWAITING_SCREENING, FOUR_TEST_ELEMENTS } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { actorOf, CaseWorkflow, eventHeaders, idempotent, type WorkflowContext } from '../lifecycle/case-workflow';
+import { actorOf, CaseWorkflow, eventHeaders } from '../lifecycle/case-workflow';
 import { TriageDecision } from '../triage/triage-decision.entity';
 import { ScreeningClock } from './screening-clock.entity';
 import { ScreeningClocks, clockView } from './screening-clock.service';
@@ -67,9 +67,9 @@ export class ScreeningService {
     private readonly clock: Clock,
   ) {}
 
-  record(cmd: RecordScreeningCommand, ctx: WorkflowContext): Promise<ScreeningRecorded> {
+  record(cmd: RecordScreeningCommand, ctx: RequestContext): Promise<ScreeningRecorded> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'screening.record', cmd, async () => {
+      ctx.idempotent(m, 'screening.record', cmd, async () => {
         const now = this.clock.now();
         const c = await this.workflow.lockCase(m, cmd.caseId);
         if (!AWAITING_SCREENING.includes(c.status)) {
@@ -120,9 +120,9 @@ export class ScreeningService {
     );
   }
 
-  triage(cmd: TriageCommand, ctx: WorkflowContext): Promise<TriageRecorded> {
+  triage(cmd: TriageCommand, ctx: RequestContext): Promise<TriageRecorded> {
     return this.dataSource.transaction((m) =>
-      idempotent(m, ctx, 'triage.decide', cmd, async () => {
+      ctx.idempotent(m, 'triage.decide', cmd, async () => {
         const now = this.clock.now();
         const c = await this.workflow.lockCase(m, cmd.caseId);
         if (c.status !== 'SCREENING') throw rpcProblem(409, 'illegal-transition', `Cannot triage a case in status ${c.status}`, {
@@ -176,7 +176,7 @@ export class ScreeningService {
   }
 
   /** Screenings, triage decisions and the clock of a case; the read is audited before it is answered (LAW-02). */
-  async view(caseId: string, ctx: WorkflowContext): Promise<ScreeningView> {
+  async view(caseId: string, ctx: RequestContext): Promise<ScreeningView> {
     const m = this.dataSource.manager;
     const c = await m.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) throw new ProblemException(CASE_NOT_FOUND);

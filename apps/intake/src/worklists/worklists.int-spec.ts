@@ -1,5 +1,5 @@
 import type { Authorized } from '@stac/auth';
-import { WorkflowHarness } from '../lifecycle/workflow-test-harness';
+import { WorkflowHarness } from '../testing/workflow-test-harness';
 
 jest.setTimeout(60_000);
 

@@ -17,18 +17,7 @@ import {
 } from '@stac/contracts';
 import { Handles, type RequestContext } from '@stac/runtime';
 import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
-import { RiskAssessmentsService, type CommandContext } from './risk-assessments.service';
-
-function command(ctx: RequestContext): CommandContext {
-  return {
-    granted: ctx,
-    role: ctx.actingRole,
-    correlationId: ctx.correlationId,
-    causationId: ctx.causationId,
-    traceparent: ctx.traceparent,
-    idempotencyKey: ctx.idempotencyKey,
-  };
-}
+import { RiskAssessmentsService } from './risk-assessments.service';
 
 /** Risk assessments of the caller's agency; reads are logged by the kernel with the ids they disclose (LAW-02). */
 @Controller()
@@ -40,22 +29,22 @@ export class RiskAssessmentsController {
 
   @Handles(CreateRiskAssessment)
   create(body: CreateRiskAssessmentRequest, ctx: RequestContext) {
-    return this.assessments.create(body.caseId, body.assessment, command(ctx));
+    return this.assessments.create(body.caseId, body.assessment, ctx);
   }
 
   @Handles(UpdateRiskAssessment)
   update(body: UpdateRiskAssessmentRequest, ctx: RequestContext) {
-    return this.assessments.update(body.caseId, body.assessmentId, body.expectedVersion, body.changes, command(ctx));
+    return this.assessments.update(body.caseId, body.assessmentId, body.expectedVersion, body.changes, ctx);
   }
 
   @Handles(SubmitRiskAssessment)
   submit(body: SubmitRiskAssessmentRequest, ctx: RequestContext) {
-    return this.assessments.submit(body.caseId, body.assessmentId, body.expectedVersion, command(ctx));
+    return this.assessments.submit(body.caseId, body.assessmentId, body.expectedVersion, ctx);
   }
 
   @Handles(ReviewRiskAssessment)
   review(body: ReviewRiskAssessmentRequest, ctx: RequestContext) {
-    return this.assessments.review(body.caseId, body.assessmentId, body.expectedVersion, body.review.decision, command(ctx));
+    return this.assessments.review(body.caseId, body.assessmentId, body.expectedVersion, body.review.decision, ctx);
   }
 
   @Handles(GetRiskAssessment)

@@ -8,9 +8,9 @@ import {
   type RiskAssessmentDraft,
   type RiskAssessmentView,
 } from '@stac/contracts';
-import { AccessLog, type Authorized, type Principal } from '@stac/auth';
-import { Outbox, type EventHeaders } from '@stac/messaging';
-import { Clock, idempotent, rpcProblem } from '@stac/runtime';
+import { AccessLog, type Principal } from '@stac/auth';
+import { Outbox } from '@stac/messaging';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { InstrumentCatalogue } from '../instruments/instrument-catalogue';
 import { RiskSummaryService } from '../risk-summary/risk-summary.service';
 import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
@@ -24,13 +24,6 @@ import {
   type ReviewInterval,
 } from './assessment-rules';
 import { RiskAssessment } from './risk-assessment.entity';
-
-export interface CommandContext extends EventHeaders {
-  granted: Authorized;
-  /** The role the caller acts in (the first of their roles the policy rule accepts). */
-  role: string;
-  idempotencyKey?: string;
-}
 
 const NOT_FOUND = () => rpcProblem(404, 'assessment-not-found', 'No such risk assessment on this case');
 
@@ -47,18 +40,13 @@ export class RiskAssessmentsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(caseId: string, draft: RiskAssessmentDraft, ctx: CommandContext): Promise<RiskAssessmentView> {
+  async create(caseId: string, draft: RiskAssessmentDraft, ctx: RequestContext): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
-      const p = ctx.granted.principal;
-      return idempotent(
+      const p = ctx.principal;
+      return ctx.idempotent(
         m,
-        {
-          principal: p,
-          idempotencyKey: ctx.idempotencyKey,
-          command: 'risk.assessment.create',
-          body: { caseId, draft },
-          table: 'risk_idempotency_record',
-        },
+        'risk.assessment.create',
+        { caseId, draft },
         async () => {
           const def = await this.catalogue.get(draft.instrument, draft.instrumentVersion, m);
           if (!def.subjects.includes(draft.subject)) {
@@ -90,7 +78,7 @@ export class RiskAssessmentsService {
             ownerAgency: p.agency,
             assessorIssuer: p.issuer,
             assessorSubject: p.subject,
-            assessorRole: ctx.role,
+            assessorRole: ctx.actingRole,
             reviewerIssuer: null,
             reviewerSubject: null,
             reviewerAgency: null,
@@ -118,10 +106,10 @@ export class RiskAssessmentsService {
     id: string,
     expectedVersion: number,
     changes: RiskAssessmentChanges,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
-      const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.granted.principal);
+      const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.principal);
       if (a.status !== 'DRAFT')
         throw rpcProblem(409, 'illegal-transition', `Only a DRAFT can be changed; this one is ${a.status}`);
       const def = await this.catalogue.get(a.instrument, a.instrumentVersion, m);
@@ -137,11 +125,11 @@ export class RiskAssessmentsService {
     caseId: string,
     id: string,
     expectedVersion: number,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       await this.lockCase(m, caseId);
-      const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.granted.principal);
+      const a = await this.loadForWrite(m, caseId, id, expectedVersion, ctx.principal);
       if (a.status !== 'DRAFT') throw rpcProblem(409, 'illegal-transition', `Cannot submit from ${a.status}`);
       const def = await this.catalogue.get(a.instrument, a.instrumentVersion, m);
       assertSubmittable(contentOf(a), def);
@@ -161,11 +149,11 @@ export class RiskAssessmentsService {
     id: string,
     expectedVersion: number,
     decision: ReviewDecision,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<RiskAssessmentView> {
     return this.dataSource.transaction(async (m) => {
       await this.lockCase(m, caseId);
-      const p = ctx.granted.principal;
+      const p = ctx.principal;
       const a = await this.loadForWrite(m, caseId, id, expectedVersion, p);
       if (a.status !== 'SUBMITTED')
         throw rpcProblem(
@@ -184,7 +172,7 @@ export class RiskAssessmentsService {
       a.reviewerIssuer = p.issuer;
       a.reviewerSubject = p.subject;
       a.reviewerAgency = p.agency;
-      a.reviewerRole = ctx.role;
+      a.reviewerRole = ctx.actingRole;
       a.reviewedAt = now;
       if (decision === 'APPROVE') await this.makeCurrent(m, a, now, ctx);
       else {
@@ -227,7 +215,7 @@ export class RiskAssessmentsService {
     m: EntityManager,
     a: RiskAssessment,
     now: Date,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ): Promise<void> {
     const [superseded] = (await m.query(
       `UPDATE risk_assessment SET status = 'SUPERSEDED', superseded_at = $3, version = version + 1
@@ -276,13 +264,13 @@ export class RiskAssessmentsService {
       await this.accessLog.append(m, {
         operation: 'alteration',
         action: 'risk.assess',
-        principal: ctx.granted.principal,
+        principal: ctx.principal,
         recordType: 'risk-record',
         recordIds: [a.caseId, ...superseded.map((s) => s.id), ...completed, ...(dash ? [dash.id] : [])],
         fieldGroups: [],
-        purpose: ctx.granted.purpose,
+        purpose: ctx.purpose,
         recipients: [a.ownerAgency],
-        decision: ctx.granted.decision,
+        decision: ctx.decision,
         correlationId: ctx.correlationId,
       });
     }
@@ -333,18 +321,18 @@ export class RiskAssessmentsService {
     operation: 'collection' | 'alteration',
     action: string,
     a: RiskAssessment,
-    ctx: CommandContext,
+    ctx: RequestContext,
   ) {
     return this.accessLog.append(m, {
       operation,
       action,
-      principal: ctx.granted.principal,
+      principal: ctx.principal,
       recordType: 'risk-assessment',
       recordIds: [a.caseId, a.id],
       fieldGroups: a.rationale || a.formulation ? ['risk.rationale'] : [],
-      purpose: ctx.granted.purpose,
+      purpose: ctx.purpose,
       recipients: [a.ownerAgency],
-      decision: ctx.granted.decision,
+      decision: ctx.decision,
       correlationId: ctx.correlationId,
     });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Checker, FaultRig, ParcelSentV1, STREAM, type FaultFigures } from './fault-rig';
+import { Checker, FaultRig, ParcelSentV1, STREAM, type FaultFigures } from '../testing/fault-rig';
 
 /**
  * `pnpm test:faults` (the full set) and, reduced, a layer of `pnpm test`: faults of the event

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { Clock } from '../clock';
+import { IdempotencyRecords } from '../idempotency';
 import { parseRpcBody, rpcProblem } from '@stac/rpc';
 import type { AuditDetail, RequestContext } from './request-context';
 
@@ -29,6 +30,7 @@ export class OperationKernel {
     private readonly accessLog: AccessLog,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly idempotency: IdempotencyRecords,
   ) {}
 
   async admit<Req extends object>(op: Operation<Req, unknown>, raw: RpcRequest<unknown>): Promise<{ request: Req; ctx: RequestContext }> {
@@ -71,6 +73,8 @@ export class OperationKernel {
       idempotencyKey: raw.idempotencyKey,
       clock: this.clock,
       audit: (m, detail) => this.audit(ctx, m, detail),
+      idempotent: (m, command, body, run) =>
+        this.idempotency.run(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body }, run),
       alsoAuthorize: async (action, processing) => {
         await this.access.authorize(raw, { action, recordType: op.access.recordType, operation: processing });
       },

@@ -36,6 +36,12 @@ export interface RequestContext extends Authorized {
    * permission (e.g. referring without consent, AC-05); a denial is logged and thrown like any other.
    */
   alsoAuthorize(action: string, processing: Operation['access']['processing']): Promise<void>;
+  /**
+   * Runs a creating command once per Idempotency-Key of this request, inside the caller's transaction,
+   * in the service's own table of first answers (REL-04): a retry replays the first answer, another body
+   * under the same key is 422.
+   */
+  idempotent<T>(m: EntityManager, command: string, body: unknown, run: () => Promise<T>): Promise<T>;
   /** Writes the access-log entry for this request (LAW-01); with a transaction's manager, in that transaction. */
   audit(m: EntityManager | DataSource, detail: AuditDetail): Promise<void>;
 }

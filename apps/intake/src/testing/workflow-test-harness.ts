@@ -4,8 +4,9 @@ import { AccessLog, CaseRelationships, type Principal } from '@stac/auth';
 import { ENGLAND_AND_WALES } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, FixedClock } from '@stac/runtime';
+import { allMigrations, FixedClock, IdempotencyRecords, type RequestContext } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { testRequestContext } from '@stac/runtime/testing';
 import { AdviceService } from '../advice/advice.service';
 import { ConsultationsService } from '../consultations/consultations.service';
 import { INTAKE } from '../intake.module';
@@ -16,8 +17,8 @@ import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { ScreeningService } from '../screening/screening.service';
 import { WorklistsService } from '../worklists/worklists.service';
-import { CaseWorkflow, type WorkflowContext } from './case-workflow';
-import { LifecycleService } from './lifecycle.service';
+import { CaseWorkflow } from '../lifecycle/case-workflow';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
 
 /**
  * Intake's workflow services on a real, freshly migrated Postgres with a FixedClock — for the
@@ -28,6 +29,7 @@ export class WorkflowHarness {
   readonly clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
   readonly relationships = new CaseRelationships();
   readonly cipher = PersonalDataCipher.fromBase64(PersonalDataCipher.generateKey());
+  readonly idempotency = new IdempotencyRecords(INTAKE.idempotencyTable);
   db!: TestDatabase;
   ds!: DataSource;
   clocks!: ScreeningClocks;
@@ -65,14 +67,8 @@ export class WorkflowHarness {
     return { issuer: 'urn:test', subject, agency: 'police', roles };
   }
 
-  ctx(subject = 'lead-1', fieldGroups: WorkflowContext['fieldGroups'] = []): WorkflowContext {
-    return {
-      principal: this.principal(subject),
-      decision: { allow: true, rule: 'test', status: 200, via: 'OWNING_TEAM' },
-      purpose: 'investigation',
-      fieldGroups,
-      correlationId: randomUUID(),
-    };
+  ctx(subject = 'lead-1', fieldGroups: RequestContext['fieldGroups'] = []): RequestContext {
+    return testRequestContext(this.principal(subject), { fieldGroups, clock: this.clock }, this.idempotency);
   }
 
   /** A referred case as the referral command leaves it; its screening clock starts like the referral event does. */
