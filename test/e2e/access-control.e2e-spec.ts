@@ -13,6 +13,7 @@ import { streamName } from '@stac/messaging';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { eventually } from '@stac/testing';
 import { DEV_ISSUER_DIR, startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(240_000);
 
@@ -41,22 +42,15 @@ function api(bearer: string | undefined, purpose = 'safeguarding') {
   };
 }
 
-let seq = 0;
-function referral(over: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    crimeReference: `CR-AC-${process.pid}-${Date.now().toString(36)}-${seq}`,
-    advocacyReferral: 'CONSENT_GIVEN',
-    source: 'CRIME_REPORT',
-    offenceClass: 'S4A_FEAR',
+const referral = (over: Record<string, unknown> = {}) =>
+  syntheticReferral('AC', {
     flags: ['DOMESTIC'],
     bcu: 'NW',
+    caseOfficer: undefined,
     victim: { givenName: 'Synthetic', familyName: 'Victim', dateOfBirth: '1990-01-01' },
-    personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
     incidents: [{ occurredAt: '2026-11-02T10:00:00Z', behaviours: ['FOLLOWING'] }],
     ...over,
-  };
-}
+  });
 
 async function refer(body = referral(), as?: string): Promise<string> {
   const res = await api(as ?? (await token('police', 'stac-screener', 'screener-1'))).post('/api/v1/referrals').send(body).expect(201);

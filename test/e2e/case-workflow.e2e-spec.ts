@@ -8,6 +8,7 @@ import { STREAMS } from '@stac/contracts';
 import { streamName, wireSubject } from '@stac/messaging';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(120_000);
 
@@ -96,21 +97,7 @@ describe('S-TAC case workflow through the gateway', () => {
     // 1. Referral by the case officer (who is assigned to the case by it).
     const referral = await api(tokens.officer)
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-WF-${process.pid}-${Date.now().toString(36)}`,
-        advocacyReferral: 'CONSENT_GIVEN',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: ['DOMESTIC'],
-        bcu: 'CE',
-        caseOfficer: 'PC-4411',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [
-          { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-          { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-        ],
-      })
+      .send(syntheticReferral('WF', { flags: ['DOMESTIC'], victim: { givenName: 'Synthetic', familyName: 'Victim' } }))
       .expect(201);
     caseId = referral.body.caseId;
 

@@ -6,12 +6,12 @@ import { ChainKey, latestAnchor } from '@stac/auth';
 import { eventually } from '@stac/testing';
 import { verifyAll } from '../../tools/audit/src/verify';
 import { DOMAIN_SERVICES } from '../../tools/stack/src/stack-env';
+import { handled, syntheticReferral } from './builders';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(60_000);
 
 let stack: Stack;
-let seq = 0;
 let policeToken: string;
 
 /** Requests as a police S-TAC screener with a declared purpose of use: real tokens, no auth bypass. */
@@ -26,25 +26,7 @@ function api(token = policeToken, purpose = 'safeguarding') {
 }
 
 /** A synthetic referral; crime references are unique per run so repeated runs never collide. */
-function referral(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    crimeReference: `CR-E2E-${process.pid}-${Date.now().toString(36)}-${seq}`,
-    advocacyReferral: 'CONSENT_GIVEN',
-    source: 'CRIME_REPORT',
-    offenceClass: 'S4A_FEAR',
-    flags: ['DOMESTIC', 'CYBER'],
-    bcu: 'CE',
-    caseOfficer: 'PC-4411',
-    victim: { givenName: 'Synthetic', familyName: 'Victim', dateOfBirth: '1991-02-03' },
-    personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-    incidents: [
-      { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-      { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-    ],
-    ...overrides,
-  };
-}
+const referral = (overrides: Record<string, unknown> = {}) => syntheticReferral('E2E', overrides);
 
 async function count(table: string): Promise<number> {
   const c = new Client({ connectionString: stack.env.intake.DATABASE_URL });
@@ -160,8 +142,8 @@ describe('AC-05: advocacy hears of a victim only with consent or a recorded lawf
   it('declined consent: no advocacy offer and no share with advocacy', async () => {
     const res = await api().post('/api/v1/referrals').send(referral({ advocacyReferral: 'CONSENT_DECLINED' })).expect(201);
     const view = await parts(res.body.caseId);
-    // The checks arrived; the advocacy offer never will (give its consumer the same time to be sure).
-    await new Promise((r) => setTimeout(r, 500));
+    // Advocacy's handler of this referral has committed (its inbox row): no offer now means none ever.
+    await handled(stack, 'advocacy', res.body.caseId, 'intake.case.referred');
     expect((await api().get(`/api/v1/cases/${res.body.caseId}`).expect(200)).body.advocacy).toEqual({ status: 'none' });
     expect(view.intake.caseId).toBe(res.body.caseId);
     const advocate = await tokenFor('advocacy', ['advocate'], 'ac05-advocate');

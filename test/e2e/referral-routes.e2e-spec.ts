@@ -4,11 +4,11 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(90_000);
 
 let stack: Stack;
-let seq = 0;
 const tokens: Record<'officer' | 'screener' | 'spo' | 'assessor', string> = { officer: '', screener: '', spo: '', assessor: '' };
 const HOUR = 3600 * 1000;
 
@@ -18,23 +18,16 @@ function api(token: string, purpose = 'investigation') {
   return { post: (path: string) => auth(base.post(path)), get: (path: string) => auth(base.get(path)) };
 }
 
-/** A synthetic crime report; crime references are unique per run. */
-function crimeReport(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    crimeReference: `CR-RR-${process.pid}-${Date.now().toString(36)}-${seq}`,
-    source: 'CRIME_REPORT',
-    offenceClass: 'S4A_FEAR',
+/** A synthetic crime report (one incident, an unknown suspect, consent declined); unique per run. */
+const crimeReport = (overrides: Record<string, unknown> = {}) =>
+  syntheticReferral('RR', {
     flags: [],
-    bcu: 'CE',
-    caseOfficer: 'PC-4411',
     advocacyReferral: 'CONSENT_DECLINED',
     victim: { givenName: 'Synthetic', familyName: 'Victim' },
     personOfConcern: { identityKnown: false },
     incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
     ...overrides,
-  };
-}
+  });
 
 async function intakeDb<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: stack.env.intake.DATABASE_URL });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(90_000);
 
@@ -61,21 +62,7 @@ describe('risk propagation between intake, risk-assessment and advocacy', () => 
   it('§6.8: a CURRENT assessment setting the level shows as intake.riskLevel and as the advocacy offer’s priority in the case view', async () => {
     const referral = await api(tokens.officer)
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-RP-${process.pid}-${Date.now().toString(36)}`,
-        advocacyReferral: 'CONSENT_GIVEN',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: ['DOMESTIC'],
-        bcu: 'CE',
-        caseOfficer: 'PC-4412',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [
-          { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-          { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-        ],
-      })
+      .send(syntheticReferral('RP', { flags: ['DOMESTIC'], caseOfficer: 'PC-4412', victim: { givenName: 'Synthetic', familyName: 'Victim' } }))
       .expect(201);
     caseId = referral.body.caseId;
 

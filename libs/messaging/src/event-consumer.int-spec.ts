@@ -131,10 +131,11 @@ describe('event consumer (Postgres + JetStream)', () => {
     expect(dl[1]).toMatchObject({ stream_seq: String(badUtf8.seq), reason: expect.stringMatching(/malformed/) });
     expect([...dl[1].payload!]).toEqual([0x7b, 0xff, 0xfe, 0x7d]);
 
-    // Terminated, not left to redeliver: nothing pending and no second dead letter after a pause.
+    // Terminated, not left to redeliver: the server counts both as done (the ack floor passes them and
+    // nothing is pending), so no further delivery, and no second dead letter, can follow.
+    await eventually(() => h.consumerSettled(s.stream.name, name, badUtf8.seq), { what: 'both terminated' });
     const ci = await h.jsm.consumers.info(s.stream.name, name);
     expect(ci.num_redelivered).toBe(0);
-    await sleep(300);
     expect(await h.deadLetters(name)).toHaveLength(2);
   });
 
@@ -241,8 +242,9 @@ describe('event consumer (Postgres + JetStream)', () => {
     ]);
     expect(dl[0].reason).toMatch(/failed 3 deliveries/);
     expect(dl[0].reason).toMatch(/TypeError/);
-    // Terminated by us on the last delivery, so the server raises no MAX_DELIVERIES advisory on top.
-    await sleep(500);
+    // Terminated by us on the last delivery: the server counts it as done (ack floor past it, nothing
+    // pending), so it never attempts a fourth delivery and raises no MAX_DELIVERIES advisory on top.
+    await eventually(() => h.consumerSettled(s.stream.name, name, p.seq), { what: 'the poison terminated' });
     expect(await h.deadLetters(name)).toHaveLength(1);
   });
 
@@ -262,13 +264,28 @@ describe('event consumer (Postgres + JetStream)', () => {
       expect(got).toEqual([i]);
     }
 
+    // Every advisory the server raises for this consumer, seen outside the service's queue group.
+    const advisories: unknown[] = [];
+    const watch = h.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${s.stream.name}.${name}`, {
+      callback: (_e, m) => {
+        advisories.push(m.json());
+      },
+    });
+    await h.nc.flush();
+
     // Two replicas of the service come up: the server's next attempt exceeds max_deliver.
     let calls = 0;
     await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
     await h.consumer(db, s, name, { ...opts, onHandle: () => void calls++ }).start();
 
     await eventually(async () => (await h.deadLetters(name)).length > 0, { what: 'the advisory dead letter' });
-    await sleep(500);
+    // The consumer has moved past the poison: a later event is handled (by then the server is done with
+    // the exhausted message and will not raise its advisory again).
+    const later = widgetEnvelope(s, newWidget());
+    await publishEnvelope(h, s, later);
+    await eventually(async () => (await h.effects(db, name)).length === 1, { what: 'the later event' });
+    watch.unsubscribe();
+    expect(advisories).toHaveLength(1); // one advisory: two replicas in one queue group record it once
     const dl = await h.deadLetters(name);
     expect(dl).toHaveLength(1);
     expect(dl[0]).toMatchObject({
@@ -279,8 +296,8 @@ describe('event consumer (Postgres + JetStream)', () => {
       reason: expect.stringMatching(/max deliveries reached \(server advisory/),
     });
     expect(JSON.parse(dl[0].payload!.toString('utf8')).id).toBe(env.id);
-    expect(calls).toBe(0);
-    expect(await h.effects(db, name)).toEqual([]);
+    expect(calls).toBe(1); // only the later event reached a handler
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual([later.id]);
   });
 
   it('REL-02: a consumer started after events were published catches up on all of them; a restarted one resumes without replay', async () => {
@@ -320,8 +337,9 @@ describe('event consumer (Postgres + JetStream)', () => {
     const env = widgetEnvelope(s, newWidget());
     const ack = await publishEnvelope(h, s, env);
 
+    // The handler ran for three ack waits: had it not been kept in progress, the server would have
+    // redelivered during it, and num_redelivered (counted by the server) would show it.
     await eventually(() => h.consumerSettled(s.stream.name, name, ack.seq), { what: 'the slow event' });
-    await sleep(700); // past one more ack wait: a redelivery would arrive now
     const ci = await h.jsm.consumers.info(s.stream.name, name);
     expect(ci.num_redelivered).toBe(0);
     expect(ci.delivered.consumer_seq).toBe(1);

@@ -132,7 +132,20 @@ describe('outbox relay (Postgres + JetStream)', () => {
       if (a.isActive && b.isActive) bothActive = true;
     }, 5);
     try {
-      await sleep(300); // several of B's lock attempts
+      // A positive fact first: B has asked for the lock on its own connection and been refused (its last
+      // statement is the try-lock, and it holds no advisory lock), so B's inactivity below means something.
+      await eventually(
+        async () =>
+          (
+            await db.ds.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity a
+                WHERE a.datname = $1 AND a.query LIKE 'SELECT pg_try_advisory_lock%'
+                  AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`,
+              [db.db.name],
+            )
+          )[0].n >= 1,
+        { what: 'relay B to be refused the lock' },
+      );
       expect(b.isActive).toBe(false);
       const heldLocks = async () =>
         (
