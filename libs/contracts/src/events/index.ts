@@ -31,6 +31,7 @@ export * from './victim-situation-changed.v1';
 export * from './cps-advice-requested.v1';
 export * from './cps-advice-given.v1';
 export * from './cps-charging-decided.v1';
+export * from './investigation-milestone-recorded.v1';
 export * from './probation-check-answered.v1';
 export * from './probation-consultation-completed.v1';
 export * from './mappa-level-set.v1';
