@@ -25,6 +25,7 @@ export * from './advocacy-engaged.v1';
 export * from './advocacy-declined.v1';
 export * from './victim-consent-changed.v1';
 export * from './victim-update-due.v1';
+export * from './victim-update-overdue.v1';
 export * from './victim-update-delivered.v1';
 export * from './safety-plan-updated.v1';
 export * from './victim-situation-changed.v1';
