@@ -67,7 +67,7 @@ describe("advocacy update triggers: investigation milestones, release and licenc
   const advocate = (op: Operation) => ctxFor(op, 'isac-7', 'advocate');
   const lead = (op: Operation) => ctxFor(op, 'lead-7', 'advocacy-lead');
 
-  const inEvent = <T>(eventType: string, caseId: string, fn: (ctx: EventContext) => Promise<T>, eventId = randomUUID()) =>
+  const inEvent = <T>(eventType: string, caseId: string, fn: (ctx: EventContext) => Promise<T>, eventId: string = randomUUID()) =>
     ds.transaction((manager) =>
       fn({
         manager,
@@ -76,7 +76,7 @@ describe("advocacy update triggers: investigation milestones, release and licenc
         causationId: eventId,
       }),
     );
-  const outbox = async (subject: string, caseId: string) =>
+  const outbox = async (subject: string, caseId: string): Promise<Record<string, unknown>[]> =>
     (await ds.query(`SELECT envelope FROM outbox WHERE subject = $1 AND envelope->>'caseId' = $2 ORDER BY created_at, id`, [subject, caseId])).map(
       (r: { envelope: { additionalInformation: Record<string, unknown> } }) => r.envelope.additionalInformation,
     );
