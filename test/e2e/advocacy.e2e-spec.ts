@@ -4,13 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { STREAMS } from '@stac/contracts';
-import { streamName } from '@stac/messaging';
 import { eventually } from '@stac/testing';
+import { leaksInAuditExport, leaksInEvents, leaksInLogs, leaksInMetrics } from './canary-scan';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(180_000);
@@ -20,7 +17,10 @@ jest.setTimeout(180_000);
  * and 11, §6.1, §6.3, §6.6): referral with consent -> offer -> allocation -> contact -> needs -> safety plan
  * agreed and active -> an arrest and a bail change in intake open two Victims' Code update obligations ->
  * one delivered in time, one left overdue and escalated to the lead (advocacy's clock moved on through its
- * test-only offset file) -> consent withdrawn -> intake's case view shows it and advocacy is told nothing more.
+ * test-only offset file; the escalation scan announces it) -> an interview recorded as an investigation
+ * milestone opens a third -> consent withdrawn -> intake's case view shows it and advocacy is told nothing
+ * more. The DP-01 canary scan then looks for the charity's notes, contact preferences and the victim's new
+ * address in other agencies' answers, every event, every log, /metrics and the DPOs' audit exports.
  */
 let stack: Stack;
 let smtp: SMTPServer;
@@ -59,7 +59,16 @@ async function cjStage(caseId: string, body: Record<string, unknown>) {
   await officer().post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.headers.etag).send(body).expect(200);
 }
 
-type Obligation = { obligationId: string; trigger: string; status: string; overdue: boolean; inTime: boolean | null; version: number; ownerPerson: string | null };
+type Obligation = {
+  obligationId: string;
+  trigger: string;
+  status: string;
+  overdue: boolean;
+  escalatedAt: string | null;
+  inTime: boolean | null;
+  version: number;
+  ownerPerson: string | null;
+};
 async function updates(caseId: string): Promise<{ obligations: Obligation[]; notOpened: { trigger: string; reason: string }[] }> {
   return (await advocate().get(`/api/v1/cases/${caseId}/victim-updates`).expect(200)).body;
 }
@@ -83,7 +92,12 @@ beforeAll(async () => {
   stack = await startStack({
     logLevel: 'debug',
     overrides: {
-      advocacy: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, MAIL_FROM: 'isac@charity.example', CLOCK_OFFSET_FILE: clockFile },
+      advocacy: {
+        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        MAIL_FROM: 'isac@charity.example',
+        CLOCK_OFFSET_FILE: clockFile,
+        UPDATE_ESCALATION_SCAN_SECONDS: '1',
+      },
     },
   });
   [tokens.officer, tokens.assessor, tokens.advocate, tokens.lead] = await Promise.all([
@@ -199,10 +213,36 @@ describe('victim advocacy end to end', () => {
     const escalated = await lead().get('/api/v1/advocacy/worklists/lead').expect(200);
     const overdue = escalated.body.items.filter((i: { kind: string; caseId: string }) => i.kind === 'UPDATE_OVERDUE' && i.caseId === caseId);
     expect(overdue).toEqual([expect.objectContaining({ code: 'BAIL_OR_RUI', overdue: true, advocate: 'isac-e2e' })]);
+    // The escalation scan (every second here) announces it once: escalatedAt set, update-overdue on the stream.
+    const bail = await eventually(
+      async () => (await updates(caseId)).obligations.find((o) => o.trigger === 'BAIL_OR_RUI' && o.escalatedAt),
+      { timeoutMs: 30_000, what: 'the escalation scan marking the overdue bail update' },
+    );
+    expect(bail).toMatchObject({ status: 'OPEN', overdue: true });
+    const announced = await eventually(
+      async () => (await leaksInEvents(stack, [])).scanned.get('advocacy.victim.update-overdue.v1'),
+      { timeoutMs: 30_000, what: 'advocacy.victim.update-overdue.v1 on the ADVOCACY stream' },
+    );
+    expect(announced).toBe(1);
     const month = new Date().toISOString().slice(0, 7);
     const compliance = await lead().get(`/api/v1/advocacy/victims-code/compliance?month=${month}`).expect(200);
     expect(compliance.body.due).toBeGreaterThanOrEqual(1);
     writeFileSync(clockFile, '0');
+  });
+
+  it("§6.3: an interview recorded by the officer as an investigation milestone (no stage change) opens a Victims' Code obligation", async () => {
+    await officer()
+      .post(`/api/v1/cases/${caseId}/investigation-milestones`)
+      .set('Idempotency-Key', `milestone-${randomUUID()}`)
+      .send({ milestone: 'SUSPECT_INTERVIEWED', occurredAt: new Date(Date.now() - 3600_000).toISOString() })
+      .expect(201);
+    const lc = await officer().get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
+    expect(lc.body.cjStage).toBe('BAILED');
+    const interview = await eventually(async () => (await updates(caseId)).obligations.find((o) => o.trigger === 'INTERVIEW'), {
+      timeoutMs: 30_000,
+      what: 'the INTERVIEW obligation from intake.investigation.milestone-recorded.v1',
+    });
+    expect(interview).toMatchObject({ status: 'OPEN', ownerPerson: 'isac-e2e', overdue: false });
   });
 
   it('§6.1: the one outbound path refuses a never-use channel and a message outside safe hours (both recorded), and delivers a permitted email over SMTP', async () => {
@@ -292,39 +332,38 @@ describe('victim advocacy end to end', () => {
       { timeoutMs: 30_000, what: 'the NFA event handled by advocacy' },
     );
     expect(after.notOpened).toEqual([expect.objectContaining({ trigger: 'RELEASE_WITHOUT_CHARGE', reason: 'CONSENT_WITHDRAWN' })]);
-    expect(after.obligations).toHaveLength(2);
+    expect(after.obligations).toHaveLength(3);
     await advocate().post(`/api/v1/cases/${caseId}/advocacy/communications`).send({ purpose: 'CHECK_IN', subject: 'Hello', body: 'Checking in.', channel: 'EMAIL' }).expect(422);
     expect(mail).toHaveLength(1);
   });
 
-  it('DP-01: no advocacy note, need, contact preference or place reaches an event, a log line or a metric', async () => {
+  it("DP-01: no advocacy note, need, contact preference or place reaches another agency's answer, an event, a log line, a metric or a DPO's audit export", async () => {
     const canaries = [NOTE_CANARY, EMAIL_CANARY, PLACE_CANARY, THIRD_PARTY_CANARY];
+    // Needs are coded (no free text): their codes are the needs detail that must stay in the charity.
+    const needsDetail = ['DIGITAL_SAFETY_CHECK', 'REFERRED_HOUSING', 'SOCIAL_MEDIA_SETTINGS'];
+    // Positive control: the charity itself holds them.
+    expect((await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts?include=advocacy.notes`).expect(200)).body[0].notes).toContain(NOTE_CANARY);
     const leaks: string[] = [];
-    for (const name of stack.services.names) {
-      for (const c of canaries) if (stack.services.logs(name).some((l) => l.includes(c))) leaks.push(`log of ${name}`);
-      const metrics = await request(stack.services.url(name)).get('/metrics');
-      for (const c of canaries) if (metrics.text.includes(c)) leaks.push(`metrics of ${name}`);
+    // Other agencies' answers: the police reading the case view (its advocacy part) and the risk assessor.
+    for (const [who, token] of [
+      ['police officer', tokens.officer],
+      ['police risk assessor', tokens.assessor],
+    ] as const) {
+      const view = await api(token, 'safeguarding').get(`/api/v1/cases/${caseId}`).expect(200);
+      expect(view.body.advocacy.status).toBe('available');
+      if ([...canaries, ...needsDetail].some((c) => JSON.stringify(view.body).includes(c))) leaks.push(`case view for ${who}`);
     }
-    const nc = await connect({ servers: stack.env.gateway.NATS_URL });
-    let advocacyEvents = 0;
-    try {
-      const jsm = await jetstreamManager(nc);
-      for (const s of STREAMS) {
-        const name = streamName(s, stack.namespace);
-        const info = await jsm.streams.info(name).catch(() => null);
-        if (!info) continue;
-        for (let n = info.state.first_seq; n <= info.state.last_seq; n++) {
-          const m = await jsm.streams.getMessage(name, { seq: n }).catch(() => null);
-          if (!m) continue;
-          if (m.subject.includes('advocacy.')) advocacyEvents++;
-          const text = `${m.subject} ${new TextDecoder().decode(m.data)}`;
-          for (const c of [...canaries, 'DIGITAL_SAFETY_CHECK', 'SOCIAL_MEDIA_SETTINGS']) if (text.includes(c)) leaks.push(`event ${m.subject}`);
-        }
-      }
-    } finally {
-      await nc.close();
+    leaks.push(...leaksInLogs(stack, canaries), ...(await leaksInMetrics(stack, canaries)));
+    const events = await leaksInEvents(stack, [...canaries, ...needsDetail]);
+    leaks.push(...events.leaks);
+    for (const [agency, subject] of [
+      ['police', 'e2e-adv-dpo-police'],
+      ['advocacy', 'e2e-adv-dpo-charity'],
+    ] as const) {
+      leaks.push(...(await leaksInAuditExport(stack, await tokenFor(agency, ['dpo'], subject), caseId, canaries)).map((l) => `${l} (${agency})`));
     }
     // Positive control: the charity's events were published and scanned.
+    const advocacyEvents = [...events.scanned].filter(([subject]) => subject.startsWith('advocacy.')).reduce((n, [, count]) => n + count, 0);
     expect(advocacyEvents).toBeGreaterThanOrEqual(8);
     expect(leaks).toEqual([]);
   });

@@ -13,7 +13,7 @@ jest.setTimeout(90_000);
  * The prosecutor reaches only cases shared with the CPS.
  */
 let stack: Stack;
-const tokens: Record<'officer' | 'assessor' | 'prosecutor', string> = {} as never;
+const tokens: Record<'officer' | 'assessor' | 'prosecutor' | 'advocate', string> = {} as never;
 
 function api(token: string, purpose = 'investigation') {
   const base = request(stack.gatewayUrl);
@@ -47,10 +47,11 @@ async function moveCj(caseId: string, to: string) {
 
 beforeAll(async () => {
   stack = await startStack();
-  [tokens.officer, tokens.assessor, tokens.prosecutor] = await Promise.all([
+  [tokens.officer, tokens.assessor, tokens.prosecutor, tokens.advocate] = await Promise.all([
     tokenFor('police', ['case-officer'], 'e2e-cps-officer'),
     tokenFor('police', ['risk-assessor'], 'e2e-cps-assessor'),
     tokenFor('cps', ['prosecutor'], 'e2e-cps-prosecutor'),
+    tokenFor('advocacy', ['advocate'], 'e2e-cps-isac'),
   ]);
 }, 300_000);
 
@@ -120,7 +121,7 @@ describe('CPS early advice and charging decisions', () => {
     expect(charge).toBeDefined();
   });
 
-  it('D10: no further action moves the case to NFA_CPS with the reason recorded', async () => {
+  it("D10: no further action moves the case to NFA_CPS with the reason recorded and opens the victim's Victims' Code obligation in advocacy", async () => {
     const caseId = await refer();
     await api(tokens.officer)
       .post(`/api/v1/cases/${caseId}/cps/advice-requests`)
@@ -140,5 +141,15 @@ describe('CPS early advice and charging decisions', () => {
     expect(lc.body).toMatchObject({ cjStage: 'NFA_CPS' });
     const cps = await api(tokens.officer).get(`/api/v1/cases/${caseId}/cps`).expect(200);
     expect(cps.body.decisions).toEqual([expect.objectContaining({ decision: 'NO_FURTHER_ACTION', cjStage: 'NFA_CPS', reason: 'The evidential test is not met' })]);
+    // The victim (referred to advocacy with consent) is owed an update on the decision not to charge.
+    const owed = await eventually(
+      async () => {
+        const r = await api(tokens.advocate, 'care').get(`/api/v1/cases/${caseId}/victim-updates`);
+        const o = r.status === 200 ? (r.body.obligations as { trigger: string }[]).find((x) => x.trigger === 'DECISION_NOT_TO_CHARGE') : undefined;
+        return o;
+      },
+      { timeoutMs: 30_000, what: "the Victims' Code obligation for the decision not to charge" },
+    );
+    expect(owed).toMatchObject({ trigger: 'DECISION_NOT_TO_CHARGE', scheme: 'VICTIMS_CODE', status: 'OPEN', ownerAgency: 'advocacy', overdue: false });
   });
 });

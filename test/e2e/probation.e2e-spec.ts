@@ -154,6 +154,38 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     seenByPolice.push(JSON.stringify(withMappa));
     expect(withMappa.probation.data).toMatchObject({ mappaCategory: 1, mappaLevel: 2 });
 
+    // Advocacy (the victim was referred with consent): an ISAC is allocated and the safety plan is active.
+    const [isac, isacLead] = await Promise.all([tokenFor('advocacy', ['advocate'], 'e2e-prob-isac'), tokenFor('advocacy', ['advocacy-lead'], 'e2e-prob-isac-lead')]);
+    const offer = await eventually(
+      async () => {
+        const r = await api(isac, 'care').get(`/api/v1/cases/${caseId}/advocacy`);
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the advocacy offer opened by intake.case.referred.v1' },
+    );
+    await api(isacLead, 'care').post(`/api/v1/cases/${caseId}/advocacy/allocation`).set('If-Match', offer.headers.etag).send({ advocate: 'e2e-prob-isac', reason: 'INITIAL' }).expect(200);
+    let plan = await api(isac, 'care')
+      .post(`/api/v1/cases/${caseId}/safety-plans`)
+      .set('Idempotency-Key', `plan-${randomUUID()}`)
+      .send({ measures: [{ measure: 'PERSONAL_ALARM', owner: 'POLICE' }], reviewDate: new Date(Date.now() + 60 * 86_400_000).toISOString() })
+      .expect(201);
+    const planId: string = plan.body.planId;
+    for (const to of ['AGREED', 'ACTIVE']) plan = await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', plan.headers.etag).send({ to }).expect(200);
+    type Work = { kind: string; caseId: string; code: string | null; dueAt: string };
+    /** What advocacy shows for the trigger: the plan review and the victim contact scheme obligation on the ISAC's worklist. */
+    const advocacyAfter = (trigger: string) =>
+      eventually(
+        async () => {
+          const mine: Work[] = (await api(isac, 'care').get('/api/v1/advocacy/worklists/mine?limit=100').expect(200)).body.items.filter((i: Work) => i.caseId === caseId);
+          const review = mine.find((i) => i.kind === 'PLAN_REVIEW_DUE' && i.code === trigger);
+          const owed = mine.find((i) => i.kind === 'UPDATE_OWED' && i.code === trigger);
+          return review && owed ? { review, owed } : undefined;
+        },
+        { timeoutMs: 30_000, what: `advocacy's plan review and victim contact scheme obligation after ${trigger}` },
+      );
+    const vcsObligation = async (trigger: string) =>
+      ((await api(isac, 'care').get(`/api/v1/cases/${caseId}/victim-updates`).expect(200)).body.obligations as { trigger: string }[]).find((o) => o.trigger === trigger);
+
     // The release day arrives: probation's scheduler publishes offender.released; risk opens a RELEASE re-assessment.
     expect(await releaseTriggers(caseId)).toBe(0);
     const sentence = { custodyStart: '2026-06-01', actualRelease: today, licenceEnd: '2027-06-01' };
@@ -162,12 +194,25 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
       timeoutMs: 30_000,
       what: 'a RELEASE re-assessment from probation.offender.released.v1',
     });
+    // ...and advocacy puts the active plan up for review by its deadline (working days, a setting) and owes the
+    // victim a victim contact scheme update, owned by the allocated ISAC.
+    const onRelease = await advocacyAfter('OFFENDER_RELEASED');
+    expect(new Date(onRelease.review.dueAt).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(onRelease.review.dueAt).getTime()).toBeLessThan(Date.now() + 7 * 86_400_000);
+    expect(await vcsObligation('OFFENDER_RELEASED')).toMatchObject({ scheme: 'VICTIM_CONTACT_SCHEME', status: 'OPEN', ownerAgency: 'advocacy', ownerPerson: 'e2e-prob-isac', overdue: false });
+    const reviewing = await api(isac, 'care').get(`/api/v1/cases/${caseId}/safety-plans/${planId}`).expect(200);
+    expect(reviewing.body).toMatchObject({ status: 'ACTIVE', reviewReason: 'OFFENDER_RELEASED', reviewDueAt: onRelease.review.dueAt });
+    // The ISAC reviews the plan (it stays active).
+    plan = await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', reviewing.headers.etag).send({ to: 'UNDER_REVIEW' }).expect(200);
+    await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', plan.headers.etag).send({ to: 'ACTIVE' }).expect(200);
     // The licence ends: the same again.
     await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send({ ...sentence, licenceEnd: today }).expect(200);
     await eventually(async () => ((await releaseTriggers(caseId)) === 2 ? true : undefined), {
       timeoutMs: 30_000,
       what: 'a second RELEASE trigger from probation.licence.ended.v1',
     });
+    await advocacyAfter('LICENCE_ENDED');
+    expect(await vcsObligation('LICENCE_ENDED')).toMatchObject({ scheme: 'VICTIM_CONTACT_SCHEME', status: 'OPEN', ownerPerson: 'e2e-prob-isac' });
     const dates = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body.sentence;
     expect(dates).toMatchObject({ releasedOn: today, licenceEndedOn: today });
     // The practitioner's worklist no longer shows the release (it happened); a conviction with a consultation is not due either.

@@ -36,6 +36,7 @@ import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, Clock, domainServiceModule, FixedClock, IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
+import { testRequestContext } from '@stac/runtime/testing';
 import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { ADVOCACY } from './advocacy.module';
@@ -72,20 +73,19 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
   const env = { ...process.env };
 
   const ctxFor = (op: Operation, subject: string, role: Role, fieldGroups: FieldGroup[] = []): RequestContext => {
-    const ctx = {
-      principal: { issuer: 'urn:test', subject, agency: 'advocacy', roles: [role] },
-      decision: { allow: true, rule: op.action, status: 200, via: 'OWNING_TEAM' },
-      purpose: 'care',
-      fieldGroups,
-      operation: op,
-      actingRole: role,
-      owning: true,
-      correlationId: `corr-${randomUUID()}`,
-      clock,
-      alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
-      audit: (m, d) => kernel.audit(ctx, m, d),
-      idempotent: (m, command, body, run) => app.get(IdempotencyRecords).run(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body }, run),
-    } as RequestContext;
+    const ctx: RequestContext = testRequestContext(
+      { issuer: 'urn:test', subject, agency: 'advocacy', roles: [role] },
+      {
+        decision: { allow: true, rule: op.action, status: 200, via: 'OWNING_TEAM' },
+        purpose: 'care',
+        fieldGroups,
+        operation: op,
+        clock,
+        alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
+        audit: (m, d) => kernel.audit(ctx, m, d),
+      },
+      app.get(IdempotencyRecords),
+    );
     return ctx;
   };
   const advocate = (op: Operation, fg: FieldGroup[] = []) => ctxFor(op, 'isac-1', 'advocate', fg);

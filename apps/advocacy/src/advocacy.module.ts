@@ -4,6 +4,7 @@ import { Clock, type DomainServiceDefinition } from '@stac/runtime';
 import { AdvocacyOffer } from './advocacy-offers/advocacy-offer.entity';
 import { AdvocacyOffersController } from './advocacy-offers/advocacy-offers.controller';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
+import { AdvocacySettings } from './advocacy-settings';
 import { CharityCipher, charityCipherFromEnv } from './charity-data/charity-cipher';
 import { advocacyClockFromEnv } from './clock/advocacy-clock';
 import { ContactsController } from './contacts/contacts.controller';
@@ -14,8 +15,10 @@ import { AdvocacySchema1764201900000 } from './migrations/1764201900000-advocacy
 import { OfferPriority1764500000000 } from './migrations/1764500000000-offer-priority';
 import { CaseRiskLevel1796082100000 } from './migrations/1796082100000-case-risk-level';
 import { VictimSupport1796110000000 } from './migrations/1796110000000-victim-support';
+import { UpdateEscalationAndVcs1796201000001 } from './migrations/1796201000001-update-escalation-and-vcs';
 import { NeedsController } from './needs/needs.controller';
 import { NeedsService } from './needs/needs.service';
+import { ReleaseTriggersService } from './release-triggers/release-triggers.service';
 import { MessageTransports } from './safe-contact/message-transports';
 import { SafeContactController } from './safe-contact/safe-contact.controller';
 import { SafeContactService } from './safe-contact/safe-contact.service';
@@ -25,6 +28,7 @@ import { VictimSituationController } from './victim-situation/victim-situation.c
 import { VictimSituationService } from './victim-situation/victim-situation.service';
 import { VictimSupportController } from './victim-support/victim-support.controller';
 import { VictimSupportService } from './victim-support/victim-support.service';
+import { UpdateEscalationScheduler } from './victim-updates/update-escalation-scheduler';
 import { VictimUpdatesController } from './victim-updates/victim-updates.controller';
 import { VictimUpdatesService } from './victim-updates/victim-updates.service';
 import { AdvocacyWorklistsController } from './worklists/advocacy-worklists.controller';
@@ -48,6 +52,8 @@ import { AdvocacyWorklistsService } from './worklists/advocacy-worklists.service
     { provide: CharityCipher, useFactory: () => charityCipherFromEnv() },
     { provide: Clock, useFactory: () => advocacyClockFromEnv() },
     { provide: MessageTransports, useFactory: () => MessageTransports.fromEnv() },
+    // Escalation scan interval and the release / licence-end deadlines (working days).
+    { provide: AdvocacySettings, useFactory: () => AdvocacySettings.fromEnv() },
     // The one working-day calendar (England and Wales bank holidays), shared with intake and risk.
     { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     AdvocacyOffersService,
@@ -56,6 +62,8 @@ import { AdvocacyWorklistsService } from './worklists/advocacy-worklists.service
     NeedsService,
     SafetyPlansService,
     VictimUpdatesService,
+    UpdateEscalationScheduler,
+    ReleaseTriggersService,
     SafeContactService,
     VictimSituationService,
     FeedbackService,
@@ -69,6 +77,6 @@ export const ADVOCACY: DomainServiceDefinition = {
   agency: 'advocacy',
   feature: AdvocacyModule,
   entities: [AdvocacyOffer],
-  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, CaseRiskLevel1796082100000, VictimSupport1796110000000],
+  migrations: [AdvocacySchema1764201900000, OfferPriority1764500000000, CaseRiskLevel1796082100000, VictimSupport1796110000000, UpdateEscalationAndVcs1796201000001],
   idempotencyTable: 'idempotency_record',
 };

@@ -68,6 +68,10 @@ import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
 import { CpsService } from './cps/cps.service';
+import { InvestigationMilestone } from './investigation-milestones/investigation-milestone.entity';
+import { InvestigationMilestonesController } from './investigation-milestones/investigation-milestones.controller';
+import { InvestigationMilestonesService } from './investigation-milestones/investigation-milestones.service';
+import { InvestigationMilestones1796201000000 } from './migrations/1796201000000-investigation-milestones';
 import { MentalHealthRecommendations } from './consultations/mental-health-recommendations';
 import { PartnerAnswers1796120000000 } from './migrations/1796120000000-partner-answers';
 import { PartnerCheckAnswer } from './partner-answers/partner-check-answer.entity';
@@ -76,7 +80,7 @@ import { PartnerIntervention } from './partner-interventions/partner-interventio
 import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController, InvestigationMilestonesController],
   providers: [
     ReferralsService,
     BreachReferrals,
@@ -106,6 +110,8 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
     AdvocacyConsentStatuses,
     // Early CPS advice and charging decisions on the police case file.
     CpsService,
+    // Investigation milestones that owe the victim an update (interview, bail conditions changed, decision not to investigate).
+    InvestigationMilestonesService,
     // Partner agencies' check answers, recommendations and interventions (mental-health events).
     PartnerAnswersService,
     MentalHealthRecommendations,
@@ -143,6 +149,7 @@ export const INTAKE: DomainServiceDefinition = {
     CaseRiskLevel,
     CpsAdviceRequest,
     CpsChargingDecision,
+    InvestigationMilestone,
     PartnerCheckAnswer,
     PartnerIntervention,
   ],
@@ -162,6 +169,7 @@ export const INTAKE: DomainServiceDefinition = {
     AdvocacyConsent1796110000000,
     PartnerAnswers1796120000000,
     Cps1796130000000,
+    InvestigationMilestones1796201000000,
   ],
   idempotencyTable: 'idempotency_record',
 };

@@ -325,11 +325,35 @@ export const SERVICE_ENV = {
       allowEmpty: true,
       description: "Tests only (refused unless NODE_ENV=test): a file holding milliseconds added to the clock, so end-to-end tests can let Victims' Code deadlines pass.",
     },
+    UPDATE_ESCALATION_SCAN_SECONDS: {
+      format: 'int',
+      default: '300',
+      min: 0,
+      max: 86400,
+      description: 'How often open update obligations are scanned for ones past due (each is escalated once: advocacy.victim.update-overdue; 0 = never).',
+    },
+    RELEASE_REVIEW_WORKING_DAYS: {
+      format: 'int',
+      default: '2',
+      min: 0,
+      max: 20,
+      description: "Working days (England and Wales) after a release or licence end by which the case's safety plan in force must be reviewed (0 = at once).",
+    },
+    RELEASE_CONTACT_WORKING_DAYS: {
+      format: 'int',
+      default: '1',
+      min: 1,
+      max: 20,
+      description: 'Working days after a release or licence end by which the victim contact scheme update is due from the victim\'s advocate.',
+    },
   } as ReturnType<typeof domainService> & {
     readonly ADVOCACY_DATA_KEY?: EnvVar;
     readonly SMTP_URL?: EnvVar;
     readonly MAIL_FROM?: EnvVar;
     readonly CLOCK_OFFSET_FILE?: EnvVar;
+    readonly UPDATE_ESCALATION_SCAN_SECONDS?: EnvVar;
+    readonly RELEASE_REVIEW_WORKING_DAYS?: EnvVar;
+    readonly RELEASE_CONTACT_WORKING_DAYS?: EnvVar;
   },
   // TRUST_DATA_KEY is required at run time (no default); typed optional like intake's DATA_KEY.
   'mental-health': {

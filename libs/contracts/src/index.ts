@@ -24,6 +24,7 @@ export * from './rpc/mental-health';
 export * from './operations/operation';
 export * from './operations/catalogue';
 export * from './rpc/cps';
+export * from './rpc/investigation-milestones';
 export * from './rpc/probation';
 export * from './rpc/risk-operations';
 export * from './rpc/advocacy';

@@ -1,4 +1,5 @@
 import type { Agency } from './agencies';
+import type { InvestigationMilestone } from './lifecycle';
 
 /**
  * The advocacy charity's vocabulary (domain.md §4 advocacy, §6.1, §6.3, §6.6): codes only, so events,
@@ -131,12 +132,13 @@ export const SAFETY_PLAN_TRANSITIONS: Readonly<Record<SafetyPlanStatus, readonly
 };
 
 /** Why a safety plan review is due. */
-export const PLAN_REVIEW_REASONS = ['REVIEW_DATE', 'RISK_INCREASED', 'ORDER_ENDED', 'VICTIM_SITUATION_CHANGED'] as const;
+export const PLAN_REVIEW_REASONS = ['REVIEW_DATE', 'RISK_INCREASED', 'ORDER_ENDED', 'VICTIM_SITUATION_CHANGED', 'OFFENDER_RELEASED', 'LICENCE_ENDED'] as const;
 export type PlanReviewReason = (typeof PLAN_REVIEW_REASONS)[number];
 
 /**
- * Criminal-justice events after which the police must update the victim under the Victims' Code:
- * within 5 working days, 1 for a victim with enhanced rights.
+ * Events after which the victim is owed an update: criminal-justice events under the Victims' Code (within
+ * 5 working days, 1 for a victim with enhanced rights), and release from custody or the end of a licence
+ * under the victim contact scheme (VCS, due within the charity's release-contact setting).
  */
 export const UPDATE_TRIGGERS = [
   'ARREST',
@@ -149,8 +151,25 @@ export const UPDATE_TRIGGERS = [
   'CHARGE',
   'DECISION_NOT_TO_CHARGE',
   'COURT_OUTCOME',
+  'OFFENDER_RELEASED',
+  'LICENCE_ENDED',
 ] as const;
 export type UpdateTrigger = (typeof UPDATE_TRIGGERS)[number];
+
+/** Which duty an update obligation discharges: the Victims' Code or the victim contact scheme (VCS). */
+export const UPDATE_SCHEMES = ['VICTIMS_CODE', 'VICTIM_CONTACT_SCHEME'] as const;
+export type UpdateScheme = (typeof UPDATE_SCHEMES)[number];
+
+export function updateSchemeOf(trigger: UpdateTrigger): UpdateScheme {
+  return trigger === 'OFFENDER_RELEASED' || trigger === 'LICENCE_ENDED' ? 'VICTIM_CONTACT_SCHEME' : 'VICTIMS_CODE';
+}
+
+/** The Victims' Code update an investigation milestone recorded by the case officer owes the victim. */
+export const UPDATE_TRIGGER_FOR_MILESTONE: Readonly<Record<InvestigationMilestone, UpdateTrigger>> = {
+  SUSPECT_INTERVIEWED: 'INTERVIEW',
+  BAIL_CONDITIONS_CHANGED: 'BAIL_CONDITIONS_CHANGED',
+  DECISION_NOT_TO_INVESTIGATE: 'DECISION_NOT_TO_INVESTIGATE',
+};
 
 export const VICTIMS_CODE_WORKING_DAYS = { standard: 5, enhanced: 1 } as const;
 

@@ -158,3 +158,27 @@ export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
 
 export const CONSULTATION_ACTION_STATUSES = ['OPEN', 'DONE'] as const;
 export type ConsultationActionStatus = (typeof CONSULTATION_ACTION_STATUSES)[number];
+
+/**
+ * Investigation milestones the case officer records that do not move the criminal-justice stage, each of
+ * which the Victims' Code says the victim must be told about (domain.md §4 advocacy, §6.3):
+ * - SUSPECT_INTERVIEWED: under caution, after arrest or as a voluntary attendance before any arrest.
+ * - BAIL_CONDITIONS_CHANGED: existing bail conditions varied, added to or lifted (imposing conditions as
+ *   a BAIL_CONDITIONS order is recorded through orders and already counts as the change).
+ * - DECISION_NOT_TO_INVESTIGATE: the police decide not to investigate (further) before any arrest. It is a
+ *   decision, not a stage: no suspect moved through the process, the stage stays PRE_ARREST, and new
+ *   evidence simply leads to an arrest (PRE_ARREST -> ARRESTED) with no "resume" step. After an arrest the
+ *   same decision is the NFA stage (release without charge).
+ */
+export const INVESTIGATION_MILESTONES = ['SUSPECT_INTERVIEWED', 'BAIL_CONDITIONS_CHANGED', 'DECISION_NOT_TO_INVESTIGATE'] as const;
+export type InvestigationMilestone = (typeof INVESTIGATION_MILESTONES)[number];
+
+/** The criminal-justice stages at which each milestone can be recorded (any other stage is 409). */
+export const MILESTONE_STAGES: Readonly<Record<InvestigationMilestone, readonly CjStage[]>> = {
+  SUSPECT_INTERVIEWED: ['PRE_ARREST', 'ARRESTED', 'BAILED', 'RUI', 'REMANDED', 'CHARGE_REQUESTED'],
+  BAIL_CONDITIONS_CHANGED: ['BAILED', 'CHARGED', 'AT_COURT', 'CONVICTED'],
+  DECISION_NOT_TO_INVESTIGATE: ['PRE_ARREST'],
+};
+
+/** Decisions not taken are recorded with reasons (domain.md §6.4). */
+export const MILESTONES_NEEDING_REASON: readonly InvestigationMilestone[] = ['DECISION_NOT_TO_INVESTIGATE'];

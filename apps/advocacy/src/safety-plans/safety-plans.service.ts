@@ -147,17 +147,22 @@ export class SafetyPlansService {
     return p ? { planId: p.id, status: p.status, reviewDueAt: p.review_due_at?.toISOString() ?? null } : null;
   }
 
-  /** A review of every plan in force falls due now (risk rose, an order ended, the victim's situation changed). */
-  async reviewDue(m: EntityManager, caseId: string, reason: PlanReviewReason, now: Date, headers: EventHeaders): Promise<void> {
+  /**
+   * A review of every plan in force falls due by `dueAt` (now unless given: risk rose, an order ended, the
+   * victim's situation changed; a deadline after a release or licence end). An earlier review already due
+   * stands, so a repeated trigger changes nothing. Returns the plans put up for review.
+   */
+  async reviewDue(m: EntityManager, caseId: string, reason: PlanReviewReason, now: Date, headers: EventHeaders, dueAt: Date = now): Promise<string[]> {
     const plans = updatedRows<{ id: string }>(
       await m.query(
         `UPDATE safety_plan SET review_due_at = $2, review_reason = $3, version = version + 1
           WHERE case_id = $1 AND status IN ('AGREED', 'ACTIVE') AND (review_due_at IS NULL OR review_due_at > $2)
           RETURNING id`,
-        [caseId, now, reason],
+        [caseId, dueAt, reason],
       ),
     );
     for (const p of plans) await this.announce(m, p.id, headers, now);
+    return plans.map((p) => p.id);
   }
 
   /** An order ending (not pursued, refused, discharged, expired) puts the plan up for review. */

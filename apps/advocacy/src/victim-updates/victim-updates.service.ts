@@ -3,19 +3,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   CaseStageChangedV1,
+  InvestigationMilestoneRecordedV1,
   OrderGrantedV1,
   VictimUpdateDeliveredV1,
   VictimUpdateDueV1,
+  VictimUpdateOverdueV1,
   type ComplianceView,
   type DeliverUpdateCommand,
   type VictimUpdateListView,
   type VictimUpdateView,
 } from '@stac/contracts';
 import {
+  UPDATE_TRIGGER_FOR_MILESTONE,
+  updateSchemeOf,
   updateTriggerForCjStage,
   VICTIMS_CODE_WORKING_DAYS,
   WorkingDayCalendar,
   type UpdateDeliveryMethod,
+  type UpdateScheme,
   type UpdateTrigger,
 } from '@stac/domain';
 import { caseIdOf, OnEvent, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
@@ -26,6 +31,7 @@ export interface ObligationRow {
   id: string;
   case_id: string;
   trigger: UpdateTrigger;
+  scheme: UpdateScheme;
   triggered_at: Date;
   due_at: Date;
   enhanced_rights: boolean;
@@ -35,13 +41,18 @@ export interface ObligationRow {
   delivered_at: Date | null;
   delivery_method: UpdateDeliveryMethod | null;
   delivered_by: string | null;
+  escalated_at: Date | null;
   version: number;
 }
+
+/** How an event was taken: an obligation opened, already opened by this event, or recorded as not opened (with why). */
+export type OpenOutcome = 'OPENED' | 'DUPLICATE' | 'NOT_OPENED' | 'NOT_REFERRED';
 
 export function obligationView(o: ObligationRow, now: Date): VictimUpdateView {
   return {
     obligationId: o.id,
     trigger: o.trigger,
+    scheme: o.scheme,
     triggeredAt: o.triggered_at.toISOString(),
     dueAt: o.due_at.toISOString(),
     enhancedRights: o.enhanced_rights,
@@ -52,17 +63,22 @@ export function obligationView(o: ObligationRow, now: Date): VictimUpdateView {
     deliveryMethod: o.delivery_method,
     deliveredBy: o.delivered_by,
     overdue: o.status === 'OPEN' && o.due_at.getTime() < now.getTime(),
+    escalatedAt: o.escalated_at?.toISOString() ?? null,
     inTime: o.delivered_at ? o.delivered_at.getTime() <= o.due_at.getTime() : null,
     version: o.version,
   };
 }
 
 /**
- * Victims' Code update clocks (domain.md §4, §6.3): each criminal-justice event intake announces opens an
- * obligation to update the victim within 5 working days (1 with enhanced rights) on the England and Wales
- * calendar, owned by the charity and its allocated advocate, delivered with evidence (when, how, by whom).
- * An open obligation past its due time is overdue and escalates to the lead's worklist. A victim whose
- * consent is not in force is not contacted by the charity: the event is recorded as not opened, with why.
+ * Victims' Code update clocks (domain.md §4, §6.3): each criminal-justice event intake announces (a stage
+ * change, a BAIL_CONDITIONS order, an investigation milestone) opens an obligation to update the victim
+ * within 5 working days (1 with enhanced rights) on the England and Wales calendar, owned by the charity
+ * and its allocated advocate, delivered with evidence (when, how, by whom). Release and licence end open a
+ * victim contact scheme obligation the same way (see ReleaseTriggersService). An open obligation past its
+ * due time is overdue: it shows on the lead's worklist at once, and the escalation scan announces it once
+ * (`advocacy.victim.update-overdue.v1`). A victim whose consent is not in force is not contacted by the
+ * charity: the event is recorded as not opened, with why. Each event opens at most one obligation
+ * (unique on the event id), so a redelivery changes nothing.
  */
 @Injectable()
 export class VictimUpdatesService {
@@ -86,28 +102,40 @@ export class VictimUpdatesService {
     if (event.orderType === 'BAIL_CONDITIONS') await this.open(ctx, 'BAIL_CONDITIONS_CHANGED', new Date(ctx.envelope.occurredAt));
   }
 
-  private async open(ctx: EventContext, trigger: UpdateTrigger, triggeredAt: Date): Promise<void> {
+  /** Suspect interviewed, bail conditions varied, decision not to investigate: milestones that move no stage. */
+  @OnEvent(InvestigationMilestoneRecordedV1)
+  async onMilestoneRecorded(event: InvestigationMilestoneRecordedV1, ctx: EventContext): Promise<void> {
+    await this.open(ctx, UPDATE_TRIGGER_FOR_MILESTONE[event.milestone], new Date(event.occurredAt));
+  }
+
+  /**
+   * Opens the obligation the event owes the victim, in the event's transaction. `workingDays` overrides
+   * the Victims' Code clock (the victim contact scheme's setting). `recordNotReferred`: a case the charity
+   * holds no offer for is recorded as not opened (NO_ADVOCACY_OFFER) instead of being ignored.
+   */
+  async open(ctx: EventContext, trigger: UpdateTrigger, triggeredAt: Date, o: { workingDays?: number; recordNotReferred?: boolean } = {}): Promise<OpenOutcome> {
     const m = ctx.manager;
     const caseId = caseIdOf(ctx);
     const [offer]: OfferRow[] = await m.query(`SELECT * FROM advocacy_offer WHERE case_id = $1 FOR UPDATE`, [caseId]);
     // A case never referred to the charity: it holds nothing about this victim and learns nothing more.
-    if (!offer) return;
-    if (!consentInForce(offer.consent_state)) {
-      await m.query(
-        `INSERT INTO victim_update_not_opened (trigger_event_id, case_id, trigger, reason, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [ctx.envelope.id, caseId, trigger, `CONSENT_${offer.consent_state ?? 'NOT_RECORDED'}`, this.clock.now()],
-      );
-      return;
+    if (!offer) {
+      if (!o.recordNotReferred) return 'NOT_REFERRED';
+      await this.notOpened(m, ctx, caseId, trigger, 'NO_ADVOCACY_OFFER');
+      return 'NOT_OPENED';
     }
-    const days = offer.enhanced_rights ? VICTIMS_CODE_WORKING_DAYS.enhanced : VICTIMS_CODE_WORKING_DAYS.standard;
+    if (!consentInForce(offer.consent_state)) {
+      await this.notOpened(m, ctx, caseId, trigger, `CONSENT_${offer.consent_state ?? 'NOT_RECORDED'}`);
+      return 'NOT_OPENED';
+    }
+    const days = o.workingDays ?? (offer.enhanced_rights ? VICTIMS_CODE_WORKING_DAYS.enhanced : VICTIMS_CODE_WORKING_DAYS.standard);
     const dueAt = this.calendar.addWorkingDays(triggeredAt, days);
     const id = randomUUID();
     const inserted: unknown[] = await m.query(
-      `INSERT INTO victim_update_obligation (id, case_id, trigger, trigger_event_id, triggered_at, due_at, enhanced_rights, owner_agency, owner_person, status, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'advocacy', $8, 'OPEN', 1) ON CONFLICT (trigger_event_id) DO NOTHING RETURNING id`,
-      [id, caseId, trigger, ctx.envelope.id, triggeredAt, dueAt, offer.enhanced_rights, offer.advocate],
+      `INSERT INTO victim_update_obligation (id, case_id, trigger, scheme, trigger_event_id, triggered_at, due_at, enhanced_rights, owner_agency, owner_person, status, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'advocacy', $9, 'OPEN', 1) ON CONFLICT (trigger_event_id) DO NOTHING RETURNING id`,
+      [id, caseId, trigger, updateSchemeOf(trigger), ctx.envelope.id, triggeredAt, dueAt, offer.enhanced_rights, offer.advocate],
     );
-    if (inserted.length === 0) return;
+    if (inserted.length === 0) return 'DUPLICATE';
     await this.outbox.enqueue(
       m,
       VictimUpdateDueV1,
@@ -118,6 +146,45 @@ export class VictimUpdatesService {
       },
       { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent },
     );
+    return 'OPENED';
+  }
+
+  private async notOpened(m: EntityManager, ctx: EventContext, caseId: string, trigger: UpdateTrigger, reason: string): Promise<void> {
+    await m.query(
+      `INSERT INTO victim_update_not_opened (trigger_event_id, case_id, trigger, reason, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [ctx.envelope.id, caseId, trigger, reason, this.clock.now()],
+    );
+  }
+
+  /**
+   * The escalation scan: every open obligation past its due time on the injectable clock is marked
+   * escalated and announced once (`advocacy.victim.update-overdue.v1`). Rows are claimed with SKIP LOCKED,
+   * so concurrent scans (several instances) never announce one twice. It stays on the lead's worklist
+   * until delivered.
+   */
+  async escalateOverdue(headers: EventHeaders, batch = 500): Promise<{ escalated: number }> {
+    return this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const rows: ObligationRow[] = await m.query(
+        `SELECT * FROM victim_update_obligation WHERE status = 'OPEN' AND escalated_at IS NULL AND due_at < $1
+          ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, batch],
+      );
+      for (const o of rows) {
+        await m.query(`UPDATE victim_update_obligation SET escalated_at = $2 WHERE id = $1`, [o.id, now]);
+        await this.outbox.enqueue(
+          m,
+          VictimUpdateOverdueV1,
+          {
+            caseId: o.case_id,
+            aggregateVersion: o.version,
+            additionalInformation: { obligationId: o.id, trigger: o.trigger, scheme: o.scheme, dueAt: o.due_at.toISOString(), escalatedAt: now.toISOString() },
+          },
+          headers,
+        );
+      }
+      return { escalated: rows.length };
+    });
   }
 
   async list(caseId: string): Promise<VictimUpdateListView> {
@@ -169,7 +236,7 @@ export class VictimUpdatesService {
     return o;
   }
 
-  /** The month's figure: of the updates due in the month (UTC calendar month), how many were given in time. */
+  /** The month's figure: of the Victims' Code updates due in the month (UTC calendar month), how many were given in time. */
   async compliance(month: string): Promise<ComplianceView> {
     const now = this.clock.now();
     const [y, mo] = month.split('-').map(Number);
@@ -181,7 +248,7 @@ export class VictimUpdatesService {
               count(*) FILTER (WHERE status = 'DELIVERED' AND delivered_at > due_at)::int AS late,
               count(*) FILTER (WHERE status = 'OPEN' AND due_at < $3)::int AS overdue,
               count(*) FILTER (WHERE status = 'OPEN' AND due_at >= $3)::int AS pending
-         FROM victim_update_obligation WHERE due_at >= $1 AND due_at < $2`,
+         FROM victim_update_obligation WHERE scheme = 'VICTIMS_CODE' AND due_at >= $1 AND due_at < $2`,
       [from, to, now],
     );
     const decided = r.due - r.pending;

@@ -187,6 +187,12 @@ function stacWorkflowRules(): PolicyRule[] {
     rule('advice.issue', 'Issue S-TAC advice to the case officer (H3)', ['stac-screener', 'stac-lead'], true),
     rule('advice.resolve', 'Acknowledge advice and resolve its items DONE | ACCEPTED | DECLINED', ['case-officer', 'stac-lead'], true),
     rule('case.transition', 'Move the case lifecycle or criminal-justice stage; close with a reason', ['case-officer', 'stac-lead'], true),
+    rule(
+      'investigation.milestone.record',
+      "Record an investigation milestone the victim is owed an update about (suspect interviewed, bail conditions changed, decision not to investigate)",
+      ['case-officer', 'stac-lead'],
+      true,
+    ),
     rule('order.manage', 'Consider, apply for, record and end protective orders; report breaches', ['case-officer', 'stac-lead', 'spo-coordinator'], true),
     {
       action: 'order.scan',

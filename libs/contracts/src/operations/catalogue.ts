@@ -12,6 +12,7 @@ import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
 import { ADVOCACY_OPERATIONS } from '../rpc/advocacy/advocacy.operations';
 import { CPS_OPERATIONS } from '../rpc/cps/cps.operations';
+import { INVESTIGATION_MILESTONE_OPERATIONS } from '../rpc/investigation-milestones/investigation-milestones.operations';
 import { PROBATION_OPERATIONS } from '../rpc/probation/probation.operations';
 import { MENTAL_HEALTH_OPERATIONS } from '../rpc/mental-health/mental-health.operations';
 
@@ -21,6 +22,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...SCREENING_OPERATIONS,
   ...ADVICE_OPERATIONS,
   ...LIFECYCLE_OPERATIONS,
+  ...INVESTIGATION_MILESTONE_OPERATIONS,
   ...PEOPLE_OPERATIONS,
   ...INCIDENT_OPERATIONS,
   ...ORDER_OPERATIONS,

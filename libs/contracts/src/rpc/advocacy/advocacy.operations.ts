@@ -330,7 +330,7 @@ export const GetVictimsCodeCompliance = operation<ComplianceQuery, ComplianceVie
   reply: ComplianceView,
   action: 'advocacy.statistics.read',
   access: { recordType: 'victim-update', processing: 'consultation', loggedBy: 'kernel' },
-  http: reading('/advocacy/victims-code/compliance', "Monthly Victims' Code compliance: updates due in the month and delivered in time", {
+  http: reading('/advocacy/victims-code/compliance', "Monthly Victims' Code compliance: updates due in the month and delivered in time (victim contact scheme obligations are not counted)", {
     query: [{ name: 'month', type: 'string', required: true }],
   }),
 });

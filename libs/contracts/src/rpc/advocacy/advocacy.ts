@@ -40,6 +40,7 @@ import {
   SAFETY_MEASURES,
   SAFETY_PLAN_STATUSES,
   UPDATE_DELIVERY_METHODS,
+  UPDATE_SCHEMES,
   UPDATE_TRIGGERS,
   VICTIM_SITUATION_CHANGES,
   type AllocationReason,
@@ -62,6 +63,7 @@ import {
   type SafetyMeasure,
   type SafetyPlanStatus,
   type UpdateDeliveryMethod,
+  type UpdateScheme,
   type UpdateTrigger,
   type VictimSituationChange,
 } from '@stac/domain';
@@ -379,6 +381,8 @@ export class VictimUpdateListQuery extends CaseScoped {}
 export class VictimUpdateView {
   @ApiProperty({ format: 'uuid' }) obligationId: string;
   @ApiProperty({ enum: UPDATE_TRIGGERS }) trigger: UpdateTrigger;
+  @ApiProperty({ enum: UPDATE_SCHEMES, description: "The duty it discharges: VICTIMS_CODE (criminal-justice events) or VICTIM_CONTACT_SCHEME (release, licence end)" })
+  scheme: UpdateScheme;
   @ApiProperty({ format: 'date-time' }) triggeredAt: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty() enhancedRights: boolean;
@@ -389,13 +393,14 @@ export class VictimUpdateView {
   @ApiPropertyOptional({ nullable: true, enum: UPDATE_DELIVERY_METHODS }) deliveryMethod: UpdateDeliveryMethod | null;
   @ApiPropertyOptional({ nullable: true }) deliveredBy: string | null;
   @ApiProperty({ description: 'Open past its due time' }) overdue: boolean;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: "When the escalation scan announced it overdue (advocacy.victim.update-overdue)" }) escalatedAt: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'Delivered: within the deadline?' }) inTime: boolean | null;
   @ApiProperty() version: number;
 }
 
 export class VictimUpdateListView {
   @ApiProperty({ type: VictimUpdateView, isArray: true }) obligations: VictimUpdateView[];
-  @ApiProperty({ description: "Criminal-justice events that opened no obligation in the charity, with the reason (e.g. consent withdrawn)", isArray: true })
+  @ApiProperty({ description: 'Events that opened no obligation in the charity, with the reason (e.g. consent withdrawn, NO_ADVOCACY_OFFER)', isArray: true })
   notOpened: { trigger: UpdateTrigger; reason: string; at: string }[];
 }
 

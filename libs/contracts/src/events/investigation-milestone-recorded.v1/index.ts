@@ -1,0 +1,1 @@
+export * from './investigation-milestone-recorded.v1';

@@ -1,0 +1,1 @@
+export * from './victim-update-overdue.v1';

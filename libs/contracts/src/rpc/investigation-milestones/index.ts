@@ -1,0 +1,2 @@
+export * from './investigation-milestones';
+export * from './investigation-milestones.operations';
