@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, importJWK, type JWK } from 'jose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { agreementId, DEV_ISSUER_BASE, matrixGrant, policyMatrix, RELATIONSHIP_KINDS, type MatrixCell } from '@stac/auth';
-import { CASE_PART, STREAMS } from '@stac/contracts';
+import { CASE_PART } from '@stac/contracts';
 import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
-import { streamName } from '@stac/messaging';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { eventually } from '@stac/testing';
+import { auditExports, canaryLeaks, type Sample } from './canary';
 import { DEV_ISSUER_DIR, startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(240_000);
@@ -412,42 +410,17 @@ describe('accountability', () => {
       const v = await api(await token('advocacy', 'advocate')).get(`/api/v1/cases/${caseId}`).expect(200);
       return v.body.advocacy.status === 'available';
     });
-    const leaks: string[] = [];
+    const answers: Sample[] = [];
     for (const [agency, role] of [
       ['advocacy', 'advocate'],
       ['probation', 'probation-officer'],
       ['mental-health', 'mh-clinician'],
     ] as [Agency, Role][]) {
       const v = await api(await token(agency, role)).get(`/api/v1/cases/${caseId}`).expect(200);
-      if (JSON.stringify(v.body).includes(canary)) leaks.push(`response to ${agency}`);
+      answers.push({ label: `response to ${agency}`, text: JSON.stringify(v.body) });
     }
-    for (const name of stack.services.names) {
-      if (stack.services.logs(name).some((l) => l.includes(canary) || l.includes('1977-07-17'))) leaks.push(`log of ${name}`);
-      const metrics = await request(stack.services.url(name)).get('/metrics');
-      if (metrics.text.includes(canary)) leaks.push(`metrics of ${name}`);
-    }
-    const nc: NatsConnection = await connect({ servers: stack.env.gateway.NATS_URL });
-    try {
-      const jsm = await jetstreamManager(nc);
-      for (const s of STREAMS) {
-        const name = streamName(s, stack.namespace);
-        const info = await jsm.streams.info(name).catch(() => null);
-        if (!info) continue;
-        for (let n = info.state.first_seq; n <= info.state.last_seq; n++) {
-          const m = await jsm.streams.getMessage(name, { seq: n }).catch(() => null);
-          if (!m) continue;
-          const headers = m.header ? [...m.header.keys()].map((k) => `${k}:${m.header!.get(k)}`).join(' ') : '';
-          if (`${m.subject} ${headers} ${new TextDecoder().decode(m.data)}`.includes(canary)) leaks.push(`event ${m.subject}`);
-        }
-      }
-    } finally {
-      await nc.close();
-    }
-    const dpo = await token('police', 'dpo', 'dpo-police');
-    const from = new Date(Date.now() - 3600_000).toISOString();
-    const to = new Date(Date.now() + 60_000).toISOString();
-    const csv = await api(dpo, 'audit').get(`/api/v1/audit?recordId=${caseId}&from=${from}&to=${to}&format=csv`).expect(200);
-    if (csv.text.includes(canary)) leaks.push('audit export');
+    const exports = await auditExports(stack, [{ label: 'police DPO', token: await token('police', 'dpo', 'dpo-police') }], { recordId: caseId });
+    const leaks = await canaryLeaks(stack, { canaries: [canary], answers, exports, logCanaries: ['1977-07-17'] });
     expect(leaks).toEqual([]);
   });
 });
