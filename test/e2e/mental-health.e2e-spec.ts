@@ -117,29 +117,8 @@ describe('mental-health liaison through the gateway', () => {
 
   it('walks check -> case view -> consultation -> CO_WORK on the consultation record -> SPO-requirement intervention blocks closure until COMPLETED', async () => {
     // 1. Referral with a person of concern: the trust opens a REQUESTED check (2 working days).
-    const referral = await api(tokens.officer)
-      .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-MH-${process.pid}-${Date.now().toString(36)}`,
-        advocacyReferral: 'CONSENT_DECLINED',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: [],
-        bcu: 'CE',
-        caseOfficer: 'PC-5100',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [{ occurredAt: '2026-11-20T18:30:00Z', behaviours: ['FOLLOWING', 'CONTACTING'] }],
-      })
-      .expect(201);
-    caseId = referral.body.caseId;
-    const [check] = await eventually(
-      async () => {
-        const r = await trust().get(`/api/v1/cases/${caseId}/mental-health/checks`);
-        return r.status === 200 && r.body.length ? (r.body as { checkId: string; status: string; dueAt: string; requestedAt: string; version: number }[]) : undefined;
-      },
-      { timeoutMs: 30_000, what: 'the known-to-services check opened from intake.case.referred.v1' },
-    );
+    caseId = await refer();
+    const [check] = await checksOf(caseId);
     expect(check).toMatchObject({ status: 'REQUESTED', reason: 'REFERRAL', answer: null, contactRoute: null, overdue: false });
     expect(new Date(check.dueAt).getTime()).toBeGreaterThan(new Date(check.requestedAt).getTime() + 24 * 3600 * 1000);
     const due = await trust().get('/api/v1/mental-health/worklists/checks?limit=200').expect(200);

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessLog, CaseAccessGrants, CaseRelationships, type Principal } from '@stac/auth';
-import type { CaseReferredV1, CaseStageChangedV1, InterventionStatusChangedV1, ProblemException } from '@stac/contracts';
+import type { CaseReferredV1, CaseStageChangedV1, InterventionStatusChangedV1 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock } from '@stac/runtime';
-import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { ProbationConsultationsService } from './consultations/probation-consultations.service';
 import { EnforcementReviewsService } from './enforcement/enforcement-reviews.service';
 import { PartnerInterventionsService } from './interventions/partner-interventions.service';
@@ -93,14 +93,6 @@ async function outbox(caseId: string, subject: string): Promise<Record<string, u
   return rows.map((r) => r.envelope.additionalInformation);
 }
 
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
-}
 
 beforeAll(async () => {
   db = await createTestDatabase('probation');

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@stac/auth';
-import type { ProblemException } from '@stac/contracts';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock, type RequestContext } from '@stac/runtime';
-import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { MENTAL_HEALTH } from '../mental-health.module';
 import { ArrangementsService } from './arrangements.service';
 
@@ -28,14 +27,6 @@ function ctx(subject: string): RequestContext {
   } as unknown as RequestContext;
 }
 
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
-}
 
 beforeAll(async () => {
   db = await createTestDatabase('mental-health');
