@@ -9,7 +9,7 @@ import { CASE_PART } from '@stac/contracts';
 import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { eventually } from '@stac/testing';
-import { leaksInAuditExport, leaksInEvents, leaksInLogs, leaksInMetrics } from './canary-scan';
+import { auditExports, canaryLeaks, type Sample } from './canary';
 import { DEV_ISSUER_DIR, startStack, tokenFor, type Stack } from './stack-harness';
 import { syntheticReferral } from './builders';
 
@@ -404,18 +404,17 @@ describe('accountability', () => {
       const v = await api(await token('advocacy', 'advocate')).get(`/api/v1/cases/${caseId}`).expect(200);
       return v.body.advocacy.status === 'available';
     });
-    const leaks: string[] = [];
+    const answers: Sample[] = [];
     for (const [agency, role] of [
       ['advocacy', 'advocate'],
       ['probation', 'probation-officer'],
       ['mental-health', 'mh-clinician'],
     ] as [Agency, Role][]) {
       const v = await api(await token(agency, role)).get(`/api/v1/cases/${caseId}`).expect(200);
-      if (JSON.stringify(v.body).includes(canary)) leaks.push(`response to ${agency}`);
+      answers.push({ label: `response to ${agency}`, text: JSON.stringify(v.body) });
     }
-    leaks.push(...leaksInLogs(stack, [canary, '1977-07-17']), ...(await leaksInMetrics(stack, [canary])));
-    leaks.push(...(await leaksInEvents(stack, [canary])).leaks);
-    leaks.push(...(await leaksInAuditExport(stack, await token('police', 'dpo', 'dpo-police'), caseId, [canary])));
+    const exports = await auditExports(stack, [{ label: 'police DPO', token: await token('police', 'dpo', 'dpo-police') }], { recordId: caseId });
+    const leaks = await canaryLeaks(stack, { canaries: [canary], answers, exports, logCanaries: ['1977-07-17'] });
     expect(leaks).toEqual([]);
   });
 });

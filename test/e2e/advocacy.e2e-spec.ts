@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { eventually } from '@stac/testing';
-import { leaksInAuditExport, leaksInEvents, leaksInLogs, leaksInMetrics } from './canary-scan';
+import { auditExports, logLeaks, metricsLeaks, sampleLeaks, scanStreams } from './canary';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(180_000);
@@ -220,7 +220,7 @@ describe('victim advocacy end to end', () => {
     );
     expect(bail).toMatchObject({ status: 'OPEN', overdue: true });
     const announced = await eventually(
-      async () => (await leaksInEvents(stack, [])).scanned.get('advocacy.victim.update-overdue.v1'),
+      async () => (await scanStreams(stack, [])).scanned.get('advocacy.victim.update-overdue.v1'),
       { timeoutMs: 30_000, what: 'advocacy.victim.update-overdue.v1 on the ADVOCACY stream' },
     );
     expect(announced).toBe(1);
@@ -353,14 +353,14 @@ describe('victim advocacy end to end', () => {
       expect(view.body.advocacy.status).toBe('available');
       if ([...canaries, ...needsDetail].some((c) => JSON.stringify(view.body).includes(c))) leaks.push(`case view for ${who}`);
     }
-    leaks.push(...leaksInLogs(stack, canaries), ...(await leaksInMetrics(stack, canaries)));
-    const events = await leaksInEvents(stack, [...canaries, ...needsDetail]);
+    leaks.push(...logLeaks(stack, canaries), ...(await metricsLeaks(stack, canaries)));
+    const events = await scanStreams(stack, [...canaries, ...needsDetail]);
     leaks.push(...events.leaks);
     for (const [agency, subject] of [
       ['police', 'e2e-adv-dpo-police'],
       ['advocacy', 'e2e-adv-dpo-charity'],
     ] as const) {
-      leaks.push(...(await leaksInAuditExport(stack, await tokenFor(agency, ['dpo'], subject), caseId, canaries)).map((l) => `${l} (${agency})`));
+      leaks.push(...sampleLeaks(await auditExports(stack, [{ label: agency, token: await tokenFor(agency, ['dpo'], subject) }], { recordId: caseId }), canaries).map((l) => `${l} (${agency})`));
     }
     // Positive control: the charity's events were published and scanned.
     const advocacyEvents = [...events.scanned].filter(([subject]) => subject.startsWith('advocacy.')).reduce((n, [, count]) => n + count, 0);

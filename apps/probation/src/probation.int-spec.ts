@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessLog, CaseAccessGrants, CaseRelationships, type Principal } from '@stac/auth';
-import type { CaseReferredV1, CaseStageChangedV1, ProblemException } from '@stac/contracts';
+import type { CaseReferredV1, CaseStageChangedV1, InterventionStatusChangedV1 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock } from '@stac/runtime';
-import { createTestDatabase, type TestDatabase } from '@stac/testing';
+import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { ProbationConsultationsService } from './consultations/probation-consultations.service';
+import { EnforcementReviewsService } from './enforcement/enforcement-reviews.service';
+import { PartnerInterventionsService } from './interventions/partner-interventions.service';
 import { ProbationKeys } from './keys/probation-keys';
 import { MappaService } from './mappa/mappa.service';
 import { ProbationCaseService } from './probation-case/probation-case.service';
@@ -28,7 +30,7 @@ let db: TestDatabase;
 let ds: DataSource;
 const clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
 const keys = ProbationKeys.generate();
-const settings = new ProbationSettings(0, 14);
+const settings = new ProbationSettings(0, 14, 5);
 const accessLog = new AccessLog();
 const relationships = new CaseRelationships();
 let checks: SupervisionChecksService;
@@ -37,6 +39,8 @@ let mappa: MappaService;
 let sentences: SentenceService;
 let cases: ProbationCaseService;
 let worklist: ProbationWorklistService;
+let enforcement: EnforcementReviewsService;
+let interventions: PartnerInterventionsService;
 
 const officer: Principal = { issuer: 'urn:test', subject: 'po-1', agency: 'probation', roles: ['probation-officer'] };
 
@@ -66,11 +70,10 @@ function ctx(fieldGroups: ProbationContext['fieldGroups'] = [], owning = true): 
   };
 }
 
-function eventContext(manager: EntityManager, caseId: string) {
-  const id = randomUUID();
+function eventContext(manager: EntityManager, caseId: string, aggregateVersion = 1, id = randomUUID()) {
   return {
     manager,
-    envelope: { id, eventType: 'test', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId, aggregateVersion: 1, additionalInformation: {} },
+    envelope: { id, eventType: 'test', version: 1, occurredAt: clock.now().toISOString(), producer: 'intake', caseId, aggregateVersion, additionalInformation: {} },
     correlationId: id,
     causationId: id,
   };
@@ -90,14 +93,6 @@ async function outbox(caseId: string, subject: string): Promise<Record<string, u
   return rows.map((r) => r.envelope.additionalInformation);
 }
 
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
-}
 
 beforeAll(async () => {
   db = await createTestDatabase('probation');
@@ -109,7 +104,9 @@ beforeAll(async () => {
   consultations = new ProbationConsultationsService(ds, out, clock, keys);
   mappa = new MappaService(ds, out, clock);
   sentences = new SentenceService(ds, out, accessLog, clock, settings);
-  cases = new ProbationCaseService(checks, consultations, mappa, sentences, clock);
+  enforcement = new EnforcementReviewsService(ds, clock, settings);
+  interventions = new PartnerInterventionsService(ds, enforcement, clock);
+  cases = new ProbationCaseService(checks, consultations, mappa, sentences, interventions, enforcement, clock);
   worklist = new ProbationWorklistService(ds, relationships, clock);
 });
 
@@ -238,5 +235,116 @@ describe('probation on a real Postgres with an injectable clock', () => {
     await sentences.scan(actor, randomUUID());
     expect(await outbox(caseId, 'probation.licence.ended.v1')).toEqual([{ licenceEndDate: '2027-06-20' }]);
     expect(await outbox(caseId, 'probation.offender.released.v1')).toHaveLength(1);
+  });
+  it('D13: the trust’s intervention status is kept with history on probation’s record; a licence condition BREACHED opens an enforcement review due in working days, once, decided once', async () => {
+    clock.set(new Date('2026-12-21T10:00:00Z')); // a Monday before Christmas: 5 working days skip the bank holidays
+    const caseId = await referred();
+    const interventionId = randomUUID();
+    const changed = async (version: number, previousStatus: InterventionStatusChangedV1['previousStatus'], status: InterventionStatusChangedV1['status'], changedAt: string, legalBasis: InterventionStatusChangedV1['legalBasis'] = 'LICENCE_CONDITION', id = randomUUID()) =>
+      ds.transaction((m) => interventions.onStatusChanged({ interventionId, previousStatus, status, legalBasis, changedAt } as InterventionStatusChangedV1, eventContext(m, caseId, version, id)));
+    await changed(1, undefined, 'PROPOSED', '2026-12-01T10:00:00Z');
+    await changed(3, 'ASSESSING', 'SUITABLE', '2026-12-03T10:00:00Z');
+    // A late, older change joins the history but never overwrites the newer status.
+    await changed(2, 'PROPOSED', 'ASSESSING', '2026-12-02T10:00:00Z');
+    await changed(4, 'SUITABLE', 'STARTED', '2026-12-10T10:00:00Z');
+    let view = await cases.read(caseId, ctx());
+    expect(view.interventions).toEqual([
+      expect.objectContaining({ interventionId, agency: 'mental-health', status: 'STARTED', legalBasis: 'LICENCE_CONDITION', changedAt: '2026-12-10T10:00:00.000Z' }),
+    ]);
+    expect(view.interventions[0].history.map((h) => [h.previousStatus, h.status])).toEqual([
+      [null, 'PROPOSED'],
+      ['PROPOSED', 'ASSESSING'],
+      ['ASSESSING', 'SUITABLE'],
+      ['SUITABLE', 'STARTED'],
+    ]);
+    expect(view.enforcementReviews).toEqual([]);
+
+    // BREACHED: an enforcement review, due 5 working days after the change (25 and 28 December are bank holidays).
+    const breachId = randomUUID();
+    await changed(5, 'STARTED', 'BREACHED', '2026-12-21T10:00:00Z', 'LICENCE_CONDITION', breachId);
+    await changed(5, 'STARTED', 'BREACHED', '2026-12-21T10:00:00Z', 'LICENCE_CONDITION', breachId); // redelivered
+    view = await cases.read(caseId, ctx());
+    expect(view.interventions[0]).toMatchObject({ status: 'BREACHED' });
+    expect(view.interventions[0].history).toHaveLength(5);
+    expect(view.enforcementReviews).toEqual([
+      expect.objectContaining({ interventionId, triggerStatus: 'BREACHED', legalBasis: 'LICENCE_CONDITION', status: 'OPEN', dueAt: '2026-12-30T10:00:00.000Z', overdue: false, outcome: null }),
+    ]);
+    const [review] = view.enforcementReviews;
+    expect((await worklist.list(officer, 'risk-management', { limit: 100 })).items).toEqual(
+      expect.arrayContaining([{ kind: 'ENFORCEMENT_REVIEW_DUE', caseId, at: '2026-12-30T10:00:00.000Z', overdue: false }]),
+    );
+    clock.set(new Date('2026-12-30T11:00:00Z'));
+    expect((await worklist.list(officer, 'risk-management', { limit: 100 })).items).toEqual(
+      expect.arrayContaining([{ kind: 'ENFORCEMENT_REVIEW_DUE', caseId, at: '2026-12-30T10:00:00.000Z', overdue: true }]),
+    );
+
+    // Decided once: stale version 412, a second decision 409 naming both states; the review leaves the worklist.
+    const decision = { caseId, reviewId: review.reviewId, outcome: 'BREACH_PROCEEDINGS' as const };
+    expect(await problemOf(enforcement.decide({ ...decision, expectedVersion: review.version + 1 }, ctx()))).toMatchObject({ status: 412 });
+    const decided = await enforcement.decide({ ...decision, expectedVersion: review.version }, ctx());
+    expect(decided).toMatchObject({ status: 'DECIDED', outcome: 'BREACH_PROCEEDINGS', overdue: false, decidedAt: '2026-12-30T11:00:00.000Z' });
+    const again = await problemOf(enforcement.decide({ ...decision, outcome: 'WARNING', expectedVersion: decided.version }, ctx()));
+    expect(again).toMatchObject({ status: 409, code: 'illegal-transition' });
+    expect(again.title).toMatch(/DECIDED.*DECIDED/);
+    expect((await worklist.list(officer, 'risk-management', { limit: 100 })).items.filter((i) => i.caseId === caseId).map((i) => i.kind)).toEqual(['CHECK_DUE']);
+  });
+
+  it('D13: DISENGAGED from a community-order requirement opens a review; an SPO requirement or a voluntary intervention ending badly does not (not probation’s to enforce)', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    const end = (legalBasis: InterventionStatusChangedV1['legalBasis'], status: InterventionStatusChangedV1['status']) =>
+      ds.transaction((m) =>
+        interventions.onStatusChanged(
+          { interventionId: randomUUID(), previousStatus: 'ACTIVE', status, legalBasis, changedAt: '2026-12-01T09:00:00Z' } as InterventionStatusChangedV1,
+          eventContext(m, caseId, 7),
+        ),
+      );
+    await end('SPO_REQUIREMENT', 'BREACHED');
+    await end('VOLUNTARY', 'DISENGAGED');
+    await end('LICENCE_CONDITION', 'COMPLETED');
+    expect((await cases.read(caseId, ctx())).enforcementReviews).toEqual([]);
+    await end('COMMUNITY_ORDER', 'DISENGAGED');
+    const view = await cases.read(caseId, ctx());
+    expect(view.interventions.map((i) => i.status).sort()).toEqual(['BREACHED', 'COMPLETED', 'DISENGAGED', 'DISENGAGED']);
+    expect(view.enforcementReviews).toEqual([expect.objectContaining({ triggerStatus: 'DISENGAGED', legalBasis: 'COMMUNITY_ORDER', dueAt: '2026-12-08T09:00:00.000Z' })]);
+  });
+
+  it('sentence, release and licence dates keep their history: who changed which date when, earlier values retrievable', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    await sentences.set({ caseId, custodyStart: '2026-06-01', expectedRelease: '2027-03-01' }, ctx());
+    clock.set(new Date('2026-12-02T09:00:00Z'));
+    await sentences.set({ caseId, custodyStart: '2026-06-01', expectedRelease: '2027-03-01' }, ctx()); // the same again: no change
+    const later = await sentences.set({ caseId, custodyStart: '2026-06-01', expectedRelease: '2027-02-15', licenceEnd: '2027-08-15' }, ctx());
+    expect(later).toMatchObject({ expectedRelease: '2027-02-15', version: 2 });
+    const own = (await cases.read(caseId, ctx())).sentenceHistory;
+    expect(own).toEqual([
+      {
+        version: 1,
+        custodyStart: '2026-06-01',
+        expectedRelease: '2027-03-01',
+        actualRelease: null,
+        licenceEnd: null,
+        supervisionEnd: null,
+        changedFields: ['custodyStart', 'expectedRelease'],
+        changedBy: 'po-1',
+        changedAt: '2026-12-01T09:00:00.000Z',
+      },
+      {
+        version: 2,
+        custodyStart: '2026-06-01',
+        expectedRelease: '2027-02-15',
+        actualRelease: null,
+        licenceEnd: '2027-08-15',
+        supervisionEnd: null,
+        changedFields: ['expectedRelease', 'licenceEnd'],
+        changedBy: 'po-1',
+        changedAt: '2026-12-02T09:00:00.000Z',
+      },
+    ]);
+    // A partner reading probation's record sees the dates' history but not who in probation changed them.
+    const partner = (await cases.read(caseId, ctx([], false))).sentenceHistory;
+    expect(partner.map((h) => h.expectedRelease)).toEqual(['2027-03-01', '2027-02-15']);
+    expect(partner.some((h) => 'changedBy' in h)).toBe(false);
   });
 });

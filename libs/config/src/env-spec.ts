@@ -380,12 +380,21 @@ export const SERVICE_ENV = {
       max: 90,
       description: 'Days before a release that probation.release.upcoming is published (0 = no notice).',
     },
+    ENFORCEMENT_REVIEW_WORKING_DAYS: {
+      format: 'int',
+      default: '5',
+      min: 1,
+      max: 20,
+      description:
+        'Working days (England and Wales calendar) after a licence-condition or community-order intervention is BREACHED or DISENGAGED by which the practitioner\'s enforcement review is due.',
+    },
   } as ReturnType<typeof domainService> & {
     readonly PROBATION_DATA_KEY?: EnvVar;
     readonly PROBATION_SEARCH_KEY?: EnvVar;
     readonly CHECK_DUE_WORKING_DAYS?: EnvVar;
     readonly RELEASE_SCAN_SECONDS?: EnvVar;
     readonly RELEASE_NOTICE_DAYS?: EnvVar;
+    readonly ENFORCEMENT_REVIEW_WORKING_DAYS?: EnvVar;
   },
 } as const satisfies Record<ServiceName, EnvSpec>;
 

@@ -1,3 +1,5 @@
+import type { InterventionLegalBasis, InterventionStatus } from './mental-health';
+
 /**
  * Probation's part of the pathway (domain.md §3 steps 4 and 11, D12, D14; §4 probation): supervision
  * checks, consultations on complex cases, MAPPA, and the sentence dates that trigger re-assessment.
@@ -36,6 +38,20 @@ export const MAPPA_LEVELS = [1, 2, 3] as const;
 export type MappaLevel = (typeof MAPPA_LEVELS)[number];
 export const MAPPA_LEAD_AGENCIES = ['PROBATION', 'POLICE', 'PRISON', 'MENTAL_HEALTH'] as const;
 export type MappaLeadAgency = (typeof MAPPA_LEAD_AGENCIES)[number];
+
+/**
+ * Interventions probation enforces (D13, domain.md §3 step 11): a requirement of a community order or a
+ * licence condition. One of these ending BREACHED or DISENGAGED opens an enforcement review for the
+ * practitioner; an SPO requirement's breach is the police's (intake's breach fast path), a voluntary one has
+ * nothing to enforce.
+ */
+export const PROBATION_ENFORCED_BASES: readonly InterventionLegalBasis[] = ['COMMUNITY_ORDER', 'LICENCE_CONDITION'];
+export const ENFORCEMENT_TRIGGERS: readonly InterventionStatus[] = ['BREACHED', 'DISENGAGED'];
+export const ENFORCEMENT_REVIEW_STATUSES = ['OPEN', 'DECIDED'] as const;
+export type EnforcementReviewStatus = (typeof ENFORCEMENT_REVIEW_STATUSES)[number];
+/** What the practitioner decides on an enforcement review (coded; design choice after the enforcement options of the Probation Service). */
+export const ENFORCEMENT_OUTCOMES = ['NO_FURTHER_ACTION', 'WARNING', 'BREACH_PROCEEDINGS', 'RECALL_REQUESTED'] as const;
+export type EnforcementOutcome = (typeof ENFORCEMENT_OUTCOMES)[number];
 
 /** A worklist shows releases this many days ahead (domain design choice). */
 export const RELEASE_WORKLIST_DAYS = 28;

@@ -1,4 +1,6 @@
-import { checkDueWorkingDaysFromEnv, PartnerChecks } from './partner-checks';
+import type { CaseReferredV1, PersonCheckRequestedV1 } from '@stac/contracts';
+import type { EventContext } from '@stac/messaging';
+import { checkDueWorkingDaysFromEnv, contactRouteOf, PartnerChecks } from './partner-checks';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
 import type { PartnerCheckRecord } from './partner-check.record';
 
@@ -35,5 +37,24 @@ describe('partner checks', () => {
     expect(decodeKeysetCursor(encodeKeysetCursor(c))).toEqual(c);
     expect(encodeKeysetCursor(c)).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(() => decodeKeysetCursor('bm90LWEtY3Vyc29y')).toThrow(expect.objectContaining({ message: expect.any(String) }));
+  });
+
+  it('opens a check for the referral’s person of concern (none while unknown) and for a person of concern named later', async () => {
+    const c = checks(2);
+    const open = jest.spyOn(c, 'open').mockResolvedValue(null);
+    const ctx = {} as EventContext;
+    await c.openForReferral({ referredAt: '2026-12-01T09:00:00.000Z' } as CaseReferredV1, ctx);
+    expect(open).not.toHaveBeenCalled();
+    await c.openForReferral({ personOfConcernId: 'p-1', referredAt: '2026-12-01T09:00:00.000Z' } as CaseReferredV1, ctx);
+    await c.openForNamedPerson({ personId: 'p-2', requestedAt: '2026-12-02T09:00:00.000Z' } as PersonCheckRequestedV1, ctx);
+    expect(open.mock.calls).toEqual([
+      [ctx, { personId: 'p-1', requestedAt: new Date('2026-12-01T09:00:00.000Z'), reason: 'REFERRAL' }],
+      [ctx, { personId: 'p-2', requestedAt: new Date('2026-12-02T09:00:00.000Z'), reason: 'NEW_PERSON_OF_CONCERN' }],
+    ]);
+  });
+
+  it('has a contact route only when team, role and how to reach are all on record', () => {
+    expect(contactRouteOf({ contactTeam: 'Team', contactRole: 'Role', contactHowToReach: 'Duty line' })).toEqual({ team: 'Team', role: 'Role', howToReach: 'Duty line' });
+    expect(contactRouteOf({ contactTeam: 'Team', contactRole: null, contactHowToReach: 'Duty line' })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CaseAccessGrants, systemPrincipal, type Principal } from '@stac/auth';
 import { CHECK_DUE_WORKING_DAYS_VAR, loadConfig } from '@stac/config';
-import type { ContactRoute, EventContract } from '@stac/contracts';
+import type { CaseReferredV1, ContactRoute, EventContract, PersonCheckRequestedV1 } from '@stac/contracts';
 import { ENGLAND_AND_WALES, type Agency, type WorkingDayCalendar } from '@stac/domain';
 import { caseIdOf, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { rpcProblem } from '@stac/rpc';
@@ -54,6 +54,11 @@ export interface CheckAnswer<E> {
 export interface CheckPage<E> {
   items: E[];
   nextCursor: string | null;
+}
+
+/** The contact route on record for a check (team, role, how to reach), or null while it has none. */
+export function contactRouteOf(c: Pick<PartnerCheckRecord, 'contactTeam' | 'contactRole' | 'contactHowToReach'>): ContactRoute | null {
+  return c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null;
 }
 
 /** The due time setting (CHECK_DUE_WORKING_DAYS, default 2 working days). */
@@ -118,6 +123,23 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
       });
     }
     return check;
+  }
+
+  /**
+   * The referral's person of concern is checked (nothing while the suspect is unknown). The agency's
+   * `@OnEvent(CaseReferredV1)` handler calls this.
+   */
+  async openForReferral(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    if (!event.personOfConcernId) return;
+    await this.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  }
+
+  /**
+   * A person of concern named on the case later (added, or a role changed) is checked too. The agency's
+   * `@OnEvent(PersonCheckRequestedV1)` handler calls this.
+   */
+  async openForNamedPerson(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    await this.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
   }
 
   /**

@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './eventually';
 export * from './launch-services';
 export * from './test-streams';
+export * from './problem-of';

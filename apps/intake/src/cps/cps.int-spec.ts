@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AccessLog, type Principal } from '@stac/auth';
 import { ENGLAND_AND_WALES } from '@stac/domain';
-import type { ProblemException } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
+import { problemOf } from '@stac/testing';
 import { CaseWorkflow } from '../lifecycle/case-workflow';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { CpsService } from './cps.service';
@@ -43,15 +43,6 @@ function ctx(principal: Principal): RequestContext {
 }
 const officer = (): RequestContext => ctx({ issuer: 'urn:test', subject: 'officer-1', agency: 'police', roles: ['case-officer'] });
 const prosecutor = (subject = 'cps-1'): RequestContext => ctx({ issuer: 'urn:test', subject, agency: 'cps', roles: ['prosecutor'] });
-
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
-}
 
 async function chargeRequested(caseId: string) {
   for (const to of ['ARRESTED', 'CHARGE_REQUESTED'] as const) {

@@ -1,4 +1,4 @@
-import type { ProblemException } from '@stac/contracts';
+import { problemOf } from '@stac/testing';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 
 jest.setTimeout(60_000);
@@ -6,15 +6,6 @@ jest.setTimeout(60_000);
 const h = new WorkflowHarness();
 beforeAll(() => h.start('orders'));
 afterAll(() => h.stop());
-
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
-}
 
 describe('protective orders on a real Postgres', () => {
   it('DP-02 / AC-03: exclusion zones are sealed at rest and returned only with victim.location', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, PersonCheckRequestedV1, type AnswerCheckCommand, type MhCheckView } from '@stac/contracts';
 import { OnEvent, type EventContext } from '@stac/messaging';
+import { contactRouteOf } from '@stac/partner-checks';
 import type { RequestContext } from '@stac/runtime';
 import { actorOf, auditRead, headersOf } from '../trust-workflow';
 import type { KnownToServicesCheck } from './known-to-services-check.entity';
@@ -15,7 +16,7 @@ export function checkView(c: KnownToServicesCheck, now: Date): MhCheckView {
     status: c.status,
     reason: c.reason,
     answer: c.answer,
-    contactRoute: c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null,
+    contactRoute: contactRouteOf(c),
     requestedAt: c.requestedAt.toISOString(),
     dueAt: c.dueAt.toISOString(),
     answeredAt: c.answeredAt?.toISOString() ?? null,
@@ -38,15 +39,14 @@ export class KnownToServicesChecksService {
 
   /** A referred case with a person of concern opens a known-to-services check; redelivery opens nothing new. */
   @OnEvent(CaseReferredV1)
-  async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
-    if (!event.personOfConcernId) return;
-    await this.checks.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    return this.checks.openForReferral(event, ctx);
   }
 
   /** A person of concern named on the case later is checked too (re-check). */
   @OnEvent(PersonCheckRequestedV1)
-  async onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
-    await this.checks.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
+  onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    return this.checks.openForNamedPerson(event, ctx);
   }
 
   answer(cmd: AnswerCheckCommand, ctx: RequestContext): Promise<MhCheckView> {

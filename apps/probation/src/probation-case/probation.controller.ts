@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import {
   AnswerSupervisionCheck,
+  DecideEnforcementReview,
   LocateSupervisionChecks,
   ProbationWorklist,
   ReadProbationCase,
@@ -9,6 +10,7 @@ import {
   SetSentenceDates,
   type CheckAnswerCommand,
   type ConsultationCommand,
+  type EnforcementDecisionCommand,
   type LocateChecksQuery,
   type MappaCommand,
   type ProbationCaseQuery,
@@ -17,6 +19,7 @@ import {
 } from '@stac/contracts';
 import { Handles, type RequestContext } from '@stac/runtime';
 import { ProbationConsultationsService } from '../consultations/probation-consultations.service';
+import { EnforcementReviewsService } from '../enforcement/enforcement-reviews.service';
 import { MappaService } from '../mappa/mappa.service';
 import { SentenceService } from '../sentence/sentence.service';
 import { SupervisionChecksService } from '../supervision-checks/supervision-checks.service';
@@ -33,6 +36,7 @@ export class ProbationController {
     private readonly sentences: SentenceService,
     private readonly cases: ProbationCaseService,
     private readonly worklist: ProbationWorklistService,
+    private readonly enforcement: EnforcementReviewsService,
   ) {}
 
   @Handles(AnswerSupervisionCheck)
@@ -63,6 +67,11 @@ export class ProbationController {
   @Handles(SetSentenceDates)
   setSentence(cmd: SentenceCommand, ctx: RequestContext) {
     return this.sentences.set(cmd, ctx);
+  }
+
+  @Handles(DecideEnforcementReview)
+  decideEnforcement(cmd: EnforcementDecisionCommand, ctx: RequestContext) {
+    return this.enforcement.decide(cmd, ctx);
   }
 
   @Handles(ProbationWorklist)

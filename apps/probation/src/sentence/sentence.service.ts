@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessLog, type Principal } from '@stac/auth';
-import { LicenceEndedV1, OffenderReleasedV1, ReleaseUpcomingV1, type SentenceCommand, type SentenceView } from '@stac/contracts';
+import {
+  LicenceEndedV1,
+  OffenderReleasedV1,
+  ReleaseUpcomingV1,
+  SENTENCE_DATE_FIELDS,
+  type SentenceCommand,
+  type SentenceDatesChangeView,
+  type SentenceView,
+} from '@stac/contracts';
 import { addDays, londonDate } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { Clock, rpcProblem } from '@stac/runtime';
 import { ProbationSettings } from '../probation-settings';
 import type { ProbationContext } from '../supervision-checks/supervision-checks.service';
+import { SentenceDatesChange } from './sentence-dates-change.entity';
 import { SentenceDates } from './sentence-dates.entity';
 
 /** A release or licence end further back than this when first seen is recorded as past, not announced (no stale triggers). */
@@ -26,6 +35,21 @@ export function sentenceView(s: SentenceDates): SentenceView {
   };
 }
 
+/** One change of the dates; who made it only for probation's own team. */
+export function sentenceChangeView(c: SentenceDatesChange, withWho: boolean): SentenceDatesChangeView {
+  return {
+    version: c.version,
+    custodyStart: c.custodyStart,
+    expectedRelease: c.expectedRelease,
+    actualRelease: c.actualRelease,
+    licenceEnd: c.licenceEnd,
+    supervisionEnd: c.supervisionEnd,
+    changedFields: c.changedFields,
+    ...(withWho ? { changedBy: c.changedBy } : {}),
+    changedAt: c.changedAt.toISOString(),
+  };
+}
+
 function invalid(field: string, message: string) {
   return rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field, message }] });
 }
@@ -37,7 +61,8 @@ export interface ReleaseScanResult {
 }
 
 /**
- * Sentence, release and licence dates, and the scan that turns their days into events: on the release day
+ * Sentence, release and licence dates (every change kept as history: the dates as they became, which
+ * changed, who, when), and the scan that turns their days into events: on the release day
  * (the actual date once known, else the expected one) `offender.released`, on the licence end day
  * `licence.ended`, and `release.upcoming` RELEASE_NOTICE_DAYS ahead; each once per date (a changed date
  * re-arms it). Days are England and Wales calendar days of the injectable clock.
@@ -53,7 +78,7 @@ export class SentenceService {
   ) {}
 
   async set(cmd: SentenceCommand, ctx: ProbationContext): Promise<SentenceView> {
-    for (const f of ['custodyStart', 'expectedRelease', 'actualRelease', 'licenceEnd', 'supervisionEnd'] as const) {
+    for (const f of SENTENCE_DATE_FIELDS) {
       const v = cmd[f];
       if (v && (Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)) throw invalid(f, `${f} is not a calendar date`);
     }
@@ -64,16 +89,27 @@ export class SentenceService {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const existing = await m.findOne(SentenceDates, { where: { caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
+      const dates = Object.fromEntries(SENTENCE_DATE_FIELDS.map((f) => [f, cmd[f] ?? null])) as Record<(typeof SENTENCE_DATE_FIELDS)[number], string | null>;
+      const changedFields = SENTENCE_DATE_FIELDS.filter((f) => (existing ? existing[f] !== dates[f] : dates[f] !== null));
+      // The same dates again change nothing: no new version, no history row.
+      if (existing && changedFields.length === 0) {
+        await ctx.audit(m, { recordIds: [cmd.caseId] });
+        return sentenceView(existing);
+      }
       const s = Object.assign(existing ?? Object.assign(new SentenceDates(), { caseId: cmd.caseId, releasedOn: null, releaseNoticedFor: null, licenceEndedOn: null }), {
-        custodyStart: cmd.custodyStart ?? null,
-        expectedRelease: cmd.expectedRelease ?? null,
-        actualRelease: cmd.actualRelease ?? null,
-        licenceEnd: cmd.licenceEnd ?? null,
-        supervisionEnd: cmd.supervisionEnd ?? null,
+        ...dates,
         updatedBy: ctx.principal.subject,
         updatedAt: now,
       });
       const saved = await m.save(s);
+      await m.insert(SentenceDatesChange, {
+        caseId: cmd.caseId,
+        version: saved.version,
+        ...dates,
+        changedFields,
+        changedBy: ctx.principal.subject,
+        changedAt: now,
+      } satisfies SentenceDatesChange);
       await ctx.audit(m, { recordIds: [cmd.caseId] });
       return sentenceView(saved);
     });
@@ -82,6 +118,12 @@ export class SentenceService {
   async forCase(caseId: string): Promise<SentenceView | null> {
     const s = await this.dataSource.manager.findOne(SentenceDates, { where: { caseId } });
     return s ? sentenceView(s) : null;
+  }
+
+  /** Every change of the case's dates, oldest first (earlier values stay retrievable); who changed them only for probation's own team. */
+  async history(caseId: string, withWho: boolean): Promise<SentenceDatesChangeView[]> {
+    const rows = await this.dataSource.manager.find(SentenceDatesChange, { where: { caseId }, order: { version: 'ASC' } });
+    return rows.map((c) => sentenceChangeView(c, withWho));
   }
 
   /** One pass of the release scan; rows are claimed with SKIP LOCKED so concurrent instances never double-publish. */

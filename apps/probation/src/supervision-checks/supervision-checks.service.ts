@@ -10,6 +10,7 @@ import {
   type SupervisionCheckView,
 } from '@stac/contracts';
 import { OnEvent, type EventContext } from '@stac/messaging';
+import { contactRouteOf } from '@stac/partner-checks';
 import { Clock, type RequestContext } from '@stac/runtime';
 import { ProbationKeys } from '../keys/probation-keys';
 import { MappaDecision } from '../mappa/mappa-decision.entity';
@@ -17,10 +18,6 @@ import { SupervisionCheck as SupervisionCheckEntity, type SupervisionCheck } fro
 import { SUPERVISION_CHECKS, type SupervisionChecks } from './supervision-checks';
 
 export type ProbationContext = Pick<RequestContext, 'principal' | 'decision' | 'purpose' | 'fieldGroups' | 'correlationId' | 'traceparent' | 'idempotencyKey' | 'audit' | 'owning'>;
-
-function routeOf(c: SupervisionCheck) {
-  return c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null;
-}
 
 export function checkView(c: SupervisionCheck, now: Date): SupervisionCheckView {
   return {
@@ -30,7 +27,7 @@ export function checkView(c: SupervisionCheck, now: Date): SupervisionCheckView 
     status: c.status,
     reason: c.reason,
     supervisionStatus: c.supervisionStatus,
-    contactRoute: routeOf(c),
+    contactRoute: contactRouteOf(c),
     hasProbationCaseReference: c.referenceToken !== null,
     requestedAt: c.requestedAt.toISOString(),
     dueAt: c.dueAt.toISOString(),
@@ -60,15 +57,14 @@ export class SupervisionChecksService {
 
   /** A referred case with a person of concern opens a supervision check; redelivery opens nothing new. */
   @OnEvent(CaseReferredV1)
-  async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
-    if (!event.personOfConcernId) return;
-    await this.checks.open(ctx, { personId: event.personOfConcernId, requestedAt: new Date(event.referredAt), reason: 'REFERRAL' });
+  onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
+    return this.checks.openForReferral(event, ctx);
   }
 
   /** A person of concern named on the case later is checked too. */
   @OnEvent(PersonCheckRequestedV1)
-  async onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
-    await this.checks.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
+  onPersonCheckRequested(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
+    return this.checks.openForNamedPerson(event, ctx);
   }
 
   answer(cmd: CheckAnswerCommand, ctx: ProbationContext): Promise<SupervisionCheckView> {
@@ -128,7 +124,7 @@ export class SupervisionChecksService {
       status: c.status,
       answer: c.supervisionStatus,
       requestedAt: c.requestedAt.toISOString(),
-      contactRoute: routeOf(c),
+      contactRoute: contactRouteOf(c),
       mappaCategory: mappa?.category ?? null,
       mappaLevel: mappa?.level ?? null,
     };

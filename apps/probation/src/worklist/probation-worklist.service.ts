@@ -10,7 +10,8 @@ const MAPPA_REVIEW_AHEAD_DAYS = 7;
 
 /**
  * The probation practitioner's worklist: checks due (by due time), convictions awaiting a post-conviction
- * consultation, releases in the next 28 days, MAPPA reviews due; only cases the caller may act on
+ * consultation, releases in the next 28 days, MAPPA reviews due, enforcement reviews of breached or
+ * disengaged interventions (by due time) until decided; only cases the caller may act on
  * (decided per case like a request on it), oldest first, keyset-paged.
  */
 @Injectable()
@@ -49,6 +50,9 @@ export class ProbationWorklistService {
            FROM (SELECT DISTINCT ON (case_id) case_id, next_review_date FROM mappa_decision ORDER BY case_id, set_at DESC) m
            JOIN visible v USING (case_id)
           WHERE m.next_review_date <= $4::date
+         UNION ALL
+         SELECT 'ENFORCEMENT_REVIEW_DUE', r.case_id, r.due_at, false
+           FROM enforcement_review r JOIN visible v USING (case_id) WHERE r.status = 'OPEN'
        )
        SELECT kind, case_id, at, day FROM items
         WHERE $5::timestamptz IS NULL OR (at, kind, case_id::text) > ($5::timestamptz, $6::text, $7::text)

@@ -26,6 +26,7 @@ export function probationRules(): PolicyRule[] {
     write('probation.consultation.record', 'Record a complex-case consultation: PSR input or post-conviction, recommendations, licence conditions (D12)'),
     write('probation.mappa.set', 'Set MAPPA category, level, lead agency and next review (D14)'),
     write('probation.sentence.set', 'Record custody, release, licence-end and supervision-end dates'),
+    write('probation.enforcement.decide', 'Decide the enforcement review of a breached or disengaged licence-condition or community-order intervention'),
     {
       action: 'probation.check.locate',
       description: 'Find checks by probation case reference (keyed token; only cases the caller may see)',
@@ -46,7 +47,7 @@ export function probationRules(): PolicyRule[] {
     },
     {
       action: 'probation.worklist.read',
-      description: "Probation practitioner's worklist: checks due, consultations, releases in the next 28 days, MAPPA reviews due",
+      description: "Probation practitioner's worklist: checks due, consultations, releases in the next 28 days, MAPPA reviews due, enforcement reviews due",
       roles: practitioners,
       agencies: probation,
       relationships: [],

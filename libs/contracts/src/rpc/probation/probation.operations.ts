@@ -4,6 +4,9 @@ import {
   CheckAnswerSubmission,
   ConsultationCommand,
   ConsultationSubmission,
+  EnforcementDecisionCommand,
+  EnforcementDecisionSubmission,
+  EnforcementReviewView,
   LocatedCheck,
   LocateChecksQuery,
   MappaCommand,
@@ -77,8 +80,10 @@ export const ReadProbationCase = operation<ProbationCaseQuery, ProbationCaseView
     method: 'GET',
     path: '/cases/:caseId/probation',
     tag: 'probation',
-    summary: "Probation's record of a case: supervision check, consultations, MAPPA with history, sentence dates",
-    description: 'Exclusion-zone geography only with include=victim.location (and the grant); otherwise hasExclusionZone says a zone exists.',
+    summary: "Probation's record of a case: supervision check, consultations, MAPPA and sentence dates with history, the trust's interventions, enforcement reviews",
+    description:
+      'Exclusion-zone geography only with include=victim.location (and the grant); otherwise hasExclusionZone says a zone exists. ' +
+      "Who changed the sentence dates (sentenceHistory[].changedBy) and probation's consultation summary are shown to probation's own team only.",
     query: [{ name: 'include', field: 'fieldGroups', type: 'csv', enum: ['victim.location'], maxItems: 1 }],
     purpose: true,
     problems: [400, 403, 404],
@@ -142,7 +147,7 @@ export const SetSentenceDates = operation<SentenceCommand, SentenceView>({
     tag: 'probation',
     summary: 'Record custody, expected and actual release, licence end and supervision end dates',
     description:
-      'Replaces the dates. On the release day (actual, else expected) probation.offender.released is published, on the licence end day probation.licence.ended, ' +
+      'Replaces the dates; every change is kept (sentenceHistory on the probation record: the dates as they became, which changed, who, when). On the release day (actual, else expected) probation.offender.released is published, on the licence end day probation.licence.ended, ' +
       'and RELEASE_NOTICE_DAYS ahead probation.release.upcoming — each once per date.',
     body: SentenceSubmission,
     purpose: true,
@@ -163,13 +168,36 @@ export const ProbationWorklist = operation<ProbationWorklistQuery, ProbationWork
     method: 'GET',
     path: '/worklists/probation',
     tag: 'worklists',
-    summary: "Probation practitioner's worklist: checks due, convictions awaiting a consultation, releases in the next 28 days, MAPPA reviews due",
+    summary:
+      "Probation practitioner's worklist: checks due, convictions awaiting a consultation, releases in the next 28 days, MAPPA reviews due, enforcement reviews due",
     query: [
       { name: 'cursor', type: 'string' },
       { name: 'limit', type: 'int' },
     ],
     purpose: true,
     problems: [400, 403],
+  },
+});
+
+export const DecideEnforcementReview = operation<EnforcementDecisionCommand, EnforcementReviewView>({
+  name: 'probation.enforcement.decide',
+  service: 'probation',
+  subject: PROBATION.decideEnforcement,
+  request: EnforcementDecisionCommand,
+  reply: EnforcementReviewView,
+  action: 'probation.enforcement.decide',
+  access: { recordType: 'enforcement-review', processing: 'collection', caseIdField: 'caseId', loggedBy: 'handler' },
+  http: {
+    method: 'POST',
+    path: '/cases/:caseId/probation/enforcement-reviews/:reviewId/decision',
+    tag: 'probation',
+    summary: 'Decide an enforcement review opened by a breached or disengaged licence-condition or community-order intervention',
+    description: 'Once per review (409 naming both states after; If-Match). The review leaves the practitioner’s worklist.',
+    body: EnforcementDecisionSubmission,
+    purpose: true,
+    ifMatch: true,
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 413, 415, 428],
   },
 });
 
@@ -181,4 +209,5 @@ export const PROBATION_OPERATIONS = [
   SetMappa,
   SetSentenceDates,
   ProbationWorklist,
+  DecideEnforcementReview,
 ] as const;

@@ -17,7 +17,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  AGENCIES,
   CHECK_STATUSES,
+  ENFORCEMENT_OUTCOMES,
+  ENFORCEMENT_REVIEW_STATUSES,
+  INTERVENTION_LEGAL_BASES,
+  INTERVENTION_STATUSES,
   LICENCE_CONDITION_TYPES,
   MAPPA_CATEGORIES,
   MAPPA_LEAD_AGENCIES,
@@ -25,7 +30,12 @@ import {
   PROBATION_CONSULTATION_KINDS,
   PROBATION_RECOMMENDATION_CODES,
   SUPERVISION_STATUSES,
+  type Agency,
   type CheckStatus,
+  type EnforcementOutcome,
+  type EnforcementReviewStatus,
+  type InterventionLegalBasis,
+  type InterventionStatus,
   type LicenceConditionType,
   type MappaCategory,
   type MappaLeadAgency,
@@ -47,6 +57,7 @@ export const PROBATION = {
   setMappa: 'rpc.probation.mappa.set',
   setSentence: 'rpc.probation.sentence.set',
   worklist: 'rpc.probation.worklist',
+  decideEnforcement: 'rpc.probation.enforcement.decide',
 } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -160,6 +171,18 @@ export class SentenceCommand extends SentenceSubmission {
   @IsUUID() caseId: string;
 }
 
+export class EnforcementDecisionSubmission {
+  @ApiProperty({ enum: ENFORCEMENT_OUTCOMES, description: 'What the practitioner decided on the breach or disengagement' })
+  @IsIn(ENFORCEMENT_OUTCOMES)
+  outcome: EnforcementOutcome;
+}
+
+export class EnforcementDecisionCommand extends EnforcementDecisionSubmission {
+  @IsUUID() caseId: string;
+  @IsUUID() reviewId: string;
+  @IsInt() @Min(1) expectedVersion: number;
+}
+
 export class ProbationCaseQuery {
   @IsUUID() caseId: string;
   @IsOptional()
@@ -237,6 +260,55 @@ export class SentenceView {
   @ApiProperty() version: number;
 }
 
+export const SENTENCE_DATE_FIELDS = ['custodyStart', 'expectedRelease', 'actualRelease', 'licenceEnd', 'supervisionEnd'] as const;
+export type SentenceDateField = (typeof SENTENCE_DATE_FIELDS)[number];
+
+/** One change of the sentence dates: the dates as they became, which changed, who changed them and when. */
+export class SentenceDatesChangeView {
+  @ApiProperty({ description: 'The version of the dates this change made' }) version: number;
+  @ApiPropertyOptional({ nullable: true, format: 'date' }) custodyStart: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date' }) expectedRelease: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date' }) actualRelease: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date' }) licenceEnd: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date' }) supervisionEnd: string | null;
+  @ApiProperty({ enum: SENTENCE_DATE_FIELDS, isArray: true, description: 'The dates this change set, altered or cleared' }) changedFields: SentenceDateField[];
+  @ApiPropertyOptional({ description: "Who changed them (probation's own team only)" }) changedBy?: string;
+  @ApiProperty({ format: 'date-time' }) changedAt: string;
+}
+
+export class PartnerInterventionChangeView {
+  @ApiPropertyOptional({ enum: INTERVENTION_STATUSES, nullable: true }) previousStatus: InterventionStatus | null;
+  @ApiProperty({ enum: INTERVENTION_STATUSES }) status: InterventionStatus;
+  @ApiProperty({ format: 'date-time' }) changedAt: string;
+}
+
+/** A partner agency's intervention with the person of concern, as probation learned it (codes only). */
+export class PartnerInterventionView {
+  @ApiProperty({ format: 'uuid' }) interventionId: string;
+  @ApiProperty({ enum: AGENCIES }) agency: Agency;
+  @ApiProperty({ enum: INTERVENTION_STATUSES }) status: InterventionStatus;
+  @ApiProperty({ enum: INTERVENTION_LEGAL_BASES }) legalBasis: InterventionLegalBasis;
+  @ApiProperty({ format: 'date-time' }) changedAt: string;
+  @ApiProperty({ type: PartnerInterventionChangeView, isArray: true, description: 'Every status change received, oldest first' })
+  history: PartnerInterventionChangeView[];
+}
+
+/** Opened when a licence-condition or community-order intervention is BREACHED or DISENGAGED; due in working days. */
+export class EnforcementReviewView {
+  @ApiProperty({ format: 'uuid' }) reviewId: string;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) interventionId: string;
+  @ApiProperty({ enum: ['BREACHED', 'DISENGAGED'] }) triggerStatus: InterventionStatus;
+  @ApiProperty({ enum: ['COMMUNITY_ORDER', 'LICENCE_CONDITION'] }) legalBasis: InterventionLegalBasis;
+  @ApiProperty({ enum: ENFORCEMENT_REVIEW_STATUSES }) status: EnforcementReviewStatus;
+  @ApiProperty({ format: 'date-time' }) openedAt: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty() overdue: boolean;
+  @ApiPropertyOptional({ enum: ENFORCEMENT_OUTCOMES, nullable: true }) outcome: EnforcementOutcome | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) decidedAt: string | null;
+  @ApiProperty({ description: 'The ETag version of the review' }) version: number;
+}
+
 export class ProbationCaseView {
   @ApiProperty({ format: 'uuid' }) caseId: string;
   @ApiPropertyOptional({ type: SupervisionCheckView, nullable: true }) check: SupervisionCheckView | null;
@@ -244,6 +316,12 @@ export class ProbationCaseView {
   @ApiPropertyOptional({ type: MappaView, nullable: true }) mappa: MappaView | null;
   @ApiProperty({ type: MappaView, isArray: true, description: 'Every MAPPA setting, oldest first' }) mappaHistory: MappaView[];
   @ApiPropertyOptional({ type: SentenceView, nullable: true }) sentence: SentenceView | null;
+  @ApiProperty({ type: SentenceDatesChangeView, isArray: true, description: 'Every change of the sentence dates, oldest first' })
+  sentenceHistory: SentenceDatesChangeView[];
+  @ApiProperty({ type: PartnerInterventionView, isArray: true, description: "The trust's interventions with the person of concern (status with history)" })
+  interventions: PartnerInterventionView[];
+  @ApiProperty({ type: EnforcementReviewView, isArray: true, description: 'Enforcement reviews opened by breached or disengaged interventions probation enforces' })
+  enforcementReviews: EnforcementReviewView[];
 }
 
 export class LocatedCheck {
@@ -253,13 +331,16 @@ export class LocatedCheck {
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) answeredAt: string | null;
 }
 
-export const PROBATION_WORK_KINDS = ['CHECK_DUE', 'CONSULTATION_DUE', 'RELEASE_DUE', 'MAPPA_REVIEW_DUE'] as const;
+export const PROBATION_WORK_KINDS = ['CHECK_DUE', 'CONSULTATION_DUE', 'RELEASE_DUE', 'MAPPA_REVIEW_DUE', 'ENFORCEMENT_REVIEW_DUE'] as const;
 export type ProbationWorkKind = (typeof PROBATION_WORK_KINDS)[number];
 
 export class ProbationWorklistItem {
   @ApiProperty({ enum: PROBATION_WORK_KINDS }) kind: ProbationWorkKind;
   @ApiProperty({ format: 'uuid' }) caseId: string;
-  @ApiProperty({ format: 'date-time', description: 'When the work is due (a check), or the day it falls on (release, MAPPA review, conviction awaiting a consultation)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the work is due (a check, an enforcement review), or the day it falls on (release, MAPPA review, conviction awaiting a consultation)',
+  })
   at: string;
   @ApiProperty() overdue: boolean;
 }
