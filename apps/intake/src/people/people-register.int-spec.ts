@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AccessLog, CaseRelationships, decide, OWNING_FIELD_GROUPS, type AccessControl, type Principal } from '@stac/auth';
 import {
   AddPerson,
+  AddPersonOtherName,
   ChangePersonRoleOnCase,
   DecideDuplicateCandidate,
   GetPerson,
@@ -292,8 +293,79 @@ describe('people register (Postgres)', () => {
     ).rejects.toMatchObject({ problem: { status: 400 } });
     await expect(
       peopleVia.add(({ caseId: caseH, role: 'VICTIM', person: { ...person, otherNames: [{ kind: 'DEED_POLL', familyName: 'Old', usedFrom: '2010-01-01', usedTo: '2009-01-01' }] } })),
-    ).rejects.toMatchObject({ problem: { status: 400, code: 'other-name-dates' } });
+    ).rejects.toMatchObject({ problem: { status: 400, code: 'validation-failed', errors: [{ field: 'person.otherNames.0.usedTo', message: 'usedTo must be on or after usedFrom' }] } });
+    // Dates are not in the future (the clock says 2026-11-27) nor before the date of birth.
+    await expect(
+      peopleVia.add({
+        caseId: caseH,
+        role: 'VICTIM',
+        person: { ...person, dateOfBirth: '1990-01-01', otherNames: [{ kind: 'ALIAS', givenName: 'Val', usedFrom: '2026-11-28' }, { kind: 'MAIDEN_NAME', familyName: 'Old', usedFrom: '1989-12-31' }] },
+      }),
+    ).rejects.toMatchObject({
+      problem: {
+        status: 400,
+        errors: [
+          { field: 'person.otherNames.0.usedFrom', message: 'usedFrom cannot be in the future' },
+          { field: 'person.otherNames.1.usedFrom', message: 'usedFrom cannot be before the date of birth' },
+        ],
+      },
+    });
     expect(await count()).toBe(0);
+  });
+
+  it('a previous name added later to a person on the register is encrypted, found by search and matched at once (If-Match, 409 on a repeat)', async () => {
+    const caseJ = await newCase({ visible: true });
+    const earlier = await peopleVia.add({ caseId: caseJ, role: 'VICTIM', person: { givenName: 'Rosalind', familyName: 'Penhaligon', dateOfBirth: '1987-03-14', identityKnown: true } });
+    const later = await peopleVia.add({ caseId: caseJ, role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Rosalind', familyName: 'Vantongeren', dateOfBirth: '1987-03-14', identityKnown: true } });
+    const added = (body: object) => via(AddPersonOtherName, body, (r, c) => people.addOtherName(r, c));
+    const ids = async (q: object) => (await peopleVia.search(q)).matches.map((m) => m.personId);
+    // Before: the later record's previous name is unknown, so a search by it finds only the earlier record.
+    expect(await ids({ givenName: 'Rosalind', familyName: 'Penhaligon' })).not.toContain(later.personId);
+
+    const version = (await peopleVia.get({ caseId: caseJ, personId: later.personId })).version;
+    await expect(added({ caseId: caseJ, personId: later.personId, version: version + 1, kind: 'MAIDEN_NAME', familyName: 'Penhaligon' })).rejects.toMatchObject({
+      problem: { status: 412 },
+    });
+    await expect(added({ caseId: caseJ, personId: later.personId, version, kind: 'MAIDEN_NAME', familyName: 'Penhaligon', usedTo: '2030-01-01' })).rejects.toMatchObject({
+      problem: { status: 400, errors: [{ field: 'usedTo', message: 'usedTo cannot be in the future' }] },
+    });
+    await expect(added({ caseId: caseJ, personId: later.personId, version, kind: 'NICKNAME', givenName: 'Ros' })).rejects.toMatchObject({ problem: { status: 400 } });
+    await expect(added({ caseId: caseJ, personId: randomUUID(), version, kind: 'ALIAS', givenName: 'Ros' })).rejects.toMatchObject({ problem: { status: 404 } });
+
+    const answer = await added({ caseId: caseJ, personId: later.personId, version, kind: 'MAIDEN_NAME', familyName: 'Penhaligon', usedFrom: '1987-03-14', usedTo: '2014-09-06' });
+    expect(answer).toMatchObject({ personId: later.personId, caseId: caseJ, version: version + 1, otherNames: [{ kind: 'MAIDEN_NAME', familyName: 'Penhaligon', usedFrom: '1987-03-14', usedTo: '2014-09-06' }] });
+    // The pair was already proposed as a changed family name when the later record was added: not proposed twice.
+    const pair = (await peopleVia.listDuplicates({ caseId: caseJ })).candidates.filter((c) => [c.personId, c.otherPersonId].sort().join() === [earlier.personId, later.personId].sort().join());
+    expect(pair).toHaveLength(1);
+
+    const [row] = await ds.query(`SELECT row_to_json(p)::text AS j FROM person p WHERE id = $1`, [later.personId]);
+    for (const plain of ['Penhaligon', 'penhaligon', 'MAIDEN_NAME', '2014-09-06']) expect(row.j).not.toContain(plain);
+    expect(await ids({ givenName: 'Rosalind', familyName: 'Penhaligon' })).toEqual(expect.arrayContaining([earlier.personId, later.personId]));
+    const byMaiden = (await peopleVia.search({ givenName: 'Ros', familyName: 'penhaligon' })).matches.find((m) => m.personId === later.personId);
+    expect(byMaiden?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']));
+    expect((await peopleVia.get({ caseId: caseJ, personId: later.personId })).otherNames).toEqual(answer.otherNames);
+
+    // The same name again (any spelling form), or the current name, is a conflict with the record.
+    for (const again of [{ familyName: 'PENHALIGON' }, { givenName: 'Rosalind', familyName: 'Vantongeren' }]) {
+      await expect(added({ caseId: caseJ, personId: later.personId, version: answer.version, kind: 'ALIAS', ...again })).rejects.toMatchObject({
+        problem: { status: 409, code: 'other-name-recorded' },
+      });
+    }
+
+    // An alias added now is matched at once against the register (a record without a date of birth
+    // under that name is proposed), and a person registered afterwards under it is proposed through it.
+    const third = await peopleVia.add({ caseId: caseJ, role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Calloway', familyName: 'Ingledew', identityKnown: true } });
+    const version2 = (await peopleVia.get({ caseId: caseJ, personId: earlier.personId })).version;
+    const viaAlias = await added({ caseId: caseJ, personId: earlier.personId, version: version2, kind: 'ALIAS', givenName: 'Calloway', familyName: 'Ingledew' });
+    const proposed = viaAlias.duplicateCandidates.find((c) => c.otherPersonId === third.personId);
+    expect(proposed).toMatchObject({ personId: earlier.personId, grade: 'POSSIBLE', status: 'OPEN' });
+    expect(proposed!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_EXACT', 'FAMILY_NAME_EXACT', 'DOB_MISSING']));
+    const fourth = await peopleVia.add({ caseId: caseJ, role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Callaway', familyName: 'Ingledew', dateOfBirth: '1987-03-14', identityKnown: true } });
+    expect(fourth.duplicateCandidates.find((c) => c.otherPersonId === earlier.personId)?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_ONE_EDIT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']),
+    );
+    const audit = await ds.query(`SELECT operation FROM access_log WHERE action = 'person.other-name.add' AND $1 = ANY(record_ids)`, [later.personId]);
+    expect(audit).toEqual([{ operation: 'alteration' }]);
   });
 
   it('roles change over time: ending one and starting another keeps the history', async () => {
@@ -307,6 +379,9 @@ describe('people register (Postgres)', () => {
       ['PROTECTED_THIRD_PARTY', false],
       ['VICTIM', true],
     ]);
+    // The answer carries the new version (the ETag of the next change).
+    expect(changed.version).toBe(v1.version + 1);
+    expect((await peopleVia.get({ caseId: caseD, personId: p.personId })).version).toBe(changed.version);
     await expect(peopleVia.changeRole(({ caseId: caseD, personId: p.personId, role: 'PERSON_OF_CONCERN', version: v1.version }))).rejects.toMatchObject({
       problem: { status: 412 },
     });
@@ -315,9 +390,9 @@ describe('people register (Postgres)', () => {
   it('LAW-01: every read and write wrote an access-log row, without data values', async () => {
     const rows = await ds.query(`SELECT action, operation, record_ids FROM access_log ORDER BY seq`);
     const actions = new Set(rows.map((r: { action: string }) => r.action));
-    for (const a of ['person.add', 'person.search', 'person.read', 'person.match.decide', 'person.role.change']) expect(actions).toContain(a);
+    for (const a of ['person.add', 'person.search', 'person.read', 'person.match.decide', 'person.role.change', 'person.other-name.add']) expect(actions).toContain(a);
     expect(rows.map((r: { operation: string }) => r.operation)).toContain('combination');
-    expect(JSON.stringify(rows)).not.toMatch(/canaryfield|zo[eë]/i);
+    expect(JSON.stringify(rows)).not.toMatch(/canaryfield|zo[eë]|penhaligon|ingledew/i);
   });
 });
 

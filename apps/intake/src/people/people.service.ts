@@ -223,7 +223,8 @@ export class PeopleService {
       if (body.role === 'PERSON_OF_CONCERN' && !current.some((p) => p.role === 'PERSON_OF_CONCERN')) {
         await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: ctx.correlationId } });
       }
-      const [{ version }]: { version: number }[] = await m.query(
+      // An UPDATE answers [rows, affected count].
+      const [[{ version }]]: [{ version: number }[], number] = await m.query(
         'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
         [body.personId],
       );

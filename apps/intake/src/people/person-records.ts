@@ -113,7 +113,8 @@ export class PersonRecords {
       usedTo: name.usedTo ?? null,
     };
     const otherNames = [...person.identity.otherNames, added];
-    const [{ version }]: { version: number }[] = await m.query(
+    // An UPDATE answers [rows, affected count].
+    const [[{ version }]]: [{ version: number }[], number] = await m.query(
       'UPDATE person SET other_names_enc = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
       [person.id, this.cipher.seal(otherNames, person.id, 'other_names')],
     );
