@@ -108,7 +108,7 @@ leslie les
 lewis lew louis lou
 louisa lou lulu louise
 luke lucas
-margaret maggie meg peggy maisie margo marge madge
+margaret maggie meg peggy maisie margo marge madge marguerite margarete
 marjorie marge margery
 martin marty
 mary polly molly mae maria mamie
