@@ -46,7 +46,9 @@ describe('name normalisation', () => {
     expect(foldName('\u202eJohn\u202c')).toBe('john'); // bidirectional override
     expect(foldName('Ｊｏｈｎ')).toBe('john'); // full-width (NFKC)
     expect(foldName('ﬁona')).toBe('fiona'); // ligature (NFKC)
-    expect(foldName('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoylos'); // accented Greek keeps its letters
+    expect(foldName('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoulos'); // accented Greek keeps its letters; ου is 'ou'
+    expect(foldName('ΝΙΚΟΛΑΟΥ')).toBe('nikolaou');
+    expect(foldName('Μουρούζης')).toBe('mourouzis');
     expect(foldName('محمد')).toBe('mhmd'); // Arabic
     expect(foldName('张伟')).toBe('zhangwei'); // Han
     expect(foldName('김민준')).toBe('gimminjun'); // Hangul

@@ -63,7 +63,7 @@ const PRINTABLE_ASCII = /^[ -~]*$/;
  * Folds one raw name to lower-case ASCII words, for every name stored or searched: the platform's one
  * Unicode normalisation (`normaliseUnicode` in @stac/domain: NFKC, invisible characters removed), lower case;
  * Latin, Greek and Cyrillic letters lose their accents (NFC and NFD agree) and are transliterated by
- * the table above; every other script (Arabic, Han, Hangul, kana, Indic, Hebrew...) is transliterated
+ * the table above (Greek ου as 'ou'); every other script (Arabic, Han, Hangul, kana, Indic, Hebrew...) is transliterated
  * to Latin by `any-ascii`; apostrophes dropped, hyphens and other punctuation separate words.
  */
 export function foldName(raw: string): string {
@@ -71,12 +71,13 @@ export function foldName(raw: string): string {
   if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
   const lower = normaliseUnicode(raw).toLowerCase();
   let out = '';
+  let previous = '';
   for (const ch of lower) {
-    if (LETTERS[ch] !== undefined) out += LETTERS[ch];
-    else if (ALPHABETIC.test(ch)) {
-      const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
-      out += LETTERS[base] ?? base;
-    } else out += ch;
+    const base = LETTERS[ch] === undefined && ALPHABETIC.test(ch) ? ch.normalize('NFKD').replace(/\p{M}+/gu, '') : ch;
+    // Greek ου is one sound, written 'ou' by ELOT 743 and on passports (Παπαδόπουλος = Papadopoulos).
+    if (base === 'υ' && previous === 'ο') out += 'u';
+    else out += LETTERS[ch] ?? LETTERS[base] ?? base;
+    previous = base;
   }
   // Other scripts word by word, so a space between a family and given name written in Han survives.
   if (NON_ASCII.test(out)) out = anyAscii(out).toLowerCase();

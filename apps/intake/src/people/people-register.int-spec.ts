@@ -438,7 +438,7 @@ describe('migration of rows written before encryption', () => {
   it('DP-02: encrypts existing plaintext people, indexes them and drops the plaintext columns', async () => {
     const legacy = await createTestDatabase('people_legacy');
     try {
-      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames/.test(m.name));
+      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames|PersonMatchKeys/.test(m.name));
       await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: legacy.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
       await l.initialize();
@@ -465,7 +465,8 @@ describe('migration 1796082700000: previous names and match keys derived again',
   it('people registered before it (a name in another script had no key) are found after it', async () => {
     const older = await createTestDatabase('people_rekey');
     try {
-      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonOtherNames1796082700000');
+      // Later migrations that read the new column wait for it too.
+      const before = allMigrations(INTAKE).filter((m) => !['PersonOtherNames1796082700000', 'PersonMatchKeysGreek1796221000000'].includes(m.name));
       await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: older.url, entities: [], migrations: [], applicationName: 'int' }));
       await l.initialize();
@@ -478,6 +479,47 @@ describe('migration 1796082700000: previous names and match keys derived again',
         expect(keys[0].n).toBeGreaterThan(5);
         const found = await new PersonRecords(cipher).candidates(l.manager, { givenName: 'Maria', familyName: 'Psarrou' }, { mode: 'search' });
         expect(found.map((f) => f.person.id)).toEqual([id]);
+      } finally {
+        await l.destroy();
+      }
+    } finally {
+      await older.drop();
+    }
+  });
+});
+
+describe('migration 1796221000000: the match keys of Greek names derived again (ου = ou)', () => {
+  it('a person with a Greek name (current or previous) gets the keys of the new fold; no one else is touched', async () => {
+    const older = await createTestDatabase('people_greek');
+    try {
+      const before = allMigrations(INTAKE).filter((m) => m.name !== 'PersonMatchKeysGreek1796221000000');
+      await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: before, applicationName: 'int' }));
+      const l = new DataSource(serviceDataSourceOptions({ url: older.url, entities: [], migrations: [], applicationName: 'int' }));
+      await l.initialize();
+      try {
+        // Rows as the old fold left them: keys missing stand for keys of 'papadopoylos' that no probe makes now.
+        const greek = randomUUID();
+        const previous = randomUUID();
+        const latin = randomUUID();
+        const insert = (id: string, identity: object, otherNames?: object[]) =>
+          l.query(`INSERT INTO person (id, identity_enc, other_names_enc, identity_known) VALUES ($1, $2, $3, true)`, [
+            id,
+            cipher.seal(identity, id, 'identity'),
+            otherNames ? cipher.seal(otherNames, id, 'other_names') : null,
+          ]);
+        await insert(greek, { givenName: 'Γιώργος', familyName: 'Παπαδόπουλος', dateOfBirth: '1966-05-21' });
+        await insert(previous, { givenName: 'Eleni', familyName: 'Hartigan', dateOfBirth: '1972-09-03' }, [{ kind: 'MAIDEN_NAME', familyName: 'Νικολάου' }]);
+        await insert(latin, { givenName: 'Georgios', familyName: 'Papadopoulos', dateOfBirth: '1966-05-21' });
+        await runMigrations(serviceDataSourceOptions({ url: older.url, entities: [], migrations: allMigrations(INTAKE), applicationName: 'int' }));
+        const keys = await l.query(`SELECT person_id, count(*)::int AS n FROM person_match_key GROUP BY person_id`);
+        const count = (id: string) => keys.find((k: { person_id: string }) => k.person_id === id)?.n ?? 0;
+        expect(count(greek)).toBeGreaterThan(5);
+        expect(count(previous)).toBeGreaterThan(5);
+        expect(count(latin)).toBe(0);
+        const records = new PersonRecords(cipher);
+        const ids = async (q: object) => (await records.candidates(l.manager, q, { mode: 'search' })).map((f) => f.person.id);
+        expect(await ids({ givenName: 'Georgios', familyName: 'Papadopoulos', dateOfBirth: '1966-05-21' })).toEqual([greek]);
+        expect(await ids({ givenName: 'Eleni', familyName: 'Nikolaou' })).toEqual([previous]);
       } finally {
         await l.destroy();
       }
