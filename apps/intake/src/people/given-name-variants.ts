@@ -123,6 +123,7 @@ nicholas nick nicky nico nicolas nik
 nicola nicky nikki nicole
 oliver ollie olly
 olivia liv livvy ollie
+owen eoin owain
 pamela pam
 patricia pat patty trish tricia patsy
 patrick pat paddy
