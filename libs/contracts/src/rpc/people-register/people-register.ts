@@ -5,7 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
-  IsDateString,
   IsEmail,
   IsIn,
   IsInt,
