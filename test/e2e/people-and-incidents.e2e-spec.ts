@@ -37,7 +37,7 @@ async function intakeQuery<T = Record<string, unknown>>(sql: string, params: unk
 
 const tag = randomUUID().slice(0, 6).replace(/[^a-f]/g, 'x');
 
-async function referral(victim: Record<string, unknown>): Promise<string> {
+async function referral(victim: Record<string, unknown>, personOfConcern: Record<string, unknown> = { identityKnown: false }): Promise<string> {
   seq += 1;
   const res = await api()
     .post('/api/v1/referrals')
@@ -49,7 +49,7 @@ async function referral(victim: Record<string, unknown>): Promise<string> {
       flags: ['CYBER'],
       bcu: 'CE',
       victim,
-      personOfConcern: { identityKnown: false },
+      personOfConcern,
       incidents: [{ occurredAt: new Date(Date.now() - 40 * 86_400_000).toISOString(), behaviours: ['CYBER', 'MONITORING_COMMUNICATIONS'] }],
     })
     .expect(201);
@@ -176,6 +176,9 @@ describe('people register', () => {
       ['VICTIM', true],
     ]);
     await api().put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`).set('if-match', view.headers.etag).send({ role: 'PERSON_OF_CONCERN' }).expect(412);
+    // The answer's ETag is the new version: the next change goes through with it.
+    expect(changed.headers.etag).not.toBe(view.headers.etag);
+    await api().put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`).set('if-match', changed.headers.etag).send({ role: 'PERSON_OF_CONCERN' }).expect(200);
   });
 
   it('AC-09/AC-07: search never returns people from cases the caller may not see; the same person across visible cases is linked', async () => {
@@ -217,6 +220,87 @@ describe('people register', () => {
     await api(advocate, 'care').post('/api/v1/people/search').send({ familyName: 'Smith' }).expect(403);
   });
 
+  it('search finds a person by a diminutive and by a previous family name; a second referral lists a nickname pair and a changed-name pair as POSSIBLE with reasons', async () => {
+    const family = `Quillborough${tag}`;
+    const maiden = `Thistlewaite${tag}`;
+    const suspectFamily = `Penrose${tag}`;
+    const first = await referral(
+      { givenName: 'Katherine', familyName: family, dateOfBirth: '1983-07-09', otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedTo: '2012-05-26' }] },
+      { identityKnown: true, givenName: 'Robert', familyName: suspectFamily, dateOfBirth: '1975-02-11' },
+    );
+    const search = async (q: object) => (await api().post('/api/v1/people/search').send(q).expect(200)).body.matches as {
+      personId: string;
+      grade: string;
+      givenName: string;
+      familyName: string;
+      reasons: { code: string; explanation: string }[];
+    }[];
+    const codes = (m?: { reasons: { code: string }[] }) => m?.reasons.map((r) => r.code);
+
+    // A diminutive of the given name finds the formal one, graded POSSIBLE with its reason in words.
+    const [byKate] = await search({ givenName: 'Kate', familyName: family });
+    expect(byKate).toMatchObject({ grade: 'POSSIBLE', givenName: 'Katherine', familyName: family });
+    expect(codes(byKate)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT']));
+    expect(byKate.reasons.find((r) => r.code === 'GIVEN_NAME_VARIANT')!.explanation).toMatch(/known variants/);
+    const personId = byKate.personId;
+    // The previous family name recorded on the referral finds her too (the answer shows the current name).
+    const byMaiden = (await search({ givenName: 'Katherine', familyName: maiden })).find((m) => m.personId === personId);
+    expect(byMaiden).toMatchObject({ familyName: family });
+    expect(codes(byMaiden)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']));
+    expect((await search({ familyName: maiden.toUpperCase() })).map((m) => m.personId)).toEqual([personId]);
+    expect(await search({ givenName: 'Priya', familyName: maiden })).toEqual([]);
+
+    // A previous name added later, through its own route (If-Match on the person), is found the same way.
+    const view = await api().get(`/api/v1/cases/${first}/people/${personId}`).expect(200);
+    expect(view.body.otherNames).toEqual([{ kind: 'MAIDEN_NAME', familyName: maiden, usedTo: '2012-05-26' }]);
+    const route = `/api/v1/cases/${first}/people/${personId}/other-names`;
+    const deedPoll = { kind: 'DEED_POLL', familyName: `Vantongeren${tag}`, usedFrom: '2012-05-26', usedTo: '2019-11-30' };
+    await api().post(route).send(deedPoll).expect(428);
+    const future = await api().post(route).set('if-match', view.headers.etag).send({ ...deedPoll, usedTo: '2999-01-01' }).expect(400);
+    expect(future.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(future.body.errors).toEqual([{ field: 'usedTo', message: 'usedTo cannot be in the future' }]);
+    const added = await api().post(route).set('if-match', view.headers.etag).send(deedPoll).expect(201);
+    expect(added.headers.location).toBe(`/api/v1/cases/${first}/people/${personId}`);
+    expect(added.body.otherNames).toHaveLength(2);
+    expect(added.headers.etag).not.toBe(view.headers.etag);
+    await api().post(route).set('if-match', view.headers.etag).send({ ...deedPoll, kind: 'ALIAS' }).expect(412);
+    await api().post(route).set('if-match', added.headers.etag).send({ kind: 'ALIAS', familyName: maiden.toLowerCase() }).expect(409);
+    expect((await search({ givenName: 'Kathy', familyName: `Vantongeren${tag}`, dateOfBirth: '1983-07-09' })).map((m) => m.personId)).toEqual([personId]);
+
+    // A second referral: the victim under a diminutive, the suspect under another family name (same given name and birthday).
+    const second = await referral(
+      { givenName: 'Kate', familyName: family, dateOfBirth: '1983-07-09' },
+      { identityKnown: true, givenName: 'Robert', familyName: `Okonkwo${tag}`, dateOfBirth: '1975-02-11' },
+    );
+    const list = await api().get(`/api/v1/cases/${second}/duplicate-candidates`).expect(200);
+    type Candidate = { otherPersonId: string; grade: string; status: string; reasons: { code: string }[]; otherCases: { caseId: string }[] };
+    const candidates = list.body.candidates as Candidate[];
+    const nickname = candidates.find((c) => c.otherPersonId === personId);
+    expect(nickname).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN', otherCases: [expect.objectContaining({ caseId: first })] });
+    expect(codes(nickname)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']));
+    const [suspect] = await search({ givenName: 'Robert', familyName: suspectFamily, dateOfBirth: '1975-02-11' });
+    const changedName = candidates.find((c) => c.otherPersonId === suspect.personId);
+    expect(changedName).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN' });
+    expect(codes(changedName)).toEqual(expect.arrayContaining(['GIVEN_NAME_EXACT', 'FAMILY_NAME_DIFFERENT', 'DOB_EXACT']));
+    // Bad previous names on a referral are 400 problem+json naming the field; nothing is stored.
+    const bad = await api()
+      .post('/api/v1/referrals')
+      .send({
+        crimeReference: `CR-PI-${process.pid}-bad-${tag}`,
+        advocacyReferral: 'CONSENT_GIVEN',
+        source: 'CRIME_REPORT',
+        offenceClass: 'S4A_FEAR',
+        flags: [],
+        bcu: 'CE',
+        victim: { givenName: 'Katherine', familyName: family, otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedFrom: '2999-01-01' }] },
+        personOfConcern: { identityKnown: false },
+        incidents: [{ occurredAt: new Date(Date.now() - 86_400_000).toISOString(), behaviours: ['CONTACTING'] }],
+      })
+      .expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'victim.otherNames.0.usedFrom', message: 'usedFrom cannot be in the future' }]);
+    expect(await intakeQuery(`SELECT 1 FROM stalking_case WHERE crime_reference = $1`, [`CR-PI-${process.pid}-bad-${tag}`])).toEqual([]);
+  });
+
   it('DP-02: the raw database rows hold no plaintext name, date of birth or contact; LAW-01 every call is in the access log', async () => {
     const canary = `Canary${tag}Zz`;
     const caseId = await referral({ givenName: canary, familyName: `${canary}Family`, dateOfBirth: '1977-07-17' });
@@ -239,7 +323,7 @@ describe('people register', () => {
     expect(view.body.givenName).toBe(`${canary}Third`);
     const actions = await intakeQuery<{ action: string }>(`SELECT DISTINCT action FROM access_log`);
     expect(actions.map((a) => a.action)).toEqual(
-      expect.arrayContaining(['person.add', 'person.search', 'person.read', 'person.match.decide', 'incident.record', 'case.timeline.read']),
+      expect.arrayContaining(['person.add', 'person.search', 'person.read', 'person.match.decide', 'person.other-name.add', 'incident.record', 'case.timeline.read']),
     );
   });
 
@@ -250,6 +334,7 @@ describe('people register', () => {
       '/api/v1/cases/{caseId}/people',
       '/api/v1/cases/{caseId}/people/{personId}',
       '/api/v1/cases/{caseId}/people/{personId}/role',
+      '/api/v1/cases/{caseId}/people/{personId}/other-names',
       '/api/v1/cases/{caseId}/duplicate-candidates',
       '/api/v1/cases/{caseId}/duplicate-candidates/{candidateId}/decision',
       '/api/v1/cases/{caseId}/incidents',

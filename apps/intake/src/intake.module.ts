@@ -64,6 +64,7 @@ import { CaseRiskLevels } from './risk-levels/case-risk-levels.service';
 import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.service';
 import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
 import { Cps1796130000000 } from './migrations/1796130000000-cps';
+import { PersonMatchKeysGreek1796221000000 } from './migrations/1796221000000-person-match-keys-greek';
 import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
@@ -170,6 +171,7 @@ export const INTAKE: DomainServiceDefinition = {
     PartnerAnswers1796120000000,
     Cps1796130000000,
     InvestigationMilestones1796201000000,
+    PersonMatchKeysGreek1796221000000,
   ],
   idempotencyTable: 'idempotency_record',
 };

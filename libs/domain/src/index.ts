@@ -11,3 +11,4 @@ export * from './referral-routes';
 export * from './advocacy';
 export * from './cps';
 export * from './probation';
+export * from './unicode-text';

@@ -4,7 +4,8 @@
  * (the stack's DATA_KEY), four to a case, each case opened to the police team; then times
  * POST /api/v1/people/search through the gateway (token check, RPC, per-case visibility, audit row),
  * one request at a time, and reports p50/p99. One person in twenty has a previous family name; the queries
- * mix exact names, typos, transposed names, surnames alone, diminutives and previous names. Opt in with BENCH_PEOPLE=<count>; `people-bench.ts` runs
+ * mix exact names, typos, transposed names, surnames alone, diminutives, previous names and names
+ * registered in another script (Cyrillic, Greek, Arabic, Han...) searched in Latin letters. Opt in with BENCH_PEOPLE=<count>; `people-bench.ts` runs
  * this and the timeline bench alone.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import { PersonalDataCipher } from '../../../apps/intake/src/people/personal-dat
 import {
   NICKNAME_PAIRS,
   populationPerson,
+  SCRIPT_PAIRS,
   seededRandom,
   syllableSurname,
   typo,
@@ -98,8 +100,11 @@ export async function seedPeople(
       for (let i = 0; i < size; i++) {
         const id = randomUUID();
         const sampled = (start + i) % sampleEvery === 0;
-        const kind = queries.length % 6;
+        const kind = queries.length % 7;
         const p: PersonIdentity = populationPerson(rnd);
+        // Someone registered in their own script, searched for in Latin letters.
+        const script = sampled && kind === 6 ? SCRIPT_PAIRS[Math.floor(rnd() * SCRIPT_PAIRS.length)] : undefined;
+        if (script) [p.givenName, p.familyName] = script.native;
         if (rnd() < WITH_PREVIOUS_NAME || (sampled && kind === 5)) {
           p.otherNames = [{ kind: 'MAIDEN_NAME', familyName: syllableSurname(rnd) }];
         }
@@ -142,7 +147,9 @@ export async function seedPeople(
                       ? { body: { ...current, givenName: short }, expect: id, variant: true, kind: 'diminutive' }
                       : kind === 4
                         ? { body: current, expect: id, variant: false, kind: 'exact' }
-                        : {
+                        : script
+                          ? { body: { givenName: script.latin[0], familyName: script.latin[1], dateOfBirth: p.dateOfBirth }, expect: id, variant: true, kind: 'other-script' }
+                          : {
                             body: { givenName: p.givenName, familyName: p.otherNames![0].familyName },
                             expect: id,
                             variant: true,

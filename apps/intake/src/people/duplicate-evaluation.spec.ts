@@ -1,6 +1,6 @@
 import { evaluate, evaluateStandardSet, formatEvaluation, type Evaluation } from './matching-evaluation';
 import { PersonalDataCipher } from './personal-data-cipher';
-import { DECOY_KINDS, SAME_PERSON_KINDS, evaluationSet, type SamePersonKind } from './synthetic-people';
+import { DECOY_KINDS, SAME_PERSON_KINDS, SCRIPT_KINDS, evaluationSet, type SamePersonKind } from './synthetic-people';
 
 /**
  * Floors per kind on the standard synthetic register (`pnpm eval:matching` prints the same figures):
@@ -23,7 +23,12 @@ const FOUND_FLOORS: Record<SamePersonKind, number> = {
   nickname: 0.95,
   'family-changed': 0.95,
   'previous-name-recorded': 0.97,
-  script: 0.95,
+  'maiden-name-recorded': 0.97,
+  'script-cyrillic': 0.97,
+  'script-greek': 0.97,
+  'script-arabic': 0.95,
+  'script-east-asian': 0.95,
+  'script-indic': 0.95,
 };
 /** Look-alikes proposed at all (as POSSIBLE: a person looks and rejects); none may be LIKELY. */
 const FALSE_ALARM_CEILINGS: Record<(typeof DECOY_KINDS)[number], number> = {
@@ -34,6 +39,8 @@ const FALSE_ALARM_CEILINGS: Record<(typeof DECOY_KINDS)[number], number> = {
   // The same given name and birthday with another family name is what a changed name looks like.
   'same-dob-other-name': 0.06,
   'one-letter-name-other-dob': 0.02,
+  // Another person of the same script born the same day: consonants may agree by chance (Arabic, Indic).
+  'other-script-same-dob': 0.03,
 };
 
 describe('duplicate detection: found and false-alarm rates per kind on a synthetic register', () => {
@@ -54,7 +61,7 @@ describe('duplicate detection: found and false-alarm rates per kind on a synthet
   });
 
   it('nicknames, changed family names and other scripts are found at least as POSSIBLE', () => {
-    for (const kind of ['nickname', 'family-changed', 'previous-name-recorded', 'script']) {
+    for (const kind of ['nickname', 'family-changed', 'previous-name-recorded', 'maiden-name-recorded', ...Object.keys(SCRIPT_KINDS)]) {
       const k = e.samePerson.find((x) => x.kind === kind)!;
       expect(k.likely + k.possible).toBe(Math.round(k.rate * k.records));
       expect(k.rate).toBeGreaterThanOrEqual(0.95);
@@ -68,7 +75,7 @@ describe('duplicate detection: found and false-alarm rates per kind on a synthet
   });
 
   it('overall: LIKELY is precise, LIKELY or POSSIBLE finds nearly every true pair', () => {
-    expect(e.overall.likely.precision).toBeGreaterThanOrEqual(0.99);
+    expect(e.overall.likely.precision).toBeGreaterThanOrEqual(0.995);
     expect(e.overall.likelyOrPossible.precision).toBeGreaterThanOrEqual(0.9);
     expect(e.overall.likelyOrPossible.recall).toBeGreaterThanOrEqual(0.95);
   });

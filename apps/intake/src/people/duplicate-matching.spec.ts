@@ -46,7 +46,9 @@ describe('name normalisation', () => {
     expect(foldName('\u202eJohn\u202c')).toBe('john'); // bidirectional override
     expect(foldName('Ｊｏｈｎ')).toBe('john'); // full-width (NFKC)
     expect(foldName('ﬁona')).toBe('fiona'); // ligature (NFKC)
-    expect(foldName('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoylos'); // accented Greek keeps its letters
+    expect(foldName('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoulos'); // accented Greek keeps its letters; ου is 'ou'
+    expect(foldName('ΝΙΚΟΛΑΟΥ')).toBe('nikolaou');
+    expect(foldName('Μουρούζης')).toBe('mourouzis');
     expect(foldName('محمد')).toBe('mhmd'); // Arabic
     expect(foldName('张伟')).toBe('zhangwei'); // Han
     expect(foldName('김민준')).toBe('gimminjun'); // Hangul
@@ -236,6 +238,26 @@ describe('duplicate grading', () => {
       expect(shareKey(x, { ...y, dateOfBirth: null })).toBe(true);
     }
     expect(matchPeople({ givenName: g2, familyName: f2 }, a, { mode: 'search' })).not.toBeNull();
+  });
+
+  it('names that begin with different vowels do not sound the same, whatever their phonetic code (twins Olivia and Alfie)', () => {
+    expect(phoneticCode('olivia')).toBe(phoneticCode('alfie'));
+    expect(matchPeople({ givenName: 'Olivia', familyName: 'Walker', dateOfBirth: '2002-04-15' }, { givenName: 'Alfie', familyName: 'Walker', dateOfBirth: '2002-04-15' })).toBeNull();
+    // Eoin and Owen are one name: a known variant, not a sound.
+    expect(matchPeople({ givenName: 'Eoin', familyName: 'Walker', dateOfBirth: '2002-04-15' }, { givenName: 'Owen', familyName: 'Walker', dateOfBirth: '2002-04-15' })?.reasons.map((r) => r.code)).toContain('GIVEN_NAME_VARIANT');
+    // A vowel against a consonant is still compared by sound (the code keeps the consonant).
+    expect(matchPeople({ givenName: 'Catherine', familyName: 'Walker', dateOfBirth: '2002-04-15' }, { givenName: 'Kathryn', familyName: 'Walker', dateOfBirth: '2002-04-15' })).not.toBeNull();
+  });
+
+  it('consonants alone are compared only for a script that leaves vowels out or an Indic one, not between Cyrillic and Han', () => {
+    const dob = '1985-10-23';
+    expect(matchPeople({ givenName: '娜', familyName: '李', dateOfBirth: dob }, { givenName: 'Анна', familyName: 'Петрова', dateOfBirth: dob })).toBeNull();
+    expect(matchPeople({ givenName: 'محمد', familyName: 'خان', dateOfBirth: dob }, { givenName: 'Mohammed', familyName: 'Khan', dateOfBirth: dob })?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['GIVEN_NAME_PHONETIC', 'FAMILY_NAME_ONE_EDIT', 'NAME_OTHER_SCRIPT']),
+    );
+    expect(matchPeople({ givenName: 'يوسف', familyName: 'علي', dateOfBirth: dob }, { givenName: 'Yusuf', familyName: 'Ali', dateOfBirth: dob })?.reasons.map((r) => r.code)).toContain(
+      'FAMILY_NAME_TRANSLITERATED',
+    );
   });
 
   it('a year one digit apart by ten or more years is a possible relative, never LIKELY', () => {

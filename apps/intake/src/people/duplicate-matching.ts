@@ -89,7 +89,12 @@ interface NameForm {
   phonetic: string;
   skeleton: string;
   otherScript: boolean;
+  /** Written in a script that leaves out most vowels (Arabic, Hebrew) or an Indic one: consonants compared. */
+  consonantal: boolean;
 }
+
+const CONSONANTAL = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}]/u;
+const VOWEL = /^[aeiouy]/;
 
 function formOf(raw: string | null | undefined): NameForm | null {
   const tokens = nameTokens(raw);
@@ -101,6 +106,7 @@ function formOf(raw: string | null | undefined): NameForm | null {
     phonetic: tokens.map(phoneticCode).sort().join(' '),
     skeleton: tokens.map(consonantSkeleton).join(''),
     otherScript: isOtherScript(raw),
+    consonantal: CONSONANTAL.test(raw),
   };
 }
 
@@ -110,9 +116,12 @@ function compareName(a: NameForm | null, b: NameForm | null, given: boolean): Na
   const y = b.compact;
   if (x === y) return 'exact';
   if (editDistance(x, y, 1) <= 1) return 'edit1';
-  if (a.phonetic === b.phonetic) return 'phonetic';
+  // The phonetic code folds every initial vowel to one: names that begin with a vowel must begin with
+  // the same one (Olivia and Alfie are both 'ALF').
+  if (a.phonetic === b.phonetic && (x[0] === y[0] || !VOWEL.test(x) || !VOWEL.test(y))) return 'phonetic';
   // Scripts that write few vowels (Arabic) or romanise them many ways (Indic): compare the consonants.
-  if ((a.otherScript || b.otherScript) && a.skeleton.length > 0 && a.skeleton === b.skeleton) return 'translit';
+  // Not between two fully written scripts (Cyrillic and Han both spell their vowels: Анна is not 娜).
+  if ((a.consonantal || b.consonantal) && a.skeleton.length > 0 && a.skeleton === b.skeleton) return 'translit';
   if (given && a.tokens.some((t) => b.tokens.some((u) => areGivenNameVariants(t, u)))) return 'variant';
   if (a.tokens.some((t) => t.length > 1 && b.tokens.includes(t))) return 'partial';
   // An initial against a full name: 'J' and 'John'.

@@ -108,7 +108,7 @@ leslie les
 lewis lew louis lou
 louisa lou lulu louise
 luke lucas
-margaret maggie meg peggy maisie margo marge madge
+margaret maggie meg peggy maisie margo marge madge marguerite margarete
 marjorie marge margery
 martin marty
 mary polly molly mae maria mamie
@@ -123,6 +123,7 @@ nicholas nick nicky nico nicolas nik
 nicola nicky nikki nicole
 oliver ollie olly
 olivia liv livvy ollie
+owen eoin owain
 pamela pam
 patricia pat patty trish tricia patsy
 patrick pat paddy

@@ -3,6 +3,7 @@
  * Pure functions: no I/O, no keys. The keyed hashes are made from what these return.
  */
 import anyAscii from 'any-ascii';
+import { normaliseUnicode } from '@stac/domain';
 
 /** Letters that NFKD does not decompose into ASCII, and common Cyrillic/Greek letters (BGN/PCGN-ish). */
 const LETTERS: Record<string, string> = {
@@ -52,12 +53,6 @@ const VARIANTS = new Map<string, string>(VARIANT_GROUPS.flatMap((g) => g.map((v)
 /** Name particles kept as tokens but not enough on their own to block on. */
 const PARTICLES = new Set(['de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'bin', 'ibn', 'al', 'el', 'mac', 'st']);
 
-/**
- * Characters that carry no letter: controls (Cc), format characters (Cf: zero-width space/joiner,
- * soft hyphen, bidirectional marks and overrides, BOM) and variation selectors. A name pasted with one
- * of them inside must fold to the same words as the name typed without it.
- */
-const INVISIBLE = /[\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}]/gu;
 /** Letters of scripts whose accents are dropped letter by letter (Latin, Greek, Cyrillic). */
 const ALPHABETIC = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
 /** Any letter or digit outside ASCII: handed to the transliterator. */
@@ -65,23 +60,24 @@ const NON_ASCII = /[^\p{ASCII}]/u;
 const PRINTABLE_ASCII = /^[ -~]*$/;
 
 /**
- * Folds one raw name to lower-case ASCII words; the one normalisation used for every name, stored or
- * searched: NFKC (full-width and compatibility forms), invisible characters removed, lower case;
+ * Folds one raw name to lower-case ASCII words, for every name stored or searched: the platform's one
+ * Unicode normalisation (`normaliseUnicode` in @stac/domain: NFKC, invisible characters removed), lower case;
  * Latin, Greek and Cyrillic letters lose their accents (NFC and NFD agree) and are transliterated by
- * the table above; every other script (Arabic, Han, Hangul, kana, Indic, Hebrew...) is transliterated
+ * the table above (Greek ου as 'ou'); every other script (Arabic, Han, Hangul, kana, Indic, Hebrew...) is transliterated
  * to Latin by `any-ascii`; apostrophes dropped, hyphens and other punctuation separate words.
  */
 export function foldName(raw: string): string {
   // Printable ASCII (most names): NFKC, the invisible characters and the tables change nothing.
   if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
-  const lower = raw.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
+  const lower = normaliseUnicode(raw).toLowerCase();
   let out = '';
+  let previous = '';
   for (const ch of lower) {
-    if (LETTERS[ch] !== undefined) out += LETTERS[ch];
-    else if (ALPHABETIC.test(ch)) {
-      const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
-      out += LETTERS[base] ?? base;
-    } else out += ch;
+    const base = LETTERS[ch] === undefined && ALPHABETIC.test(ch) ? ch.normalize('NFKD').replace(/\p{M}+/gu, '') : ch;
+    // Greek ου is one sound, written 'ou' by ELOT 743 and on passports (Παπαδόπουλος = Papadopoulos).
+    if (base === 'υ' && previous === 'ο') out += 'u';
+    else out += LETTERS[ch] ?? LETTERS[base] ?? base;
+    previous = base;
   }
   // Other scripts word by word, so a space between a family and given name written in Han survives.
   if (NON_ASCII.test(out)) out = anyAscii(out).toLowerCase();
@@ -93,7 +89,7 @@ export function foldName(raw: string): string {
 
 /** Whether a raw name has letters of a script other than Latin (it was transliterated to compare). */
 export function isOtherScript(raw: string | null | undefined): boolean {
-  return !!raw && /\p{L}/u.test(raw) && /[^\p{Script=Latin}\P{L}]/u.test(raw.normalize('NFKC'));
+  return !!raw && /\p{L}/u.test(raw) && /[^\p{Script=Latin}\P{L}]/u.test(normaliseUnicode(raw));
 }
 
 /**
@@ -202,5 +198,5 @@ export function deletionNeighbourhood(s: string): string[] {
 
 /** Normalised identifier value: upper-case letters and digits only ('AB 12-34' = 'ab1234'). */
 export function normaliseIdentifier(value: string): string {
-  return value.normalize('NFKC').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return normaliseUnicode(value).toUpperCase().replace(/[^A-Z0-9]/g, '');
 }

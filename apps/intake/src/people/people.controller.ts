@@ -1,11 +1,13 @@
 import { Controller } from '@nestjs/common';
 import {
   AddPerson,
+  AddPersonOtherName,
   ChangePersonRoleOnCase,
   DecideDuplicateCandidate,
   GetPerson,
   ListDuplicateCandidates,
   SearchPeople,
+  type AddOtherNameRequest,
   type AddPersonToCaseRequest,
   type CaseScoped,
   type ChangePersonRoleRequest,
@@ -39,6 +41,11 @@ export class PeopleController {
   @Handles(ChangePersonRoleOnCase)
   changeRole(body: ChangePersonRoleRequest, ctx: RequestContext) {
     return this.people.changeRole(body, ctx);
+  }
+
+  @Handles(AddPersonOtherName)
+  addOtherName(body: AddOtherNameRequest, ctx: RequestContext) {
+    return this.people.addOtherName(body, ctx);
   }
 
   @Handles(ListDuplicateCandidates)

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import {
+  MAX_OTHER_NAMES,
+  type AddOtherNameRequest,
   type AddPersonToCaseRequest,
   type CaseScoped,
   type ChangePersonRoleRequest,
@@ -11,20 +13,23 @@ import {
   type DuplicateCandidateList,
   type DuplicateCandidateView,
   type LinkedCase,
+  type OtherName,
   type PersonAdded,
+  type PersonOtherNames,
   type PersonRoles,
   type PersonSearchResult,
   type PersonView,
 } from '@stac/contracts';
 import { AccessLog, type Authorized } from '@stac/auth';
-import type { PersonRole } from '@stac/domain';
+import { londonDate, type PersonRole } from '@stac/domain';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
 import { visibleCases } from './case-visibility';
+import { assertOtherNames, isRecordedName } from './other-names';
 import { Person } from './person.entity';
-import { PersonRecords } from './person-records';
+import { PersonRecords, type OtherNameValue } from './person-records';
 import { Outbox } from '@stac/messaging';
 import { requestPartnerChecks } from '../partner-answers/partner-answers.service';
 
@@ -96,8 +101,8 @@ export class PeopleService {
   async add(body: AddPersonToCaseRequest, ctx: RequestContext): Promise<PersonAdded> {
     const caseId = body.caseId;
     if (body.person && body.personId) throw rpcProblem(400, 'person-or-person-id', 'Give either person (new) or personId (existing), not both');
-    if (body.person?.otherNames?.some((n) => n.usedFrom && n.usedTo && n.usedFrom > n.usedTo)) {
-      throw rpcProblem(400, 'other-name-dates', 'An other name must have usedFrom on or before usedTo');
+    if (body.person?.otherNames) {
+      assertOtherNames(body.person.otherNames, { field: 'person.otherNames', today: londonDate(this.clock.now()), current: body.person });
     }
     if ((body.person?.contact || body.person?.location) && body.role !== 'VICTIM') {
       throw rpcProblem(400, 'victim-fields-only', 'Contact and location are recorded for victims only');
@@ -177,13 +182,7 @@ export class PeopleService {
       familyName: identity.familyName,
       dateOfBirth: identity.dateOfBirth,
       identifiers: identity.identifiers as PersonView['identifiers'],
-      otherNames: identity.otherNames.map((n) => ({
-        kind: n.kind as PersonView['otherNames'][number]['kind'],
-        ...(n.givenName ? { givenName: n.givenName } : {}),
-        ...(n.familyName ? { familyName: n.familyName } : {}),
-        ...(n.usedFrom ? { usedFrom: n.usedFrom } : {}),
-        ...(n.usedTo ? { usedTo: n.usedTo } : {}),
-      })),
+      otherNames: identity.otherNames.map(otherNameView),
       roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
       linkedCases,
       version: person.version,
@@ -223,7 +222,8 @@ export class PeopleService {
       if (body.role === 'PERSON_OF_CONCERN' && !current.some((p) => p.role === 'PERSON_OF_CONCERN')) {
         await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: ctx.correlationId } });
       }
-      const [{ version }]: { version: number }[] = await m.query(
+      // An UPDATE answers [rows, affected count].
+      const [[{ version }]]: [{ version: number }[], number] = await m.query(
         'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
         [body.personId],
       );
@@ -246,6 +246,54 @@ export class PeopleService {
         roles: history.map((h) => ({ role: h.role, validFrom: h.validFrom.toISOString(), validTo: h.validTo?.toISOString() ?? null })),
         version,
       };
+    });
+  }
+
+  // --- previous names and aliases ---------------------------------------------------------------
+
+  /**
+   * Records a previous name or alias of a person on this case: encrypted with the others, keyed for
+   * search, and matched against the register at once (new candidates are proposed, never merged).
+   */
+  async addOtherName(body: AddOtherNameRequest, ctx: RequestContext): Promise<PersonOtherNames> {
+    const { caseId, personId } = body;
+    const name = { kind: body.kind, givenName: body.givenName, familyName: body.familyName, usedFrom: body.usedFrom, usedTo: body.usedTo };
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const [row]: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; other_names_enc: Buffer | null; version: number }[] = await m.query(
+        'SELECT id, identity_enc, identifiers_enc, other_names_enc, version FROM person WHERE id = $1 FOR UPDATE',
+        [personId],
+      );
+      const onCase: unknown[] = row ? await m.query('SELECT 1 FROM case_participant WHERE case_id = $1 AND person_id = $2 LIMIT 1', [caseId, personId]) : [];
+      if (!row || onCase.length === 0) throw PERSON_NOT_FOUND();
+      if (row.version !== body.version) throw rpcProblem(412, 'version-mismatch', 'The person has changed since you read it');
+      const identity = this.records.identityOf({ id: row.id, identityEnc: row.identity_enc, identifiersEnc: row.identifiers_enc, otherNamesEnc: row.other_names_enc });
+      assertOtherNames([name], { field: null, today: londonDate(now), current: identity, repeats: false });
+      if (isRecordedName(name, identity, identity.otherNames)) {
+        throw rpcProblem(409, 'other-name-recorded', 'This name is already the current name or a recorded other name of this person');
+      }
+      if (identity.otherNames.length >= MAX_OTHER_NAMES) {
+        throw rpcProblem(409, 'other-names-full', `A person holds at most ${MAX_OTHER_NAMES} other names`);
+      }
+      const { otherNames, version } = await this.records.addOtherName(m, { id: personId, identity }, name);
+      const candidates = identity.givenName || identity.familyName || identity.dateOfBirth
+        ? await this.records.detectDuplicates(m, personId, { ...identity, otherNames }, now)
+        : [];
+      const views = await this.candidateViews(m, ctx, candidates, new Set([personId]));
+      await this.accessLog.append(m, {
+        operation: 'alteration',
+        action: 'person.other-name.add',
+        principal: ctx.principal,
+        recordType: 'person',
+        recordIds: [caseId, personId],
+        fieldGroups: [],
+        purpose: ctx.purpose,
+        recipients: ['police'],
+        decision: ctx.decision,
+        correlationId: ctx.correlationId,
+      });
+      if (views.length) await this.auditCombination(m, ctx, ctx.correlationId, 'person.other-name.add', [personId, ...views.map((v) => v.otherPersonId)]);
+      return { personId, caseId, otherNames: otherNames.map(otherNameView), duplicateCandidates: views, version };
     });
   }
 
@@ -417,6 +465,17 @@ export class PeopleService {
       correlationId,
     });
   }
+}
+
+/** An other name as answered: the fields that are known. */
+function otherNameView(n: OtherNameValue): OtherName {
+  return {
+    kind: n.kind as OtherName['kind'],
+    ...(n.givenName ? { givenName: n.givenName } : {}),
+    ...(n.familyName ? { familyName: n.familyName } : {}),
+    ...(n.usedFrom ? { usedFrom: n.usedFrom } : {}),
+    ...(n.usedTo ? { usedTo: n.usedTo } : {}),
+  };
 }
 
 function rowToCandidate(r: Record<string, unknown>): DuplicateCandidate {

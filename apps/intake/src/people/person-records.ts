@@ -95,6 +95,34 @@ export class PersonRecords {
     return Object.assign(new Person(), person, { createdAt: now, updatedAt: now });
   }
 
+  /**
+   * Adds a previous name or alias to a person already on the register (the row locked by the caller):
+   * the other names sealed again with the new one last, the version moved on, and the new name's match
+   * keys added beside the existing ones, so it is searched and matched like the current name.
+   */
+  async addOtherName(
+    m: Pick<EntityManager, 'query'>,
+    person: { id: string; identity: DecryptedIdentity },
+    name: OtherNameValue,
+  ): Promise<{ otherNames: OtherNameValue[]; version: number }> {
+    const added = {
+      kind: name.kind,
+      givenName: name.givenName ?? null,
+      familyName: name.familyName ?? null,
+      usedFrom: name.usedFrom ?? null,
+      usedTo: name.usedTo ?? null,
+    };
+    const otherNames = [...person.identity.otherNames, added];
+    // An UPDATE answers [rows, affected count].
+    const [[{ version }]]: [{ version: number }[], number] = await m.query(
+      'UPDATE person SET other_names_enc = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
+      [person.id, this.cipher.seal(otherNames, person.id, 'other_names')],
+    );
+    const keys = blockingKeys({ ...person.identity, otherNames }, this.hash);
+    await m.query('INSERT INTO person_match_key (key, person_id) SELECT unnest($1::bytea[]), $2 ON CONFLICT DO NOTHING', [keys, person.id]);
+    return { otherNames, version };
+  }
+
   identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'> & { otherNamesEnc?: Buffer | null }): DecryptedIdentity {
     const identity = p.identityEnc
       ? this.cipher.open<{ givenName: string | null; familyName: string | null; dateOfBirth: string | null }>(p.identityEnc, p.id, 'identity')

@@ -234,6 +234,15 @@ export const SCRIPT_PAIRS: readonly { script: string; native: [string, string]; 
   { script: 'Cyrillic', native: ['Олександр', 'Шевченко'], latin: ['Oleksandr', 'Shevchenko'] },
   { script: 'Greek', native: ['Γιώργος', 'Παπαδόπουλος'], latin: ['Georgios', 'Papadopoulos'] },
   { script: 'Greek', native: ['Ελένη', 'Νικολάου'], latin: ['Eleni', 'Nikolaou'] },
+  { script: 'Greek', native: ['Δημήτρης', 'Γεωργίου'], latin: ['Dimitris', 'Georgiou'] },
+  { script: 'Greek', native: ['Κωνσταντίνος', 'Οικονόμου'], latin: ['Konstantinos', 'Oikonomou'] },
+  { script: 'Greek', native: ['Σοφία', 'Αλεξίου'], latin: ['Sofia', 'Alexiou'] },
+  { script: 'Greek', native: ['Μαρία', 'Παππά'], latin: ['Maria', 'Pappa'] },
+  { script: 'Cyrillic', native: ['Анна', 'Петрова'], latin: ['Anna', 'Petrova'] },
+  { script: 'Cyrillic', native: ['Ольга', 'Соколова'], latin: ['Olga', 'Sokolova'] },
+  { script: 'Arabic', native: ['علي', 'حسن'], latin: ['Ali', 'Hassan'] },
+  { script: 'Arabic', native: ['خالد', 'عمر'], latin: ['Khalid', 'Omar'] },
+  { script: 'Arabic', native: ['زينب', 'أحمد'], latin: ['Zainab', 'Ahmed'] },
   { script: 'Arabic', native: ['محمد', 'خان'], latin: ['Mohammed', 'Khan'] },
   { script: 'Arabic', native: ['فاطمة', 'حسين'], latin: ['Fatima', 'Hussain'] },
   { script: 'Arabic', native: ['يوسف', 'علي'], latin: ['Yusuf', 'Ali'] },
@@ -253,16 +262,40 @@ export const SCRIPT_PAIRS: readonly { script: string; native: [string, string]; 
   { script: 'Bengali', native: ['অর্জুন', 'রহমান'], latin: ['Arjun', 'Rahman'] },
 ];
 
+/** The same person in their own script and in Latin letters, one kind per family of scripts. */
+export const SCRIPT_KINDS = {
+  'script-cyrillic': ['Cyrillic'],
+  'script-greek': ['Greek'],
+  'script-arabic': ['Arabic'],
+  'script-east-asian': ['Han', 'Hangul', 'Kana'],
+  'script-indic': ['Devanagari', 'Gurmukhi', 'Bengali'],
+} as const;
+type ScriptKind = keyof typeof SCRIPT_KINDS;
+const pairsOf = (kind: ScriptKind) => SCRIPT_PAIRS.filter((p) => (SCRIPT_KINDS[kind] as readonly string[]).includes(p.script));
+
 /** Kinds of second record of the same person in the hard evaluation set. */
 export const SAME_PERSON_KINDS = [
   'exact', 'case', 'accents', 'nfd', 'hyphen', 'transposed', 'typo-given', 'typo-family', 'translit',
   'dob-missing', 'dob-digit', 'dob-swapped', 'barrel', 'nickname', 'family-changed', 'previous-name-recorded',
-  'script',
+  'maiden-name-recorded', ...(Object.keys(SCRIPT_KINDS) as ScriptKind[]),
 ] as const;
 /** Kinds of different person built to look like someone already registered. */
-export const DECOY_KINDS = ['other-generation', 'twin', 'same-name-other-dob', 'same-dob-other-name', 'one-letter-name-other-dob'] as const;
+export const DECOY_KINDS = [
+  'other-generation', 'twin', 'same-name-other-dob', 'same-dob-other-name', 'one-letter-name-other-dob', 'other-script-same-dob',
+] as const;
 export type SamePersonKind = (typeof SAME_PERSON_KINDS)[number];
 export type DecoyKind = (typeof DECOY_KINDS)[number];
+
+/** One name of a person, whichever script it is written in (a script pair's Latin form stands for both). */
+function personNamed(givenName: string, familyName: string): string {
+  const pair = SCRIPT_PAIRS.find((p) => (p.native[0] === givenName && p.native[1] === familyName) || (p.latin[0] === givenName && p.latin[1] === familyName));
+  return pair ? pair.latin.join('|') : `${givenName}|${familyName}`;
+}
+
+/** Birthdays one typing error apart (one digit, or day and month swapped), or the same. */
+function nearBirthday(a: string, b: string): boolean {
+  return [...a].filter((ch, i) => ch !== b[i]).length <= 1 || a === `${b.slice(0, 5)}${b.slice(8)}-${b.slice(5, 7)}`;
+}
 
 function shiftYears(dob: string, years: number): string {
   return `${Number(dob.slice(0, 4)) + years}${dob.slice(4)}`;
@@ -290,10 +323,19 @@ export function hardEvaluationSet(o: { seed: number; people: number; perKind: nu
   }
   const base = records.slice();
   const later: SyntheticPerson[] = [];
-  // A first record of someone new (a name the base lists do not have), registered with the base.
+  // A first record of someone new (a name the base lists do not have), registered with the base. The
+  // few names of the script and nickname lists recur (and some are also base names), so each new
+  // person's birthday is kept more than one typing error away from every namesake's, whichever script
+  // the namesake was written in: distinct people by construction, not near-duplicates.
   const firstRecord = (givenName: string, familyName: string) => {
-    const i = register({ givenName, familyName, dateOfBirth: randomDob(rnd), variant: 'original' });
+    let dateOfBirth = randomDob(rnd);
+    while (hasNearNamesake(givenName, familyName, dateOfBirth)) dateOfBirth = randomDob(rnd);
+    const i = register({ givenName, familyName, dateOfBirth, variant: 'original' });
     return records[i];
+  };
+  const hasNearNamesake = (givenName: string, familyName: string, dob: string) => {
+    const who = personNamed(givenName, familyName);
+    return records.some((r) => r.otherNames === undefined && personNamed(r.givenName!, r.familyName!) === who && nearBirthday(r.dateOfBirth!, dob));
   };
   const second = (kind: SamePersonKind, src: SyntheticPerson, change: Partial<SyntheticPerson>) =>
     later.push({ ...src, ...change, variant: kind, source: records.indexOf(src), cluster: src.cluster });
@@ -377,8 +419,18 @@ export function hardEvaluationSet(o: { seed: number; people: number; perKind: nu
           });
           break;
         }
-        case 'script': {
-          const s = pick(rnd, SCRIPT_PAIRS);
+        case 'maiden-name-recorded': {
+          // The later record under a married name, with the previous family name alone (the given name is the current one).
+          const newFamily = pick(rnd, FAMILY_NAMES.filter((x) => x !== f));
+          second(kind, src, { familyName: newFamily, otherNames: [{ familyName: f, kind: 'MAIDEN_NAME' }] });
+          break;
+        }
+        case 'script-cyrillic':
+        case 'script-greek':
+        case 'script-arabic':
+        case 'script-east-asian':
+        case 'script-indic': {
+          const s = pick(rnd, pairsOf(kind));
           const [first, then] = rnd() < 0.5 ? [s.native, s.latin] : [s.latin, s.native];
           const r = firstRecord(first[0], first[1]);
           second(kind, r, { givenName: then[0], familyName: then[1] });
@@ -412,6 +464,19 @@ export function hardEvaluationSet(o: { seed: number; people: number; perKind: nu
         case 'one-letter-name-other-dob':
           decoy({ familyName: typo(rnd, src.familyName!), dateOfBirth: randomDob(rnd) });
           break;
+        case 'other-script-same-dob': {
+          // Someone registered in their own script, and another person of that script born the same day.
+          const [a, b] = [pick(rnd, SCRIPT_PAIRS), pick(rnd, SCRIPT_PAIRS)];
+          if (a.native[0] === b.native[0] || a.native[1] === b.native[1]) break;
+          const first = firstRecord(a.native[0], a.native[1]);
+          const other = rnd() < 0.5 ? b.native : b.latin;
+          const d = { ...first, otherNames: undefined, givenName: other[0], familyName: other[1], variant: kind, source: records.indexOf(first), cluster: cluster++ };
+          if (!seen.has(key(d)) && !hasNearNamesake(other[0], other[1], first.dateOfBirth!)) {
+            seen.add(key(d));
+            later.push(d);
+          }
+          break;
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ jest.setTimeout(60_000);
 const h = new WorkflowHarness();
 let referrals: ReferralsService;
 let breaches: BreachReferrals;
+let people: PersonRecords;
 let seq = 0;
 
 const officer: Principal = { issuer: 'urn:test', subject: 'officer-1', agency: 'police', roles: ['case-officer'] };
@@ -47,7 +48,8 @@ const caseCount = async () => (await h.ds.query('SELECT count(*)::int AS n FROM 
 beforeAll(async () => {
   await h.start('referral_routes');
   const accessLog = new AccessLog();
-  referrals = new ReferralsService(h.ds, new Outbox('intake'), new CaseAccessGrants(h.relationships, accessLog), accessLog, new PersonRecords(h.cipher), h.clock);
+  people = new PersonRecords(h.cipher);
+  referrals = new ReferralsService(h.ds, new Outbox('intake'), new CaseAccessGrants(h.relationships, accessLog), accessLog, people, h.clock);
   breaches = new BreachReferrals(h.ds, h.orders, h.relationships, accessLog);
 });
 afterAll(() => h.stop());
@@ -187,5 +189,98 @@ describe('ORDER_BREACH: the fast path onto the existing case and order', () => {
     await expect(problemOf(breaches.refer({ ...base, orderId: o.orderId }, caseId, h.ctx('officer-1')))).resolves.toMatchObject({ status: 409, code: 'order-not-in-force' });
     o = await h.orders.transition({ caseId, orderId: o.orderId, expectedVersion: o.version, to: 'NOT_PURSUED', notPursuedReason: 'ALTERNATIVE_MEASURE_IN_PLACE' } as never, h.ctx('officer-1'));
     expect(await h.ds.query('SELECT count(*)::int AS n FROM order_breach WHERE order_id = $1', [o.orderId])).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('previous names and aliases of the victim and the person of concern on a referral', () => {
+  const victimOf = async (caseId: string, role = 'VICTIM') =>
+    (await h.ds.query(`SELECT person_id FROM case_participant WHERE case_id = $1 AND role = $2`, [caseId, role]))[0].person_id as string;
+
+  it('are stored encrypted with keyed search tokens, found by search and matched by duplicate detection like the current name', async () => {
+    h.clock.set(new Date('2026-12-05T10:00:00Z'));
+    const r = await referrals.refer(
+      referral({
+        victim: {
+          givenName: 'Marguerite',
+          familyName: 'Ashdown-Pryce',
+          dateOfBirth: '1979-08-23',
+          otherNames: [{ kind: 'MAIDEN_NAME', familyName: 'Quennell', usedFrom: '1979-08-23', usedTo: '2008-06-14' }],
+        },
+        personOfConcern: {
+          identityKnown: true,
+          givenName: 'Desmond',
+          familyName: 'Harrowell',
+          otherNames: [{ kind: 'ALIAS', givenName: 'Dez', familyName: 'Crane' }, { kind: 'DEED_POLL', familyName: 'Okwuosa', usedFrom: '2021-02-01' }],
+        },
+      }),
+      cmd(),
+    );
+    const victimId = await victimOf(r.caseId);
+    const suspectId = await victimOf(r.caseId, 'PERSON_OF_CONCERN');
+    const rows = await h.ds.query(`SELECT id, row_to_json(p)::text AS j, other_names_enc IS NOT NULL AS sealed FROM person p WHERE id = ANY($1::uuid[])`, [[victimId, suspectId]]);
+    expect(rows.map((x: { sealed: boolean }) => x.sealed)).toEqual([true, true]);
+    for (const plain of ['Quennell', 'quennell', 'Crane', 'Okwuosa', 'MAIDEN_NAME', '2008-06-14']) expect(JSON.stringify(rows)).not.toContain(plain);
+    // Keyed tokens only: no column of person_match_key holds a name.
+    const keys = await h.ds.query(`SELECT encode(key, 'escape') AS k FROM person_match_key WHERE person_id = $1`, [victimId]);
+    expect(JSON.stringify(keys)).not.toMatch(/quennell|marguerite/i);
+    expect(people.identityOf((await h.ds.query(`SELECT id, identity_enc AS "identityEnc", identifiers_enc AS "identifiersEnc", other_names_enc AS "otherNamesEnc" FROM person WHERE id = $1`, [suspectId]))[0]).otherNames).toEqual([
+      { kind: 'ALIAS', givenName: 'Dez', familyName: 'Crane', usedFrom: null, usedTo: null },
+      { kind: 'DEED_POLL', givenName: null, familyName: 'Okwuosa', usedFrom: '2021-02-01', usedTo: null },
+    ]);
+
+    const found = async (q: object) => (await people.candidates(h.ds.manager, q, { mode: 'search' })).map((c) => ({ id: c.person.id, codes: c.match.reasons.map((x) => x.code) }));
+    expect(await found({ givenName: 'Marguerite', familyName: 'Quennell' })).toEqual([{ id: victimId, codes: expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']) }]);
+    expect((await found({ familyName: 'okwuosa' })).map((f) => f.id)).toEqual([suspectId]);
+    expect((await found({ givenName: 'Dez', familyName: 'Crane' })).map((f) => f.id)).toEqual([suspectId]);
+
+    // A second referral naming the victim by her maiden name and the suspect by his alias: both proposed, never merged.
+    const again = await referrals.refer(
+      referral({
+        victim: { givenName: 'Maggie', familyName: 'Quennell', dateOfBirth: '1979-08-23' },
+        personOfConcern: { identityKnown: true, givenName: 'Dez', familyName: 'Crane' },
+      }),
+      cmd(),
+    );
+    const proposals = await h.ds.query(
+      `SELECT person_id, candidate_id, grade, reasons FROM duplicate_candidate WHERE person_id = ANY($1::uuid[]) ORDER BY grade`,
+      [[await victimOf(again.caseId), await victimOf(again.caseId, 'PERSON_OF_CONCERN')]],
+    );
+    expect(proposals).toEqual(
+      expect.arrayContaining([
+        { person_id: await victimOf(again.caseId), candidate_id: victimId, grade: 'POSSIBLE', reasons: expect.arrayContaining(['OTHER_NAME_MATCH', 'GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']) },
+        { person_id: await victimOf(again.caseId, 'PERSON_OF_CONCERN'), candidate_id: suspectId, grade: 'POSSIBLE', reasons: expect.arrayContaining(['OTHER_NAME_MATCH', 'DOB_MISSING']) },
+      ]),
+    );
+  });
+
+  it('refuses dates in the future, out of order or before birth and a repeated name, naming each field, storing nothing', async () => {
+    h.clock.set(new Date('2026-12-05T10:00:00Z'));
+    const before = await caseCount();
+    const bad = referral({
+      victim: {
+        givenName: 'Imogen',
+        familyName: 'Tregothnan',
+        dateOfBirth: '1990-01-01',
+        otherNames: [
+          { kind: 'DEED_POLL', familyName: 'Pascoe', usedFrom: '2026-12-06' },
+          { kind: 'MAIDEN_NAME', familyName: 'Pascoe-Hill', usedFrom: '2015-01-01', usedTo: '2014-01-01' },
+        ],
+      },
+      personOfConcern: { identityKnown: true, givenName: 'Jory', familyName: 'Nance', otherNames: [{ kind: 'ALIAS', givenName: 'JORY' }] },
+    });
+    await expect(problemOf(referrals.refer(bad, cmd()))).resolves.toMatchObject({
+      status: 400,
+      code: 'validation-failed',
+      errors: [
+        { field: 'victim.otherNames.0.usedFrom', message: 'usedFrom cannot be in the future' },
+        { field: 'victim.otherNames.1.usedTo', message: 'usedTo must be on or after usedFrom' },
+        { field: 'personOfConcern.otherNames.0', message: 'this name is the current name or repeats an earlier one' },
+      ],
+    });
+    expect(await caseCount()).toBe(before);
+    // Today itself is not the future (the date in England and Wales).
+    h.clock.set(new Date('2026-12-05T23:30:00Z'));
+    const today = referral({ victim: { givenName: 'Imogen', familyName: 'Tregothnan', otherNames: [{ kind: 'DEED_POLL', familyName: 'Pascoe', usedFrom: '2026-12-05' }] } });
+    await expect(referrals.refer(today, cmd())).resolves.toMatchObject({ created: true });
   });
 });

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
-import type { AdvocacyReferralBasis } from '@stac/domain';
+import { londonDate, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { assertVersion } from '../lifecycle/case-workflow';
 import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
+import { otherNameProblems } from '../people/other-names';
 import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
 
@@ -57,6 +58,7 @@ export class ReferralsService {
   async refer(submission: ReferralSubmission, ctx: RequestContext): Promise<ReferralAccepted> {
     if (submission.source === 'ORDER_BREACH') throw new Error('a breach referral takes the fast path (BreachReferrals)');
     this.checkCustody(submission);
+    this.checkOtherNames(submission);
     try {
       return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
     } catch (e) {
@@ -99,6 +101,16 @@ export class ReferralsService {
     const at = Date.parse(s.custodyStartedAt);
     if (at > now + FUTURE_TOLERANCE_MS) throw invalid('custodyStartedAt', 'custodyStartedAt cannot be in the future');
     if (at < now - MAX_DETENTION_MS) throw invalid('custodyStartedAt', 'custodyStartedAt must be within the last 96 hours (the longest detention before charge)');
+  }
+
+  /** Previous names and aliases of the victim and the person of concern: dates and names that make sense (nothing stored otherwise). */
+  private checkOtherNames(s: ReferralSubmission): void {
+    const today = londonDate(this.clock.now());
+    const problems = (['victim', 'personOfConcern'] as const).flatMap((who) => {
+      const p = s[who];
+      return p?.otherNames ? otherNameProblems(p.otherNames, { field: `${who}.otherNames`, today, current: p }) : [];
+    });
+    if (problems.length) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: problems });
   }
 
   /**

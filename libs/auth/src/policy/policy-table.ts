@@ -294,6 +294,15 @@ function peopleAndConductRules(): PolicyRule[] {
       purposes: investigation,
     },
     {
+      action: 'person.other-name.add',
+      description: 'Record a previous name or alias of a person on a case (maiden name, deed poll), searched and matched like the current name',
+      roles: recorders,
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
       action: 'person.match.decide',
       description: 'Confirm or reject a proposed duplicate person (never merged without a person deciding)',
       roles: recorders,

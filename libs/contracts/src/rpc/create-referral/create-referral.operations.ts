@@ -16,6 +16,8 @@ export const CreateReferral = operation<ReferralSubmission, ReferralAccepted>({
     summary: 'Refer a stalking crime to S-TAC',
     description:
       'Creates the case, its people and first incidents, and tells risk-assessment, advocacy, mental-health and probation. ' +
+      "The victim's and the person of concern's previous names and aliases (`otherNames`, with their dates) are encrypted and " +
+      'searchable like their current names, and matched by duplicate detection. ' +
       'A second referral of the same crime reference returns the existing case (200).',
     purpose: true,
     idempotent: true,

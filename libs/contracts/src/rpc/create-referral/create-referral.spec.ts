@@ -61,3 +61,35 @@ describe('referral routes in the contract (validated at the gateway and again in
     expect(await problems({ ...crimeReport, caseId: '0b7c2d4e-1f2a-4b3c-8d9e-0f1a2b3c4d5e' })).toEqual(['caseId']);
   });
 });
+
+describe('previous names and aliases on a referral', () => {
+  const fieldsOf = async (body: object): Promise<string[]> => {
+    const walk = (es: import('class-validator').ValidationError[], prefix: string): string[] =>
+      es.flatMap((e) => {
+        const f = prefix ? `${prefix}.${e.property}` : e.property;
+        return [...(e.constraints ? [f] : []), ...walk(e.children ?? [], f)];
+      });
+    return walk(await validate(plainToInstance(ReferralSubmission, body), { whitelist: true, forbidNonWhitelisted: true }), '').sort();
+  };
+
+  it('the victim and the person of concern may carry previous names with their dates', async () => {
+    expect(
+      await fieldsOf({
+        ...crimeReport,
+        victim: { givenName: 'Katherine', familyName: 'Quillborough', otherNames: [{ kind: 'MAIDEN_NAME', familyName: 'Thistlewaite', usedTo: '2012-05-26' }] },
+        personOfConcern: { identityKnown: true, givenName: 'Robert', otherNames: [{ kind: 'ALIAS', givenName: 'Bob', familyName: 'Marlowe' }, { kind: 'DEED_POLL', familyName: 'Finch', usedFrom: '2019-03-01' }] },
+      }),
+    ).toEqual([]);
+  });
+
+  it('an unknown kind, a name-less entry, a bad date, an unexpected field or too many names is refused, naming the field', async () => {
+    const victim = (otherNames: unknown) => ({ ...crimeReport, victim: { givenName: 'Katherine', otherNames } });
+    expect(await fieldsOf(victim([{ kind: 'NICKNAME', givenName: 'Kate' }]))).toEqual(['victim.otherNames.0.kind']);
+    expect(await fieldsOf(victim([{ kind: 'ALIAS' }]))).toEqual(['victim.otherNames.0.givenName']);
+    expect(await fieldsOf(victim([{ kind: 'ALIAS', givenName: 'Kit', usedFrom: '2012-02-30' }]))).toEqual(['victim.otherNames.0.usedFrom']);
+    expect(await fieldsOf(victim([{ kind: 'ALIAS', givenName: 'Kit', usedTo: '2012-05-26T00:00:00Z' }]))).toEqual(['victim.otherNames.0.usedTo']);
+    expect(await fieldsOf(victim([{ kind: 'ALIAS', givenName: 'Kit\u202e' }]))).toEqual(['victim.otherNames.0.givenName']);
+    expect(await fieldsOf(victim([{ kind: 'ALIAS', givenName: 'Kit', note: 'x' }]))).toEqual(['victim.otherNames.0.note']);
+    expect(await fieldsOf(victim(Array.from({ length: 11 }, (_, i) => ({ kind: 'ALIAS', givenName: `Kit${i}` }))))).toEqual(['victim.otherNames']);
+  });
+});

@@ -37,6 +37,7 @@ import {
   type ReferringPartner,
 } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
+import { MAX_OTHER_NAMES, OtherName } from '../people-register/other-name';
 import { NotForSources, OnlyForSources } from '../../validation/referral-route';
 
 /** A breach of an order on an existing case takes the fast path: none of a new case's facts are taken. */
@@ -68,7 +69,23 @@ export class PersonSubmission {
   dateOfBirth?: string;
 }
 
-export class PersonOfConcernSubmission extends PersonSubmission {
+/** A person named on a referral or added to a case: the current name and any previous names or aliases. */
+export class ReferredPerson extends PersonSubmission {
+  @ApiPropertyOptional({
+    type: OtherName,
+    isArray: true,
+    maxItems: MAX_OTHER_NAMES,
+    description: 'Previous names and aliases (maiden name, name before a deed poll), with their dates when known; encrypted and searchable like the current name',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_OTHER_NAMES)
+  @ValidateNested({ each: true })
+  @Type(() => OtherName)
+  otherNames?: OtherName[];
+}
+
+export class PersonOfConcernSubmission extends ReferredPerson {
   /** Suspects are often unknown at first (domain.md §6.9). */
   @ApiProperty({ example: true })
   @IsBoolean()
@@ -185,13 +202,13 @@ export class ReferralSubmission {
   @Matches(/^[A-Za-z0-9-]{2,20}$/, { message: 'caseOfficer must be 2-20 letters, digits or -' })
   caseOfficer?: string;
 
-  @ApiPropertyOptional({ type: PersonSubmission, description: 'Required except on ORDER_BREACH (the case already has its people)' })
+  @ApiPropertyOptional({ type: ReferredPerson, description: 'Required except on ORDER_BREACH (the case already has its people)' })
   @ValidateIf(newCaseField('victim'))
   @IsDefined()
   @NotForSources(BREACH)
   @ValidateNested()
-  @Type(() => PersonSubmission)
-  victim?: PersonSubmission;
+  @Type(() => ReferredPerson)
+  victim?: ReferredPerson;
 
   @ApiPropertyOptional({ type: PersonOfConcernSubmission, description: 'Required except on ORDER_BREACH' })
   @ValidateIf(newCaseField('personOfConcern'))

@@ -5,7 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
-  IsDateString,
   IsEmail,
   IsIn,
   IsInt,
@@ -22,7 +21,10 @@ import {
 } from 'class-validator';
 import { PERSON_ROLES, type PersonRole } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
-import { PersonSubmission } from '../create-referral/create-referral';
+import { PersonSubmission, ReferredPerson } from '../create-referral/create-referral';
+import { OtherName } from './other-name';
+
+export * from './other-name';
 
 /** Request/reply patterns of the people register (intake). */
 export const PEOPLE = {
@@ -32,6 +34,7 @@ export const PEOPLE = {
   changeRole: 'rpc.intake.person.role.change',
   listDuplicates: 'rpc.intake.person.duplicates.list',
   decideDuplicate: 'rpc.intake.person.duplicates.decide',
+  addOtherName: 'rpc.intake.person.other-name.add',
 } as const;
 
 export const PERSON_IDENTIFIER_KINDS = [
@@ -43,10 +46,6 @@ export const PERSON_IDENTIFIER_KINDS = [
   'DRIVING_LICENCE',
 ] as const;
 export type PersonIdentifierKind = (typeof PERSON_IDENTIFIER_KINDS)[number];
-
-/** Why a person is or was known by another name. */
-export const OTHER_NAME_KINDS = ['PREVIOUS_NAME', 'MAIDEN_NAME', 'DEED_POLL', 'ALIAS'] as const;
-export type OtherNameKind = (typeof OTHER_NAME_KINDS)[number];
 
 export const DUPLICATE_DECISIONS = ['CONFIRMED', 'REJECTED'] as const;
 export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
@@ -60,43 +59,6 @@ export class KnownIdentifier {
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 /-]{1,39}$/, { message: 'value must be 2-40 letters, digits, spaces, / or -' })
   value: string;
-}
-
-/**
- * A name other than the current one: a previous name (maiden name, name before a deed poll) or an
- * alias, with the dates it was used when known. Encrypted at rest and searchable like the current name.
- */
-export class OtherName {
-  @ApiProperty({ enum: OTHER_NAME_KINDS })
-  @IsIn(OTHER_NAME_KINDS)
-  kind: OtherNameKind;
-
-  @ApiPropertyOptional({ example: 'Alex', maxLength: 100, description: 'Give a given name, a family name or both; a missing one is the current one' })
-  @ValidateIf((n: OtherName) => n.givenName !== undefined || n.familyName === undefined)
-  @IsDefined({ message: 'an other name needs a givenName or a familyName' })
-  @IsString()
-  @Length(1, 100)
-  @IsPlainText()
-  givenName?: string;
-
-  @ApiPropertyOptional({ example: 'Testperson', maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @IsPlainText()
-  familyName?: string;
-
-  @ApiPropertyOptional({ example: '2001-06-01', format: 'date', description: 'First used (e.g. the date of a deed poll)' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'usedFrom must be a date (YYYY-MM-DD)' })
-  usedFrom?: string;
-
-  @ApiPropertyOptional({ example: '2015-06-01', format: 'date', description: 'Last used' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'usedTo must be a date (YYYY-MM-DD)' })
-  usedTo?: string;
 }
 
 /** Safe contact details of a victim: field group `victim.contact` (AC-03), encrypted at rest (DP-02). */
@@ -148,7 +110,7 @@ export class PersonSearchQuery extends PersonSubmission {
   limit?: number;
 }
 
-export class NewPerson extends PersonSubmission {
+export class NewPerson extends ReferredPerson {
   /** Suspects are often unknown at first (domain.md §6.9). */
   @ApiProperty({ example: true })
   @IsBoolean()
@@ -161,14 +123,6 @@ export class NewPerson extends PersonSubmission {
   @ValidateNested({ each: true })
   @Type(() => KnownIdentifier)
   identifiers?: KnownIdentifier[];
-
-  @ApiPropertyOptional({ type: OtherName, isArray: true, description: 'Previous names and aliases (maiden name, deed poll)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => OtherName)
-  otherNames?: OtherName[];
 
   @ApiPropertyOptional({ type: VictimContact, description: 'Victims only; needs the victim.contact field group' })
   @IsOptional()
@@ -247,6 +201,20 @@ export class ChangePersonRoleRequest extends ChangePersonRole {
   @IsUUID()
   personId: string;
 
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+/** A previous name or alias added to a person already on the register (the body is an `OtherName`). */
+export class AddOtherNameRequest extends OtherName {
+  @IsUUID()
+  caseId: string;
+
+  @IsUUID()
+  personId: string;
+
+  /** The person's version (If-Match): a name is added to the record as it was read. */
   @IsInt()
   @Min(1)
   version: number;
@@ -387,6 +355,19 @@ export class PersonView {
   @ApiProperty({ type: LinkedCase, isArray: true, description: 'Other cases of this person the caller may see' })
   linkedCases: LinkedCase[];
   @ApiProperty()
+  version: number;
+}
+
+export class PersonOtherNames {
+  @ApiProperty({ format: 'uuid' })
+  personId: string;
+  @ApiProperty({ format: 'uuid' })
+  caseId: string;
+  @ApiProperty({ type: OtherName, isArray: true, description: 'Every previous name and alias of the person, the new one last' })
+  otherNames: OtherName[];
+  @ApiProperty({ type: DuplicateCandidateView, isArray: true, description: 'Possible duplicates newly found through the added name (never merged)' })
+  duplicateCandidates: DuplicateCandidateView[];
+  @ApiProperty({ description: "The person record's version (ETag)" })
   version: number;
 }
 

@@ -1,6 +1,7 @@
 import { operation } from '../../operations/operation';
 import {
   AddPersonToCase,
+  AddOtherNameRequest,
   AddPersonToCaseRequest,
   CaseScoped,
   ChangePersonRole,
@@ -9,9 +10,11 @@ import {
   DecideDuplicateRequest,
   DuplicateCandidateList,
   DuplicateCandidateView,
+  OtherName,
   PEOPLE,
   PersonAdded,
   PersonOnCaseQuery,
+  PersonOtherNames,
   PersonRoles,
   PersonSearchQuery,
   PersonSearchResult,
@@ -169,4 +172,41 @@ export const DecideDuplicateCandidate = operation<DecideDuplicateRequest, Duplic
   },
 });
 
-export const PEOPLE_OPERATIONS = [SearchPeople, AddPerson, GetPerson, ChangePersonRoleOnCase, ListDuplicateCandidates, DecideDuplicateCandidate] as const;
+export const AddPersonOtherName = operation<AddOtherNameRequest, PersonOtherNames>({
+  name: 'person.other-name.add',
+  service: 'intake',
+  subject: PEOPLE.addOtherName,
+  request: AddOtherNameRequest,
+  reply: PersonOtherNames,
+  action: 'person.other-name.add',
+  access: { recordType: 'person', processing: 'alteration', caseIdField: 'caseId', loggedBy: 'handler' },
+  http: {
+    method: 'POST',
+    path: '/cases/:caseId/people/:personId/other-names',
+    tag: TAG,
+    summary: 'Record a previous name or alias of a person',
+    description:
+      'A maiden name, a name before a deed poll, a previous name or an alias, with the dates it was used when known (not in the future, ' +
+      'usedFrom on or before usedTo, neither before the date of birth). Encrypted at rest like the current name (DP-02) and indexed by ' +
+      'keyed hashes: search and duplicate detection match it like the current name. Possible duplicates newly found through it are ' +
+      'returned as candidates for a person to decide; nothing is merged. The same name twice is a 409.',
+    body: OtherName,
+    purpose: true,
+    ifMatch: true,
+    ifMatchField: 'version',
+    etag: true,
+    location: '/cases/:caseId/people/:personId',
+    status: 201,
+    problems: [400, 403, 404, 409, 412, 428],
+  },
+});
+
+export const PEOPLE_OPERATIONS = [
+  SearchPeople,
+  AddPerson,
+  GetPerson,
+  ChangePersonRoleOnCase,
+  AddPersonOtherName,
+  ListDuplicateCandidates,
+  DecideDuplicateCandidate,
+] as const;
