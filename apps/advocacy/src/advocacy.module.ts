@@ -33,6 +33,7 @@ import { VictimUpdatesController } from './victim-updates/victim-updates.control
 import { VictimUpdatesService } from './victim-updates/victim-updates.service';
 import { AdvocacyWorklistsController } from './worklists/advocacy-worklists.controller';
 import { AdvocacyWorklistsService } from './worklists/advocacy-worklists.service';
+import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
   controllers: [
@@ -48,6 +49,8 @@ import { AdvocacyWorklistsService } from './worklists/advocacy-worklists.service
     AdvocacyWorklistsController,
   ],
   providers: [
+    // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
+    CaseRestrictionsHandler,
     // The charity's own key (ADVOCACY_DATA_KEY, DP-02), its clock (offset only in tests) and its message transports (SMTP_URL).
     { provide: CharityCipher, useFactory: () => charityCipherFromEnv() },
     { provide: Clock, useFactory: () => advocacyClockFromEnv() },

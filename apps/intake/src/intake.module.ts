@@ -4,6 +4,10 @@ import type { DomainServiceDefinition } from '@stac/runtime';
 import { BreakGlassReview } from './case-access/break-glass-review.entity';
 import { CaseAccessController } from './case-access/case-access.controller';
 import { CaseAccessService } from './case-access/case-access.service';
+import { FieldGroupGrantsController } from './case-access/field-group-grants.controller';
+import { FieldGroupGrantsService } from './case-access/field-group-grants.service';
+import { RestrictedRecordsController } from './case-access/restricted-records.controller';
+import { RestrictedRecordsService } from './case-access/restricted-records.service';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { StalkingCase } from './cases/stalking-case.entity';
@@ -22,6 +26,7 @@ import { dataKeyFromEnv } from './people/data-key';
 import { DuplicateCandidate } from './people/duplicate-candidate.entity';
 import { PeopleController } from './people/people.controller';
 import { PeopleService } from './people/people.service';
+import { CounterAllegations } from './people/counter-allegations';
 import { Person } from './people/person.entity';
 import { PersonRecords } from './people/person-records';
 import { PersonalDataCipher } from './people/personal-data-cipher';
@@ -65,6 +70,7 @@ import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.serv
 import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
 import { Cps1796130000000 } from './migrations/1796130000000-cps';
 import { PersonMatchKeysGreek1796221000000 } from './migrations/1796221000000-person-match-keys-greek';
+import { CounterAllegations1796251010000 } from './migrations/1796251010000-counter-allegations';
 import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
@@ -81,16 +87,21 @@ import { PartnerIntervention } from './partner-interventions/partner-interventio
 import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController, InvestigationMilestonesController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, RestrictedRecordsController, FieldGroupGrantsController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController, InvestigationMilestonesController],
   providers: [
     ReferralsService,
     BreachReferrals,
     CasesService,
     CaseAccessService,
+    // Restricted records (staff-linked, public figure) and field-group grants.
+    RestrictedRecordsService,
+    FieldGroupGrantsService,
     // People register and course of conduct; the agency data key from DATA_KEY (DP-02).
     { provide: PersonalDataCipher, useFactory: () => dataKeyFromEnv() },
     PersonRecords,
     PeopleService,
+    // Counter-allegations: the same two people with roles swapped on another case (a link, never a merge).
+    CounterAllegations,
     IncidentsService,
     // S-TAC workflow: screening clock (target configurable), screening and triage, advice, lifecycle, orders, consultations, worklists.
     CaseWorkflow,
@@ -172,6 +183,7 @@ export const INTAKE: DomainServiceDefinition = {
     Cps1796130000000,
     InvestigationMilestones1796201000000,
     PersonMatchKeysGreek1796221000000,
+    CounterAllegations1796251010000,
   ],
   idempotencyTable: 'idempotency_record',
 };

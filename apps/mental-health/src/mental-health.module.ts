@@ -26,6 +26,8 @@ import { PartnerChecks1796120000000 } from './migrations/1796120000000-partner-c
 import { LiaisonRecords1796120100000 } from './migrations/1796120100000-liaison-records';
 import { MhWorklistsController } from './worklists/mh-worklists.controller';
 import { MhWorklistsService } from './worklists/mh-worklists.service';
+import { CheckWhenIdentified1796254010000 } from './migrations/1796254010000-check-when-identified';
+import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
   controllers: [
@@ -39,6 +41,8 @@ import { MhWorklistsService } from './worklists/mh-worklists.service';
     DisclosuresController,
   ],
   providers: [
+    // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
+    CaseRestrictionsHandler,
     knownToServicesChecksProvider,
     KnownToServicesChecksService,
     MhConsultationsService,
@@ -68,6 +72,6 @@ export const MENTAL_HEALTH: DomainServiceDefinition = {
     InterventionSession,
     DisclosureReview,
   ],
-  migrations: [MentalHealthSchema1764202000000, PartnerChecks1796120000000, LiaisonRecords1796120100000],
+  migrations: [MentalHealthSchema1764202000000, PartnerChecks1796120000000, LiaisonRecords1796120100000, CheckWhenIdentified1796254010000],
   idempotencyTable: 'idempotency_record',
 };

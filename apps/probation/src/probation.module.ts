@@ -26,10 +26,14 @@ import { SupervisionChecksController } from './supervision-checks/supervision-ch
 import { SupervisionChecksService } from './supervision-checks/supervision-checks.service';
 import { supervisionChecksProvider } from './supervision-checks/supervision-checks';
 import { ProbationWorklistService } from './worklist/probation-worklist.service';
+import { CheckWhenIdentified1796255010000 } from './migrations/1796255010000-check-when-identified';
+import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
   controllers: [SupervisionChecksController, ProbationController],
   providers: [
+    // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
+    CaseRestrictionsHandler,
     // Probation's own data and search keys (PROBATION_DATA_KEY, PROBATION_SEARCH_KEY) and timing settings.
     { provide: ProbationKeys, useFactory: () => ProbationKeys.fromEnv() },
     { provide: ProbationSettings, useFactory: () => ProbationSettings.fromEnv() },
@@ -64,6 +68,6 @@ export const PROBATION: DomainServiceDefinition = {
     PartnerInterventionChange,
     EnforcementReview,
   ],
-  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000],
+  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000, CheckWhenIdentified1796255010000],
   idempotencyTable: 'idempotency_record',
 };

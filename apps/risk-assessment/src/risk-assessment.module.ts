@@ -20,10 +20,13 @@ import { ScreeningTask } from './screening-tasks/screening-task.entity';
 import { ScreeningTasksController } from './screening-tasks/screening-tasks.controller';
 import { ScreeningTasksService } from './screening-tasks/screening-tasks.service';
 import { VictimSituationTrigger } from './victim-situation/victim-situation-trigger';
+import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
   controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
   providers: [
+    // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
+    CaseRestrictionsHandler,
     // Deadlines count working days on the England and Wales calendar (the same one intake uses).
     { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     RiskCaseAccess,

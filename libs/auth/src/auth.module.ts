@@ -5,6 +5,8 @@ import { AccessLog, ChainKey } from './access-log/access-log';
 import { ACCESS_LOG_SETTINGS, AccessLogChainer, type AccessLogSettings } from './access-log/access-log-chainer';
 import { CaseAccessGrants } from './case-access-grants';
 import { CaseRelationships } from './policy/case-relationships';
+import { CaseRestrictions } from './policy/case-restrictions';
+import { FieldGroupGrants } from './policy/field-group-grants';
 import { TokensModule, type AuthSettings } from './tokens/tokens.module';
 
 export { trustedIssuers, type AuthSettings } from './tokens/tokens.module';
@@ -18,7 +20,7 @@ export interface AccessLogConfig {
   namespace: string;
 }
 
-const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, AccessControl, CaseAccessGrants];
+const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, CaseRestrictions, FieldGroupGrants, AccessControl, CaseAccessGrants];
 
 /** A domain service's access control: token verification, the access log, case relationships and the decision point. */
 @Module({})

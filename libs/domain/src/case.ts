@@ -7,8 +7,16 @@ export type OffenceClass = (typeof OFFENCE_CLASSES)[number];
 /** Harassment (not stalking) classifications need a written rationale (CPS/NPCC protocol). */
 export const HARASSMENT_CLASSES: readonly OffenceClass[] = ['S2', 'S4'];
 
-export const CASE_FLAGS = ['DOMESTIC', 'CYBER', 'HATE', 'CHILD', 'PUBLIC_FIGURE'] as const;
+/**
+ * `STAFF_LINKED`: a police officer or a member of an agency's staff is involved (victim, suspect or
+ * witness). `STAFF_LINKED` and `PUBLIC_FIGURE` restrict the case to the people named on it.
+ */
+export const CASE_FLAGS = ['DOMESTIC', 'CYBER', 'HATE', 'CHILD', 'PUBLIC_FIGURE', 'STAFF_LINKED'] as const;
 export type CaseFlag = (typeof CASE_FLAGS)[number];
+
+/** Flags that restrict a case to the people named on it, in every service (restricted records). */
+export const RESTRICTING_FLAGS = ['STAFF_LINKED', 'PUBLIC_FIGURE'] as const satisfies readonly CaseFlag[];
+export type RestrictionKind = (typeof RESTRICTING_FLAGS)[number];
 
 export const CASE_STATUSES = ['REFERRED', 'SCREENING', 'TRIAGED', 'ACTIVE', 'MONITORING', 'CLOSED', 'REOPENED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];

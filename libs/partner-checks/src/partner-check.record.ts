@@ -1,13 +1,16 @@
 import { Column, PrimaryColumn, VersionColumn } from 'typeorm';
 import type { CheckStatus } from '@stac/domain';
 
-/** Why a check was opened: the case's referral, or a person of concern named on the case later. */
-export const CHECK_REASONS = ['REFERRAL', 'NEW_PERSON_OF_CONCERN'] as const;
+/**
+ * Why a check was opened: the case's referral, a person of concern named on the case later, or a person of
+ * concern recorded with identity unknown who has now been identified (checked again by who they are).
+ */
+export const CHECK_REASONS = ['REFERRAL', 'NEW_PERSON_OF_CONCERN', 'PERSON_IDENTIFIED'] as const;
 export type CheckReason = (typeof CHECK_REASONS)[number];
 
 /**
  * The columns every partner agency's check shares (domain.md §3 H2): one check per (case, person of
- * concern), REQUESTED until the agency answers with its own code and a contact route, due on the working-day
+ * concern, reason), REQUESTED until the agency answers with its own code and a contact route, due on the working-day
  * calendar. An agency's entity extends this with `@Entity('<its table>')` and adds its own answer columns
  * (mental health: YES | NO | UNKNOWN; probation: a supervision status located by probation case reference).
  */
@@ -72,4 +75,4 @@ export const PARTNER_CHECK_COLUMNS = `
   contact_role         text,
   contact_how_to_reach text,
   version              integer NOT NULL,
-  UNIQUE (case_id, person_id)`;
+  UNIQUE (case_id, person_id, reason)`;

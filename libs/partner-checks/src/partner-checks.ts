@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { CaseAccessGrants, systemPrincipal, type Principal } from '@stac/auth';
+import { CaseAccessGrants, caseHiddenSql, systemPrincipal, type Principal } from '@stac/auth';
 import { CHECK_DUE_WORKING_DAYS_VAR, loadConfig } from '@stac/config';
 import type { CaseReferredV1, ContactRoute, EventContract, PersonCheckRequestedV1 } from '@stac/contracts';
 import { ENGLAND_AND_WALES, type Agency, type WorkingDayCalendar } from '@stac/domain';
@@ -87,8 +87,9 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
 
   /**
    * Opens a REQUESTED check of one person of concern on the event's case, inside the event's inbox
-   * transaction; redelivery (or a second event naming the same person) opens nothing new. The first check
-   * of a case also opens the agency team's access and the shares.
+   * transaction; redelivery (or a second event naming the same person) opens nothing new: a person has one
+   * check per case, except the second one opened when they are identified (`recheckIdentified`). The first
+   * check of a case also opens the agency team's access and the shares.
    */
   async open(ctx: EventContext, o: { personId: string; requestedAt: Date; reason: CheckReason }): Promise<E | null> {
     const caseId = caseIdOf(ctx);
@@ -96,6 +97,7 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
     // One check at a time per case decides whether access is already open.
     await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 11))', [`partner-check:${caseId}`]);
     const first = !(await m.exists(this.def.record, { where: { caseId } as never }));
+    if (!first && o.reason !== 'PERSON_IDENTIFIED' && (await m.exists(this.def.record, { where: { caseId, personId: o.personId } as never }))) return null;
     const check = Object.assign(new this.def.record(), {
       id: randomUUID(),
       caseId,
@@ -126,7 +128,8 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
   }
 
   /**
-   * The referral's person of concern is checked (nothing while the suspect is unknown). The agency's
+   * The referral's person of concern is checked, known or not (an unknown suspect's check opens the
+   * agency's access to the case and is asked again when they are identified). The agency's
    * `@OnEvent(CaseReferredV1)` handler calls this.
    */
   async openForReferral(event: CaseReferredV1, ctx: EventContext): Promise<void> {
@@ -136,10 +139,36 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
 
   /**
    * A person of concern named on the case later (added, or a role changed) is checked too. The agency's
-   * `@OnEvent(PersonCheckRequestedV1)` handler calls this.
+   * `@OnEvent(PersonCheckRequestedV1)` handler calls this. One recorded with identity unknown and now
+   * identified (trigger IDENTIFIED) is checked again by who they are (`recheckIdentified`).
    */
   async openForNamedPerson(event: PersonCheckRequestedV1, ctx: EventContext): Promise<void> {
-    await this.open(ctx, { personId: event.personId, requestedAt: new Date(event.requestedAt), reason: 'NEW_PERSON_OF_CONCERN' });
+    const requestedAt = new Date(event.requestedAt);
+    if (event.trigger === 'IDENTIFIED') {
+      await this.recheckIdentified(ctx, { personId: event.personId, requestedAt });
+      return;
+    }
+    await this.open(ctx, { personId: event.personId, requestedAt, reason: 'NEW_PERSON_OF_CONCERN' });
+  }
+
+  /**
+   * A person of concern identified after being recorded unknown: a check still REQUESTED (nobody could
+   * check an unknown person) is asked again in place — reason PERSON_IDENTIFIED, a new due time — so the
+   * worklist shows one check to do; one already answered (about nobody in particular) stays as it was and a
+   * new PERSON_IDENTIFIED check is opened. A redelivery finds the PERSON_IDENTIFIED check and does nothing.
+   */
+  async recheckIdentified(ctx: EventContext, o: { personId: string; requestedAt: Date }): Promise<E | null> {
+    const caseId = caseIdOf(ctx);
+    const m = ctx.manager;
+    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 11))', [`partner-check:${caseId}`]);
+    const checks = await m.find(this.def.record, { where: { caseId, personId: o.personId } as never, lock: { mode: 'pessimistic_write' } });
+    if (checks.some((c) => c.reason === 'PERSON_IDENTIFIED')) return null;
+    const waiting = checks.find((c) => c.status === 'REQUESTED');
+    if (!waiting) return this.open(ctx, { personId: o.personId, requestedAt: o.requestedAt, reason: 'PERSON_IDENTIFIED' });
+    waiting.reason = 'PERSON_IDENTIFIED';
+    waiting.requestedAt = o.requestedAt;
+    waiting.dueAt = this.dueAt(o.requestedAt);
+    return m.save(waiting);
   }
 
   /**
@@ -183,18 +212,14 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
 
   /**
    * The worklist of unanswered checks, due first, by keyset cursor; `overdueOnly` keeps those past due at
-   * `now`. Cases the reader is excluded from never appear (AC-07).
+   * `now`. Cases hidden from the reader never appear: excluded (AC-07), or restricted and the reader not named.
    */
   async requested(m: EntityManager, o: { now: Date; overdueOnly?: boolean; cursor?: string; limit: number; reader: Principal }): Promise<CheckPage<E>> {
     const after = o.cursor ? decodeKeysetCursor(o.cursor) : null;
     const q = m
       .createQueryBuilder(this.def.record, 'c')
       .where(`c.status = 'REQUESTED'`)
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM case_exclusion x WHERE x.case_id = c.case_id AND x.subject = :subject AND x.issuer = :issuer
-           AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`,
-        { subject: o.reader.subject, issuer: o.reader.issuer },
-      )
+      .andWhere(`NOT ${caseHiddenSql('c.case_id', ':subject', ':issuer')}`, { subject: o.reader.subject, issuer: o.reader.issuer })
       .orderBy('c.dueAt', 'ASC')
       .addOrderBy('c.id', 'ASC')
       .limit(o.limit + 1);

@@ -27,10 +27,12 @@ import {
   AccessSchema1764201650000,
   AuthModule,
   defaultAgreementsMigration,
+  RestrictedAccess1796251000000,
 } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
+import { CaseRestrictionReplica, REPLICA_IDENTITY } from './case-restriction-replica';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
 import { IdempotencyRecords } from './idempotency';
@@ -118,8 +120,10 @@ export function domainServiceModule(
       OperationKernel,
       { provide: Clock, useClass: SystemClock },
       { provide: IdempotencyRecords, useValue: new IdempotencyRecords(def.idempotencyTable) },
+      { provide: REPLICA_IDENTITY, useValue: { service: def.service, agency: def.agency } },
+      CaseRestrictionReplica,
     ],
-    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords],
+    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords, CaseRestrictionReplica],
     global: true,
   };
 }
@@ -132,6 +136,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     defaultAgreementsMigration(def.agency),
     AccessLogSealing1796082000000,
     AccessLogKeyedChain1796100000000,
+    RestrictedAccess1796251000000,
     ...def.migrations,
     DropDeadLetterTable1796084100000,
   ];

@@ -70,9 +70,27 @@ export class CaseAccessService {
 
   /**
    * Emergency read-only access for 30 minutes with a justification; alerts the owning agency's DPO
-   * (event) and opens a review task. Exclusions still apply: decide() checks them first.
+   * (event) and opens a review task. Exclusions still apply: decide() checks them first. A restricted case
+   * the caller is not named on answers 404 here exactly like a missing one (AC-09).
    */
   async breakGlass(r: BreakGlassRequest, a: Authorized, t: Tracing): Promise<RelationshipGranted> {
+    // A restricted case does not exist for anyone not named on it: break-glass cannot find it either.
+    const resource = await this.relationships.forPrincipal(this.dataSource, r.caseId, a.principal);
+    if (resource.restriction && !resource.restriction.named) {
+      await this.accessLog.record(this.dataSource, {
+        operation: 'alteration',
+        action: 'case.break-glass',
+        principal: a.principal,
+        recordType: 'case-relationship',
+        recordIds: [r.caseId],
+        fieldGroups: [],
+        purpose: a.purpose,
+        recipients: [a.principal.agency],
+        decision: { allow: false, rule: 'case.break-glass', reason: 'restricted' },
+        correlationId: t.correlationId,
+      });
+      throw new ProblemException(CASE_NOT_FOUND);
+    }
     return this.dataSource.transaction(async (m) => {
       const exists = await m.exists(StalkingCase, { where: { id: r.caseId } });
       if (!exists) throw new ProblemException(CASE_NOT_FOUND);

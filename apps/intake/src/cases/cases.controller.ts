@@ -16,8 +16,8 @@ export class CasesController {
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<IntakeCasePart>> {
     return this.reader.read(req, {
       recordType: 'case',
-      load: (caseId, { owning }) => this.cases.casePart(caseId, { withNames: owning }),
-      recordIds: (part) => part.people.map((p) => p.personId),
+      load: (caseId, granted) => this.cases.casePart(caseId, { withNames: granted.owning, viewer: granted }),
+      recordIds: (part) => [...part.people.map((p) => p.personId), ...(part.counterAllegations ?? []).map((l) => l.otherCaseId)],
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Authorized } from '@stac/auth';
 import type { IntakeCasePart } from '@stac/contracts';
 import { Incident } from '../incidents/incident.entity';
 import { CaseParticipant } from '../people/case-participant.entity';
@@ -8,6 +9,8 @@ import { PersonRecords } from '../people/person-records';
 import { CaseRiskLevel } from '../risk-levels/case-risk-level.entity';
 import { AdvocacyConsentStatuses } from '../advocacy-status/advocacy-consent.service';
 import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
+import { CounterAllegations } from '../people/counter-allegations';
+import { visibleCases } from '../people/case-visibility';
 import { StalkingCase } from './stalking-case.entity';
 
 @Injectable()
@@ -17,10 +20,14 @@ export class CasesService {
     private readonly people: PersonRecords,
     private readonly advocacyConsent: AdvocacyConsentStatuses,
     private readonly partnerAnswers: PartnerAnswersService,
+    private readonly counterAllegations: CounterAllegations,
   ) {}
 
-  /** The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents. */
-  async casePart(caseId: string, o: { withNames: boolean }): Promise<IntakeCasePart | null> {
+  /**
+   * The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents;
+   * for the owning team (`withNames`) the names and the counter-allegations to cases the viewer may see.
+   */
+  async casePart(caseId: string, o: { withNames: boolean; viewer?: Pick<Authorized, 'principal' | 'purpose'> }): Promise<IntakeCasePart | null> {
     const c = await this.dataSource.manager.findOne(StalkingCase, { where: { id: caseId } });
     if (!c) return null;
     const [participants, incidents, risk, consent, partnerChecks] = await Promise.all([
@@ -62,6 +69,15 @@ export class CasesService {
       riskLevel: risk?.level ?? null,
       advocacyConsent: consent,
       partnerChecks: partnerChecks.get(caseId) ?? [],
+      ...(o.withNames && o.viewer ? { counterAllegations: await this.counterAllegationsSeenBy(caseId, o.viewer) } : {}),
     };
+  }
+
+  /** Counter-allegations of the case, only to other cases the viewer may see (AC-09). */
+  private async counterAllegationsSeenBy(caseId: string, viewer: Pick<Authorized, 'principal' | 'purpose'>) {
+    const m = this.dataSource.manager;
+    const links = (await this.counterAllegations.forCases(m, [caseId])).get(caseId) ?? [];
+    const visible = await visibleCases(m, viewer.principal, viewer.purpose, links.map((l) => l.otherCaseId));
+    return links.filter((l) => visible.has(l.otherCaseId));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { MhCheckAnsweredV1, PersonCheckRequestedV1, ProbationCheckAnsweredV1, type PartnerCheckSummary } from '@stac/contracts';
+import { MhCheckAnsweredV1, PersonCheckRequestedV1, ProbationCheckAnsweredV1, type PartnerCheckSummary, type PersonCheckTrigger } from '@stac/contracts';
 import type { Agency } from '@stac/domain';
 import { caseIdOf, OnEvent, Outbox, type EventContext, type EventHeaders } from '@stac/messaging';
 import { PartnerCheckAnswer } from './partner-check-answer.entity';
@@ -58,14 +58,22 @@ export class PartnerAnswersService {
 }
 
 /**
- * Asks the partner agencies to check a person of concern named on an existing case (added, or a role
- * changed to person of concern), in the transaction that named them.
+ * Asks the partner agencies to check a person of concern named on an existing case (added, a role changed
+ * to person of concern, or identified after being recorded unknown), in the transaction that named them.
  */
-export async function requestPartnerChecks(outbox: Outbox, m: EntityManager, o: { caseId: string; personId: string; at: Date; headers: EventHeaders }): Promise<void> {
+export async function requestPartnerChecks(
+  outbox: Outbox,
+  m: EntityManager,
+  o: { caseId: string; personId: string; at: Date; trigger: PersonCheckTrigger; headers: EventHeaders },
+): Promise<void> {
   await outbox.enqueue(
     m,
     PersonCheckRequestedV1,
-    { caseId: o.caseId, aggregateVersion: 0, additionalInformation: { personId: o.personId, role: 'PERSON_OF_CONCERN', requestedAt: o.at.toISOString() } },
+    {
+      caseId: o.caseId,
+      aggregateVersion: 0,
+      additionalInformation: { personId: o.personId, role: 'PERSON_OF_CONCERN', requestedAt: o.at.toISOString(), trigger: o.trigger },
+    },
     o.headers,
   );
 }

@@ -23,6 +23,7 @@ import { INTAKE } from '../intake.module';
 import { PeopleService } from './people.service';
 import { PersonRecords } from './person-records';
 import { PersonalDataCipher } from './personal-data-cipher';
+import { CounterAllegations } from './counter-allegations';
 
 jest.setTimeout(60_000);
 
@@ -91,7 +92,7 @@ beforeAll(async () => {
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();
   records = new PersonRecords(cipher);
-  people = new PeopleService(ds, accessLog, records, clock, new Outbox('intake'));
+  people = new PeopleService(ds, accessLog, records, clock, new Outbox('intake'), new CounterAllegations(accessLog));
   incidents = new IncidentsService(ds, new Outbox('intake'), clock);
   kernel = new OperationKernel(access, accessLog, ds, clock, new IdempotencyRecords(INTAKE.idempotencyTable));
 });
@@ -438,7 +439,7 @@ describe('migration of rows written before encryption', () => {
   it('DP-02: encrypts existing plaintext people, indexes them and drops the plaintext columns', async () => {
     const legacy = await createTestDatabase('people_legacy');
     try {
-      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames|PersonMatchKeys/.test(m.name));
+      const before = allMigrations(INTAKE).filter((m) => !/PeopleRegister|CourseOfConduct|PersonOtherNames|PersonMatchKeys|CounterAllegations/.test(m.name));
       await runMigrations(serviceDataSourceOptions({ url: legacy.url, entities: [], migrations: before, applicationName: 'int' }));
       const l = new DataSource(serviceDataSourceOptions({ url: legacy.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
       await l.initialize();

@@ -5,6 +5,7 @@ import {
   ChangePersonRoleOnCase,
   DecideDuplicateCandidate,
   GetPerson,
+  IdentifyPerson,
   ListDuplicateCandidates,
   SearchPeople,
   type AddOtherNameRequest,
@@ -12,6 +13,7 @@ import {
   type CaseScoped,
   type ChangePersonRoleRequest,
   type DecideDuplicateRequest,
+  type IdentifyPersonRequest,
   type PersonOnCaseQuery,
   type PersonSearchQuery,
 } from '@stac/contracts';
@@ -46,6 +48,11 @@ export class PeopleController {
   @Handles(AddPersonOtherName)
   addOtherName(body: AddOtherNameRequest, ctx: RequestContext) {
     return this.people.addOtherName(body, ctx);
+  }
+
+  @Handles(IdentifyPerson)
+  identify(body: IdentifyPersonRequest, ctx: RequestContext) {
+    return this.people.identify(body, ctx);
   }
 
   @Handles(ListDuplicateCandidates)

@@ -7,6 +7,8 @@ import {
   type CaseScoped,
   type ChangePersonRoleRequest,
   type DecideDuplicateRequest,
+  type IdentifyPersonRequest,
+  type PersonIdentified,
   type PersonOnCaseQuery,
   type PersonSearchQuery,
   type CaseRolesView,
@@ -27,7 +29,9 @@ import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
 import { visibleCases } from './case-visibility';
-import { assertOtherNames, isRecordedName } from './other-names';
+import { assertOtherNames, isRecordedName, otherNameProblems } from './other-names';
+import { CounterAllegations } from './counter-allegations';
+import { compactName } from './name-normalisation';
 import { Person } from './person.entity';
 import { PersonRecords, type OtherNameValue } from './person-records';
 import { Outbox } from '@stac/messaging';
@@ -52,6 +56,7 @@ export class PeopleService {
     private readonly records: PersonRecords,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
+    private readonly counterAllegations: CounterAllegations,
   ) {}
 
   // --- search before create -------------------------------------------------------------------
@@ -143,7 +148,9 @@ export class PeopleService {
         );
         if (open.length) throw rpcProblem(409, 'already-on-case', 'This person already has this role on the case');
         await m.insert(CaseParticipant, { caseId, personId, role: body.role, validFrom: now, validTo: null });
-        if (body.role === 'PERSON_OF_CONCERN') await requestPartnerChecks(this.outbox, m, { caseId, personId, at: now, headers: { correlationId: ctx.correlationId } });
+        if (body.role === 'PERSON_OF_CONCERN') await requestPartnerChecks(this.outbox, m, { caseId, personId, at: now, trigger: 'ADDED', headers: { correlationId: ctx.correlationId } });
+        // A victim linked here who is a person of concern elsewhere (or the other way round): a counter-allegation.
+        await this.counterAllegations.detect(m, caseId, now, ctx);
         const views = await this.candidateViews(m, granted, candidates, new Set([personId]));
         await this.accessLog.append(m, {
           operation: 'collection',
@@ -220,13 +227,14 @@ export class PeopleService {
       await m.query('UPDATE case_participant SET valid_to = $3 WHERE case_id = $1 AND person_id = $2 AND valid_to IS NULL', [caseId, body.personId, now]);
       await m.insert(CaseParticipant, { caseId, personId: body.personId, role: body.role as PersonRole, validFrom: now, validTo: null });
       if (body.role === 'PERSON_OF_CONCERN' && !current.some((p) => p.role === 'PERSON_OF_CONCERN')) {
-        await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, headers: { correlationId: ctx.correlationId } });
+        await requestPartnerChecks(this.outbox, m, { caseId, personId: body.personId, at: now, trigger: 'ROLE_CHANGED', headers: { correlationId: ctx.correlationId } });
       }
       // An UPDATE answers [rows, affected count].
       const [[{ version }]]: [{ version: number }[], number] = await m.query(
         'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
         [body.personId],
       );
+      await this.counterAllegations.detect(m, caseId, now, ctx);
       await this.accessLog.append(m, {
         operation: 'alteration',
         action: 'person.role.change',
@@ -280,6 +288,7 @@ export class PeopleService {
         ? await this.records.detectDuplicates(m, personId, { ...identity, otherNames }, now)
         : [];
       const views = await this.candidateViews(m, ctx, candidates, new Set([personId]));
+      if (candidates.length) await this.counterAllegations.detect(m, caseId, now, ctx);
       await this.accessLog.append(m, {
         operation: 'alteration',
         action: 'person.other-name.add',
@@ -294,6 +303,85 @@ export class PeopleService {
       });
       if (views.length) await this.auditCombination(m, ctx, ctx.correlationId, 'person.other-name.add', [personId, ...views.map((v) => v.otherPersonId)]);
       return { personId, caseId, otherNames: otherNames.map(otherNameView), duplicateCandidates: views, version };
+    });
+  }
+
+  // --- naming a person recorded unknown ---------------------------------------------------------
+
+  /**
+   * Names a person recorded with identity unknown (an unknown suspect identified later, domain.md §6.9):
+   * the identity sealed and keyed like any name (DP-02), duplicate detection at once (candidates stored and
+   * returned, never merged), counter-allegations on the cases they stand on, and the partner agencies asked
+   * to check a person of concern (`intake.person.check-requested`, trigger IDENTIFIED) on every case where
+   * they are one. If-Match on the person's version.
+   */
+  async identify(body: IdentifyPersonRequest, ctx: RequestContext): Promise<PersonIdentified> {
+    const { caseId, personId } = body;
+    const now = this.clock.now();
+    const today = londonDate(now);
+    const problems: { field: string; message: string }[] = [];
+    const named = (v?: string) => !!v && compactName(v) !== '';
+    if (!named(body.givenName) && !named(body.familyName)) problems.push({ field: 'givenName', message: 'a given name or a family name (with letters or digits) is needed to name a person' });
+    if (body.dateOfBirth && body.dateOfBirth > today) problems.push({ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' });
+    if (body.otherNames) problems.push(...otherNameProblems(body.otherNames, { field: 'otherNames', today, current: body }));
+    if (problems.length) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: problems });
+    return this.dataSource.transaction(async (m) => {
+      const [row]: { id: string; identity_known: boolean; identity_enc: Buffer | null; identifiers_enc: Buffer | null; other_names_enc: Buffer | null; version: number }[] =
+        await m.query('SELECT id, identity_known, identity_enc, identifiers_enc, other_names_enc, version FROM person WHERE id = $1 FOR UPDATE', [personId]);
+      const onCase: unknown[] = row ? await m.query('SELECT 1 FROM case_participant WHERE case_id = $1 AND person_id = $2 LIMIT 1', [caseId, personId]) : [];
+      if (!row || onCase.length === 0) throw PERSON_NOT_FOUND();
+      if (row.version !== body.version) throw rpcProblem(412, 'version-mismatch', 'The person has changed since you read it');
+      if (row.identity_known) throw rpcProblem(409, 'identity-already-known', 'This person is already identified; record a previous name or alias instead');
+      // What was recorded while unknown (an identifier, an alias) is kept beside what is named now.
+      const before = this.records.identityOf({ id: row.id, identityEnc: row.identity_enc, identifiersEnc: row.identifiers_enc, otherNamesEnc: row.other_names_enc });
+      const identifiers = uniqueBy([...before.identifiers, ...(body.identifiers ?? [])], (i) => `${i.kind}|${i.value.replace(/\s+/g, '').toUpperCase()}`);
+      const otherNames = [...before.otherNames.filter((n) => !isRecordedName(n, body, body.otherNames ?? [])), ...(body.otherNames ?? [])];
+      if (otherNames.length > MAX_OTHER_NAMES) throw rpcProblem(409, 'other-names-full', `A person holds at most ${MAX_OTHER_NAMES} other names`);
+      const { identity, version } = await this.records.recordIdentity(m, personId, {
+        givenName: body.givenName,
+        familyName: body.familyName,
+        dateOfBirth: body.dateOfBirth,
+        identifiers,
+        otherNames,
+      });
+      const candidates = await this.records.detectDuplicates(m, personId, identity, now);
+      const views = await this.candidateViews(m, ctx, candidates, new Set([personId]));
+      // The partner agencies check a person of concern by who they are: ask again on every case they are one on.
+      const concernOn: { case_id: string }[] = await m.query(
+        `SELECT DISTINCT case_id FROM case_participant WHERE person_id = $1 AND role = 'PERSON_OF_CONCERN' AND valid_to IS NULL`,
+        [personId],
+      );
+      for (const c of concernOn) {
+        await requestPartnerChecks(this.outbox, m, { caseId: c.case_id, personId, at: now, trigger: 'IDENTIFIED', headers: { correlationId: ctx.correlationId } });
+      }
+      const cases: { case_id: string }[] = await m.query(`SELECT DISTINCT case_id FROM case_participant WHERE person_id = $1 AND valid_to IS NULL`, [personId]);
+      for (const c of cases) await this.counterAllegations.detect(m, c.case_id, now, ctx);
+      await this.accessLog.append(m, {
+        operation: 'alteration',
+        action: 'person.identify',
+        principal: ctx.principal,
+        recordType: 'person',
+        recordIds: [caseId, personId],
+        fieldGroups: [],
+        purpose: ctx.purpose,
+        recipients: ['police'],
+        decision: ctx.decision,
+        correlationId: ctx.correlationId,
+      });
+      if (views.length) await this.auditCombination(m, ctx, ctx.correlationId, 'person.identify', [personId, ...views.map((v) => v.otherPersonId)]);
+      return {
+        personId,
+        caseId,
+        identityKnown: true,
+        givenName: identity.givenName,
+        familyName: identity.familyName,
+        dateOfBirth: identity.dateOfBirth,
+        identifiers: identity.identifiers as PersonIdentified['identifiers'],
+        otherNames: identity.otherNames.map(otherNameView),
+        duplicateCandidates: views,
+        partnerChecksRequested: concernOn.length > 0,
+        version,
+      };
     });
   }
 
@@ -476,6 +564,11 @@ function otherNameView(n: OtherNameValue): OtherName {
     ...(n.usedFrom ? { usedFrom: n.usedFrom } : {}),
     ...(n.usedTo ? { usedTo: n.usedTo } : {}),
   };
+}
+
+function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
 }
 
 function rowToCandidate(r: Record<string, unknown>): DuplicateCandidate {

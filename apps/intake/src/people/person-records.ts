@@ -123,6 +123,43 @@ export class PersonRecords {
     return { otherNames, version };
   }
 
+  /**
+   * Names a person recorded with identity unknown (the row locked by the caller): identity, identifiers and
+   * other names sealed like a new record's, `identity_known` set, the version moved on, and the match keys
+   * of the new names added, so search and duplicate detection find the person from now on.
+   */
+  async recordIdentity(
+    m: Pick<EntityManager, 'query'>,
+    personId: string,
+    r: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null; identifiers?: PersonIdentifierValue[]; otherNames?: OtherNameValue[] },
+  ): Promise<{ identity: DecryptedIdentity; version: number }> {
+    const identity = { givenName: r.givenName ?? null, familyName: r.familyName ?? null, dateOfBirth: r.dateOfBirth ?? null };
+    const identifiers = (r.identifiers ?? []).map((i) => ({ kind: i.kind, value: i.value }));
+    const otherNames = (r.otherNames ?? []).map((n) => ({
+      kind: n.kind,
+      givenName: n.givenName ?? null,
+      familyName: n.familyName ?? null,
+      usedFrom: n.usedFrom ?? null,
+      usedTo: n.usedTo ?? null,
+    }));
+    // An UPDATE answers [rows, affected count].
+    const [[{ version }]]: [{ version: number }[], number] = await m.query(
+      `UPDATE person SET identity_enc = $2, identifiers_enc = $3, other_names_enc = $4, identity_known = true, version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING version`,
+      [
+        personId,
+        this.cipher.seal(identity, personId, 'identity'),
+        identifiers.length ? this.cipher.seal(identifiers, personId, 'identifiers') : null,
+        otherNames.length ? this.cipher.seal(otherNames, personId, 'other_names') : null,
+      ],
+    );
+    const keys = blockingKeys({ ...identity, identifiers, otherNames }, this.hash);
+    if (keys.length) {
+      await m.query('INSERT INTO person_match_key (key, person_id) SELECT unnest($1::bytea[]), $2 ON CONFLICT DO NOTHING', [keys, personId]);
+    }
+    return { identity: { ...identity, identifiers, otherNames }, version };
+  }
+
   identityOf(p: Pick<Person, 'id' | 'identityEnc' | 'identifiersEnc'> & { otherNamesEnc?: Buffer | null }): DecryptedIdentity {
     const identity = p.identityEnc
       ? this.cipher.open<{ givenName: string | null; familyName: string | null; dateOfBirth: string | null }>(p.identityEnc, p.id, 'identity')

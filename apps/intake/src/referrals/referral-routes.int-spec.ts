@@ -49,7 +49,7 @@ beforeAll(async () => {
   await h.start('referral_routes');
   const accessLog = new AccessLog();
   people = new PersonRecords(h.cipher);
-  referrals = new ReferralsService(h.ds, new Outbox('intake'), new CaseAccessGrants(h.relationships, accessLog), accessLog, people, h.clock);
+  referrals = new ReferralsService(h.ds, new Outbox('intake'), new CaseAccessGrants(h.relationships, accessLog), accessLog, people, h.clock, h.restrictedRecords, h.counterAllegations);
   breaches = new BreachReferrals(h.ds, h.orders, h.relationships, accessLog);
 });
 afterAll(() => h.stop());

@@ -12,6 +12,8 @@ import { CaseParticipant } from '../people/case-participant.entity';
 import { otherNameProblems } from '../people/other-names';
 import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
+import { RestrictedRecordsService } from '../case-access/restricted-records.service';
+import { CounterAllegations } from '../people/counter-allegations';
 
 /** Agencies told of every referral for their known-to-services checks (domain.md §3 H2). */
 const CHECK_SHARES = [
@@ -48,6 +50,8 @@ export class ReferralsService {
     private readonly accessLog: AccessLog,
     private readonly people: PersonRecords,
     private readonly clock: Clock,
+    private readonly restricted: RestrictedRecordsService,
+    private readonly counterAllegations: CounterAllegations,
   ) {}
 
   /**
@@ -195,6 +199,8 @@ export class ReferralsService {
       { caseId, personId: victimId, role: 'VICTIM', validFrom: now, validTo: null },
       { caseId, personId: personOfConcernId, role: 'PERSON_OF_CONCERN', validFrom: now, validTo: null },
     ]);
+    // The victim is a person of concern on an earlier case where this suspect is the victim: a counter-allegation.
+    await this.counterAllegations.detect(m, caseId, now, { ...ctx, decision: { allow: true, rule: 'referral.create', status: 200 } });
     await m.insert(
       Incident,
       s.incidents.map((i) => ({
@@ -204,6 +210,12 @@ export class ReferralsService {
         behaviours: i.behaviours,
       })),
     );
+    // A staff-linked or public-figure case is restricted to named people before any service hears of it.
+    await this.restricted.restrictAtReferral(m, caseId, s.flags, ctx.principal, now, {
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      traceparent: ctx.traceparent,
+    });
     await this.outbox.enqueue(
       m,
       CaseReferredV1,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AccessLog, CaseRelationships, type Principal } from '@stac/auth';
+import { AccessLog, CaseRelationships, CaseRestrictions, FieldGroupGrants, type Principal } from '@stac/auth';
 import { ENGLAND_AND_WALES } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
@@ -17,6 +17,9 @@ import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { ScreeningService } from '../screening/screening.service';
 import { WorklistsService } from '../worklists/worklists.service';
+import { RestrictedRecordsService } from '../case-access/restricted-records.service';
+import { FieldGroupGrantsService } from '../case-access/field-group-grants.service';
+import { CounterAllegations } from '../people/counter-allegations';
 import { CaseWorkflow } from '../lifecycle/case-workflow';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
@@ -28,6 +31,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 export class WorkflowHarness {
   readonly clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
   readonly relationships = new CaseRelationships();
+  readonly restrictions = new CaseRestrictions();
   readonly cipher = PersonalDataCipher.fromBase64(PersonalDataCipher.generateKey());
   readonly idempotency = new IdempotencyRecords(INTAKE.idempotencyTable);
   db!: TestDatabase;
@@ -39,6 +43,9 @@ export class WorkflowHarness {
   orders!: OrdersService;
   consultations!: ConsultationsService;
   worklists!: WorklistsService;
+  restrictedRecords!: RestrictedRecordsService;
+  fieldGroupGrants!: FieldGroupGrantsService;
+  counterAllegations!: CounterAllegations;
 
   async start(label: string, targetWorkingDays = 1): Promise<this> {
     this.db = await createTestDatabase(label);
@@ -54,7 +61,10 @@ export class WorkflowHarness {
     this.orders = new OrdersService(this.ds, outbox, accessLog, this.clock, this.cipher);
     this.lifecycle = new LifecycleService(this.ds, workflow, this.clocks, outbox, accessLog, this.clock, this.relationships, new PartnerInterventions(this.orders));
     this.consultations = new ConsultationsService(this.ds, this.relationships, outbox, accessLog, this.clock);
-    this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock, new PartnerAnswersService(this.ds));
+    this.counterAllegations = new CounterAllegations(accessLog);
+    this.worklists = new WorklistsService(this.ds, this.clocks, accessLog, this.clock, new PartnerAnswersService(this.ds), this.counterAllegations);
+    this.restrictedRecords = new RestrictedRecordsService(this.ds, this.restrictions, accessLog, outbox, this.clock);
+    this.fieldGroupGrants = new FieldGroupGrantsService(this.ds, new FieldGroupGrants(), accessLog, this.clock);
     return this;
   }
 

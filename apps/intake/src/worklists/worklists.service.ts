@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AccessLog, type Authorized, type Principal } from '@stac/auth';
+import { AccessLog, caseHiddenSql, type Authorized, type Principal } from '@stac/auth';
 import type {
   ConsultationActionWorkItem,
   LeadWorklist,
@@ -14,15 +14,18 @@ import { AWAITING_SCREENING, ORDER_EXPIRY_WARNING_DAYS, ORDER_IN_FORCE } from '@
 import { Clock } from '@stac/runtime';
 import { ScreeningClocks } from '../screening/screening-clock.service';
 import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
+import { CounterAllegations } from '../people/counter-allegations';
+import { visibleCases } from '../people/case-visibility';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bail returns within this many days are listed for the lead (design choice). */
 const BAIL_RETURN_WARNING_DAYS = 7;
 
-/** Cases the caller is excluded from never appear in a worklist (AC-07 overrides every grant). */
-const NOT_EXCLUDED = (alias: string) => `NOT EXISTS (
-  SELECT 1 FROM case_exclusion x WHERE x.case_id = ${alias}.id AND x.subject = $1 AND x.issuer = $2
-     AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`;
+/**
+ * Cases hidden from the caller never appear in a worklist: those they are excluded from (AC-07 overrides
+ * every grant) and restricted ones they are not named on.
+ */
+const NOT_EXCLUDED = (alias: string) => `NOT ${caseHiddenSql(`${alias}.id`, '$1', '$2')}`;
 
 interface ClockRow {
   case_id: string;
@@ -47,6 +50,7 @@ export class WorklistsService {
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
     private readonly partnerAnswers: PartnerAnswersService,
+    private readonly counterAllegations: CounterAllegations,
   ) {}
 
   async screening(granted: Authorized, correlationId: string, limit = 50): Promise<ScreeningWorklist> {
@@ -54,9 +58,10 @@ export class WorklistsService {
     const found = await this.awaitingScreening(granted.principal, now, limit);
     // Partner agencies' known-to-services answers travel with each case (H2): codes only.
     const answers = await this.partnerAnswers.forCases(found.map((i) => i.caseId));
-    const items = found.map((i) => ({ ...i, partnerChecks: answers.get(i.caseId) ?? [] }));
+    const links = await this.counterAllegationsSeenBy(granted, found.map((i) => i.caseId));
+    const items = found.map((i) => ({ ...i, partnerChecks: answers.get(i.caseId) ?? [], counterAllegations: links.get(i.caseId) ?? [] }));
     const result = { untriaged: items.filter((i) => AWAITING_SCREENING.includes(i.status)), overdue: items.filter((i) => i.overdue) };
-    await this.audit(granted, correlationId, 'worklist.read', items.map((i) => i.caseId));
+    await this.audit(granted, correlationId, 'worklist.read', items.flatMap((i) => [i.caseId, ...i.counterAllegations.map((l) => l.otherCaseId)]));
     return result;
   }
 
@@ -236,6 +241,14 @@ export class WorklistsService {
         };
       })
       .sort((a, b) => a.screeningDueAt.localeCompare(b.screeningDueAt));
+  }
+
+  /** Counter-allegations of these cases, each only when the screener may see the other case too (AC-09). */
+  private async counterAllegationsSeenBy(granted: Authorized, caseIds: string[]) {
+    const m = this.dataSource.manager;
+    const links = await this.counterAllegations.forCases(m, caseIds);
+    const visible = await visibleCases(m, granted.principal, granted.purpose, [...links.values()].flat().map((l) => l.otherCaseId));
+    return new Map([...links].map(([caseId, list]) => [caseId, list.filter((l) => visible.has(l.otherCaseId))]));
   }
 
   private async audit(granted: Authorized, correlationId: string, action: string, caseIds: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { caseHiddenSql } from '@stac/auth';
 import type { ChecksWorklistQuery, ConsultationsWorklistQuery, MhWorkItem, MhWorklistPage, WorklistPageQuery } from '@stac/contracts';
 import { decodeKeysetCursor, encodeKeysetCursor } from '@stac/partner-checks';
 import type { RequestContext } from '@stac/runtime';
@@ -10,9 +11,8 @@ const DEFAULT_LIMIT = 50;
 const REVIEW_HORIZON_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Cases the reader is excluded from never appear (AC-07 overrides every grant). */
-const NOT_EXCLUDED = `NOT EXISTS (SELECT 1 FROM case_exclusion x WHERE x.case_id = w.case_id AND x.subject = $1 AND x.issuer = $2
-  AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`;
+/** Cases hidden from the reader never appear: excluded (AC-07 overrides every grant), or restricted and the reader not named. */
+const NOT_EXCLUDED = `NOT ${caseHiddenSql('w.case_id', '$1', '$2')}`;
 
 interface Row {
   case_id: string;

@@ -29,10 +29,14 @@ export class CaseRelationships {
     return (await this.forPrincipalMany(db, [caseId], p)).get(caseId)!;
   }
 
-  /** The same for many cases in two queries (searches and worklists touching hundreds of cases). */
+  /**
+   * The same for many cases in two queries (searches and worklists touching hundreds of cases): the
+   * caller's relationships, then the facts that qualify them — exclusions (AC-07), the case's restriction
+   * to named people and whether the caller is named, field groups granted on top (AC-03).
+   */
   async forPrincipalMany(db: Queryable, caseIds: readonly string[], p: Principal): Promise<Map<string, CaseResource>> {
     const ids = [...new Set(caseIds)];
-    const [rels, excl]: [Record<string, unknown>[], { case_id: string }[]] = ids.length
+    const [rels, facts]: [Record<string, unknown>[], { case_id: string; fact: 'excluded' | 'restricted' | 'named' | 'field-group'; field_group: string | null }[]] = ids.length
       ? await Promise.all([
           db.query(
             `SELECT r.case_id, r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
@@ -43,14 +47,27 @@ export class CaseRelationships {
             [ids, p.agency, p.subject],
           ),
           db.query(
-            `SELECT DISTINCT case_id FROM case_exclusion WHERE case_id = ANY($1::uuid[]) AND subject = $2 AND issuer = $3
-                AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())`,
-            [ids, p.subject, p.issuer],
+            `SELECT DISTINCT case_id, 'excluded' AS fact, NULL AS field_group FROM case_exclusion
+              WHERE case_id = ANY($1::uuid[]) AND subject = $3 AND issuer = $4
+                AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
+             UNION ALL
+             SELECT r.case_id, CASE WHEN ${NAMED('r.case_id', '$3', '$4')} THEN 'named' ELSE 'restricted' END, NULL
+               FROM case_restriction r WHERE r.case_id = ANY($1::uuid[]) AND cardinality(r.kinds) > 0
+             UNION ALL
+             SELECT case_id, 'field-group', field_group FROM case_field_group_grant
+              WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR subject = $3)
+                AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
+            [ids, p.agency, p.subject, p.issuer],
           ),
         ])
       : [[], []];
-    const excluded = new Set(excl.map((e) => e.case_id));
-    const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: excluded.has(id) }]));
+    const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: false }]));
+    for (const f of facts) {
+      const r = out.get(f.case_id) as { -readonly [K in keyof CaseResource]: CaseResource[K] };
+      if (f.fact === 'excluded') r.excluded = true;
+      else if (f.fact === 'field-group') r.fieldGroupGrants = [...(r.fieldGroupGrants ?? []), f.field_group as FieldGroup];
+      else r.restriction = { named: f.fact === 'named' };
+    }
     for (const r of rels) {
       (out.get(r.case_id as string)!.relationships as Relationship[]).push({
         kind: r.kind as RelationshipKind,
@@ -60,6 +77,21 @@ export class CaseRelationships {
       });
     }
     return out;
+  }
+
+  /**
+   * Of these cases, those that are hidden from the caller whatever their relationships: excluded (AC-07),
+   * or restricted to named people the caller is not among. For lists built without a decision per case.
+   */
+  async hiddenFrom(db: Queryable, caseIds: readonly string[], p: Pick<Principal, 'issuer' | 'subject'>): Promise<Set<string>> {
+    const ids = [...new Set(caseIds)];
+    if (!ids.length) return new Set();
+    const rows: { case_id: string }[] = await db.query(`SELECT c.id AS case_id FROM unnest($1::uuid[]) AS c(id) WHERE ${caseHiddenSql('c.id', '$2', '$3')}`, [
+      ids,
+      p.subject,
+      p.issuer,
+    ]);
+    return new Set(rows.map((r) => r.case_id));
   }
 
   async grant(m: Queryable, g: Grant): Promise<string> {
@@ -115,6 +147,23 @@ export class CaseRelationships {
     );
     return id;
   }
+}
+
+/** SQL: the user (`subjectParam`, `issuerParam`) is named, now, on the restricted case `caseIdSql`. */
+const NAMED = (caseIdSql: string, subjectParam: string, issuerParam: string) => `EXISTS (
+  SELECT 1 FROM case_named_access n WHERE n.case_id = ${caseIdSql} AND n.subject = ${subjectParam} AND n.issuer = ${issuerParam}
+     AND n.valid_from <= now() AND (n.valid_to IS NULL OR n.valid_to > now()))`;
+
+/**
+ * SQL condition: the case `caseIdSql` is hidden from the user named by the two parameters, whatever their
+ * relationships — they are excluded from it (AC-07), or it is restricted to named people and they are not
+ * one of them. Worklists written as SQL put `NOT (...)` of it in their WHERE clause.
+ */
+export function caseHiddenSql(caseIdSql: string, subjectParam: string, issuerParam: string): string {
+  return `(EXISTS (SELECT 1 FROM case_exclusion x WHERE x.case_id = ${caseIdSql} AND x.subject = ${subjectParam} AND x.issuer = ${issuerParam}
+             AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))
+        OR EXISTS (SELECT 1 FROM case_restriction rr WHERE rr.case_id = ${caseIdSql} AND cardinality(rr.kinds) > 0
+             AND NOT ${NAMED('rr.case_id', subjectParam, issuerParam)}))`;
 }
 
 /** The actor recorded when the workflow itself (an event handler) grants access. */

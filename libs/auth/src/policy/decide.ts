@@ -7,6 +7,7 @@ export type DenyReason =
   | 'agency'
   | 'purpose'
   | 'excluded'
+  | 'restricted'
   | 'no-relationship'
   | 'read-only'
   | 'field-group';
@@ -27,6 +28,16 @@ export interface CaseResource {
   relationships: readonly Relationship[];
   /** The caller is excluded from this case (conflict of interest, AC-07). */
   excluded: boolean;
+  /**
+   * Present when the case is restricted to the people named on it (staff-linked, public figure):
+   * whether the caller is one of them. Absent for an unrestricted case.
+   */
+  restriction?: { named: boolean };
+  /**
+   * Field groups granted on this case to the caller, or to their agency's team, on top of what their
+   * relationships grant (AC-03); they never open the case by themselves.
+   */
+  fieldGroupGrants?: readonly FieldGroup[];
 }
 
 /**
@@ -59,6 +70,9 @@ export function decide(
   if (!resource) return deny('no-relationship', 404);
   // Exclusion overrides every grant, break-glass included (AC-07, AC-06).
   if (resource.excluded) return deny('excluded', 404);
+  // A restricted case exists only for the people named on it, whatever else they hold (break-glass
+  // included); the owning team's leads manage who is named without being named themselves.
+  if (resource.restriction && !resource.restriction.named && !rule.managesNamedAccess) return deny('restricted', 404);
   const usable = resource.relationships.filter(
     (r) => rule.relationships.includes(r.kind) && (!r.purposes || r.purposes.includes(purpose)),
   );
@@ -66,7 +80,9 @@ export function decide(
   if (usable.length === 0) return deny('no-relationship', canSeeCase(resource, purpose) ? 403 : 404);
   const writable = rule.write ? usable.filter((r) => !r.readOnly) : usable;
   if (writable.length === 0) return deny('read-only', 403);
-  const granted = new Set(writable.flatMap((r) => r.fieldGroups));
+  // A grant of a field group adds to a relationship that opens the case, never to break-glass alone (AC-06).
+  const extra = writable.some((r) => r.kind !== 'BREAK_GLASS') ? (resource.fieldGroupGrants ?? []) : [];
+  const granted = new Set([...writable.flatMap((r) => r.fieldGroups), ...extra]);
   const missing = fieldGroups.filter((g) => !granted.has(g));
   if (missing.length) return deny('field-group', 403, { deniedFieldGroups: missing });
   // Prefer the strongest relationship for the record of why access was allowed.

@@ -1,6 +1,6 @@
 import { decide } from './decide';
 import { mentalHealthRules } from './mental-health-rules';
-import { matrixGrant, policyMatrix } from './policy-matrix';
+import { matrixGrant, matrixResource, policyMatrix } from './policy-matrix';
 import type { Principal, Relationship } from './vocabulary';
 
 const MH_ACTIONS = mentalHealthRules().map((r) => r.action);
@@ -14,8 +14,7 @@ describe('mental-health policy rules', () => {
   it('AC-10: decide() agrees with the generated matrix for every mental-health action on records the trust owns', () => {
     const cells = policyMatrix(MH_ACTIONS, 'mental-health');
     const mismatches = cells.filter((c) => {
-      const relationships = c.relationship === 'NONE' ? [] : rel(c.relationship, c.agency);
-      const d = decide(who(c.agency, [c.role]), c.action, { relationships, excluded: false }, c.fieldGroup === 'NONE' ? [] : [c.fieldGroup], c.purpose);
+      const d = decide(who(c.agency, [c.role]), c.action, matrixResource(c, 'mental-health'), c.fieldGroup === 'NONE' ? [] : [c.fieldGroup], c.purpose);
       return d.status !== c.expected;
     });
     expect(mismatches.slice(0, 5)).toEqual([]);

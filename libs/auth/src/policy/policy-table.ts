@@ -21,6 +21,12 @@ export interface PolicyRule {
   write: boolean;
   /** Purposes accepted for the action. */
   purposes: readonly Purpose[];
+  /**
+   * Managing who is named on a restricted case: allowed to the rule's roles and relationships whether or
+   * not the caller is named (someone must be able to name people). Every other action on a restricted
+   * case needs the caller to be named.
+   */
+  managesNamedAccess?: boolean;
 }
 
 const POLICE_OPERATIONAL: Role[] = ['case-officer', 'stac-screener', 'stac-lead', 'spo-coordinator', 'risk-assessor'];
@@ -79,6 +85,26 @@ export const POLICY: readonly PolicyRule[] = [
     description: 'Assign or end a relationship (assignment, panel, exclusion) on a case',
     roles: ['stac-lead', 'mh-lead', 'probation-lead', 'advocacy-lead'],
     agencies: ['police', 'mental-health', 'probation', 'advocacy'],
+    relationships: ['OWNING_TEAM'],
+    write: true,
+    purposes: OPERATIONAL_PURPOSES,
+  },
+  {
+    action: 'case.restriction.manage',
+    description:
+      "Restrict a case to the people named on it (staff-linked, public figure), lift the restriction, name people on it and end their naming; the owning team's leads, named or not",
+    roles: ['stac-lead'],
+    agencies: ['police'],
+    relationships: ['OWNING_TEAM'],
+    write: true,
+    purposes: OPERATIONAL_PURPOSES,
+    managesNamedAccess: true,
+  },
+  {
+    action: 'case.field-group.manage',
+    description: "Grant a field group on a case to a named user or an agency's team (reason, end date), revoke it, list the grants",
+    roles: ['stac-lead'],
+    agencies: ['police'],
     relationships: ['OWNING_TEAM'],
     write: true,
     purposes: OPERATIONAL_PURPOSES,
@@ -296,6 +322,15 @@ function peopleAndConductRules(): PolicyRule[] {
     {
       action: 'person.other-name.add',
       description: 'Record a previous name or alias of a person on a case (maiden name, deed poll), searched and matched like the current name',
+      roles: recorders,
+      agencies: police,
+      relationships: owning,
+      write: true,
+      purposes: investigation,
+    },
+    {
+      action: 'person.identify',
+      description: 'Name a person recorded with identity unknown (an unknown suspect identified later): names, date of birth, other names; duplicates are proposed at once',
       roles: recorders,
       agencies: police,
       relationships: owning,

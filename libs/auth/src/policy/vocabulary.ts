@@ -1,15 +1,7 @@
-import type { Agency, Role } from '@stac/domain';
+import type { Agency, FieldGroup, Role } from '@stac/domain';
 
-/** Field groups that need their own grant beyond access to the case (AC-03). */
-export const FIELD_GROUPS = [
-  'victim.contact',
-  'victim.location',
-  'suspect.health',
-  'advocacy.notes',
-  'risk.rationale',
-  'intelligence',
-] as const;
-export type FieldGroup = (typeof FIELD_GROUPS)[number];
+/** Field groups that need their own grant beyond access to the case (AC-03): the domain's one list. */
+export { FIELD_GROUPS, type FieldGroup } from '@stac/domain';
 
 /** How a user comes to see a case (AC-02). Created by the workflow, with start and end, audited. */
 export const RELATIONSHIP_KINDS = [

@@ -1,2 +1,3 @@
 export * from './case-access';
 export * from './case-access.operations';
+export * from './restricted-records';

@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID } from 'class-validator';
 import type { ServiceName } from '@stac/domain';
+import type { CounterAllegationView } from '../people-register/people-register';
 
 /** Each service answers for its own part of the unified case view. */
 export const CASE_PART: Record<Exclude<ServiceName, 'gateway'>, string> = {
@@ -45,6 +46,11 @@ export interface IntakeCasePart {
   advocacyConsent?: { state: string; scope: string[]; changedAt: string } | null;
   /** Partner agencies' known-to-services answers (from their thin check-answered events), newest first. */
   partnerChecks?: PartnerCheckSummary[];
+  /**
+   * Counter-allegations: other cases on which this case's victim and person of concern stand with their
+   * roles swapped (owning team only; only other cases the caller may see).
+   */
+  counterAllegations?: CounterAllegationView[];
 }
 
 /** A partner agency's answer on the multi-agency record: the code and whether a contact route is on record. */

@@ -107,7 +107,7 @@ export class MhCheckView {
   @ApiProperty({ format: 'uuid' }) caseId: string;
   @ApiProperty({ format: 'uuid' }) personId: string;
   @ApiProperty({ enum: ['REQUESTED', 'ANSWERED'] }) status: string;
-  @ApiProperty({ enum: ['REFERRAL', 'NEW_PERSON_OF_CONCERN'] }) reason: string;
+  @ApiProperty({ enum: ['REFERRAL', 'NEW_PERSON_OF_CONCERN', 'PERSON_IDENTIFIED'] }) reason: string;
   @ApiProperty({ enum: KNOWN_TO_SERVICE_ANSWERS, nullable: true }) answer: KnownToServiceAnswer | null;
   @ApiProperty({ type: ContactRoute, nullable: true }) contactRoute: ContactRoute | null;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;

@@ -35,6 +35,7 @@ export const PEOPLE = {
   listDuplicates: 'rpc.intake.person.duplicates.list',
   decideDuplicate: 'rpc.intake.person.duplicates.decide',
   addOtherName: 'rpc.intake.person.other-name.add',
+  identify: 'rpc.intake.person.identify',
 } as const;
 
 export const PERSON_IDENTIFIER_KINDS = [
@@ -162,6 +163,21 @@ export class ChangePersonRole {
   role: PersonRole;
 }
 
+/**
+ * Naming a person recorded with identity unknown (an unknown suspect identified later): the current name
+ * (a given name, a family name or both), the date of birth when known, identifiers and previous names or
+ * aliases.
+ */
+export class PersonIdentitySubmission extends ReferredPerson {
+  @ApiPropertyOptional({ type: KnownIdentifier, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => KnownIdentifier)
+  identifiers?: KnownIdentifier[];
+}
+
 export class DecideDuplicate {
   @ApiProperty({ enum: DUPLICATE_DECISIONS, description: 'CONFIRMED links the two records as one person; REJECTED is never proposed again' })
   @IsIn(DUPLICATE_DECISIONS)
@@ -215,6 +231,19 @@ export class AddOtherNameRequest extends OtherName {
   personId: string;
 
   /** The person's version (If-Match): a name is added to the record as it was read. */
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class IdentifyPersonRequest extends PersonIdentitySubmission {
+  @IsUUID()
+  caseId: string;
+
+  @IsUUID()
+  personId: string;
+
+  /** The person's version (If-Match). */
   @IsInt()
   @Min(1)
   version: number;
@@ -378,6 +407,58 @@ export class PersonRoles {
   caseId: string;
   @ApiProperty({ type: RolePeriod, isArray: true, description: 'Role history on this case, oldest first' })
   roles: RolePeriod[];
+  @ApiProperty({ description: "The person record's version (ETag)" })
+  version: number;
+}
+
+/**
+ * A counter-allegation seen from one case: on the other case the same two people stand with their roles
+ * swapped (this case's victim is the person of concern there, and the other way round). A link, never a
+ * merge; shown to the owning team only, and only when the caller may see the other case.
+ */
+export class CounterAllegationView {
+  @ApiProperty({ format: 'uuid' })
+  counterAllegationId: string;
+  @ApiProperty({ format: 'uuid', description: 'The case with the roles swapped' })
+  otherCaseId: string;
+  @ApiProperty({
+    enum: ['POSSIBLE', 'CONFIRMED'],
+    description: 'CONFIRMED when the people are the same records or confirmed duplicates; POSSIBLE while a duplicate candidate is undecided',
+  })
+  status: 'POSSIBLE' | 'CONFIRMED';
+  @ApiProperty({ format: 'uuid', description: 'The victim on this case (the person of concern on the other)' })
+  victimId: string;
+  @ApiProperty({ format: 'uuid', description: 'The person of concern on this case (the victim on the other)' })
+  personOfConcernId: string;
+  @ApiProperty({ format: 'uuid' })
+  otherVictimId: string;
+  @ApiProperty({ format: 'uuid' })
+  otherPersonOfConcernId: string;
+  @ApiProperty({ format: 'date-time' })
+  detectedAt: string;
+}
+
+export class PersonIdentified {
+  @ApiProperty({ format: 'uuid' })
+  personId: string;
+  @ApiProperty({ format: 'uuid' })
+  caseId: string;
+  @ApiProperty({ enum: [true] })
+  identityKnown: true;
+  @ApiPropertyOptional({ nullable: true })
+  givenName: string | null;
+  @ApiPropertyOptional({ nullable: true })
+  familyName: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date' })
+  dateOfBirth: string | null;
+  @ApiProperty({ type: KnownIdentifier, isArray: true })
+  identifiers: KnownIdentifier[];
+  @ApiProperty({ type: OtherName, isArray: true })
+  otherNames: OtherName[];
+  @ApiProperty({ type: DuplicateCandidateView, isArray: true, description: 'Possible duplicates found now that the person is named (never merged)' })
+  duplicateCandidates: DuplicateCandidateView[];
+  @ApiProperty({ description: 'True when the person is a person of concern on a case and the partner agencies were asked to check them' })
+  partnerChecksRequested: boolean;
   @ApiProperty({ description: "The person record's version (ETag)" })
   version: number;
 }

@@ -10,9 +10,12 @@ import {
   DecideDuplicateRequest,
   DuplicateCandidateList,
   DuplicateCandidateView,
+  IdentifyPersonRequest,
   OtherName,
   PEOPLE,
   PersonAdded,
+  PersonIdentified,
+  PersonIdentitySubmission,
   PersonOnCaseQuery,
   PersonOtherNames,
   PersonRoles,
@@ -201,7 +204,36 @@ export const AddPersonOtherName = operation<AddOtherNameRequest, PersonOtherName
   },
 });
 
+export const IdentifyPerson = operation<IdentifyPersonRequest, PersonIdentified>({
+  name: 'person.identify',
+  service: 'intake',
+  subject: PEOPLE.identify,
+  request: IdentifyPersonRequest,
+  reply: PersonIdentified,
+  action: 'person.identify',
+  access: { recordType: 'person', processing: 'alteration', caseIdField: 'caseId', loggedBy: 'handler' },
+  http: {
+    method: 'PUT',
+    path: '/cases/:caseId/people/:personId/identity',
+    tag: TAG,
+    summary: 'Name a person recorded with identity unknown (an unknown suspect identified later)',
+    description:
+      'A given name, a family name or both, the date of birth when known (not in the future), identifiers and previous names or ' +
+      'aliases. Encrypted at rest and keyed for search like every name (DP-02). Duplicate detection runs at once: possible duplicates ' +
+      'are returned and stored as candidates for a person to decide, never merged; a counter-allegation (the same two people with ' +
+      'roles swapped on another case) is recorded. A person of concern is checked by the partner agencies again ' +
+      '(intake.person.check-requested). A person whose identity is known already is 409 identity-already-known.',
+    body: PersonIdentitySubmission,
+    purpose: true,
+    ifMatch: true,
+    ifMatchField: 'version',
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 428],
+  },
+});
+
 export const PEOPLE_OPERATIONS = [
+  IdentifyPerson,
   SearchPeople,
   AddPerson,
   GetPerson,

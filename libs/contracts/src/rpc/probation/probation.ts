@@ -211,7 +211,7 @@ export class SupervisionCheckView {
   @ApiProperty({ format: 'uuid' }) caseId: string;
   @ApiProperty({ format: 'uuid' }) personId: string;
   @ApiProperty({ enum: CHECK_STATUSES }) status: CheckStatus;
-  @ApiProperty({ enum: ['REFERRAL', 'NEW_PERSON_OF_CONCERN'] }) reason: string;
+  @ApiProperty({ enum: ['REFERRAL', 'NEW_PERSON_OF_CONCERN', 'PERSON_IDENTIFIED'] }) reason: string;
   @ApiPropertyOptional({ enum: SUPERVISION_STATUSES, nullable: true }) supervisionStatus: SupervisionStatus | null;
   @ApiPropertyOptional({ type: ContactRoute, nullable: true }) contactRoute: ContactRoute | null;
   @ApiProperty({ description: 'A probation case reference is recorded (it is never shown)' }) hasProbationCaseReference: boolean;

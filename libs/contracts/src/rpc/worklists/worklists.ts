@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AdviceItemCode, Agency, CaseStatus, CjStage, OrderType } from '@stac/domain';
+import { CounterAllegationView } from '../people-register/people-register';
 
 export const WORKLISTS = {
   screening: 'rpc.intake.worklist.screening',
@@ -42,6 +43,12 @@ export class ScreeningWorkItem {
     description: "Partner agencies' known-to-services answers on the case (screening list only)",
   })
   partnerChecks?: PartnerCheckSummaryView[];
+  @ApiPropertyOptional({
+    type: CounterAllegationView,
+    isArray: true,
+    description: 'Counter-allegations: other cases (the caller may see) with the same two people in swapped roles (screening list only)',
+  })
+  counterAllegations?: CounterAllegationView[];
 }
 
 export class ScreeningWorklist {
