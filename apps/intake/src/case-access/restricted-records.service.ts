@@ -42,7 +42,8 @@ export class RestrictedRecordsService {
 
   async view(caseId: string, db: Pick<EntityManager, 'query'> = this.dataSource.manager): Promise<RestrictionView> {
     await this.assertCase(db, caseId);
-    const [state, history] = await Promise.all([this.restrictions.stateOf(db, caseId), this.restrictions.history(db, caseId)]);
+    const state = await this.restrictions.stateOf(db, caseId);
+    const history = await this.restrictions.history(db, caseId);
     const inForce = new Set(state.named.map((n) => n.grantId));
     return {
       caseId,

@@ -42,10 +42,12 @@ export const MAX_NAMED_PER_CASE = 100;
 export class CaseRestrictions {
   /** The restriction and the names in force now; an unrestricted case with no names has version 0. */
   async stateOf(db: Queryable, caseId: string): Promise<RestrictionState> {
-    const [[row], named]: [{ kinds: RestrictionKind[]; version: number; changed_at: Date }[], NamedAccess[]] = await Promise.all([
-      db.query(`SELECT kinds, version, changed_at FROM case_restriction WHERE case_id = $1`, [caseId]),
-      this.namedInForce(db, caseId),
-    ]);
+    // One after the other: `db` may be a transaction's single connection.
+    const [row]: { kinds: RestrictionKind[]; version: number; changed_at: Date }[] = await db.query(
+      `SELECT kinds, version, changed_at FROM case_restriction WHERE case_id = $1`,
+      [caseId],
+    );
+    const named = await this.namedInForce(db, caseId);
     return { caseId, kinds: row?.kinds ?? [], version: row?.version ?? 0, changedAt: row?.changed_at ?? new Date(0), named };
   }
 
