@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessLog, CaseAccessGrants, CaseRelationships, type Principal } from '@stac/auth';
-import type { CaseReferredV1, CaseStageChangedV1, InterventionStatusChangedV1 } from '@stac/contracts';
+import { AccessLog, CaseAccessGrants, CaseRelationships, CaseRestrictions, type Principal } from '@stac/auth';
+import { CaseRestrictionChangedV1, type CaseReferredV1, type CaseStageChangedV1, type InterventionStatusChangedV1, type PersonCheckRequestedV1 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, FixedClock } from '@stac/runtime';
+import { allMigrations, CaseRestrictionReplica, FixedClock } from '@stac/runtime';
 import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { ProbationConsultationsService } from './consultations/probation-consultations.service';
 import { EnforcementReviewsService } from './enforcement/enforcement-reviews.service';
@@ -346,5 +346,75 @@ describe('probation on a real Postgres with an injectable clock', () => {
     const partner = (await cases.read(caseId, ctx([], false))).sentenceHistory;
     expect(partner.map((h) => h.expectedRelease)).toEqual(['2027-03-01', '2027-02-15']);
     expect(partner.some((h) => 'changedBy' in h)).toBe(false);
+  });
+
+  it('H2: a person of concern recorded unknown and identified later is checked again: a waiting check in place, an answered one by a new check', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = randomUUID();
+    const suspect = randomUUID();
+    await ds.transaction((m) => checks.onCaseReferred({ personOfConcernId: suspect, referredAt: clock.now().toISOString() } as CaseReferredV1, eventContext(m, caseId)));
+    const [waiting] = await ds.query(`SELECT id, reason, version FROM supervision_check WHERE case_id = $1`, [caseId]);
+    expect(waiting).toMatchObject({ reason: 'REFERRAL', version: 1 });
+    clock.set(new Date('2026-12-03T09:00:00Z'));
+    const identified = { personId: suspect, role: 'PERSON_OF_CONCERN', requestedAt: clock.now().toISOString(), trigger: 'IDENTIFIED' } as PersonCheckRequestedV1;
+    await ds.transaction((m) => checks.onPersonCheckRequested(identified, eventContext(m, caseId)));
+    // Redelivered: nothing more.
+    await ds.transaction((m) => checks.onPersonCheckRequested(identified, eventContext(m, caseId)));
+    expect(await ds.query(`SELECT id, reason, status, requested_at, due_at FROM supervision_check WHERE case_id = $1`, [caseId])).toEqual([
+      { id: waiting.id, reason: 'PERSON_IDENTIFIED', status: 'REQUESTED', requested_at: new Date('2026-12-03T09:00:00Z'), due_at: new Date('2026-12-07T09:00:00Z') },
+    ]);
+
+    // Answered while unknown (nothing to find): identifying the person opens a second check, which the case part shows.
+    const other = randomUUID();
+    const unknown = randomUUID();
+    await ds.transaction((m) => checks.onCaseReferred({ personOfConcernId: unknown, referredAt: clock.now().toISOString() } as CaseReferredV1, eventContext(m, other)));
+    const first = (await cases.read(other, ctx())).check!;
+    await checks.answer({ caseId: other, checkId: first.checkId, expectedVersion: first.version, supervisionStatus: 'NONE', contactRoute: ROUTE }, ctx());
+    await ds.transaction((m) => checks.onPersonCheckRequested({ ...identified, personId: unknown }, eventContext(m, other)));
+    const both: { reason: string; status: string }[] = await ds.query(`SELECT reason, status FROM supervision_check WHERE case_id = $1 ORDER BY reason`, [other]);
+    expect(both).toEqual([
+      { reason: 'PERSON_IDENTIFIED', status: 'REQUESTED' },
+      { reason: 'REFERRAL', status: 'ANSWERED' },
+    ]);
+    expect(await checks.casePart(other)).toMatchObject({ status: 'REQUESTED', answer: null });
+    // A person of concern added or re-named on the case (not an identification) is not checked twice.
+    await ds.transaction((m) => checks.onPersonCheckRequested({ ...identified, personId: unknown, trigger: 'ROLE_CHANGED' }, eventContext(m, other)));
+    expect(await ds.query(`SELECT count(*)::int AS n FROM supervision_check WHERE case_id = $1`, [other])).toEqual([{ n: 2 }]);
+  });
+
+  it("AC-14/AC-15: intake's restriction of a case reaches probation: its worklist and decisions hide the case from anyone not named; an older announcement changes nothing", async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    const named: Principal = { ...officer, subject: 'po-named' };
+    const replica = new CaseRestrictionReplica(new CaseRestrictions(), accessLog, { service: 'probation', agency: 'probation' });
+    const announce = (version: number, restricted: boolean, subjects: string[]) =>
+      ds.transaction((m) =>
+        replica.apply(
+          Object.assign(new CaseRestrictionChangedV1(), {
+            restricted,
+            kinds: restricted ? ['STAFF_LINKED'] : [],
+            named: subjects.map((subject) => ({ grantId: randomUUID(), issuer: officer.issuer, subject, validFrom: '2026-11-30T00:00:00.000Z' })),
+            changedAt: clock.now().toISOString(),
+          }),
+          eventContext(m, caseId, version),
+        ),
+      );
+    const listed = async (p: Principal) => (await worklist.list(p, 'risk-management', { limit: 500 })).items.some((i) => i.caseId === caseId);
+    expect(await listed(officer)).toBe(true);
+    await announce(2, true, ['po-named']);
+    expect(await listed(officer)).toBe(false);
+    expect(await listed(named)).toBe(true);
+    expect((await relationships.forPrincipal(ds, caseId, officer)).restriction).toEqual({ named: false });
+    expect((await relationships.forPrincipal(ds, caseId, named)).restriction).toEqual({ named: true });
+    // An older state arriving late is ignored; a newer one replaces the names.
+    await announce(1, false, []);
+    expect(await listed(officer)).toBe(false);
+    await announce(3, true, ['po-1']);
+    expect(await listed(officer)).toBe(true);
+    expect(await listed(named)).toBe(false);
+    await announce(4, false, []);
+    expect(await listed(named)).toBe(true);
+    const logged: { action: string }[] = await ds.query(`SELECT action FROM access_log WHERE action = 'case.restriction.replicate' AND $1 = ANY(record_ids)`, [caseId]);
+    expect(logged).toHaveLength(3);
   });
 });

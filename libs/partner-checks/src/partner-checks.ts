@@ -61,6 +61,15 @@ export function contactRouteOf(c: Pick<PartnerCheckRecord, 'contactTeam' | 'cont
   return c.contactTeam && c.contactRole && c.contactHowToReach ? { team: c.contactTeam, role: c.contactRole, howToReach: c.contactHowToReach } : null;
 }
 
+/**
+ * The checks that stand: a check answered while the person was unknown is replaced by the check opened
+ * when they were identified (reason PERSON_IDENTIFIED), which is what the agency's part of the case shows.
+ */
+export function currentChecks<E extends Pick<PartnerCheckRecord, 'personId' | 'reason'>>(checks: readonly E[]): E[] {
+  const identified = new Set(checks.filter((c) => c.reason === 'PERSON_IDENTIFIED').map((c) => c.personId));
+  return checks.filter((c) => c.reason === 'PERSON_IDENTIFIED' || !identified.has(c.personId));
+}
+
 /** The due time setting (CHECK_DUE_WORKING_DAYS, default 2 working days). */
 export function checkDueWorkingDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return loadConfig({ CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR }, env).CHECK_DUE_WORKING_DAYS;

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { AccessControl, AccessLog, isOwningAccess, type FieldGroup } from '@stac/auth';
 import { CASE_PART, CasePartQuery, type CasePartAnswer, type MentalHealthCasePart, type RpcRequest } from '@stac/contracts';
+import { currentChecks } from '@stac/partner-checks';
 import { Clock, parseRpcBody } from '@stac/runtime';
 import { ArrangementsService } from '../arrangements/arrangements.service';
 import { MhConsultationsService } from '../consultations/mh-consultations.service';
@@ -68,13 +69,16 @@ export class MentalHealthCasePartController {
     const m = this.dataSource.manager;
     const now = this.clock.now();
     // Sequential: one pooled connection per read is enough.
-    const checks = (await this.checks.forCase(m, caseId)).map((c) => checkView(c, now));
+    const all = await this.checks.forCase(m, caseId);
+    const checks = all.map((c) => checkView(c, now));
     if (!checks.length) return null;
+    // The summary is of the checks that stand (one answered while the person was unknown is replaced by the re-check).
+    const standing = currentChecks(all).map((c) => checkView(c, now));
     const consultations = await this.consultations.forCase(m, caseId);
     const arrangements = await this.arrangements.views(m, caseId);
     const interventions = await this.interventions.views(m, caseId);
-    const first = checks[0];
-    const answered = checks.find((c) => c.answer === 'YES') ?? checks.find((c) => c.status === 'ANSWERED');
+    const first = standing[0];
+    const answered = standing.find((c) => c.answer === 'YES') ?? standing.find((c) => c.status === 'ANSWERED');
     return {
       checkId: first.checkId,
       status: first.status,

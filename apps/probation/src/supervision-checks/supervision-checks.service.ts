@@ -10,7 +10,7 @@ import {
   type SupervisionCheckView,
 } from '@stac/contracts';
 import { OnEvent, type EventContext } from '@stac/messaging';
-import { contactRouteOf } from '@stac/partner-checks';
+import { contactRouteOf, currentChecks } from '@stac/partner-checks';
 import { Clock, type RequestContext } from '@stac/runtime';
 import { ProbationKeys } from '../keys/probation-keys';
 import { MappaDecision } from '../mappa/mappa-decision.entity';
@@ -110,7 +110,7 @@ export class SupervisionChecksService {
   }
 
   async forCase(caseId: string): Promise<SupervisionCheck | null> {
-    const all = await this.checks.forCase(this.dataSource.manager, caseId);
+    const all = currentChecks(await this.checks.forCase(this.dataSource.manager, caseId));
     return all[0] ?? null;
   }
 
