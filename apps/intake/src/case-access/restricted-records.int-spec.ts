@@ -175,9 +175,9 @@ describe('restricted records (staff-linked, public figure)', () => {
     expect(
       await problemOf(call(lead, NameOnRestrictedCase, { caseId, issuer: officer.issuer, subject: officer.subject, reason: 'Named a second time by mistake' }, (r, c) => h.restrictedRecords.name(r, c))),
     ).toMatchObject({ status: 409, code: 'already-named' });
-    await call(lead, EndNamingOnRestrictedCase, { caseId, grantId: named.grantId }, (r, c) => h.restrictedRecords.endNaming(r, c));
+    await call(lead, EndNamingOnRestrictedCase, { caseId, grantId: named.grantId }, (r, c) => h.restrictedRecords.endNaming(r, c).then(() => ({ ended: true as const })));
     expect(await readTimeline(officer, caseId)).toEqual(CASE_NOT_FOUND);
-    expect(await problemOf(call(lead, EndNamingOnRestrictedCase, { caseId, grantId: named.grantId }, (r, c) => h.restrictedRecords.endNaming(r, c)))).toMatchObject({
+    expect(await problemOf(call(lead, EndNamingOnRestrictedCase, { caseId, grantId: named.grantId }, (r, c) => h.restrictedRecords.endNaming(r, c).then(() => ({ ended: true as const }))))).toMatchObject({
       status: 404,
       code: 'named-person-not-found',
     });
