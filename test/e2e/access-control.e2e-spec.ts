@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { agreementId, DEV_ISSUER_BASE, matrixGrant, policyMatrix, RELATIONSHIP_KINDS, type MatrixCell } from '@stac/auth';
+import { agreementId, DEV_ISSUER_BASE, MATRIX_RESTRICTIONS, matrixGrant, policyMatrix, RELATIONSHIP_KINDS, type MatrixCell } from '@stac/auth';
 import { CASE_PART } from '@stac/contracts';
 import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
@@ -280,38 +280,54 @@ describe('AC-10: the generated policy matrix holds against the running services'
   const caseFor = new Map<string, string>();
 
   beforeAll(async () => {
-    // One case per relationship kind, each granting that kind to every agency (as the workflow would).
-    for (const kind of ['NONE', ...RELATIONSHIP_KINDS] as const) {
-      const caseId = randomUUID();
-      caseFor.set(kind, caseId);
-      await intakeDb.query(
-        `INSERT INTO stalking_case (id, crime_reference, source, offence_class, flags, bcu, status, referred_at, version)
-         VALUES ($1, $2, 'CRIME_REPORT', 'S4A_FEAR', '{}', 'CE', 'REFERRED', now(), 1)`,
-        [caseId, `CR-MATRIX-${kind}-${caseId.slice(0, 8)}`],
-      );
-      if (kind === 'NONE') continue;
-      for (const agency of AGENCIES) {
-        const grant = matrixGrant(kind, agency, 'police');
-        if (!grant) continue;
-        await intakeDb.query(
-          `INSERT INTO case_relationship (id, case_id, kind, agency, field_groups, agreement_id, read_only, valid_from, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, now(), 'matrix-fixture')`,
-          [randomUUID(), caseId, kind, agency, grant.fieldGroups, kind === 'AGENCY_SHARE' ? agreementId(`police-to-${agency}`) : null, grant.readOnly],
-        );
-      }
-    }
     for (const agency of AGENCIES) for (const role of ROLES) await token(agency, role, `m-${agency}-${role}`);
+    // One case per relationship kind and restriction, each granting that kind to every agency (as the
+    // workflow would); a restricted case names every matrix user (NAMED) or none of them (NOT_NAMED).
+    for (const kind of ['NONE', ...RELATIONSHIP_KINDS] as const)
+      for (const restriction of MATRIX_RESTRICTIONS) {
+        const caseId = randomUUID();
+        caseFor.set(`${kind}|${restriction}`, caseId);
+        await intakeDb.query(
+          `INSERT INTO stalking_case (id, crime_reference, source, offence_class, flags, bcu, status, referred_at, version)
+           VALUES ($1, $2, 'CRIME_REPORT', 'S4A_FEAR', $3, 'CE', 'REFERRED', now(), 1)`,
+          [caseId, `CR-MATRIX-${kind}-${caseId.slice(0, 8)}`, restriction === 'NONE' ? [] : ['STAFF_LINKED']],
+        );
+        if (restriction !== 'NONE') {
+          await intakeDb.query(`INSERT INTO case_restriction (case_id, kinds, version, changed_at) VALUES ($1, '{STAFF_LINKED}', 1, now())`, [caseId]);
+          if (restriction === 'NAMED')
+            for (const agency of AGENCIES)
+              for (const role of ROLES)
+                await intakeDb.query(
+                  `INSERT INTO case_named_access (id, case_id, issuer, subject, valid_from, created_by) VALUES ($1, $2, $3, $4, now(), 'matrix-fixture')`,
+                  [randomUUID(), caseId, `${DEV_ISSUER_BASE}/${agency}`, `m-${agency}-${role}`],
+                );
+        }
+        if (kind === 'NONE') continue;
+        for (const agency of AGENCIES) {
+          const grant = matrixGrant(kind, agency, 'police');
+          if (!grant) continue;
+          await intakeDb.query(
+            `INSERT INTO case_relationship (id, case_id, kind, agency, field_groups, agreement_id, read_only, valid_from, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, now(), 'matrix-fixture')`,
+            [randomUUID(), caseId, kind, agency, grant.fieldGroups, kind === 'AGENCY_SHARE' ? agreementId(`police-to-${agency}`) : null, grant.readOnly],
+          );
+        }
+      }
   });
 
   const request1 = (c: MatrixCell) => ({
     correlationId: `matrix-${randomUUID()}`,
     token: tokens.get(`${c.agency}|${c.role}|m-${c.agency}-${c.role}`)!,
     purpose: c.purpose,
-    body: { caseId: caseFor.get(c.relationship)!, ...(c.fieldGroup === 'NONE' ? {} : { fieldGroups: [c.fieldGroup] }) },
+    body: { caseId: caseFor.get(`${c.relationship}|${c.restriction}`)!, ...(c.fieldGroup === 'NONE' ? {} : { fieldGroups: [c.fieldGroup] }) },
   });
 
-  it('directly against the intake service, for every role x relationship x agency x field group x purpose', async () => {
-    const cells = policyMatrix(['case.read'], 'police', ['safeguarding', 'investigation']);
+  it('directly against the intake service, for every role x relationship x agency x field group x purpose, restricted cases included', async () => {
+    // Every field group and purpose on unrestricted cases; the restricted dimension with every field group for one purpose.
+    const cells = [
+      ...policyMatrix(['case.read'], 'police', ['safeguarding', 'investigation'], ['NONE']),
+      ...policyMatrix(['case.read'], 'police', ['safeguarding'], ['NAMED', 'NOT_NAMED']),
+    ];
     const wrong: unknown[] = [];
     await pool(cells, 16, async (c) => {
       let status = 200;
@@ -325,12 +341,14 @@ describe('AC-10: the generated policy matrix holds against the running services'
     process.stdout.write(`AC-10 policy matrix (intake service): ${cells.length} cells checked\n`);
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(new Set(cells.map((c) => c.expected))).toEqual(new Set([200, 403, 404]));
+    expect(cells.some((c) => c.restriction === 'NOT_NAMED' && c.relationship === 'OWNING_TEAM' && c.agency === 'police' && c.expected === 404)).toBe(true);
   });
 
-  it('through the gateway, for every role x relationship x agency, with and without restricted field groups', async () => {
-    // The full field-group dimension runs against the service above; here each cell also crosses the edge.
-    const cells = policyMatrix(['case.read'], 'police', ['safeguarding']).filter((c) =>
-      ['NONE', 'victim.location', 'suspect.health'].includes(c.fieldGroup),
+  it('through the gateway, for every role x relationship x agency, restricted cases included, with and without restricted field groups', async () => {
+    // The full field-group dimension (and a named caller on a restricted case) runs against the service above;
+    // here each cell also crosses the edge, and a restricted case is checked for the callers not named on it.
+    const cells = policyMatrix(['case.read'], 'police', ['safeguarding'], ['NONE', 'NOT_NAMED']).filter((c) =>
+      c.restriction === 'NONE' ? ['NONE', 'victim.location', 'suspect.health'].includes(c.fieldGroup) : c.fieldGroup === 'NONE',
     );
     const wrong: unknown[] = [];
     await pool(cells, 16, async (c) => {
