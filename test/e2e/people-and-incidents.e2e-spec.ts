@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { eventually } from '@stac/testing';
+import { handled, queryService } from './builders';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(60_000);
@@ -335,6 +337,7 @@ describe('people register', () => {
       '/api/v1/cases/{caseId}/people/{personId}',
       '/api/v1/cases/{caseId}/people/{personId}/role',
       '/api/v1/cases/{caseId}/people/{personId}/other-names',
+      '/api/v1/cases/{caseId}/people/{personId}/identity',
       '/api/v1/cases/{caseId}/duplicate-candidates',
       '/api/v1/cases/{caseId}/duplicate-candidates/{candidateId}/decision',
       '/api/v1/cases/{caseId}/incidents',
@@ -344,3 +347,68 @@ describe('people register', () => {
     }
   });
 });
+
+describe('naming an unknown suspect later; counter-allegations', () => {
+  it('H2: an unknown suspect is named later (If-Match; duplicates proposed at once; the trust and probation check them again)', async () => {
+    const family = `Brackenridge${tag}`;
+    // An earlier case already names the same man.
+    const earlier = await referral({ givenName: 'Earlier', familyName: `Victim${tag}` }, { identityKnown: true, givenName: 'Thaddeus', familyName: family, dateOfBirth: '1970-10-10' });
+    const caseId = await referral({ givenName: 'Later', familyName: `Victim${tag}` });
+    const unknown = (await api().get(`/api/v1/cases/${caseId}`).expect(200)).body.intake.people.find((p: { role: string }) => p.role === 'PERSON_OF_CONCERN');
+    expect(unknown).toMatchObject({ identityKnown: false, displayName: null });
+    // The partners opened their checks of the unknown person with the referral.
+    await handled(stack, 'mental-health', caseId, 'intake.case.referred');
+    await handled(stack, 'probation', caseId, 'intake.case.referred');
+    const view = await api().get(`/api/v1/cases/${caseId}/people/${unknown.personId}`).expect(200);
+    const route = `/api/v1/cases/${caseId}/people/${unknown.personId}/identity`;
+    const identity = { givenName: 'Thaddeus', familyName: family, dateOfBirth: '1970-10-10' };
+    await api().put(route).send(identity).expect(428);
+    const bad = await api().put(route).set('if-match', view.headers.etag).send({ ...identity, dateOfBirth: '2999-01-01' }).expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' }]);
+    await api().put(route).set('if-match', view.headers.etag).send({ ...identity, nickname: 'Tad' }).expect(400);
+    const named = await api().put(route).set('if-match', view.headers.etag).send(identity).expect(200);
+    expect(named.body).toMatchObject({ identityKnown: true, givenName: 'Thaddeus', familyName: family, partnerChecksRequested: true });
+    expect(named.headers.etag).toBe(`"${named.body.version}"`);
+    expect(named.headers.etag).not.toBe(view.headers.etag);
+    expect(named.body.duplicateCandidates).toEqual([expect.objectContaining({ grade: 'LIKELY', status: 'OPEN', otherCases: [{ caseId: earlier, roles: ['PERSON_OF_CONCERN'] }] })]);
+    await api().put(route).set('if-match', named.headers.etag).send(identity).expect(409);
+    await api().put(route).set('if-match', view.headers.etag).send(identity).expect(412);
+    // Searchable by the name now; the case view shows it to the owning team.
+    const found = (await api().post('/api/v1/people/search').send({ givenName: 'thaddeus', familyName: family }).expect(200)).body.matches.map((m: { personId: string }) => m.personId);
+    expect(found).toEqual(expect.arrayContaining([unknown.personId]));
+    // The trust and probation check the person again (their checks of the unknown person are asked again).
+    const checks = await eventually(
+      async () => {
+        const [mh] = await queryService<{ reason: string; status: string }>(stack, 'mental-health', `SELECT reason, status FROM known_to_services_check WHERE case_id = $1 AND person_id = $2`, [caseId, unknown.personId]);
+        const [pr] = await queryService<{ reason: string; status: string }>(stack, 'probation', `SELECT reason, status FROM supervision_check WHERE case_id = $1 AND person_id = $2`, [caseId, unknown.personId]);
+        return mh?.reason === 'PERSON_IDENTIFIED' && pr?.reason === 'PERSON_IDENTIFIED' ? { mh, pr } : undefined;
+      },
+      { timeoutMs: 20_000, what: 'both partner checks asked again' },
+    );
+    expect(checks).toEqual({ mh: { reason: 'PERSON_IDENTIFIED', status: 'REQUESTED' }, pr: { reason: 'PERSON_IDENTIFIED', status: 'REQUESTED' } });
+  });
+
+  it('counter-allegations: the same two people with roles swapped on a second case are shown to screeners (case view and worklist), never merged; AC-09 not to one who may not see the other case', async () => {
+    const one = { givenName: 'Octavia', familyName: `Swapwell${tag}`, dateOfBirth: '1987-01-15' };
+    const two = { givenName: 'Lysander', familyName: `Turnabout${tag}`, dateOfBirth: '1984-11-02' };
+    const first = await referral(one, { identityKnown: true, ...two });
+    const second = await referral(two, { identityKnown: true, ...one });
+    const links = (await api().get(`/api/v1/cases/${second}`).expect(200)).body.intake.counterAllegations;
+    expect(links).toEqual([expect.objectContaining({ otherCaseId: first, status: 'POSSIBLE' })]);
+    const back = (await api().get(`/api/v1/cases/${first}`).expect(200)).body.intake.counterAllegations;
+    expect(back).toEqual([expect.objectContaining({ otherCaseId: second, status: 'POSSIBLE' })]);
+    const worklist = await api().get('/api/v1/worklists/screening?limit=200').expect(200);
+    const item = worklist.body.untriaged.find((i: { caseId: string }) => i.caseId === second);
+    expect(item.counterAllegations).toEqual([expect.objectContaining({ otherCaseId: first })]);
+    // Never merged: the four records stay, the candidates wait for a person to decide.
+    const candidates = (await api().get(`/api/v1/cases/${second}/duplicate-candidates`).expect(200)).body.candidates as { status: string; otherCases: { caseId: string }[] }[];
+    expect(candidates.filter((c) => c.otherCases.some((o) => o.caseId === first)).map((c) => c.status)).toEqual(['OPEN', 'OPEN']);
+    // A screener excluded from the first case does not learn of it through the second.
+    const payload = JSON.parse(Buffer.from(otherScreener.split('.')[1], 'base64url').toString('utf8')) as { iss: string; sub: string };
+    await intakeQuery(`INSERT INTO case_exclusion (id, case_id, issuer, subject, valid_from, created_by) VALUES ($1, $2, $3, $4, now(), 'e2e')`, [randomUUID(), first, payload.iss, payload.sub]);
+    const theirs = (await api(otherScreener).get(`/api/v1/cases/${second}`).expect(200)).body.intake.counterAllegations;
+    expect(theirs).toEqual([]);
+    expect(JSON.stringify((await api(otherScreener).get('/api/v1/worklists/screening?limit=200').expect(200)).body)).not.toContain(first);
+  });
+});
+
