@@ -1,6 +1,6 @@
 import type { CaseReferredV1, PersonCheckRequestedV1 } from '@stac/contracts';
 import type { EventContext } from '@stac/messaging';
-import { checkDueWorkingDaysFromEnv, contactRouteOf, PartnerChecks } from './partner-checks';
+import { checkDueWorkingDaysFromEnv, contactRouteOf, currentChecks, PartnerChecks } from './partner-checks';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
 import type { PartnerCheckRecord } from './partner-check.record';
 
@@ -51,6 +51,25 @@ describe('partner checks', () => {
       [ctx, { personId: 'p-1', requestedAt: new Date('2026-12-01T09:00:00.000Z'), reason: 'REFERRAL' }],
       [ctx, { personId: 'p-2', requestedAt: new Date('2026-12-02T09:00:00.000Z'), reason: 'NEW_PERSON_OF_CONCERN' }],
     ]);
+  });
+
+  it('asks again about a person identified later instead of opening a check for a new person of concern', async () => {
+    const c = checks(2);
+    const open = jest.spyOn(c, 'open').mockResolvedValue(null);
+    const recheck = jest.spyOn(c, 'recheckIdentified').mockResolvedValue(null);
+    const ctx = {} as EventContext;
+    await c.openForNamedPerson({ personId: 'p-3', requestedAt: '2026-12-03T09:00:00.000Z', trigger: 'IDENTIFIED' } as PersonCheckRequestedV1, ctx);
+    expect(recheck.mock.calls).toEqual([[ctx, { personId: 'p-3', requestedAt: new Date('2026-12-03T09:00:00.000Z') }]]);
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('shows the checks that stand: one answered while the person was unknown gives way to the re-check', () => {
+    const all = [
+      { id: 'a', personId: 'p-1', reason: 'REFERRAL' },
+      { id: 'b', personId: 'p-2', reason: 'NEW_PERSON_OF_CONCERN' },
+      { id: 'c', personId: 'p-1', reason: 'PERSON_IDENTIFIED' },
+    ] as const;
+    expect(currentChecks(all).map((x) => x.id)).toEqual(['b', 'c']);
   });
 
   it('has a contact route only when team, role and how to reach are all on record', () => {

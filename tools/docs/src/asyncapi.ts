@@ -1,4 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
+// class-transformer's @Type metadata, so a nested class (`@ValidateNested() @Type(() => X)`) becomes a $ref to X.
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { CatalogueEvent } from './event-catalogue';
 
@@ -38,7 +40,11 @@ function envelopeSchema(payloadRef: string) {
  * operation and one receive operation per consuming service (from its `@OnEvent` declarations).
  */
 export function asyncApiDocument(events: CatalogueEvent[]): Record<string, unknown> {
-  const all = validationMetadatasToSchemas({ refPointerPrefix: REF, classValidatorMetadataStorage: getMetadataStorage() });
+  const all = validationMetadatasToSchemas({
+    refPointerPrefix: REF,
+    classValidatorMetadataStorage: getMetadataStorage(),
+    classTransformerMetadataStorage: defaultMetadataStorage,
+  });
   const schemas: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
