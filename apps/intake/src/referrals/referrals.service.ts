@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
-import { londonDate, type AdvocacyReferralBasis } from '@stac/domain';
+import { birthDateProblem, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
@@ -58,6 +58,7 @@ export class ReferralsService {
   async refer(submission: ReferralSubmission, ctx: RequestContext): Promise<ReferralAccepted> {
     if (submission.source === 'ORDER_BREACH') throw new Error('a breach referral takes the fast path (BreachReferrals)');
     this.checkCustody(submission);
+    this.checkDates(submission);
     this.checkOtherNames(submission);
     try {
       return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
@@ -101,6 +102,24 @@ export class ReferralsService {
     const at = Date.parse(s.custodyStartedAt);
     if (at > now + FUTURE_TOLERANCE_MS) throw invalid('custodyStartedAt', 'custodyStartedAt cannot be in the future');
     if (at < now - MAX_DETENTION_MS) throw invalid('custodyStartedAt', 'custodyStartedAt must be within the last 96 hours (the longest detention before charge)');
+  }
+
+  /** Dates of birth and incident times that are possible on the injectable clock (API-02; nothing stored otherwise). */
+  private checkDates(s: ReferralSubmission): void {
+    const now = this.clock.now();
+    const today = londonDate(now);
+    const problems = [
+      ...(['victim', 'personOfConcern'] as const).map((who) => {
+        const dob = s[who]?.dateOfBirth;
+        const message = dob ? birthDateProblem(`${who}.dateOfBirth`, dob, today) : null;
+        return message ? { field: `${who}.dateOfBirth`, message } : null;
+      }),
+      ...(s.incidents ?? []).map((incident, i) => {
+        const message = pastTimeProblem(`incidents.${i}.occurredAt`, incident.occurredAt, now);
+        return message ? { field: `incidents.${i}.occurredAt`, message } : null;
+      }),
+    ].filter((p): p is { field: string; message: string } => p !== null);
+    if (problems.length) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: problems });
   }
 
   /** Previous names and aliases of the victim and the person of concern: dates and names that make sense (nothing stored otherwise). */
