@@ -201,4 +201,44 @@ describe('referral routes through POST /api/v1/referrals', () => {
     expect(task.dueAt).toBe(due);
     expect((await lifecycle(res.body.caseId)).cjStage).toBe('ARRESTED');
   });
+
+  it('worklists page by cursor through the gateway: each list to its end without repeats; a bad cursor or limit is 400', async () => {
+    const referred: string[] = [];
+    for (let i = 0; i < 3; i++) referred.push((await api(tokens.officer).post('/api/v1/referrals').send(crimeReport()).expect(201)).body.caseId);
+    // Intake's screening list, two at a time.
+    const seen: string[] = [];
+    let path: string | null = '/api/v1/worklists/screening?limit=2';
+    while (path) {
+      const page: request.Response = await api(tokens.screener).get(path).expect(200);
+      expect(page.body.untriaged.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.untriaged.map((i: { caseId: string }) => i.caseId));
+      path = page.body.next.untriaged ? `/api/v1/worklists/screening?limit=2&cursor=${page.body.next.untriaged}` : null;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(referred));
+    const bad = await api(tokens.screener).get('/api/v1/worklists/screening?cursor=not-a-cursor').expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['cursor']);
+    await api(tokens.screener).get('/api/v1/worklists/screening?limit=500').expect(400);
+
+    // Risk-assessment's worklist, one task at a time: the referrals' screening tasks are all there, once.
+    await eventually(async () => {
+      const tasks = await Promise.all(referred.map((id) => riskTasks(id)));
+      return tasks.every((t) => t.length > 0) ? true : undefined;
+    }, { timeoutMs: 20_000, what: 'the screening tasks' });
+    const taskCases: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: request.Response = await api(tokens.assessor, 'risk-management').get(`/api/v1/risk/worklist?limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      expect(page.body.openTasks.length).toBeLessThanOrEqual(1);
+      taskCases.push(...page.body.openTasks.map((t: { caseId: string; taskId: string }) => t.taskId));
+      cursor = page.body.next.openTasks;
+      pages += 1;
+    } while (cursor && pages < 500);
+    expect(new Set(taskCases).size).toBe(taskCases.length);
+    const openTaskIds = (await Promise.all(referred.map((id) => riskTasks(id)))).flat().filter((t) => t.status === 'OPEN').map((t) => (t as unknown as { taskId: string }).taskId);
+    expect(taskCases).toEqual(expect.arrayContaining(openTaskIds));
+    await api(tokens.assessor, 'risk-management').get('/api/v1/risk/worklist?cursor=bm90LW91cnM').expect(400);
+  });
 });
+
