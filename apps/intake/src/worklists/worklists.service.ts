@@ -106,8 +106,9 @@ export class WorklistsService {
     const cursor = q.cursor ? readPageCursor(q.cursor, shapes(Object.values(SCREENING_LISTS), TIME_ID)) : null;
     const wanted = (s: ScreeningSection) => !cursor || cursor.list === SCREENING_LISTS[s];
     const keyOf = (s: ScreeningSection) => (cursor?.list === SCREENING_LISTS[s] ? cursor.key : null);
-    const untriaged = wanted('untriaged') ? await this.awaitingScreening(granted.principal, now, 'untriaged', limit, keyOf('untriaged')) : EMPTY;
-    const overdue = wanted('overdue') ? await this.awaitingScreening(granted.principal, now, 'overdue', limit, keyOf('overdue')) : EMPTY;
+    const [untriaged, overdue] = await Promise.all(
+      (['untriaged', 'overdue'] as const).map((s) => (wanted(s) ? this.awaitingScreening(granted.principal, now, s, limit, keyOf(s)) : EMPTY)),
+    );
     // Partner agencies' known-to-services answers travel with each case (H2): codes only.
     const answers = await this.partnerAnswers.forCases([...new Set([...untriaged.items, ...overdue.items].map((i) => i.caseId))]);
     const withChecks = (i: ScreeningWorkItem) => ({ ...i, partnerChecks: answers.get(i.caseId) ?? [] });
@@ -127,14 +128,17 @@ export class WorklistsService {
     const cursor = q.cursor ? readPageCursor(q.cursor, shapes(Object.values(LEAD_LISTS), TIME_ID)) : null;
     const section = async <T>(s: LeadSection, read: (key: KeyValue[] | null) => Promise<Page<T>>): Promise<Page<T>> =>
       !cursor ? read(null) : cursor.list === LEAD_LISTS[s] ? read(cursor.key) : EMPTY;
-    // Sequential: one connection per request, and each list is one indexed query.
-    const overdueScreening = await section('overdueScreening', (key) => this.awaitingScreening(p, now, 'overdue', limit, key, LEAD_LISTS.overdueScreening));
-    const overdueAdviceItems = await section('overdueAdviceItems', (key) => this.overdueAdvice(p, now, limit, key));
-    const expiringOrders = await section('expiringOrders', (key) => this.expiringOrders(p, now, limit, key));
-    const overdueNotifications = await section('overdueNotifications', (key) => this.overdueNotifications(p, now, limit, key));
-    const overdueConsultationActions = await section('overdueConsultationActions', (key) => this.overdueActions(p, now, limit, key));
-    const bailReturnsDue = await section('bailReturnsDue', (key) => this.bailReturns(p, now, limit, key));
-    const consultationsToSchedule = await section('consultationsToSchedule', (key) => this.consultationsToSchedule(p, limit, key));
+    // Each list is one indexed query on the pool; they run side by side.
+    const [overdueScreening, overdueAdviceItems, expiringOrders, overdueNotifications, overdueConsultationActions, bailReturnsDue, consultationsToSchedule] =
+      await Promise.all([
+        section('overdueScreening', (key) => this.awaitingScreening(p, now, 'overdue', limit, key, LEAD_LISTS.overdueScreening)),
+        section('overdueAdviceItems', (key) => this.overdueAdvice(p, now, limit, key)),
+        section('expiringOrders', (key) => this.expiringOrders(p, now, limit, key)),
+        section('overdueNotifications', (key) => this.overdueNotifications(p, now, limit, key)),
+        section('overdueConsultationActions', (key) => this.overdueActions(p, now, limit, key)),
+        section('bailReturnsDue', (key) => this.bailReturns(p, now, limit, key)),
+        section('consultationsToSchedule', (key) => this.consultationsToSchedule(p, limit, key)),
+      ]);
     const result: LeadWorklist = {
       overdueScreening: overdueScreening.items,
       overdueAdviceItems: overdueAdviceItems.items,
