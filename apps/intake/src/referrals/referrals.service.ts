@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
+import {
+  CaseReferredV1,
+  CRIME_REFERENCE,
+  ProblemException,
+  type AttachCrimeReferenceCommand,
+  type CrimeReferenceAttached,
+  type ReferralAccepted,
+  type ReferralSubmission,
+} from '@stac/contracts';
 import { birthDateProblem, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
@@ -137,8 +145,18 @@ export class ReferralsService {
    * (domain.md §3 step 1). Idempotent for the same reference; a case that already has another one, or a
    * reference already on another case, is a 409 naming the conflict.
    */
-  attachCrimeReference(cmd: { caseId: string; crimeReference: string; expectedVersion: number }, ctx: RequestContext): Promise<{ caseId: string; crimeReference: string; version: number }> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
+  async attachCrimeReference(cmd: AttachCrimeReferenceCommand, ctx: RequestContext): Promise<CrimeReferenceAttached> {
+    if (!CRIME_REFERENCE.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
+    try {
+      return await this.attachIn(cmd, ctx);
+    } catch (e) {
+      // Another case took the same reference between our check and our commit (the unique index decided).
+      if ((e as { code?: string }).code === '23505') throw rpcProblem(409, 'crime-reference-in-use', 'This crime reference is already on another case');
+      throw e;
+    }
+  }
+
+  private attachIn(cmd: AttachCrimeReferenceCommand, ctx: RequestContext): Promise<CrimeReferenceAttached> {
     return this.dataSource.transaction((m) =>
       ctx.idempotent(m, 'case.crime-reference.attach', cmd, async () => {
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_write' } });
