@@ -9,6 +9,7 @@ import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { auditExports, logLeaks, metricsLeaks, sampleLeaks, scanStreams } from './canary';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(180_000);
 
@@ -37,7 +38,8 @@ const tokens: Record<'officer' | 'assessor' | 'advocate' | 'lead', string> = {} 
 
 function api(token: string, purpose: string) {
   const base = request(stack.gatewayUrl);
-  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  const auth = <T extends request.Test>(t: T) =>
+    t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
   return {
     post: (path: string) => auth(base.post(path)),
     put: (path: string) => auth(base.put(path)),
@@ -50,13 +52,21 @@ const officer = (purpose = 'investigation') => api(tokens.officer, purpose);
 
 /** London wall-clock `HH:MM` of now plus some hours (safe-hours windows are England and Wales local time). */
 function londonHourFromNow(hours: number): string {
-  const t = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hourCycle: 'h23', hour: '2-digit' }).format(new Date(Date.now() + hours * 3600_000));
+  const t = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hourCycle: 'h23',
+    hour: '2-digit',
+  }).format(new Date(Date.now() + hours * 3600_000));
   return `${t}:00`;
 }
 
 async function cjStage(caseId: string, body: Record<string, unknown>) {
   const lc = await officer().get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
-  await officer().post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.headers.etag).send(body).expect(200);
+  await officer()
+    .post(`/api/v1/cases/${caseId}/cj-stage-transitions`)
+    .set('If-Match', lc.headers.etag)
+    .send(body)
+    .expect(200);
 }
 
 type Obligation = {
@@ -69,7 +79,9 @@ type Obligation = {
   version: number;
   ownerPerson: string | null;
 };
-async function updates(caseId: string): Promise<{ obligations: Obligation[]; notOpened: { trigger: string; reason: string }[] }> {
+async function updates(
+  caseId: string,
+): Promise<{ obligations: Obligation[]; notOpened: { trigger: string; reason: string }[] }> {
   return (await advocate().get(`/api/v1/cases/${caseId}/victim-updates`).expect(200)).body;
 }
 
@@ -120,18 +132,14 @@ describe('victim advocacy end to end', () => {
   it('AC-05: a referral with consent opens the offer in advocacy; the offer is accepted with a scope; a lead allocates an ISAC', async () => {
     const referral = await officer()
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-ADV-${process.pid}-${Date.now().toString(36)}`,
-        advocacyReferral: 'CONSENT_GIVEN',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: ['DOMESTIC'],
-        bcu: 'CE',
-        caseOfficer: 'PC-4412',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
-      })
+      .send(
+        syntheticReferral('ADV', {
+          flags: ['DOMESTIC'],
+          caseOfficer: 'PC-4412',
+          victim: { givenName: 'Synthetic', familyName: 'Victim' },
+          incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
+        }),
+      )
       .expect(201);
     caseId = referral.body.caseId;
     const offered = await eventually(
@@ -141,45 +149,98 @@ describe('victim advocacy end to end', () => {
       },
       { timeoutMs: 30_000, what: 'the advocacy offer opened by intake.case.referred.v1' },
     );
-    expect(offered.body).toMatchObject({ status: 'PENDING', consentState: 'GIVEN', consentScope: ['police'], advocate: null });
+    expect(offered.body).toMatchObject({
+      status: 'PENDING',
+      consentState: 'GIVEN',
+      consentScope: ['police'],
+      advocate: null,
+    });
 
-    const engaged = await advocate().post(`/api/v1/cases/${caseId}/advocacy/consent`).set('If-Match', offered.headers.etag).send({ change: 'GIVEN', scope: ['police'] }).expect(200);
+    const engaged = await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/consent`)
+      .set('If-Match', offered.headers.etag)
+      .send({ change: 'GIVEN', scope: ['police'] })
+      .expect(200);
     expect(engaged.body).toMatchObject({ status: 'ENGAGED', consentState: 'GIVEN' });
     // Allocation is the lead's: an advocate is refused.
-    await advocate().post(`/api/v1/cases/${caseId}/advocacy/allocation`).set('If-Match', engaged.headers.etag).send({ advocate: 'isac-e2e', reason: 'INITIAL' }).expect(403);
+    await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/allocation`)
+      .set('If-Match', engaged.headers.etag)
+      .send({ advocate: 'isac-e2e', reason: 'INITIAL' })
+      .expect(403);
     const unallocated = await lead().get('/api/v1/advocacy/worklists/lead').expect(200);
-    expect(unallocated.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'UNALLOCATED', caseId })]));
-    const allocated = await lead().post(`/api/v1/cases/${caseId}/advocacy/allocation`).set('If-Match', engaged.headers.etag).send({ advocate: 'isac-e2e', reason: 'INITIAL' }).expect(200);
-    expect(allocated.body).toMatchObject({ advocate: 'isac-e2e', allocationHistory: [expect.objectContaining({ reason: 'INITIAL', allocatedBy: 'isac-lead-e2e' })] });
+    expect(unallocated.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'UNALLOCATED', caseId })]),
+    );
+    const allocated = await lead()
+      .post(`/api/v1/cases/${caseId}/advocacy/allocation`)
+      .set('If-Match', engaged.headers.etag)
+      .send({ advocate: 'isac-e2e', reason: 'INITIAL' })
+      .expect(200);
+    expect(allocated.body).toMatchObject({
+      advocate: 'isac-e2e',
+      allocationHistory: [expect.objectContaining({ reason: 'INITIAL', allocatedBy: 'isac-lead-e2e' })],
+    });
   });
 
   it('the advocate logs a contact (notes sealed), records needs and agrees a safety plan that becomes active', async () => {
     const contact = await advocate()
       .post(`/api/v1/cases/${caseId}/advocacy/contacts`)
       .set('Idempotency-Key', `contact-${randomUUID()}`)
-      .send({ contactAt: new Date().toISOString(), channel: 'PHONE', purposes: ['INITIAL_CONTACT', 'NEEDS_ASSESSMENT'], outcome: 'COMPLETED', nextContactDue: new Date(Date.now() + 3 * DAY).toISOString(), notes: `Victim mentioned ${NOTE_CANARY}` })
+      .send({
+        contactAt: new Date().toISOString(),
+        channel: 'PHONE',
+        purposes: ['INITIAL_CONTACT', 'NEEDS_ASSESSMENT'],
+        outcome: 'COMPLETED',
+        nextContactDue: new Date(Date.now() + 3 * DAY).toISOString(),
+        notes: `Victim mentioned ${NOTE_CANARY}`,
+      })
       .expect(201);
     expect(contact.body).toMatchObject({ hasNotes: true });
     const listed = await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts`).expect(200);
     expect(listed.body[0]).not.toHaveProperty('notes');
-    expect((await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts?include=advocacy.notes`).expect(200)).body[0].notes).toContain(NOTE_CANARY);
+    expect(
+      (await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts?include=advocacy.notes`).expect(200))
+        .body[0].notes,
+    ).toContain(NOTE_CANARY);
 
     await advocate()
       .post(`/api/v1/cases/${caseId}/advocacy/needs-assessments`)
       .set('Idempotency-Key', `needs-${randomUUID()}`)
-      .send({ needs: [{ area: 'TECHNOLOGY', level: 'HIGH', responses: ['DIGITAL_SAFETY_CHECK'] }, { area: 'HOUSING', level: 'MEDIUM', responses: ['REFERRED_HOUSING'] }] })
+      .send({
+        needs: [
+          { area: 'TECHNOLOGY', level: 'HIGH', responses: ['DIGITAL_SAFETY_CHECK'] },
+          { area: 'HOUSING', level: 'MEDIUM', responses: ['REFERRED_HOUSING'] },
+        ],
+      })
       .expect(201);
 
     const draft = await advocate()
       .post(`/api/v1/cases/${caseId}/safety-plans`)
       .set('Idempotency-Key', `plan-${randomUUID()}`)
-      .send({ measures: [{ measure: 'SOCIAL_MEDIA_SETTINGS', owner: 'VICTIM' }, { measure: 'PERSONAL_ALARM', owner: 'POLICE' }], reviewDate: new Date(Date.now() + 28 * DAY).toISOString() })
+      .send({
+        measures: [
+          { measure: 'SOCIAL_MEDIA_SETTINGS', owner: 'VICTIM' },
+          { measure: 'PERSONAL_ALARM', owner: 'POLICE' },
+        ],
+        reviewDate: new Date(Date.now() + 28 * DAY).toISOString(),
+      })
       .expect(201);
     planId = draft.body.planId;
-    const agreed = await advocate().post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', draft.headers.etag).send({ to: 'AGREED' }).expect(200);
-    const active = await advocate().post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', agreed.headers.etag).send({ to: 'ACTIVE' }).expect(200);
+    const agreed = await advocate()
+      .post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`)
+      .set('If-Match', draft.headers.etag)
+      .send({ to: 'AGREED' })
+      .expect(200);
+    const active = await advocate()
+      .post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`)
+      .set('If-Match', agreed.headers.etag)
+      .send({ to: 'ACTIVE' })
+      .expect(200);
     expect(active.body).toMatchObject({ status: 'ACTIVE', planVersion: 3 });
-    expect((await advocate().get(`/api/v1/cases/${caseId}/safety-plans/${planId}?version=1`).expect(200)).body).toMatchObject({ status: 'DRAFT', planVersion: 1 });
+    expect(
+      (await advocate().get(`/api/v1/cases/${caseId}/safety-plans/${planId}?version=1`).expect(200)).body,
+    ).toMatchObject({ status: 'DRAFT', planVersion: 1 });
   });
 
   it("§6.3: an arrest and a bail change in intake open two Victims' Code obligations; one is delivered in time, the other becomes overdue and escalates to the lead", async () => {
@@ -193,9 +254,15 @@ describe('victim advocacy end to end', () => {
       { timeoutMs: 30_000, what: 'two update obligations from intake.case.stage-changed.v1' },
     );
     expect(opened.obligations.map((o) => o.trigger).sort()).toEqual(['ARREST', 'BAIL_OR_RUI']);
-    expect(opened.obligations.every((o) => o.status === 'OPEN' && o.ownerPerson === 'isac-e2e' && !o.overdue)).toBe(true);
+    expect(
+      opened.obligations.every((o) => o.status === 'OPEN' && o.ownerPerson === 'isac-e2e' && !o.overdue),
+    ).toBe(true);
     const mine = await advocate().get('/api/v1/advocacy/worklists/mine?limit=10').expect(200);
-    expect(mine.body.items.filter((i: { kind: string; caseId: string }) => i.caseId === caseId && i.kind === 'UPDATE_OWED')).toHaveLength(2);
+    expect(
+      mine.body.items.filter(
+        (i: { kind: string; caseId: string }) => i.caseId === caseId && i.kind === 'UPDATE_OWED',
+      ),
+    ).toHaveLength(2);
 
     const arrest = opened.obligations.find((o) => o.trigger === 'ARREST')!;
     const delivered = await advocate()
@@ -208,14 +275,26 @@ describe('victim advocacy end to end', () => {
     // Twelve days later (advocacy's clock, moved on through its test-only offset file): the bail update is overdue.
     writeFileSync(clockFile, String(12 * DAY));
     const after = await updates(caseId);
-    expect(after.obligations.find((o) => o.trigger === 'BAIL_OR_RUI')).toMatchObject({ status: 'OPEN', overdue: true });
-    expect(after.obligations.find((o) => o.trigger === 'ARREST')).toMatchObject({ status: 'DELIVERED', overdue: false, inTime: true });
+    expect(after.obligations.find((o) => o.trigger === 'BAIL_OR_RUI')).toMatchObject({
+      status: 'OPEN',
+      overdue: true,
+    });
+    expect(after.obligations.find((o) => o.trigger === 'ARREST')).toMatchObject({
+      status: 'DELIVERED',
+      overdue: false,
+      inTime: true,
+    });
     const escalated = await lead().get('/api/v1/advocacy/worklists/lead').expect(200);
-    const overdue = escalated.body.items.filter((i: { kind: string; caseId: string }) => i.kind === 'UPDATE_OVERDUE' && i.caseId === caseId);
-    expect(overdue).toEqual([expect.objectContaining({ code: 'BAIL_OR_RUI', overdue: true, advocate: 'isac-e2e' })]);
+    const overdue = escalated.body.items.filter(
+      (i: { kind: string; caseId: string }) => i.kind === 'UPDATE_OVERDUE' && i.caseId === caseId,
+    );
+    expect(overdue).toEqual([
+      expect.objectContaining({ code: 'BAIL_OR_RUI', overdue: true, advocate: 'isac-e2e' }),
+    ]);
     // The escalation scan (every second here) announces it once: escalatedAt set, update-overdue on the stream.
     const bail = await eventually(
-      async () => (await updates(caseId)).obligations.find((o) => o.trigger === 'BAIL_OR_RUI' && o.escalatedAt),
+      async () =>
+        (await updates(caseId)).obligations.find((o) => o.trigger === 'BAIL_OR_RUI' && o.escalatedAt),
       { timeoutMs: 30_000, what: 'the escalation scan marking the overdue bail update' },
     );
     expect(bail).toMatchObject({ status: 'OPEN', overdue: true });
@@ -225,7 +304,9 @@ describe('victim advocacy end to end', () => {
     );
     expect(announced).toBe(1);
     const month = new Date().toISOString().slice(0, 7);
-    const compliance = await lead().get(`/api/v1/advocacy/victims-code/compliance?month=${month}`).expect(200);
+    const compliance = await lead()
+      .get(`/api/v1/advocacy/victims-code/compliance?month=${month}`)
+      .expect(200);
     expect(compliance.body.due).toBeGreaterThanOrEqual(1);
     writeFileSync(clockFile, '0');
   });
@@ -238,10 +319,13 @@ describe('victim advocacy end to end', () => {
       .expect(201);
     const lc = await officer().get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
     expect(lc.body.cjStage).toBe('BAILED');
-    const interview = await eventually(async () => (await updates(caseId)).obligations.find((o) => o.trigger === 'INTERVIEW'), {
-      timeoutMs: 30_000,
-      what: 'the INTERVIEW obligation from intake.investigation.milestone-recorded.v1',
-    });
+    const interview = await eventually(
+      async () => (await updates(caseId)).obligations.find((o) => o.trigger === 'INTERVIEW'),
+      {
+        timeoutMs: 30_000,
+        what: 'the INTERVIEW obligation from intake.investigation.milestone-recorded.v1',
+      },
+    );
     expect(interview).toMatchObject({ status: 'OPEN', ownerPerson: 'isac-e2e', overdue: false });
   });
 
@@ -255,21 +339,49 @@ describe('victim advocacy end to end', () => {
       safeThirdParty: { name: THIRD_PARTY_CANARY, relationship: 'Sister' },
     };
     await advocate().put(`/api/v1/cases/${caseId}/advocacy/contact-preferences`).send(prefs).expect(200);
-    const message = { purpose: 'CHECK_IN', subject: 'Your advocate', body: 'Please call your advocate when it is safe.' };
-    const never = await advocate().post(`/api/v1/cases/${caseId}/advocacy/communications`).send({ ...message, channel: 'SMS' }).expect(422);
-    expect(never.body).toMatchObject({ code: 'contact-refused', detail: expect.stringMatching(/^NEVER_USE_CHANNEL/) });
-    const late = await advocate().post(`/api/v1/cases/${caseId}/advocacy/communications`).send({ ...message, channel: 'EMAIL' }).expect(422);
+    const message = {
+      purpose: 'CHECK_IN',
+      subject: 'Your advocate',
+      body: 'Please call your advocate when it is safe.',
+    };
+    const never = await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/communications`)
+      .send({ ...message, channel: 'SMS' })
+      .expect(422);
+    expect(never.body).toMatchObject({
+      code: 'contact-refused',
+      detail: expect.stringMatching(/^NEVER_USE_CHANNEL/),
+    });
+    const late = await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/communications`)
+      .send({ ...message, channel: 'EMAIL' })
+      .expect(422);
     expect(late.body.detail).toMatch(/^OUTSIDE_SAFE_HOURS/);
     expect(mail).toEqual([]);
 
-    await advocate().put(`/api/v1/cases/${caseId}/advocacy/contact-preferences`).send({ ...prefs, safeHours: [{ from: londonHourFromNow(-1), to: londonHourFromNow(2) }] }).expect(200);
-    const sent = await advocate().post(`/api/v1/cases/${caseId}/advocacy/communications`).send({ ...message, channel: 'EMAIL' }).expect(201);
+    await advocate()
+      .put(`/api/v1/cases/${caseId}/advocacy/contact-preferences`)
+      .send({ ...prefs, safeHours: [{ from: londonHourFromNow(-1), to: londonHourFromNow(2) }] })
+      .expect(200);
+    const sent = await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/communications`)
+      .send({ ...message, channel: 'EMAIL' })
+      .expect(201);
     expect(sent.body).toMatchObject({ status: 'SENT', channel: 'EMAIL' });
-    await eventually(async () => (mail.length ? mail : undefined), { timeoutMs: 10_000, what: 'the email at the SMTP server' });
+    await eventually(async () => (mail.length ? mail : undefined), {
+      timeoutMs: 10_000,
+      what: 'the email at the SMTP server',
+    });
     expect(mail).toEqual([expect.objectContaining({ to: EMAIL_CANARY })]);
     expect(mail[0].raw).toContain('Please call your advocate when it is safe.');
     const log = await advocate().get(`/api/v1/cases/${caseId}/advocacy/communications`).expect(200);
-    expect(log.body.map((c: { channel: string; status: string; refusal: string | null }) => [c.channel, c.status, c.refusal])).toEqual([
+    expect(
+      log.body.map((c: { channel: string; status: string; refusal: string | null }) => [
+        c.channel,
+        c.status,
+        c.refusal,
+      ]),
+    ).toEqual([
       ['SMS', 'REFUSED', 'NEVER_USE_CHANNEL'],
       ['EMAIL', 'REFUSED', 'OUTSIDE_SAFE_HOURS'],
       ['EMAIL', 'SENT', null],
@@ -280,12 +392,30 @@ describe('victim advocacy end to end', () => {
     const view = await officer('safeguarding').get(`/api/v1/cases/${caseId}`).expect(200);
     expect(view.body.advocacy).toMatchObject({
       status: 'available',
-      data: { status: 'ENGAGED', consentState: 'GIVEN', allocation: { allocated: true }, safetyPlan: { status: 'ACTIVE' } },
+      data: {
+        status: 'ENGAGED',
+        consentState: 'GIVEN',
+        allocation: { allocated: true },
+        safetyPlan: { status: 'ACTIVE' },
+      },
     });
     expect(view.body.advocacy.data.allocation).not.toHaveProperty('advocate');
     const text = JSON.stringify(view.body);
-    for (const canary of [NOTE_CANARY, EMAIL_CANARY, THIRD_PARTY_CANARY, 'DIGITAL_SAFETY_CHECK', 'SOCIAL_MEDIA_SETTINGS']) expect(text).not.toContain(canary);
-    for (const path of ['advocacy/contacts', 'advocacy/needs-assessments', 'advocacy/contact-preferences', 'safety-plans', 'advocacy']) {
+    for (const canary of [
+      NOTE_CANARY,
+      EMAIL_CANARY,
+      THIRD_PARTY_CANARY,
+      'DIGITAL_SAFETY_CHECK',
+      'SOCIAL_MEDIA_SETTINGS',
+    ])
+      expect(text).not.toContain(canary);
+    for (const path of [
+      'advocacy/contacts',
+      'advocacy/needs-assessments',
+      'advocacy/contact-preferences',
+      'safety-plans',
+      'advocacy',
+    ]) {
       await officer('safeguarding').get(`/api/v1/cases/${caseId}/${path}`).expect(403);
     }
   });
@@ -294,12 +424,22 @@ describe('victim advocacy end to end', () => {
     await advocate()
       .post(`/api/v1/cases/${caseId}/advocacy/situation-changes`)
       .set('Idempotency-Key', `moved-${randomUUID()}`)
-      .send({ change: 'MOVED', effectiveFrom: new Date().toISOString(), details: `Now living at ${PLACE_CANARY}` })
+      .send({
+        change: 'MOVED',
+        effectiveFrom: new Date().toISOString(),
+        details: `Now living at ${PLACE_CANARY}`,
+      })
       .expect(201);
     const task = await eventually(
       async () => {
-        const tasks = (await api(tokens.assessor, 'safeguarding').get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)).body as { reason: string; status: string; triggers: { reason: string }[] }[];
-        return tasks.find((t) => t.status === 'OPEN' && (t.reason === 'VICTIM_MOVED' || t.triggers.some((x) => x.reason === 'VICTIM_MOVED')));
+        const tasks = (
+          await api(tokens.assessor, 'safeguarding').get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)
+        ).body as { reason: string; status: string; triggers: { reason: string }[] }[];
+        return tasks.find(
+          (t) =>
+            t.status === 'OPEN' &&
+            (t.reason === 'VICTIM_MOVED' || t.triggers.some((x) => x.reason === 'VICTIM_MOVED')),
+        );
       },
       { timeoutMs: 30_000, what: 'a VICTIM_MOVED task from advocacy.victim.situation-changed.v1' },
     );
@@ -308,7 +448,11 @@ describe('victim advocacy end to end', () => {
 
   it('§6.6: consent withdrawn — intake’s case view shows it, and advocacy is told nothing more (the next CJ event opens no obligation)', async () => {
     const record = await advocate().get(`/api/v1/cases/${caseId}/advocacy`).expect(200);
-    await advocate().post(`/api/v1/cases/${caseId}/advocacy/consent`).set('If-Match', record.headers.etag).send({ change: 'WITHDRAWN' }).expect(200);
+    await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/consent`)
+      .set('If-Match', record.headers.etag)
+      .send({ change: 'WITHDRAWN' })
+      .expect(200);
     const intake = await eventually(
       async () => {
         const v = (await officer().get(`/api/v1/cases/${caseId}`).expect(200)).body;
@@ -331,9 +475,14 @@ describe('victim advocacy end to end', () => {
       },
       { timeoutMs: 30_000, what: 'the NFA event handled by advocacy' },
     );
-    expect(after.notOpened).toEqual([expect.objectContaining({ trigger: 'RELEASE_WITHOUT_CHARGE', reason: 'CONSENT_WITHDRAWN' })]);
+    expect(after.notOpened).toEqual([
+      expect.objectContaining({ trigger: 'RELEASE_WITHOUT_CHARGE', reason: 'CONSENT_WITHDRAWN' }),
+    ]);
     expect(after.obligations).toHaveLength(3);
-    await advocate().post(`/api/v1/cases/${caseId}/advocacy/communications`).send({ purpose: 'CHECK_IN', subject: 'Hello', body: 'Checking in.', channel: 'EMAIL' }).expect(422);
+    await advocate()
+      .post(`/api/v1/cases/${caseId}/advocacy/communications`)
+      .send({ purpose: 'CHECK_IN', subject: 'Hello', body: 'Checking in.', channel: 'EMAIL' })
+      .expect(422);
     expect(mail).toHaveLength(1);
   });
 
@@ -342,7 +491,10 @@ describe('victim advocacy end to end', () => {
     // Needs are coded (no free text): their codes are the needs detail that must stay in the charity.
     const needsDetail = ['DIGITAL_SAFETY_CHECK', 'REFERRED_HOUSING', 'SOCIAL_MEDIA_SETTINGS'];
     // Positive control: the charity itself holds them.
-    expect((await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts?include=advocacy.notes`).expect(200)).body[0].notes).toContain(NOTE_CANARY);
+    expect(
+      (await advocate().get(`/api/v1/cases/${caseId}/advocacy/contacts?include=advocacy.notes`).expect(200))
+        .body[0].notes,
+    ).toContain(NOTE_CANARY);
     const leaks: string[] = [];
     // Other agencies' answers: the police reading the case view (its advocacy part) and the risk assessor.
     for (const [who, token] of [
@@ -351,7 +503,8 @@ describe('victim advocacy end to end', () => {
     ] as const) {
       const view = await api(token, 'safeguarding').get(`/api/v1/cases/${caseId}`).expect(200);
       expect(view.body.advocacy.status).toBe('available');
-      if ([...canaries, ...needsDetail].some((c) => JSON.stringify(view.body).includes(c))) leaks.push(`case view for ${who}`);
+      if ([...canaries, ...needsDetail].some((c) => JSON.stringify(view.body).includes(c)))
+        leaks.push(`case view for ${who}`);
     }
     leaks.push(...logLeaks(stack, canaries), ...(await metricsLeaks(stack, canaries)));
     const events = await scanStreams(stack, [...canaries, ...needsDetail]);
@@ -360,10 +513,19 @@ describe('victim advocacy end to end', () => {
       ['police', 'e2e-adv-dpo-police'],
       ['advocacy', 'e2e-adv-dpo-charity'],
     ] as const) {
-      leaks.push(...sampleLeaks(await auditExports(stack, [{ label: agency, token: await tokenFor(agency, ['dpo'], subject) }], { recordId: caseId }), canaries).map((l) => `${l} (${agency})`));
+      leaks.push(
+        ...sampleLeaks(
+          await auditExports(stack, [{ label: agency, token: await tokenFor(agency, ['dpo'], subject) }], {
+            recordId: caseId,
+          }),
+          canaries,
+        ).map((l) => `${l} (${agency})`),
+      );
     }
     // Positive control: the charity's events were published and scanned.
-    const advocacyEvents = [...events.scanned].filter(([subject]) => subject.startsWith('advocacy.')).reduce((n, [, count]) => n + count, 0);
+    const advocacyEvents = [...events.scanned]
+      .filter(([subject]) => subject.startsWith('advocacy.'))
+      .reduce((n, [, count]) => n + count, 0);
     expect(advocacyEvents).toBeGreaterThanOrEqual(8);
     expect(leaks).toEqual([]);
   });

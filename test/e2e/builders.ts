@@ -11,7 +11,10 @@ let seq = 0;
  * incidents, consent to advocacy. `tag` names the test file in the crime reference, which is unique per
  * run so repeated runs never collide; `overrides` replace whole top-level fields.
  */
-export function syntheticReferral(tag: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function syntheticReferral(
+  tag: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   seq += 1;
   return {
     crimeReference: `CR-${tag}-${process.pid}-${randomBytes(3).toString('hex')}-${seq}`,
@@ -52,7 +55,12 @@ export async function queryService<T extends Record<string, unknown>>(
  * its inbox row is written in the handler's own transaction. After this, what the handler did not do,
  * it will not do: a test can assert an absence without waiting on a clock.
  */
-export async function handled(stack: Stack, consumer: Exclude<ServiceName, 'gateway'>, caseId: string, eventType: string): Promise<void> {
+export async function handled(
+  stack: Stack,
+  consumer: Exclude<ServiceName, 'gateway'>,
+  caseId: string,
+  eventType: string,
+): Promise<void> {
   const [event] = await eventually(
     async () => {
       const rows = await queryService<{ id: string }>(
@@ -66,7 +74,13 @@ export async function handled(stack: Stack, consumer: Exclude<ServiceName, 'gate
     { what: `${eventType} of the case in intake's outbox` },
   );
   await eventually(
-    async () => (await queryService(stack, consumer, 'SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', [consumer, event.id])).length > 0,
+    async () =>
+      (
+        await queryService(stack, consumer, 'SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2', [
+          consumer,
+          event.id,
+        ])
+      ).length > 0,
     { what: `${consumer} to handle ${eventType}`, timeoutMs: 15_000 },
   );
 }

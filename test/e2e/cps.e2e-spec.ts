@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(90_000);
 
@@ -17,32 +18,33 @@ const tokens: Record<'officer' | 'assessor' | 'prosecutor' | 'advocate', string>
 
 function api(token: string, purpose = 'investigation') {
   const base = request(stack.gatewayUrl);
-  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  const auth = <T extends request.Test>(t: T) =>
+    t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
   return { post: (path: string) => auth(base.post(path)), get: (path: string) => auth(base.get(path)) };
 }
 
 async function refer(): Promise<string> {
   const res = await api(tokens.officer)
     .post('/api/v1/referrals')
-    .send({
-      crimeReference: `CR-CPS-${process.pid}-${randomUUID().slice(0, 8)}`,
-      advocacyReferral: 'CONSENT_GIVEN',
-      source: 'CRIME_REPORT',
-      offenceClass: 'S4A_FEAR',
-      flags: [],
-      bcu: 'CE',
-      caseOfficer: 'PC-4413',
-      victim: { givenName: 'Synthetic', familyName: 'Victim' },
-      personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-      incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
-    })
+    .send(
+      syntheticReferral('CPS', {
+        flags: [],
+        caseOfficer: 'PC-4413',
+        victim: { givenName: 'Synthetic', familyName: 'Victim' },
+        incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
+      }),
+    )
     .expect(201);
   return res.body.caseId;
 }
 
 async function moveCj(caseId: string, to: string) {
   const lc = await api(tokens.officer).get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
-  await api(tokens.officer).post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.headers.etag).send({ to }).expect(200);
+  await api(tokens.officer)
+    .post(`/api/v1/cases/${caseId}/cj-stage-transitions`)
+    .set('If-Match', lc.headers.etag)
+    .send({ to })
+    .expect(200);
 }
 
 beforeAll(async () => {
@@ -69,7 +71,11 @@ describe('CPS early advice and charging decisions', () => {
     const asked = await api(tokens.officer)
       .post(`/api/v1/cases/${caseId}/cps/advice-requests`)
       .set('Idempotency-Key', `cps-${randomUUID()}`)
-      .send({ question: 'Is the evidence of fear sufficient for s4A?', evidenceAreas: ['DIGITAL', 'VICTIM_ACCOUNT'], dueInWorkingDays: 3 })
+      .send({
+        question: 'Is the evidence of fear sufficient for s4A?',
+        evidenceAreas: ['DIGITAL', 'VICTIM_ACCOUNT'],
+        dueInWorkingDays: 3,
+      })
       .expect(201);
     expect(asked.body).toMatchObject({ status: 'REQUESTED', overdue: false });
     // Bad input names the problem and stores nothing.
@@ -82,22 +88,37 @@ describe('CPS early advice and charging decisions', () => {
 
     // The prosecutor's worklist shows the request; the unshared case is not there.
     const wl = await api(tokens.prosecutor).get('/api/v1/worklists/prosecutor?limit=50').expect(200);
-    expect(wl.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'ADVICE_DUE', caseId, requestId: asked.body.requestId })]));
+    expect(wl.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'ADVICE_DUE', caseId, requestId: asked.body.requestId }),
+      ]),
+    );
     expect(wl.body.items.some((i: { caseId: string }) => i.caseId === other)).toBe(false);
 
     const answered = await api(tokens.prosecutor)
       .post(`/api/v1/cases/${caseId}/cps/advice-requests/${asked.body.requestId}/answer`)
       .send({ adviceCodes: ['OBTAIN_DIGITAL_EVIDENCE', 'CONSIDER_S4A_NOT_S2A'] })
       .expect(200);
-    expect(answered.body).toMatchObject({ status: 'ANSWERED', adviceCodes: ['OBTAIN_DIGITAL_EVIDENCE', 'CONSIDER_S4A_NOT_S2A'] });
+    expect(answered.body).toMatchObject({
+      status: 'ANSWERED',
+      adviceCodes: ['OBTAIN_DIGITAL_EVIDENCE', 'CONSIDER_S4A_NOT_S2A'],
+    });
     // The CPS sees what the share allows: the case's core facts, never the police's workflow records or another case.
     const view = await api(tokens.prosecutor).get(`/api/v1/cases/${caseId}`).expect(200);
     expect(view.body.intake.people.every((p: { displayName?: string | null }) => !p.displayName)).toBe(true);
     await api(tokens.prosecutor).get(`/api/v1/cases/${caseId}/orders`).expect(403);
     await api(tokens.prosecutor).get(`/api/v1/cases/${other}/cps`).expect(404);
-    await api(tokens.prosecutor).post(`/api/v1/cases/${other}/cps/charging-decisions`).set('Idempotency-Key', `d-${randomUUID()}`).send({ decision: 'CHARGE_S4A' }).expect(404);
+    await api(tokens.prosecutor)
+      .post(`/api/v1/cases/${other}/cps/charging-decisions`)
+      .set('Idempotency-Key', `d-${randomUUID()}`)
+      .send({ decision: 'CHARGE_S4A' })
+      .expect(404);
     // Only a prosecutor decides charge.
-    await api(tokens.officer).post(`/api/v1/cases/${caseId}/cps/charging-decisions`).set('Idempotency-Key', `d-${randomUUID()}`).send({ decision: 'CHARGE_S4A' }).expect(403);
+    await api(tokens.officer)
+      .post(`/api/v1/cases/${caseId}/cps/charging-decisions`)
+      .set('Idempotency-Key', `d-${randomUUID()}`)
+      .send({ decision: 'CHARGE_S4A' })
+      .expect(403);
 
     await moveCj(caseId, 'ARRESTED');
     await moveCj(caseId, 'CHARGE_REQUESTED');
@@ -114,7 +135,10 @@ describe('CPS early advice and charging decisions', () => {
         const tasks: { status: string; reason: string; triggers: { reason: string }[] }[] = (
           await api(tokens.assessor, 'safeguarding').get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)
         ).body;
-        return tasks.find((t) => t.status === 'OPEN' && (t.reason === 'CHARGE' || t.triggers.some((x) => x.reason === 'CHARGE')));
+        return tasks.find(
+          (t) =>
+            t.status === 'OPEN' && (t.reason === 'CHARGE' || t.triggers.some((x) => x.reason === 'CHARGE')),
+        );
       },
       { timeoutMs: 20_000, what: 'a CHARGE re-assessment task from intake.case.stage-changed.v1' },
     );
@@ -130,7 +154,11 @@ describe('CPS early advice and charging decisions', () => {
       .expect(201);
     await moveCj(caseId, 'ARRESTED');
     await moveCj(caseId, 'CHARGE_REQUESTED');
-    const missing = await api(tokens.prosecutor).post(`/api/v1/cases/${caseId}/cps/charging-decisions`).set('Idempotency-Key', `d-${randomUUID()}`).send({ decision: 'NO_FURTHER_ACTION' }).expect(400);
+    const missing = await api(tokens.prosecutor)
+      .post(`/api/v1/cases/${caseId}/cps/charging-decisions`)
+      .set('Idempotency-Key', `d-${randomUUID()}`)
+      .send({ decision: 'NO_FURTHER_ACTION' })
+      .expect(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
     await api(tokens.prosecutor)
       .post(`/api/v1/cases/${caseId}/cps/charging-decisions`)
@@ -140,16 +168,33 @@ describe('CPS early advice and charging decisions', () => {
     const lc = await api(tokens.officer).get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
     expect(lc.body).toMatchObject({ cjStage: 'NFA_CPS' });
     const cps = await api(tokens.officer).get(`/api/v1/cases/${caseId}/cps`).expect(200);
-    expect(cps.body.decisions).toEqual([expect.objectContaining({ decision: 'NO_FURTHER_ACTION', cjStage: 'NFA_CPS', reason: 'The evidential test is not met' })]);
+    expect(cps.body.decisions).toEqual([
+      expect.objectContaining({
+        decision: 'NO_FURTHER_ACTION',
+        cjStage: 'NFA_CPS',
+        reason: 'The evidential test is not met',
+      }),
+    ]);
     // The victim (referred to advocacy with consent) is owed an update on the decision not to charge.
     const owed = await eventually(
       async () => {
         const r = await api(tokens.advocate, 'care').get(`/api/v1/cases/${caseId}/victim-updates`);
-        const o = r.status === 200 ? (r.body.obligations as { trigger: string }[]).find((x) => x.trigger === 'DECISION_NOT_TO_CHARGE') : undefined;
+        const o =
+          r.status === 200
+            ? (r.body.obligations as { trigger: string }[]).find(
+                (x) => x.trigger === 'DECISION_NOT_TO_CHARGE',
+              )
+            : undefined;
         return o;
       },
       { timeoutMs: 30_000, what: "the Victims' Code obligation for the decision not to charge" },
     );
-    expect(owed).toMatchObject({ trigger: 'DECISION_NOT_TO_CHARGE', scheme: 'VICTIMS_CODE', status: 'OPEN', ownerAgency: 'advocacy', overdue: false });
+    expect(owed).toMatchObject({
+      trigger: 'DECISION_NOT_TO_CHARGE',
+      scheme: 'VICTIMS_CODE',
+      status: 'OPEN',
+      ownerAgency: 'advocacy',
+      overdue: false,
+    });
   });
 });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { eventually } from '@stac/testing';
 import { handled, queryService } from './builders';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(60_000);
 
@@ -15,11 +16,11 @@ jest.setTimeout(60_000);
 let stack: Stack;
 let screener: string;
 let otherScreener: string;
-let seq = 0;
 
 function api(token = screener, purpose = 'investigation') {
   const base = request(stack.gatewayUrl);
-  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  const auth = <T extends request.Test>(t: T) =>
+    t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
   return {
     post: (path: string) => auth(base.post(path)),
     put: (path: string) => auth(base.put(path)),
@@ -37,23 +38,29 @@ async function intakeQuery<T = Record<string, unknown>>(sql: string, params: unk
   }
 }
 
-const tag = randomUUID().slice(0, 6).replace(/[^a-f]/g, 'x');
+const tag = randomUUID()
+  .slice(0, 6)
+  .replace(/[^a-f]/g, 'x');
 
-async function referral(victim: Record<string, unknown>, personOfConcern: Record<string, unknown> = { identityKnown: false }): Promise<string> {
-  seq += 1;
+async function referral(
+  victim: Record<string, unknown>,
+  personOfConcern: Record<string, unknown> = { identityKnown: false },
+): Promise<string> {
   const res = await api()
     .post('/api/v1/referrals')
-    .send({
-      crimeReference: `CR-PI-${process.pid}-${Date.now().toString(36)}-${seq}`,
-      advocacyReferral: 'CONSENT_GIVEN',
-      source: 'CRIME_REPORT',
-      offenceClass: 'S4A_FEAR',
-      flags: ['CYBER'],
-      bcu: 'CE',
-      victim,
-      personOfConcern,
-      incidents: [{ occurredAt: new Date(Date.now() - 40 * 86_400_000).toISOString(), behaviours: ['CYBER', 'MONITORING_COMMUNICATIONS'] }],
-    })
+    .send(
+      syntheticReferral('PI', {
+        flags: ['CYBER'],
+        victim,
+        personOfConcern,
+        incidents: [
+          {
+            occurredAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+            behaviours: ['CYBER', 'MONITORING_COMMUNICATIONS'],
+          },
+        ],
+      }),
+    )
     .expect(201);
   return res.body.caseId;
 }
@@ -72,13 +79,24 @@ describe('course of conduct', () => {
   it('an incident recorded on a case appears in the timeline, publishes intake.incident.recorded.v1 and raises explained signals', async () => {
     const caseId = await referral({ givenName: 'Timeline', familyName: `Victim${tag}` });
     const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    await api().post(`/api/v1/cases/${caseId}/incidents`).send({ occurredAt: days(3), behaviours: ['CONTACTING'] }).expect(201);
+    await api()
+      .post(`/api/v1/cases/${caseId}/incidents`)
+      .send({ occurredAt: days(3), behaviours: ['CONTACTING'] })
+      .expect(201);
     const body = { occurredAt: days(1), behaviours: ['LOITERING', 'THREATS'] };
-    const res = await api().post(`/api/v1/cases/${caseId}/incidents`).set('Idempotency-Key', `inc-${tag}-0001`).send(body).expect(201);
+    const res = await api()
+      .post(`/api/v1/cases/${caseId}/incidents`)
+      .set('Idempotency-Key', `inc-${tag}-0001`)
+      .send(body)
+      .expect(201);
     expect(res.headers.location).toBe(`/api/v1/cases/${caseId}/timeline`);
     expect(res.body).toMatchObject({ caseId, behaviours: ['LOITERING', 'THREATS'], isBreach: false });
     // A retry with the same key replays the first answer.
-    const retry = await api().post(`/api/v1/cases/${caseId}/incidents`).set('Idempotency-Key', `inc-${tag}-0001`).send(body).expect(201);
+    const retry = await api()
+      .post(`/api/v1/cases/${caseId}/incidents`)
+      .set('Idempotency-Key', `inc-${tag}-0001`)
+      .send(body)
+      .expect(201);
     expect(retry.body.incidentId).toBe(res.body.incidentId);
     await api()
       .post(`/api/v1/cases/${caseId}/incidents`)
@@ -91,9 +109,13 @@ describe('course of conduct', () => {
     expect(first.body.items.map((i: { incidentId: string }) => i.incidentId)[0]).toBe(res.body.incidentId);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const codes = first.body.signals.map((s: { code: string }) => s.code);
-    expect(codes).toEqual(expect.arrayContaining(['ESCALATING_FREQUENCY', 'NEW_BEHAVIOUR', 'ONLINE_TO_PHYSICAL']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['ESCALATING_FREQUENCY', 'NEW_BEHAVIOUR', 'ONLINE_TO_PHYSICAL']),
+    );
     for (const s of first.body.signals) expect(s.explanation).toMatch(/\w+ \w+/);
-    const second = await api().get(`/api/v1/cases/${caseId}/timeline?limit=2&cursor=${first.body.nextCursor}`).expect(200);
+    const second = await api()
+      .get(`/api/v1/cases/${caseId}/timeline?limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
 
@@ -102,13 +124,24 @@ describe('course of conduct', () => {
       [caseId],
     );
     expect(events).toHaveLength(2);
-    expect(Object.keys(events[0].info).sort()).toEqual(['behaviours', 'incidentId', 'isBreach', 'occurredAt']);
+    expect(Object.keys(events[0].info).sort()).toEqual([
+      'behaviours',
+      'incidentId',
+      'isBreach',
+      'occurredAt',
+    ]);
   });
 
   it('API-02/API-04: impossible dates, unknown codes, future incidents, bad cursors and ids are 400', async () => {
     const caseId = await referral({ givenName: 'Bad', familyName: `Input${tag}` });
-    await api().post(`/api/v1/cases/${caseId}/incidents`).send({ occurredAt: '2026-02-30T10:00:00Z', behaviours: ['CONTACTING'] }).expect(400);
-    await api().post(`/api/v1/cases/${caseId}/incidents`).send({ occurredAt: '2020-02-03T10:00:00Z', behaviours: ['SHOUTING'] }).expect(400);
+    await api()
+      .post(`/api/v1/cases/${caseId}/incidents`)
+      .send({ occurredAt: '2026-02-30T10:00:00Z', behaviours: ['CONTACTING'] })
+      .expect(400);
+    await api()
+      .post(`/api/v1/cases/${caseId}/incidents`)
+      .send({ occurredAt: '2020-02-03T10:00:00Z', behaviours: ['SHOUTING'] })
+      .expect(400);
     await api()
       .post(`/api/v1/cases/${caseId}/incidents`)
       .send({ occurredAt: new Date(Date.now() + 86_400_000).toISOString(), behaviours: ['CONTACTING'] })
@@ -127,7 +160,10 @@ describe('people register', () => {
     const family = `Ångström-Ö${tag}`;
     const a = await api()
       .post(`/api/v1/cases/${caseId}/people`)
-      .send({ role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'Zoë', familyName: family, dateOfBirth: '1990-04-01', identityKnown: true } })
+      .send({
+        role: 'PROTECTED_THIRD_PARTY',
+        person: { givenName: 'Zoë', familyName: family, dateOfBirth: '1990-04-01', identityKnown: true },
+      })
       .expect(201);
     expect(a.body).toMatchObject({ created: true, duplicateCandidates: [] });
     expect(a.headers.location).toBe(`/api/v1/cases/${caseId}/people/${a.body.personId}`);
@@ -137,85 +173,154 @@ describe('people register', () => {
       .post('/api/v1/people/search')
       .send({ givenName: family.toUpperCase().normalize('NFD').replace(/-/g, ' '), familyName: 'zoe' })
       .expect(200);
-    expect(search.body.matches[0]).toMatchObject({ personId: a.body.personId, givenName: 'Zoë', cases: [{ caseId, roles: ['PROTECTED_THIRD_PARTY'] }] });
+    expect(search.body.matches[0]).toMatchObject({
+      personId: a.body.personId,
+      givenName: 'Zoë',
+      cases: [{ caseId, roles: ['PROTECTED_THIRD_PARTY'] }],
+    });
 
     const b = await api()
       .post(`/api/v1/cases/${caseId}/people`)
-      .send({ role: 'PROTECTED_THIRD_PARTY', person: { givenName: 'ZOE', familyName: family.normalize('NFD').replace('-', ' '), dateOfBirth: '1990-04-01', identityKnown: true } })
+      .send({
+        role: 'PROTECTED_THIRD_PARTY',
+        person: {
+          givenName: 'ZOE',
+          familyName: family.normalize('NFD').replace('-', ' '),
+          dateOfBirth: '1990-04-01',
+          identityKnown: true,
+        },
+      })
       .expect(201);
     expect(b.body.duplicateCandidates).toHaveLength(1);
     const [candidate] = b.body.duplicateCandidates;
     expect(candidate).toMatchObject({ otherPersonId: a.body.personId, grade: 'LIKELY', status: 'OPEN' });
     expect(candidate.reasons.map((r: { code: string }) => r.code)).toEqual(
-      expect.arrayContaining(['GIVEN_NAME_EXACT', 'FAMILY_NAME_EXACT', 'NAME_SPELLING_NORMALISED', 'DOB_EXACT']),
+      expect.arrayContaining([
+        'GIVEN_NAME_EXACT',
+        'FAMILY_NAME_EXACT',
+        'NAME_SPELLING_NORMALISED',
+        'DOB_EXACT',
+      ]),
     );
 
     const list = await api().get(`/api/v1/cases/${caseId}/duplicate-candidates`).expect(200);
-    expect(list.body.candidates.map((c: { candidateId: string }) => c.candidateId)).toContain(candidate.candidateId);
+    expect(list.body.candidates.map((c: { candidateId: string }) => c.candidateId)).toContain(
+      candidate.candidateId,
+    );
     const decisionPath = `/api/v1/cases/${caseId}/duplicate-candidates/${candidate.candidateId}/decision`;
     await api().post(decisionPath).send({ decision: 'CONFIRMED' }).expect(428);
     await api().post(decisionPath).set('if-match', '"7"').send({ decision: 'CONFIRMED' }).expect(412);
-    const decided = await api().post(decisionPath).set('if-match', `"${candidate.version}"`).send({ decision: 'CONFIRMED' }).expect(200);
+    const decided = await api()
+      .post(decisionPath)
+      .set('if-match', `"${candidate.version}"`)
+      .send({ decision: 'CONFIRMED' })
+      .expect(200);
     expect(decided.body.status).toBe('CONFIRMED');
     expect(decided.headers.etag).toBe(`"${candidate.version + 1}"`);
     // Never merged: both records remain.
-    const rows = await intakeQuery('SELECT id FROM person WHERE id = ANY($1::uuid[])', [[a.body.personId, b.body.personId]]);
+    const rows = await intakeQuery('SELECT id FROM person WHERE id = ANY($1::uuid[])', [
+      [a.body.personId, b.body.personId],
+    ]);
     expect(rows).toHaveLength(2);
   });
 
   it('roles change over time: the old role ends, the new one starts, If-Match guards the change', async () => {
     const caseId = await referral({ givenName: 'Role', familyName: `Change${tag}` });
-    const p = await api().post(`/api/v1/cases/${caseId}/people`).send({ role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } }).expect(201);
+    const p = await api()
+      .post(`/api/v1/cases/${caseId}/people`)
+      .send({ role: 'PROTECTED_THIRD_PARTY', person: { identityKnown: false } })
+      .expect(201);
     const view = await api().get(`/api/v1/cases/${caseId}/people/${p.body.personId}`).expect(200);
-    expect(view.body).toMatchObject({ identityKnown: false, givenName: null, roles: [{ role: 'PROTECTED_THIRD_PARTY', validTo: null }] });
+    expect(view.body).toMatchObject({
+      identityKnown: false,
+      givenName: null,
+      roles: [{ role: 'PROTECTED_THIRD_PARTY', validTo: null }],
+    });
     const changed = await api()
       .put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`)
       .set('if-match', view.headers.etag)
       .send({ role: 'VICTIM' })
       .expect(200);
-    expect(changed.body.roles.map((r: { role: string; validTo: string | null }) => [r.role, r.validTo === null])).toEqual([
+    expect(
+      changed.body.roles.map((r: { role: string; validTo: string | null }) => [r.role, r.validTo === null]),
+    ).toEqual([
       ['PROTECTED_THIRD_PARTY', false],
       ['VICTIM', true],
     ]);
-    await api().put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`).set('if-match', view.headers.etag).send({ role: 'PERSON_OF_CONCERN' }).expect(412);
+    await api()
+      .put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`)
+      .set('if-match', view.headers.etag)
+      .send({ role: 'PERSON_OF_CONCERN' })
+      .expect(412);
     // The answer's ETag is the new version: the next change goes through with it.
     expect(changed.headers.etag).not.toBe(view.headers.etag);
-    await api().put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`).set('if-match', changed.headers.etag).send({ role: 'PERSON_OF_CONCERN' }).expect(200);
+    await api()
+      .put(`/api/v1/cases/${caseId}/people/${p.body.personId}/role`)
+      .set('if-match', changed.headers.etag)
+      .send({ role: 'PERSON_OF_CONCERN' })
+      .expect(200);
   });
 
   it('AC-09/AC-07: search never returns people from cases the caller may not see; the same person across visible cases is linked', async () => {
     const secret = `Hiddenperson${tag}`;
-    const hiddenCase = await referral({ givenName: 'Concealed', familyName: secret, dateOfBirth: '1985-06-07' });
+    const hiddenCase = await referral({
+      givenName: 'Concealed',
+      familyName: secret,
+      dateOfBirth: '1985-06-07',
+    });
     const visibleCase = await referral({ givenName: 'Visible', familyName: `Other${tag}` });
     // The other screener is excluded from the hidden case (conflict of interest).
-    const payload = JSON.parse(Buffer.from(otherScreener.split('.')[1], 'base64url').toString('utf8')) as { iss: string; sub: string };
-    await intakeQuery(`INSERT INTO case_exclusion (id, case_id, issuer, subject, valid_from, created_by) VALUES ($1, $2, $3, $4, now(), 'e2e')`, [
-      randomUUID(),
-      hiddenCase,
-      payload.iss,
-      payload.sub,
-    ]);
-    const seen = await api().post('/api/v1/people/search').send({ givenName: 'Concealed', familyName: secret }).expect(200);
+    const payload = JSON.parse(Buffer.from(otherScreener.split('.')[1], 'base64url').toString('utf8')) as {
+      iss: string;
+      sub: string;
+    };
+    await intakeQuery(
+      `INSERT INTO case_exclusion (id, case_id, issuer, subject, valid_from, created_by) VALUES ($1, $2, $3, $4, now(), 'e2e')`,
+      [randomUUID(), hiddenCase, payload.iss, payload.sub],
+    );
+    const seen = await api()
+      .post('/api/v1/people/search')
+      .send({ givenName: 'Concealed', familyName: secret })
+      .expect(200);
     expect(seen.body.matches).toHaveLength(1);
-    const unseen = await api(otherScreener).post('/api/v1/people/search').send({ givenName: 'Concealed', familyName: secret }).expect(200);
+    const unseen = await api(otherScreener)
+      .post('/api/v1/people/search')
+      .send({ givenName: 'Concealed', familyName: secret })
+      .expect(200);
     expect(unseen.body.matches).toEqual([]);
     expect(JSON.stringify(unseen.body)).not.toContain(hiddenCase);
     // Nor can that person be linked to a visible case by id.
-    await api(otherScreener).post(`/api/v1/cases/${visibleCase}/people`).send({ role: 'VICTIM', personId: seen.body.matches[0].personId }).expect(404);
+    await api(otherScreener)
+      .post(`/api/v1/cases/${visibleCase}/people`)
+      .send({ role: 'VICTIM', personId: seen.body.matches[0].personId })
+      .expect(404);
 
     // The first screener links the same victim to the second case: the person view lists both cases.
     const personId = seen.body.matches[0].personId;
     await api().post(`/api/v1/cases/${visibleCase}/people`).send({ role: 'VICTIM', personId }).expect(201);
     const view = await api().get(`/api/v1/cases/${visibleCase}/people/${personId}`).expect(200);
-    expect(view.body.linkedCases).toEqual([expect.objectContaining({ caseId: hiddenCase, via: 'SAME_RECORD', roles: ['VICTIM'] })]);
+    expect(view.body.linkedCases).toEqual([
+      expect.objectContaining({ caseId: hiddenCase, via: 'SAME_RECORD', roles: ['VICTIM'] }),
+    ]);
     // The excluded screener sees the person on the visible case, but not the linked hidden case.
-    const theirView = await api(otherScreener).get(`/api/v1/cases/${visibleCase}/people/${personId}`).expect(200);
+    const theirView = await api(otherScreener)
+      .get(`/api/v1/cases/${visibleCase}/people/${personId}`)
+      .expect(200);
     expect(theirView.body.linkedCases).toEqual([]);
   });
 
   it('API-05: search input is data: % and _ match nothing, a search with no criteria is 400, other agencies may not search', async () => {
-    expect((await api().post('/api/v1/people/search').send({ familyName: '%' }).expect(200)).body.matches).toEqual([]);
-    expect((await api().post('/api/v1/people/search').send({ givenName: '_%', familyName: "%' OR 1=1 --" }).expect(200)).body.matches).toEqual([]);
+    expect(
+      (await api().post('/api/v1/people/search').send({ familyName: '%' }).expect(200)).body.matches,
+    ).toEqual([]);
+    expect(
+      (
+        await api()
+          .post('/api/v1/people/search')
+          .send({ givenName: '_%', familyName: "%' OR 1=1 --" })
+          .expect(200)
+      ).body.matches,
+    ).toEqual([]);
     await api().post('/api/v1/people/search').send({}).expect(400);
     await api().post('/api/v1/people/search').send({ familyName: 'x', id: 'y' }).expect(400);
     const advocate = await tokenFor('advocacy', ['advocate'], 'pi-advocate');
@@ -227,26 +332,36 @@ describe('people register', () => {
     const maiden = `Thistlewaite${tag}`;
     const suspectFamily = `Penrose${tag}`;
     const first = await referral(
-      { givenName: 'Katherine', familyName: family, dateOfBirth: '1983-07-09', otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedTo: '2012-05-26' }] },
+      {
+        givenName: 'Katherine',
+        familyName: family,
+        dateOfBirth: '1983-07-09',
+        otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedTo: '2012-05-26' }],
+      },
       { identityKnown: true, givenName: 'Robert', familyName: suspectFamily, dateOfBirth: '1975-02-11' },
     );
-    const search = async (q: object) => (await api().post('/api/v1/people/search').send(q).expect(200)).body.matches as {
-      personId: string;
-      grade: string;
-      givenName: string;
-      familyName: string;
-      reasons: { code: string; explanation: string }[];
-    }[];
+    const search = async (q: object) =>
+      (await api().post('/api/v1/people/search').send(q).expect(200)).body.matches as {
+        personId: string;
+        grade: string;
+        givenName: string;
+        familyName: string;
+        reasons: { code: string; explanation: string }[];
+      }[];
     const codes = (m?: { reasons: { code: string }[] }) => m?.reasons.map((r) => r.code);
 
     // A diminutive of the given name finds the formal one, graded POSSIBLE with its reason in words.
     const [byKate] = await search({ givenName: 'Kate', familyName: family });
     expect(byKate).toMatchObject({ grade: 'POSSIBLE', givenName: 'Katherine', familyName: family });
     expect(codes(byKate)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT']));
-    expect(byKate.reasons.find((r) => r.code === 'GIVEN_NAME_VARIANT')!.explanation).toMatch(/known variants/);
+    expect(byKate.reasons.find((r) => r.code === 'GIVEN_NAME_VARIANT')!.explanation).toMatch(
+      /known variants/,
+    );
     const personId = byKate.personId;
     // The previous family name recorded on the referral finds her too (the answer shows the current name).
-    const byMaiden = (await search({ givenName: 'Katherine', familyName: maiden })).find((m) => m.personId === personId);
+    const byMaiden = (await search({ givenName: 'Katherine', familyName: maiden })).find(
+      (m) => m.personId === personId,
+    );
     expect(byMaiden).toMatchObject({ familyName: family });
     expect(codes(byMaiden)).toEqual(expect.arrayContaining(['OTHER_NAME_MATCH', 'FAMILY_NAME_EXACT']));
     expect((await search({ familyName: maiden.toUpperCase() })).map((m) => m.personId)).toEqual([personId]);
@@ -256,18 +371,39 @@ describe('people register', () => {
     const view = await api().get(`/api/v1/cases/${first}/people/${personId}`).expect(200);
     expect(view.body.otherNames).toEqual([{ kind: 'MAIDEN_NAME', familyName: maiden, usedTo: '2012-05-26' }]);
     const route = `/api/v1/cases/${first}/people/${personId}/other-names`;
-    const deedPoll = { kind: 'DEED_POLL', familyName: `Vantongeren${tag}`, usedFrom: '2012-05-26', usedTo: '2019-11-30' };
+    const deedPoll = {
+      kind: 'DEED_POLL',
+      familyName: `Vantongeren${tag}`,
+      usedFrom: '2012-05-26',
+      usedTo: '2019-11-30',
+    };
     await api().post(route).send(deedPoll).expect(428);
-    const future = await api().post(route).set('if-match', view.headers.etag).send({ ...deedPoll, usedTo: '2999-01-01' }).expect(400);
+    const future = await api()
+      .post(route)
+      .set('if-match', view.headers.etag)
+      .send({ ...deedPoll, usedTo: '2999-01-01' })
+      .expect(400);
     expect(future.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(future.body.errors).toEqual([{ field: 'usedTo', message: 'usedTo cannot be in the future' }]);
     const added = await api().post(route).set('if-match', view.headers.etag).send(deedPoll).expect(201);
     expect(added.headers.location).toBe(`/api/v1/cases/${first}/people/${personId}`);
     expect(added.body.otherNames).toHaveLength(2);
     expect(added.headers.etag).not.toBe(view.headers.etag);
-    await api().post(route).set('if-match', view.headers.etag).send({ ...deedPoll, kind: 'ALIAS' }).expect(412);
-    await api().post(route).set('if-match', added.headers.etag).send({ kind: 'ALIAS', familyName: maiden.toLowerCase() }).expect(409);
-    expect((await search({ givenName: 'Kathy', familyName: `Vantongeren${tag}`, dateOfBirth: '1983-07-09' })).map((m) => m.personId)).toEqual([personId]);
+    await api()
+      .post(route)
+      .set('if-match', view.headers.etag)
+      .send({ ...deedPoll, kind: 'ALIAS' })
+      .expect(412);
+    await api()
+      .post(route)
+      .set('if-match', added.headers.etag)
+      .send({ kind: 'ALIAS', familyName: maiden.toLowerCase() })
+      .expect(409);
+    expect(
+      (await search({ givenName: 'Kathy', familyName: `Vantongeren${tag}`, dateOfBirth: '1983-07-09' })).map(
+        (m) => m.personId,
+      ),
+    ).toEqual([personId]);
 
     // A second referral: the victim under a diminutive, the suspect under another family name (same given name and birthday).
     const second = await referral(
@@ -275,40 +411,74 @@ describe('people register', () => {
       { identityKnown: true, givenName: 'Robert', familyName: `Okonkwo${tag}`, dateOfBirth: '1975-02-11' },
     );
     const list = await api().get(`/api/v1/cases/${second}/duplicate-candidates`).expect(200);
-    type Candidate = { otherPersonId: string; grade: string; status: string; reasons: { code: string }[]; otherCases: { caseId: string }[] };
+    type Candidate = {
+      otherPersonId: string;
+      grade: string;
+      status: string;
+      reasons: { code: string }[];
+      otherCases: { caseId: string }[];
+    };
     const candidates = list.body.candidates as Candidate[];
     const nickname = candidates.find((c) => c.otherPersonId === personId);
-    expect(nickname).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN', otherCases: [expect.objectContaining({ caseId: first })] });
-    expect(codes(nickname)).toEqual(expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']));
-    const [suspect] = await search({ givenName: 'Robert', familyName: suspectFamily, dateOfBirth: '1975-02-11' });
+    expect(nickname).toMatchObject({
+      grade: 'POSSIBLE',
+      status: 'OPEN',
+      otherCases: [expect.objectContaining({ caseId: first })],
+    });
+    expect(codes(nickname)).toEqual(
+      expect.arrayContaining(['GIVEN_NAME_VARIANT', 'FAMILY_NAME_EXACT', 'DOB_EXACT']),
+    );
+    const [suspect] = await search({
+      givenName: 'Robert',
+      familyName: suspectFamily,
+      dateOfBirth: '1975-02-11',
+    });
     const changedName = candidates.find((c) => c.otherPersonId === suspect.personId);
     expect(changedName).toMatchObject({ grade: 'POSSIBLE', status: 'OPEN' });
-    expect(codes(changedName)).toEqual(expect.arrayContaining(['GIVEN_NAME_EXACT', 'FAMILY_NAME_DIFFERENT', 'DOB_EXACT']));
+    expect(codes(changedName)).toEqual(
+      expect.arrayContaining(['GIVEN_NAME_EXACT', 'FAMILY_NAME_DIFFERENT', 'DOB_EXACT']),
+    );
     // Bad previous names on a referral are 400 problem+json naming the field; nothing is stored.
     const bad = await api()
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-PI-${process.pid}-bad-${tag}`,
-        advocacyReferral: 'CONSENT_GIVEN',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: [],
-        bcu: 'CE',
-        victim: { givenName: 'Katherine', familyName: family, otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedFrom: '2999-01-01' }] },
-        personOfConcern: { identityKnown: false },
-        incidents: [{ occurredAt: new Date(Date.now() - 86_400_000).toISOString(), behaviours: ['CONTACTING'] }],
-      })
+      .send(
+        syntheticReferral('PI', {
+          flags: [],
+          victim: {
+            givenName: 'Katherine',
+            familyName: family,
+            otherNames: [{ kind: 'MAIDEN_NAME', familyName: maiden, usedFrom: '2999-01-01' }],
+          },
+          personOfConcern: { identityKnown: false },
+          incidents: [
+            { occurredAt: new Date(Date.now() - 86_400_000).toISOString(), behaviours: ['CONTACTING'] },
+          ],
+        }),
+      )
       .expect(400);
-    expect(bad.body.errors).toEqual([{ field: 'victim.otherNames.0.usedFrom', message: 'usedFrom cannot be in the future' }]);
-    expect(await intakeQuery(`SELECT 1 FROM stalking_case WHERE crime_reference = $1`, [`CR-PI-${process.pid}-bad-${tag}`])).toEqual([]);
+    expect(bad.body.errors).toEqual([
+      { field: 'victim.otherNames.0.usedFrom', message: 'usedFrom cannot be in the future' },
+    ]);
+    expect(
+      await intakeQuery(`SELECT 1 FROM stalking_case WHERE crime_reference = $1`, [
+        `CR-PI-${process.pid}-bad-${tag}`,
+      ]),
+    ).toEqual([]);
   });
 
   it('DP-02: the raw database rows hold no plaintext name, date of birth or contact; LAW-01 every call is in the access log', async () => {
     const canary = `Canary${tag}Zz`;
-    const caseId = await referral({ givenName: canary, familyName: `${canary}Family`, dateOfBirth: '1977-07-17' });
+    const caseId = await referral({
+      givenName: canary,
+      familyName: `${canary}Family`,
+      dateOfBirth: '1977-07-17',
+    });
     const contactCase = await api()
       .post(`/api/v1/cases/${caseId}/people`)
-      .send({ role: 'PROTECTED_THIRD_PARTY', person: { givenName: `${canary}Third`, familyName: 'Party', identityKnown: true } })
+      .send({
+        role: 'PROTECTED_THIRD_PARTY',
+        person: { givenName: `${canary}Third`, familyName: 'Party', identityKnown: true },
+      })
       .expect(201);
     const dump = await intakeQuery<{ j: string }>(
       `SELECT row_to_json(t)::text AS j FROM (SELECT * FROM person) t
@@ -325,7 +495,15 @@ describe('people register', () => {
     expect(view.body.givenName).toBe(`${canary}Third`);
     const actions = await intakeQuery<{ action: string }>(`SELECT DISTINCT action FROM access_log`);
     expect(actions.map((a) => a.action)).toEqual(
-      expect.arrayContaining(['person.add', 'person.search', 'person.read', 'person.match.decide', 'person.other-name.add', 'incident.record', 'case.timeline.read']),
+      expect.arrayContaining([
+        'person.add',
+        'person.search',
+        'person.read',
+        'person.match.decide',
+        'person.other-name.add',
+        'incident.record',
+        'case.timeline.read',
+      ]),
     );
   });
 

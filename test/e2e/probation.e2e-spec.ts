@@ -8,6 +8,7 @@ import { londonDate } from '@stac/domain';
 import { eventually } from '@stac/testing';
 import { auditExports, canaryLeaks, type Sample } from './canary';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { syntheticReferral } from './builders';
 
 jest.setTimeout(120_000);
 
@@ -23,26 +24,43 @@ let stack: Stack;
 const tokens: Record<'officer' | 'assessor' | 'probation', string> = {} as never;
 const ZONE = `CanaryZone${randomUUID().slice(0, 6)} Larkspur Road`;
 const REFERENCE = `PRB/2026/CNRY${randomUUID().slice(0, 4).toUpperCase()}`;
-const ROUTE = { team: 'North probation delivery unit', role: 'Offender manager', howToReach: 'Duty line 0300 000 0001, weekdays' };
+const ROUTE = {
+  team: 'North probation delivery unit',
+  role: 'Offender manager',
+  howToReach: 'Duty line 0300 000 0001, weekdays',
+};
 const seenByPolice: string[] = [];
 /** The case the walk-through made (the canary scan reads it as every other agency would). */
 let walkedCase: string | undefined;
 
 function api(token: string, purpose = 'safeguarding') {
   const base = request(stack.gatewayUrl);
-  const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
-  return { post: (p: string) => auth(base.post(p)), put: (p: string) => auth(base.put(p)), get: (p: string) => auth(base.get(p)) };
+  const auth = <T extends request.Test>(t: T) =>
+    t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
+  return {
+    post: (p: string) => auth(base.post(p)),
+    put: (p: string) => auth(base.put(p)),
+    get: (p: string) => auth(base.get(p)),
+  };
 }
 
 type Task = { taskId: string; status: string; reason: string; triggers: { reason: string }[] };
 async function releaseTriggers(caseId: string): Promise<number> {
-  const tasks: Task[] = (await api(tokens.assessor).get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200)).body;
-  return tasks.filter((t) => t.reason === 'RELEASE').length + tasks.flatMap((t) => t.triggers).filter((x) => x.reason === 'RELEASE').length;
+  const tasks: Task[] = (await api(tokens.assessor).get(`/api/v1/cases/${caseId}/risk-tasks`).expect(200))
+    .body;
+  return (
+    tasks.filter((t) => t.reason === 'RELEASE').length +
+    tasks.flatMap((t) => t.triggers).filter((x) => x.reason === 'RELEASE').length
+  );
 }
 
 async function moveCj(caseId: string, to: string) {
   const lc = await api(tokens.officer, 'investigation').get(`/api/v1/cases/${caseId}/lifecycle`).expect(200);
-  await api(tokens.officer, 'investigation').post(`/api/v1/cases/${caseId}/cj-stage-transitions`).set('If-Match', lc.headers.etag).send({ to }).expect(200);
+  await api(tokens.officer, 'investigation')
+    .post(`/api/v1/cases/${caseId}/cj-stage-transitions`)
+    .set('If-Match', lc.headers.etag)
+    .send({ to })
+    .expect(200);
 }
 
 beforeAll(async () => {
@@ -62,18 +80,14 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
   it('referral -> check answered LICENCE -> intake shows it -> conviction -> exclusion-zone consultation -> MAPPA 1/2 -> release day -> RELEASE task -> licence end -> again', async () => {
     const referral = await api(tokens.officer, 'investigation')
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-PROB-${process.pid}-${randomUUID().slice(0, 8)}`,
-        advocacyReferral: 'CONSENT_GIVEN',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S4A_FEAR',
-        flags: [],
-        bcu: 'CE',
-        caseOfficer: 'PC-4414',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
-      })
+      .send(
+        syntheticReferral('PROB', {
+          flags: [],
+          caseOfficer: 'PC-4414',
+          victim: { givenName: 'Synthetic', familyName: 'Victim' },
+          incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] }],
+        }),
+      )
       .expect(201);
     const caseId: string = referral.body.caseId;
     walkedCase = caseId;
@@ -98,26 +112,44 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
       .set('If-Match', `"${opened.version}"`)
       .send({ supervisionStatus: 'LICENCE', contactRoute: ROUTE, probationCaseReference: REFERENCE })
       .expect(200);
-    expect(answered.body).toMatchObject({ status: 'ANSWERED', supervisionStatus: 'LICENCE', contactRoute: ROUTE, hasProbationCaseReference: true });
+    expect(answered.body).toMatchObject({
+      status: 'ANSWERED',
+      supervisionStatus: 'LICENCE',
+      contactRoute: ROUTE,
+      hasProbationCaseReference: true,
+    });
     expect(JSON.stringify(answered.body)).not.toContain(REFERENCE);
     // The practitioner finds it by the reference (sent in a body, never in a URL).
-    const found = await api(tokens.probation).post('/api/v1/probation/checks/search').send({ probationCaseReference: REFERENCE.toLowerCase() }).expect(200);
+    const found = await api(tokens.probation)
+      .post('/api/v1/probation/checks/search')
+      .send({ probationCaseReference: REFERENCE.toLowerCase() })
+      .expect(200);
     expect(found.body).toEqual([expect.objectContaining({ caseId, supervisionStatus: 'LICENCE' })]);
 
     // Intake shows it (probation.check.answered.v1), and the probation part carries the route.
     const view = await eventually(
       async () => {
         const v = (await api(tokens.officer).get(`/api/v1/cases/${caseId}`).expect(200)).body;
-        return v.intake.partnerChecks?.some((c: { agency: string }) => c.agency === 'probation') ? v : undefined;
+        return v.intake.partnerChecks?.some((c: { agency: string }) => c.agency === 'probation')
+          ? v
+          : undefined;
       },
       { timeoutMs: 30_000, what: 'the probation answer on the intake case part' },
     );
     seenByPolice.push(JSON.stringify(view));
-    expect(view.intake.partnerChecks).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'probation', answer: 'LICENCE', contactRouteAvailable: true })]));
-    expect(view.probation).toMatchObject({ status: 'available', data: { answer: 'LICENCE', contactRoute: ROUTE } });
+    expect(view.intake.partnerChecks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ agency: 'probation', answer: 'LICENCE', contactRouteAvailable: true }),
+      ]),
+    );
+    expect(view.probation).toMatchObject({
+      status: 'available',
+      data: { answer: 'LICENCE', contactRoute: ROUTE },
+    });
 
     // Conviction, recorded by the police; probation learns it from case.stage-changed.
-    for (const to of ['ARRESTED', 'CHARGE_REQUESTED', 'CHARGED', 'AT_COURT', 'CONVICTED']) await moveCj(caseId, to);
+    for (const to of ['ARRESTED', 'CHARGE_REQUESTED', 'CHARGED', 'AT_COURT', 'CONVICTED'])
+      await moveCj(caseId, to);
     const consultation = {
       kind: 'POST_CONVICTION',
       recommendationCodes: ['LICENCE_CONDITIONS', 'REFER_TO_MAPPA'],
@@ -128,7 +160,10 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     };
     const made = await eventually(
       async () => {
-        const r = await api(tokens.probation).post(`/api/v1/cases/${caseId}/probation/consultations`).set('Idempotency-Key', `c-${randomUUID()}`).send(consultation);
+        const r = await api(tokens.probation)
+          .post(`/api/v1/cases/${caseId}/probation/consultations`)
+          .set('Idempotency-Key', `c-${randomUUID()}`)
+          .send(consultation);
         if (r.status === 409) return undefined; // the conviction has not reached probation yet
         expect(r.status).toBe(201);
         return r.body;
@@ -140,12 +175,21 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     // A reader without victim.location sees that a zone exists, not where; asking for it without the grant is 403.
     const police = await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation`).expect(200);
     seenByPolice.push(JSON.stringify(police.body));
-    expect(police.body.consultations[0].licenceConditions[1]).toEqual({ type: 'EXCLUSION_ZONE', note: null, hasExclusionZone: true });
+    expect(police.body.consultations[0].licenceConditions[1]).toEqual({
+      type: 'EXCLUSION_ZONE',
+      note: null,
+      hasExclusionZone: true,
+    });
     await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation?include=victim.location`).expect(403);
     const plain = await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200);
     expect(plain.body.consultations[0].licenceConditions[1].exclusionZone).toBeUndefined();
-    const granted = await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation?include=victim.location`).expect(200);
-    expect(granted.body.consultations[0].licenceConditions[1].exclusionZone).toEqual({ description: ZONE, radiusMetres: 500 });
+    const granted = await api(tokens.probation)
+      .get(`/api/v1/cases/${caseId}/probation?include=victim.location`)
+      .expect(200);
+    expect(granted.body.consultations[0].licenceConditions[1].exclusionZone).toEqual({
+      description: ZONE,
+      radiusMetres: 500,
+    });
 
     // MAPPA category 1, level 2.
     const today = londonDate(new Date());
@@ -160,7 +204,10 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     expect(withMappa.probation.data).toMatchObject({ mappaCategory: 1, mappaLevel: 2 });
 
     // Advocacy (the victim was referred with consent): an ISAC is allocated and the safety plan is active.
-    const [isac, isacLead] = await Promise.all([tokenFor('advocacy', ['advocate'], 'e2e-prob-isac'), tokenFor('advocacy', ['advocacy-lead'], 'e2e-prob-isac-lead')]);
+    const [isac, isacLead] = await Promise.all([
+      tokenFor('advocacy', ['advocate'], 'e2e-prob-isac'),
+      tokenFor('advocacy', ['advocacy-lead'], 'e2e-prob-isac-lead'),
+    ]);
     const offer = await eventually(
       async () => {
         const r = await api(isac, 'care').get(`/api/v1/cases/${caseId}/advocacy`);
@@ -168,28 +215,48 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
       },
       { timeoutMs: 30_000, what: 'the advocacy offer opened by intake.case.referred.v1' },
     );
-    await api(isacLead, 'care').post(`/api/v1/cases/${caseId}/advocacy/allocation`).set('If-Match', offer.headers.etag).send({ advocate: 'e2e-prob-isac', reason: 'INITIAL' }).expect(200);
+    await api(isacLead, 'care')
+      .post(`/api/v1/cases/${caseId}/advocacy/allocation`)
+      .set('If-Match', offer.headers.etag)
+      .send({ advocate: 'e2e-prob-isac', reason: 'INITIAL' })
+      .expect(200);
     let plan = await api(isac, 'care')
       .post(`/api/v1/cases/${caseId}/safety-plans`)
       .set('Idempotency-Key', `plan-${randomUUID()}`)
-      .send({ measures: [{ measure: 'PERSONAL_ALARM', owner: 'POLICE' }], reviewDate: new Date(Date.now() + 60 * 86_400_000).toISOString() })
+      .send({
+        measures: [{ measure: 'PERSONAL_ALARM', owner: 'POLICE' }],
+        reviewDate: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+      })
       .expect(201);
     const planId: string = plan.body.planId;
-    for (const to of ['AGREED', 'ACTIVE']) plan = await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', plan.headers.etag).send({ to }).expect(200);
+    for (const to of ['AGREED', 'ACTIVE'])
+      plan = await api(isac, 'care')
+        .post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`)
+        .set('If-Match', plan.headers.etag)
+        .send({ to })
+        .expect(200);
     type Work = { kind: string; caseId: string; code: string | null; dueAt: string };
     /** What advocacy shows for the trigger: the plan review and the victim contact scheme obligation on the ISAC's worklist. */
     const advocacyAfter = (trigger: string) =>
       eventually(
         async () => {
-          const mine: Work[] = (await api(isac, 'care').get('/api/v1/advocacy/worklists/mine?limit=100').expect(200)).body.items.filter((i: Work) => i.caseId === caseId);
+          const mine: Work[] = (
+            await api(isac, 'care').get('/api/v1/advocacy/worklists/mine?limit=100').expect(200)
+          ).body.items.filter((i: Work) => i.caseId === caseId);
           const review = mine.find((i) => i.kind === 'PLAN_REVIEW_DUE' && i.code === trigger);
           const owed = mine.find((i) => i.kind === 'UPDATE_OWED' && i.code === trigger);
           return review && owed ? { review, owed } : undefined;
         },
-        { timeoutMs: 30_000, what: `advocacy's plan review and victim contact scheme obligation after ${trigger}` },
+        {
+          timeoutMs: 30_000,
+          what: `advocacy's plan review and victim contact scheme obligation after ${trigger}`,
+        },
       );
     const vcsObligation = async (trigger: string) =>
-      ((await api(isac, 'care').get(`/api/v1/cases/${caseId}/victim-updates`).expect(200)).body.obligations as { trigger: string }[]).find((o) => o.trigger === trigger);
+      (
+        (await api(isac, 'care').get(`/api/v1/cases/${caseId}/victim-updates`).expect(200)).body
+          .obligations as { trigger: string }[]
+      ).find((o) => o.trigger === trigger);
 
     // The release day arrives: probation's scheduler publishes offender.released; risk opens a RELEASE re-assessment.
     expect(await releaseTriggers(caseId)).toBe(0);
@@ -204,59 +271,110 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     const onRelease = await advocacyAfter('OFFENDER_RELEASED');
     expect(new Date(onRelease.review.dueAt).getTime()).toBeGreaterThan(Date.now());
     expect(new Date(onRelease.review.dueAt).getTime()).toBeLessThan(Date.now() + 7 * 86_400_000);
-    expect(await vcsObligation('OFFENDER_RELEASED')).toMatchObject({ scheme: 'VICTIM_CONTACT_SCHEME', status: 'OPEN', ownerAgency: 'advocacy', ownerPerson: 'e2e-prob-isac', overdue: false });
-    const reviewing = await api(isac, 'care').get(`/api/v1/cases/${caseId}/safety-plans/${planId}`).expect(200);
-    expect(reviewing.body).toMatchObject({ status: 'ACTIVE', reviewReason: 'OFFENDER_RELEASED', reviewDueAt: onRelease.review.dueAt });
+    expect(await vcsObligation('OFFENDER_RELEASED')).toMatchObject({
+      scheme: 'VICTIM_CONTACT_SCHEME',
+      status: 'OPEN',
+      ownerAgency: 'advocacy',
+      ownerPerson: 'e2e-prob-isac',
+      overdue: false,
+    });
+    const reviewing = await api(isac, 'care')
+      .get(`/api/v1/cases/${caseId}/safety-plans/${planId}`)
+      .expect(200);
+    expect(reviewing.body).toMatchObject({
+      status: 'ACTIVE',
+      reviewReason: 'OFFENDER_RELEASED',
+      reviewDueAt: onRelease.review.dueAt,
+    });
     // The ISAC reviews the plan (it stays active).
-    plan = await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', reviewing.headers.etag).send({ to: 'UNDER_REVIEW' }).expect(200);
-    await api(isac, 'care').post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`).set('If-Match', plan.headers.etag).send({ to: 'ACTIVE' }).expect(200);
+    plan = await api(isac, 'care')
+      .post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`)
+      .set('If-Match', reviewing.headers.etag)
+      .send({ to: 'UNDER_REVIEW' })
+      .expect(200);
+    await api(isac, 'care')
+      .post(`/api/v1/cases/${caseId}/safety-plans/${planId}/transitions`)
+      .set('If-Match', plan.headers.etag)
+      .send({ to: 'ACTIVE' })
+      .expect(200);
     // The licence ends: the same again.
-    await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send({ ...sentence, licenceEnd: today }).expect(200);
+    await api(tokens.probation)
+      .put(`/api/v1/cases/${caseId}/probation/sentence`)
+      .send({ ...sentence, licenceEnd: today })
+      .expect(200);
     await eventually(async () => ((await releaseTriggers(caseId)) === 2 ? true : undefined), {
       timeoutMs: 30_000,
       what: 'a second RELEASE trigger from probation.licence.ended.v1',
     });
     await advocacyAfter('LICENCE_ENDED');
-    expect(await vcsObligation('LICENCE_ENDED')).toMatchObject({ scheme: 'VICTIM_CONTACT_SCHEME', status: 'OPEN', ownerPerson: 'e2e-prob-isac' });
-    const dates = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body.sentence;
+    expect(await vcsObligation('LICENCE_ENDED')).toMatchObject({
+      scheme: 'VICTIM_CONTACT_SCHEME',
+      status: 'OPEN',
+      ownerPerson: 'e2e-prob-isac',
+    });
+    const dates = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body
+      .sentence;
     expect(dates).toMatchObject({ releasedOn: today, licenceEndedOn: today });
     // The practitioner's worklist no longer shows the release (it happened); a conviction with a consultation is not due either.
     const wl = (await api(tokens.probation).get('/api/v1/worklists/probation?limit=100').expect(200)).body;
-    expect(wl.items.filter((i: { caseId: string }) => i.caseId === caseId).map((i: { kind: string }) => i.kind)).toEqual([]);
+    expect(
+      wl.items.filter((i: { caseId: string }) => i.caseId === caseId).map((i: { kind: string }) => i.kind),
+    ).toEqual([]);
   });
 
   it('sentence, release and licence dates keep their history: who changed which date when, earlier values retrievable (through the gateway)', async () => {
     const referral = await api(tokens.officer, 'investigation')
       .post('/api/v1/referrals')
-      .send({
-        crimeReference: `CR-PROB-H-${process.pid}-${randomUUID().slice(0, 8)}`,
-        advocacyReferral: 'CONSENT_DECLINED',
-        source: 'CRIME_REPORT',
-        offenceClass: 'S2A',
-        flags: [],
-        bcu: 'CE',
-        victim: { givenName: 'Synthetic', familyName: 'Victim' },
-        personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-        incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING'] }],
-      })
+      .send(
+        syntheticReferral('PROB', {
+          advocacyReferral: 'CONSENT_DECLINED',
+          offenceClass: 'S2A',
+          flags: [],
+          victim: { givenName: 'Synthetic', familyName: 'Victim' },
+          incidents: [{ occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING'] }],
+        }),
+      )
       .expect(201);
     const caseId: string = referral.body.caseId;
-    await eventually(async () => ((await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`)).status === 200 ? true : undefined), {
-      timeoutMs: 30_000,
-      what: 'the supervision check opening probation’s record',
-    });
+    await eventually(
+      async () =>
+        (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`)).status === 200
+          ? true
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'the supervision check opening probation’s record',
+      },
+    );
     const first = { custodyStart: '2026-06-01', expectedRelease: '2030-03-01', licenceEnd: '2031-03-01' };
     await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send(first).expect(200);
-    const moved = await api(tokens.probation).put(`/api/v1/cases/${caseId}/probation/sentence`).send({ ...first, expectedRelease: '2030-01-15' }).expect(200);
+    const moved = await api(tokens.probation)
+      .put(`/api/v1/cases/${caseId}/probation/sentence`)
+      .send({ ...first, expectedRelease: '2030-01-15' })
+      .expect(200);
     expect(moved.body).toMatchObject({ expectedRelease: '2030-01-15', version: 2 });
-    const own = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body.sentenceHistory;
-    expect(own.map((h: { version: number; expectedRelease: string; changedFields: string[]; changedBy: string }) => [h.version, h.expectedRelease, h.changedFields, h.changedBy])).toEqual([
+    const own = (await api(tokens.probation).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body
+      .sentenceHistory;
+    expect(
+      own.map(
+        (h: { version: number; expectedRelease: string; changedFields: string[]; changedBy: string }) => [
+          h.version,
+          h.expectedRelease,
+          h.changedFields,
+          h.changedBy,
+        ],
+      ),
+    ).toEqual([
       [1, '2030-03-01', ['custodyStart', 'expectedRelease', 'licenceEnd'], 'e2e-prob-po'],
       [2, '2030-01-15', ['expectedRelease'], 'e2e-prob-po'],
     ]);
     // The police see the dates' history, not who in probation changed them.
-    const police = (await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body.sentenceHistory;
-    expect(police.map((h: { expectedRelease: string }) => h.expectedRelease)).toEqual(['2030-03-01', '2030-01-15']);
+    const police = (await api(tokens.officer).get(`/api/v1/cases/${caseId}/probation`).expect(200)).body
+      .sentenceHistory;
+    expect(police.map((h: { expectedRelease: string }) => h.expectedRelease)).toEqual([
+      '2030-03-01',
+      '2030-01-15',
+    ]);
     expect(police.some((h: object) => 'changedBy' in h)).toBe(false);
   });
 
@@ -280,7 +398,11 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
       }
     }
     for (const service of ['intake', 'risk-assessment', 'advocacy', 'mental-health'] as const) {
-      const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', stack.env[service].DATABASE_URL], { maxBuffer: 64 * 1024 * 1024 });
+      const { stdout } = await promisify(execFile)(
+        'pg_dump',
+        ['--data-only', stack.env[service].DATABASE_URL],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
       expect(stdout.length).toBeGreaterThan(0);
       samples.push({ label: `${service} database`, text: stdout });
     }
@@ -288,19 +410,33 @@ describe('probation: check, consultation, MAPPA, release and licence end', () =>
     const db = new Client({ connectionString: stack.env.probation.DATABASE_URL });
     await db.connect();
     try {
-      const rows = await db.query(`SELECT row_to_json(o)::text AS j FROM outbox o UNION ALL SELECT row_to_json(a)::text FROM access_log a`);
+      const rows = await db.query(
+        `SELECT row_to_json(o)::text AS j FROM outbox o UNION ALL SELECT row_to_json(a)::text FROM access_log a`,
+      );
       expect(rows.rowCount).toBeGreaterThan(0);
-      samples.push(...rows.rows.map((r: { j: string }) => ({ label: 'probation outbox / access log', text: r.j })));
+      samples.push(
+        ...rows.rows.map((r: { j: string }) => ({ label: 'probation outbox / access log', text: r.j })),
+      );
       // Inside probation the zone is sealed and the reference is only a keyed token.
-      const inside = await db.query(`SELECT row_to_json(t)::text AS j FROM probation_consultation t UNION ALL SELECT row_to_json(c)::text FROM supervision_check c`);
-      samples.push(...inside.rows.map((r: { j: string }) => ({ label: 'probation consultation / check row', text: r.j })));
+      const inside = await db.query(
+        `SELECT row_to_json(t)::text AS j FROM probation_consultation t UNION ALL SELECT row_to_json(c)::text FROM supervision_check c`,
+      );
+      samples.push(
+        ...inside.rows.map((r: { j: string }) => ({
+          label: 'probation consultation / check row',
+          text: r.j,
+        })),
+      );
     } finally {
       await db.end();
     }
     const exports = await auditExports(
       stack,
       await Promise.all(
-        (['probation', 'police', 'mental-health', 'advocacy'] as const).map(async (agency) => ({ label: `${agency} DPO`, token: await tokenFor(agency, ['dpo'], `e2e-prob-dpo-${agency}`) })),
+        (['probation', 'police', 'mental-health', 'advocacy'] as const).map(async (agency) => ({
+          label: `${agency} DPO`,
+          token: await tokenFor(agency, ['dpo'], `e2e-prob-dpo-${agency}`),
+        })),
       ),
     );
     // Positive control: probation's own export covers the case.

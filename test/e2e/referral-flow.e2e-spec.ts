@@ -7,7 +7,7 @@ import { eventually } from '@stac/testing';
 import { verifyAll } from '../../tools/audit/src/verify';
 import { DOMAIN_SERVICES } from '../../tools/stack/src/stack-env';
 import { handled, syntheticReferral } from './builders';
-import { startStack, tokenFor, type Stack } from './stack-harness';
+import { scrapeMetrics, startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(60_000);
 
@@ -42,7 +42,7 @@ async function count(table: string): Promise<number> {
 beforeAll(async () => {
   // Anchors every 300 ms, so the last test sees the chain heads anchored without waiting a minute.
   const anchorSoon = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, { AUDIT_ANCHOR_INTERVAL_MS: '300' }]));
-  stack = await startStack({ overrides: { ...anchorSoon, gateway: { RPC_TIMEOUT_MS: '1500' } } });
+  stack = await startStack({ overrides: { ...anchorSoon, gateway: { RPC_TIMEOUT_MS: '1500', CIRCUIT_HALF_OPEN_MS: '3000' } } });
   policeToken = await tokenFor('police', ['stac-screener'], 'e2e-screener');
 }, 120_000);
 
@@ -278,7 +278,7 @@ describe('operations', () => {
       await request(url).get('/health/live').expect(200);
       const ready = await request(url).get('/health/ready').expect(200);
       expect(ready.body.status).toBe('ok');
-      const metrics = await request(url).get('/metrics').expect(200);
+      const metrics = await scrapeMetrics(stack, name).expect(200);
       expect(metrics.text).toContain(`service="${name}"`);
     }
   });
@@ -309,6 +309,36 @@ describe('operations', () => {
     expect((await probationPart()).status).toBe('available');
   });
 
+
+  it('REL-05: a service that keeps timing out has its circuit opened at the gateway: its calls answer 503 with Retry-After at once, the other parts stay available, and it closes once the service answers again', async () => {
+    const created = await api().post('/api/v1/referrals').send(referral()).expect(201);
+    const caseId: string = created.body.caseId;
+    const mhToken = await tokenFor('mental-health', ['mh-liaison'], 'e2e-liaison');
+    await stack.services.kill('mental-health', 'SIGSTOP');
+    try {
+      // CIRCUIT_FAILURE_THRESHOLD (5) timeouts of 1.5 s each open mental-health's circuit.
+      for (let i = 0; i < 5; i++) {
+        expect((await api().get(`/api/v1/cases/${caseId}`).expect(200)).body.mentalHealth).toEqual({ status: 'unavailable', code: 'service-timeout' });
+      }
+      const started = Date.now();
+      const view = (await api().get(`/api/v1/cases/${caseId}`).expect(200)).body;
+      expect(Date.now() - started).toBeLessThan(1000); // no longer waits out the deadline
+      expect(view.mentalHealth).toEqual({ status: 'unavailable', code: 'service-circuit-open' });
+      expect([view.riskAssessment.status, view.advocacy.status, view.probation.status]).toEqual(['available', 'available', 'available']);
+      const refused = await api(mhToken).get(`/api/v1/cases/${caseId}/mental-health/checks`).expect(503);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.code).toBe('service-circuit-open');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(3);
+    } finally {
+      await stack.services.kill('mental-health', 'SIGCONT');
+    }
+    // After the half-open wait (3 s here) a trial call goes through and closes the circuit.
+    await eventually(
+      async () => ((await api().get(`/api/v1/cases/${caseId}`).expect(200)).body.mentalHealth.status === 'available' ? true : undefined),
+      { timeoutMs: 15_000, intervalMs: 500, what: 'the mental-health circuit to close' },
+    );
+  });
 
   it('a service that stops answering (SIGSTOP) costs a 504 problem within the deadline, and the rest of the view still answers', async () => {
     const created = await api().post('/api/v1/referrals').send(referral()).expect(201);

@@ -9,6 +9,7 @@ import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
 import { OPERATIONS } from '@stac/contracts';
 import { operationControllers } from './edge/operation-routes';
+import { ServiceBulkheads } from './edge/bulkheads';
 import { RPC_TIMEOUT_MS, SERVICES_CLIENT, ServiceClient } from './edge/service-client';
 
 export type GatewayConfig = Config<(typeof SERVICE_ENV)['gateway']>;
@@ -30,6 +31,15 @@ class ServiceClientModule {
             ),
         },
         { provide: RPC_TIMEOUT_MS, useValue: config.RPC_TIMEOUT_MS },
+        {
+          provide: ServiceBulkheads,
+          useValue: new ServiceBulkheads({
+            concurrency: config.SERVICE_CONCURRENCY,
+            queue: config.SERVICE_QUEUE,
+            failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,
+            halfOpenAfterMs: config.CIRCUIT_HALF_OPEN_MS,
+          }),
+        },
         ServiceClient,
       ],
       exports: [ServiceClient],
@@ -58,6 +68,7 @@ export class GatewayModule {
           logger,
           metrics,
           imports: [services],
+          metricsToken: config.METRICS_TOKEN,
           probes: [{ provide: NATS_PROBE, useFactory: (c: ServiceClient) => c.probe(), inject: [ServiceClient] }],
           probeTokens: [NATS_PROBE],
         }),

@@ -5,7 +5,8 @@ import { AccessLog, CaseAccessGrants, CaseRelationships, CaseRestrictions, type 
 import { CaseRestrictionChangedV1, type CaseReferredV1, type CaseStageChangedV1, type InterventionStatusChangedV1, type PersonCheckRequestedV1 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, CaseRestrictionReplica, FixedClock } from '@stac/runtime';
+import { allMigrations, CaseRestrictionReplica, FixedClock, IdempotencyRecords, type RequestContext } from '@stac/runtime';
+import { testRequestContext } from '@stac/runtime/testing';
 import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { ProbationConsultationsService } from './consultations/probation-consultations.service';
 import { EnforcementReviewsService } from './enforcement/enforcement-reviews.service';
@@ -17,7 +18,7 @@ import { ProbationSettings } from './probation-settings';
 import { PROBATION } from './probation.module';
 import { SentenceService } from './sentence/sentence.service';
 import { supervisionChecks } from './supervision-checks/supervision-checks';
-import { SupervisionChecksService, type ProbationContext } from './supervision-checks/supervision-checks.service';
+import { SupervisionChecksService } from './supervision-checks/supervision-checks.service';
 import { ProbationWorklistService } from './worklist/probation-worklist.service';
 
 jest.setTimeout(60_000);
@@ -44,30 +45,32 @@ let interventions: PartnerInterventionsService;
 
 const officer: Principal = { issuer: 'urn:test', subject: 'po-1', agency: 'probation', roles: ['probation-officer'] };
 
-function ctx(fieldGroups: ProbationContext['fieldGroups'] = [], owning = true): ProbationContext {
-  const correlationId = randomUUID();
-  return {
-    principal: officer,
-    decision: { allow: true, rule: 'test', status: 200, via: 'OWNING_TEAM' },
-    purpose: 'risk-management',
-    fieldGroups,
-    owning,
-    correlationId,
-    audit: async (m, d) => {
-      await accessLog.append(m as EntityManager, {
-        operation: 'collection',
-        action: 'test',
-        principal: officer,
-        recordType: 'probation',
-        recordIds: d.recordIds,
-        fieldGroups: [...fieldGroups],
-        purpose: 'risk-management',
-        recipients: ['probation'],
-        decision: { allow: true, rule: 'test' },
-        correlationId,
-      });
+function ctx(fieldGroups: RequestContext['fieldGroups'] = [], owning = true, idempotencyKey?: string): RequestContext {
+  const c: RequestContext = testRequestContext(
+    officer,
+    {
+      purpose: 'risk-management',
+      fieldGroups,
+      owning,
+      idempotencyKey,
+      audit: async (m, d) => {
+        await accessLog.append(m as EntityManager, {
+          operation: 'collection',
+          action: 'test',
+          principal: officer,
+          recordType: 'probation',
+          recordIds: d.recordIds,
+          fieldGroups: [...fieldGroups],
+          purpose: 'risk-management',
+          recipients: ['probation'],
+          decision: { allow: true, rule: 'test' },
+          correlationId: c.correlationId,
+        });
+      },
     },
-  };
+    new IdempotencyRecords(PROBATION.idempotencyTable),
+  );
+  return c;
 }
 
 function eventContext(manager: EntityManager, caseId: string, aggregateVersion = 1, id = randomUUID()) {
@@ -200,6 +203,18 @@ describe('probation on a real Postgres with an injectable clock', () => {
     expect(view.mappaHistory.map((h) => h.level)).toEqual([2, 3]);
     expect((await outbox(caseId, 'probation.mappa.level-set.v1')).map((e) => e.level)).toEqual([2, 3]);
     expect(await checks.casePart(caseId)).toMatchObject({ mappaCategory: 1, mappaLevel: 3 });
+  });
+
+  it('REL-04: a MAPPA setting retried with its Idempotency-Key is recorded once and answered the same; another body under the key is 422', async () => {
+    clock.set(new Date('2026-12-01T09:00:00Z'));
+    const caseId = await referred();
+    const key = randomUUID();
+    const body = { caseId, category: 2 as const, level: 2 as const, leadAgency: 'PROBATION' as const, nextReviewDate: '2026-12-20' };
+    const first = await mappa.set(body, ctx([], true, key));
+    expect(await mappa.set(body, ctx([], true, key))).toEqual(first);
+    expect(await problemOf(mappa.set({ ...body, level: 3 }, ctx([], true, key)))).toMatchObject({ status: 422, code: 'idempotency-key-reused' });
+    expect((await cases.read(caseId, ctx())).mappaHistory).toHaveLength(1);
+    expect(await outbox(caseId, 'probation.mappa.level-set.v1')).toHaveLength(1);
   });
 
   it('release and licence end are published on their day of the injectable clock, once each; a notice goes ahead; releases show 28 days ahead', async () => {

@@ -13,6 +13,7 @@ import { ProbationSchema1764202100000 } from './migrations/1764202100000-probati
 import { ProbationRecords1796130100000 } from './migrations/1796130100000-probation-records';
 import { PartnerInterventions1796211000000 } from './migrations/1796211000000-partner-interventions';
 import { SentenceDateHistory1796211100000 } from './migrations/1796211100000-sentence-date-history';
+import { IdempotencyRecords1796230000000 } from './migrations/1796230000000-idempotency-records';
 import { ProbationCaseService } from './probation-case/probation-case.service';
 import { ProbationController } from './probation-case/probation.controller';
 import { ProbationSettings } from './probation-settings';
@@ -68,6 +69,6 @@ export const PROBATION: DomainServiceDefinition = {
     PartnerInterventionChange,
     EnforcementReview,
   ],
-  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000, CheckWhenIdentified1796255010000],
+  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000, IdempotencyRecords1796230000000, CheckWhenIdentified1796255010000],
   idempotencyTable: 'idempotency_record',
 };

@@ -13,3 +13,4 @@ export * from './cps';
 export * from './probation';
 export * from './unicode-text';
 export * from './field-groups';
+export * from './plausible-dates';

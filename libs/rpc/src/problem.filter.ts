@@ -80,7 +80,7 @@ export class ProblemFilter implements ExceptionFilter {
     // The correlation id travels in the x-correlation-id header, so equal problems are byte-identical (AC-09).
     void reply.status(p.status).header('content-type', 'application/problem+json');
     // Busy or briefly unavailable: tell well-behaved clients when to come back (REL-05).
-    if (p.status === 503) void reply.header('retry-after', '1');
+    if (p.status === 503) void reply.header('retry-after', String(Math.max(1, Math.ceil(p.retryAfterSeconds ?? 1))));
     void reply.send(p);
   }
 }

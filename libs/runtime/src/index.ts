@@ -6,6 +6,7 @@ export * from './case-restriction-replica';
 export * from './clock';
 export * from './audit-query.controller';
 export * from './idempotency';
+export * from './paging';
 export * from './operations/operation-kernel';
 export * from './operations/handles.decorator';
 export * from './operations/request-context';

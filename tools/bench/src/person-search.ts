@@ -25,7 +25,7 @@ import {
   seededRandom,
   syllableSurname,
   typo,
-} from '../../../apps/intake/src/people/synthetic-people';
+} from '../../../apps/intake/src/testing/synthetic-people';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { stackDatabase } from '../../stack/src/run-migrations';
 import { latencyFigures, type LatencyFigures } from './timeline';

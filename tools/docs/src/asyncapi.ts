@@ -1,8 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
-// class-transformer's @Type metadata, so a nested class (`@ValidateNested() @Type(() => X)`) becomes a $ref to X.
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { CatalogueEvent } from './event-catalogue';
+import { nestedTypeMetadata } from '@stac/contracts';
 
 const REF = '#/components/schemas/';
 
@@ -40,10 +39,11 @@ function envelopeSchema(payloadRef: string) {
  * operation and one receive operation per consuming service (from its `@OnEvent` declarations).
  */
 export function asyncApiDocument(events: CatalogueEvent[]): Record<string, unknown> {
+  // Nested lists (an event's panel seats) need class-transformer's @Type() metadata to name their element class.
   const all = validationMetadatasToSchemas({
     refPointerPrefix: REF,
     classValidatorMetadataStorage: getMetadataStorage(),
-    classTransformerMetadataStorage: defaultMetadataStorage,
+    classTransformerMetadataStorage: nestedTypeMetadata,
   });
   const schemas: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};

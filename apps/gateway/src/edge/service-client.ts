@@ -4,15 +4,18 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { callService } from '@stac/rpc';
 
+import { ServiceBulkheads } from './bulkheads';
+
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
 export const RPC_TIMEOUT_MS = Symbol('RPC_TIMEOUT_MS');
 
-/** Request/reply to the services over NATS; every call has a deadline (design.md §3). */
+/** Request/reply to the services over NATS; every call has a deadline and goes through its service's bulkhead. */
 @Injectable()
 export class ServiceClient implements OnApplicationBootstrap {
   constructor(
     @Inject(SERVICES_CLIENT) private readonly client: ClientProxy,
     @Inject(RPC_TIMEOUT_MS) private readonly timeoutMs: number,
+    private readonly bulkheads: ServiceBulkheads,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -22,7 +25,7 @@ export class ServiceClient implements OnApplicationBootstrap {
   call<T>(service: string, pattern: string, request: RpcRequest<unknown> & { roles?: unknown }): Promise<T> {
     // Only the token travels as identity: services verify it and decide for themselves (AC-13).
     const { roles: _edgeOnly, ...forwarded } = request;
-    return callService<T>(this.client, pattern, forwarded, this.timeoutMs, service);
+    return this.bulkheads.run(service, () => callService<T>(this.client, pattern, forwarded, this.timeoutMs, service));
   }
 
   /** One typed operation: the request and the reply are the operation's own types, checked by the compiler. */

@@ -133,7 +133,7 @@ describe('restricted records (staff-linked, public figure)', () => {
     expect(await readTimeline(colleague, open)).toBe(200);
     // Worklists never list it to anyone not named (ids included).
     const screening = async (p: Principal) =>
-      (await h.worklists.screening({ principal: p, purpose: 'investigation', decision: { allow: true, rule: 'worklist.read', status: 200 }, fieldGroups: [] }, randomUUID(), 1000)).untriaged.map(
+      (await h.worklists.screening({ principal: p, purpose: 'investigation', decision: { allow: true, rule: 'worklist.read', status: 200 }, fieldGroups: [] }, randomUUID(), { limit: 200 })).untriaged.map(
         (i) => i.caseId,
       );
     expect(await screening(colleague)).toEqual(expect.arrayContaining([open]));

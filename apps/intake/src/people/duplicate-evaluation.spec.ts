@@ -1,6 +1,6 @@
-import { evaluate, evaluateStandardSet, formatEvaluation, type Evaluation } from './matching-evaluation';
+import { evaluate, evaluateStandardSet, formatEvaluation, type Evaluation } from '../testing/matching-evaluation';
 import { PersonalDataCipher } from './personal-data-cipher';
-import { DECOY_KINDS, SAME_PERSON_KINDS, SCRIPT_KINDS, evaluationSet, type SamePersonKind } from './synthetic-people';
+import { DECOY_KINDS, SAME_PERSON_KINDS, SCRIPT_KINDS, evaluationSet, type SamePersonKind } from '../testing/synthetic-people';
 
 /**
  * Floors per kind on the standard synthetic register (`pnpm eval:matching` prints the same figures):

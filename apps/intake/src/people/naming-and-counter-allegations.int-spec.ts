@@ -193,7 +193,7 @@ describe('counter-allegations: the same two people with roles swapped on another
     const [logged] = await h.ds.query(`SELECT operation FROM access_log WHERE action = 'person.counter-allegation.detect' AND $1 = ANY(record_ids) AND $2 = ANY(record_ids)`, [first, second]);
     expect(logged).toEqual({ operation: 'combination' });
     // The screeners' worklist shows it on the case.
-    const list = await h.worklists.screening({ principal: lead, purpose: 'investigation', decision: { allow: true, rule: 'worklist.read', status: 200 }, fieldGroups: [] }, randomUUID(), 1000);
+    const list = await h.worklists.screening({ principal: lead, purpose: 'investigation', decision: { allow: true, rule: 'worklist.read', status: 200 }, fieldGroups: [] }, randomUUID(), { limit: 200 });
     expect(list.untriaged.find((i) => i.caseId === second)?.counterAllegations).toEqual([expect.objectContaining({ otherCaseId: first })]);
     // Repeating the detection records nothing twice.
     expect(await h.ds.transaction((m) => h.counterAllegations.detect(m, second, h.clock.now(), { ...ctx(), decision: { allow: true, rule: 'test', status: 200 } }))).toEqual([]);

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@stac/auth';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, FixedClock, type RequestContext } from '@stac/runtime';
+import { allMigrations, FixedClock, IdempotencyRecords, type RequestContext } from '@stac/runtime';
+import { testRequestContext } from '@stac/runtime/testing';
 import { createTestDatabase, problemOf, type TestDatabase } from '@stac/testing';
 import { MENTAL_HEALTH } from '../mental-health.module';
 import { ArrangementsService } from './arrangements.service';
@@ -18,13 +19,11 @@ const audited: string[][] = [];
 
 function ctx(subject: string): RequestContext {
   const principal: Principal = { issuer: 'urn:test', subject, agency: 'mental-health', roles: ['mh-clinician'] };
-  return {
+  return testRequestContext(
     principal,
-    clock,
-    owning: true,
-    correlationId: randomUUID(),
-    audit: async (_m: unknown, d: { recordIds: string[] }) => void audited.push(d.recordIds),
-  } as unknown as RequestContext;
+    { purpose: 'care', clock, audit: async (_m, d) => void audited.push(d.recordIds) },
+    new IdempotencyRecords(MENTAL_HEALTH.idempotencyTable),
+  );
 }
 
 

@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseStageChangedV1, ProbationConsultationCompletedV1, type ConsultationCommand, type ExclusionZone, type ProbationConsultationView } from '@stac/contracts';
 import { caseIdOf, OnEvent, Outbox, type EventContext } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { ProbationKeys } from '../keys/probation-keys';
 import { ProbationCaseStage } from '../sentence/probation-case-stage.entity';
-import type { ProbationContext } from '../supervision-checks/supervision-checks.service';
 import { ProbationConsultation, type StoredLicenceCondition } from './probation-consultation.entity';
 
 const ZONES_COLUMN = 'exclusion_zones';
@@ -53,13 +52,14 @@ export class ProbationConsultationsService {
     );
   }
 
-  async record(cmd: ConsultationCommand, ctx: ProbationContext): Promise<ProbationConsultationView> {
+  async record(cmd: ConsultationCommand, ctx: RequestContext): Promise<ProbationConsultationView> {
     const conditions = cmd.licenceConditions ?? [];
     conditions.forEach((c, i) => {
       if (c.type === 'EXCLUSION_ZONE' && !c.exclusionZone) throw invalid(`licenceConditions.${i}.exclusionZone`, 'an EXCLUSION_ZONE condition needs its zone');
       if (c.type !== 'EXCLUSION_ZONE' && c.exclusionZone) throw invalid(`licenceConditions.${i}.exclusionZone`, 'only an EXCLUSION_ZONE condition has a zone');
     });
-    return this.dataSource.transaction(async (m) => {
+    // The answer may hold victim.location, so what was asked to be shown is part of the request.
+    return this.dataSource.transaction((m) => ctx.idempotent(m, 'probation.consultation.record', { ...cmd, fieldGroups: ctx.fieldGroups }, async () => {
       const now = this.clock.now();
       if (cmd.kind === 'POST_CONVICTION') {
         const stage = await m.findOne(ProbationCaseStage, { where: { caseId: cmd.caseId } });
@@ -102,7 +102,7 @@ export class ProbationConsultationsService {
       );
       await ctx.audit(m, { recordIds: [cmd.caseId, id] });
       return this.view(row, { withZones: ctx.fieldGroups.includes('victim.location'), owning: true });
-    });
+    }));
   }
 
   async forCase(caseId: string, reader: ConsultationReader): Promise<ProbationConsultationView[]> {

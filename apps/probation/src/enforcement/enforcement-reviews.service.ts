@@ -3,9 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EnforcementDecisionCommand, EnforcementReviewView } from '@stac/contracts';
 import { ENGLAND_AND_WALES, type InterventionLegalBasis, type InterventionStatus } from '@stac/domain';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { ProbationSettings } from '../probation-settings';
-import type { ProbationContext } from '../supervision-checks/supervision-checks.service';
 import { EnforcementReview } from './enforcement-review.entity';
 
 export function enforcementReviewView(r: EnforcementReview, now: Date): EnforcementReviewView {
@@ -64,7 +63,7 @@ export class EnforcementReviewsService {
     return (inserted.raw as unknown[]).length > 0;
   }
 
-  decide(cmd: EnforcementDecisionCommand, ctx: ProbationContext): Promise<EnforcementReviewView> {
+  decide(cmd: EnforcementDecisionCommand, ctx: RequestContext): Promise<EnforcementReviewView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const review = await m.findOne(EnforcementReview, { where: { id: cmd.reviewId, caseId: cmd.caseId }, lock: { mode: 'pessimistic_write' } });

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { MappaLevelSetV1, type MappaCommand, type MappaView } from '@stac/contracts';
 import { londonDate } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
-import type { ProbationContext } from '../supervision-checks/supervision-checks.service';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { MappaDecision } from './mappa-decision.entity';
 
 export function mappaView(d: MappaDecision): MappaView {
@@ -21,8 +20,8 @@ export class MappaService {
     private readonly clock: Clock,
   ) {}
 
-  set(cmd: MappaCommand, ctx: ProbationContext): Promise<MappaView> {
-    return this.dataSource.transaction(async (m) => {
+  set(cmd: MappaCommand, ctx: RequestContext): Promise<MappaView> {
+    return this.dataSource.transaction((m) => ctx.idempotent(m, 'probation.mappa.set', cmd, async () => {
       const now = this.clock.now();
       if (Number.isNaN(Date.parse(`${cmd.nextReviewDate}T00:00:00Z`)) || cmd.nextReviewDate <= londonDate(now)) {
         throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field: 'nextReviewDate', message: 'nextReviewDate must be a date after today' }] });
@@ -47,7 +46,7 @@ export class MappaService {
       );
       await ctx.audit(m, { recordIds: [cmd.caseId, d.id] });
       return mappaView(d);
-    });
+    }));
   }
 
   async history(caseId: string): Promise<MappaView[]> {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CASE_NOT_FOUND } from '@stac/auth';
 import { ProblemException, type ProbationCaseView } from '@stac/contracts';
-import { Clock } from '@stac/runtime';
+import { Clock, type RequestContext } from '@stac/runtime';
 import { ProbationConsultationsService } from '../consultations/probation-consultations.service';
 import { EnforcementReviewsService } from '../enforcement/enforcement-reviews.service';
 import { PartnerInterventionsService } from '../interventions/partner-interventions.service';
 import { MappaService } from '../mappa/mappa.service';
 import { SentenceService } from '../sentence/sentence.service';
-import { checkView, SupervisionChecksService, type ProbationContext } from '../supervision-checks/supervision-checks.service';
+import { checkView, SupervisionChecksService } from '../supervision-checks/supervision-checks.service';
 
 /**
  * Probation's whole record of a case, as the caller may see it (zones only with victim.location; who changed
@@ -25,7 +25,7 @@ export class ProbationCaseService {
     private readonly clock: Clock,
   ) {}
 
-  async read(caseId: string, ctx: Pick<ProbationContext, 'fieldGroups' | 'owning'>): Promise<ProbationCaseView> {
+  async read(caseId: string, ctx: Pick<RequestContext, 'fieldGroups' | 'owning'>): Promise<ProbationCaseView> {
     const check = await this.checks.forCase(caseId);
     if (!check) throw new ProblemException(CASE_NOT_FOUND);
     const [consultations, mappaHistory, sentence, sentenceHistory, interventions, enforcementReviews] = await Promise.all([

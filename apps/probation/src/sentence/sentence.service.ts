@@ -12,9 +12,8 @@ import {
 } from '@stac/contracts';
 import { addDays, londonDate } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
-import { Clock, rpcProblem } from '@stac/runtime';
+import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { ProbationSettings } from '../probation-settings';
-import type { ProbationContext } from '../supervision-checks/supervision-checks.service';
 import { SentenceDatesChange } from './sentence-dates-change.entity';
 import { SentenceDates } from './sentence-dates.entity';
 
@@ -77,7 +76,7 @@ export class SentenceService {
     private readonly settings: ProbationSettings,
   ) {}
 
-  async set(cmd: SentenceCommand, ctx: ProbationContext): Promise<SentenceView> {
+  async set(cmd: SentenceCommand, ctx: RequestContext): Promise<SentenceView> {
     for (const f of SENTENCE_DATE_FIELDS) {
       const v = cmd[f];
       if (v && (Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)) throw invalid(f, `${f} is not a calendar date`);

@@ -17,7 +17,6 @@ import { MappaDecision } from '../mappa/mappa-decision.entity';
 import { SupervisionCheck as SupervisionCheckEntity, type SupervisionCheck } from './supervision-check.entity';
 import { SUPERVISION_CHECKS, type SupervisionChecks } from './supervision-checks';
 
-export type ProbationContext = Pick<RequestContext, 'principal' | 'decision' | 'purpose' | 'fieldGroups' | 'correlationId' | 'traceparent' | 'idempotencyKey' | 'audit' | 'owning'>;
 
 export function checkView(c: SupervisionCheck, now: Date): SupervisionCheckView {
   return {
@@ -67,7 +66,7 @@ export class SupervisionChecksService {
     return this.checks.openForNamedPerson(event, ctx);
   }
 
-  answer(cmd: CheckAnswerCommand, ctx: ProbationContext): Promise<SupervisionCheckView> {
+  answer(cmd: CheckAnswerCommand, ctx: RequestContext): Promise<SupervisionCheckView> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const saved = await this.checks.answer(m, {

@@ -9,6 +9,8 @@ export interface Problem {
   code: string;
   detail?: string;
   errors?: FieldProblem[];
+  /** For a 503: seconds after which a retry may succeed (sent as the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export interface FieldProblem {

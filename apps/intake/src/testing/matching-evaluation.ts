@@ -1,5 +1,5 @@
-import { blockingKeys, matchPeople, probeKeys, type MatchGrade } from './duplicate-matching';
-import { PersonalDataCipher } from './personal-data-cipher';
+import { blockingKeys, matchPeople, probeKeys, type MatchGrade } from '../people/duplicate-matching';
+import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { DECOY_KINDS, SAME_PERSON_KINDS, hardEvaluationSet, type SyntheticPerson } from './synthetic-people';
 
 /**

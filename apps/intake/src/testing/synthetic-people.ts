@@ -1,4 +1,4 @@
-import type { PersonIdentity } from './duplicate-matching';
+import type { PersonIdentity } from '../people/duplicate-matching';
 
 /**
  * Synthetic people for the duplicate-detection evaluation and the search benchmark. Deterministic
