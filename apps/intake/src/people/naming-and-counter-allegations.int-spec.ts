@@ -145,6 +145,7 @@ describe('naming an unknown suspect later', () => {
     expect(await fields({ dateOfBirth: '1980-01-01' })).toEqual(['givenName']);
     expect(await fields({ givenName: '  -  ' })).toEqual(['givenName']);
     expect(await fields({ givenName: 'Future', dateOfBirth: '2099-01-01' })).toEqual(['dateOfBirth']);
+    expect(await fields({ givenName: 'Ancient', dateOfBirth: '1850-01-01' })).toEqual(['dateOfBirth']);
     expect(await fields({ givenName: 'Later', otherNames: [{ kind: 'PREVIOUS_NAME', familyName: 'Before', usedFrom: '2099-01-01' }] })).toEqual(['otherNames.0.usedFrom']);
     expect(await problemOf(identify({ caseId, personId: suspect.id, givenName: 'Stale' }, suspect.version + 1))).toMatchObject({ status: 412 });
     expect(await problemOf(identify({ caseId: randomUUID(), personId: suspect.id, givenName: 'Elsewhere' }, suspect.version))).toMatchObject({ status: 404, code: 'person-not-found' });

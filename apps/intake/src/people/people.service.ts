@@ -324,7 +324,8 @@ export class PeopleService {
     const problems: { field: string; message: string }[] = [];
     const named = (v?: string) => !!v && compactName(v) !== '';
     if (!named(body.givenName) && !named(body.familyName)) problems.push({ field: 'givenName', message: 'a given name or a family name (with letters or digits) is needed to name a person' });
-    if (body.dateOfBirth && body.dateOfBirth > today) problems.push({ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' });
+    const dobProblem = body.dateOfBirth ? birthDateProblem('dateOfBirth', body.dateOfBirth, today) : null;
+    if (dobProblem) problems.push({ field: 'dateOfBirth', message: dobProblem });
     if (body.otherNames) problems.push(...otherNameProblems(body.otherNames, { field: 'otherNames', today, current: body }));
     if (problems.length) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: problems });
     return this.dataSource.transaction(async (m) => {
