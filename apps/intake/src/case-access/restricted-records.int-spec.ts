@@ -149,6 +149,19 @@ describe('restricted records (staff-linked, public figure)', () => {
     expect(denied).toEqual({ decision: 'deny', reason: 'restricted' });
   });
 
+  it('AC-15/AC-09: referring the crime reference of a restricted case again never names the case to someone not named on it', async () => {
+    const body = referral(['STAFF_LINKED']);
+    const first = await referrals.refer(body, testRequestContext(referrer, { clock: h.clock, idempotencyKey: randomUUID() }, h.idempotency));
+    const again = await problemOf(referrals.refer(body, testRequestContext(colleague, { clock: h.clock, idempotencyKey: randomUUID() }, h.idempotency)));
+    expect(again).toMatchObject({ status: 409, code: 'crime-reference-in-use' });
+    expect(JSON.stringify(again)).not.toContain(first.caseId);
+    // The referrer, named on it, is answered with the existing case as before.
+    expect(await referrals.refer(body, testRequestContext(referrer, { clock: h.clock, idempotencyKey: randomUUID() }, h.idempotency))).toMatchObject({
+      caseId: first.caseId,
+      created: false,
+    });
+  });
+
   it('AC-15/AC-06: PUBLIC_FIGURE restricts too; break-glass by someone not named answers 404 and opens nothing', async () => {
     const caseId = await refer(['PUBLIC_FIGURE']);
     expect(await readTimeline(colleague, caseId)).toEqual(CASE_NOT_FOUND);

@@ -11,7 +11,7 @@ import {
   type ReferralSubmission,
 } from '@stac/contracts';
 import { birthDateProblem, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
-import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
+import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, caseHiddenSql } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { assertVersion } from '../lifecycle/case-workflow';
@@ -95,6 +95,10 @@ export class ReferralsService {
       async () => {
         // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
         const existing = s.crimeReference ? await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } }) : null;
+        // A case hidden from the caller (excluded, or restricted and the caller not named) is never named to them (AC-09).
+        if (existing && (await this.hiddenFrom(m, existing.id, ctx))) {
+          throw rpcProblem(409, 'crime-reference-in-use', 'This crime reference is already on a case');
+        }
         return existing
           ? {
               caseId: existing.id,
@@ -105,6 +109,11 @@ export class ReferralsService {
           : this.createCase(m, s as NewCaseReferral, ctx);
       },
     );
+  }
+
+  private async hiddenFrom(m: EntityManager, caseId: string, ctx: RequestContext): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 WHERE ${caseHiddenSql('$1::uuid', '$2', '$3')}`, [caseId, ctx.principal.subject, ctx.principal.issuer]);
+    return rows.length > 0;
   }
 
   /** A custody trigger's relevant time is in the past and within the longest detention (nothing stored otherwise). */

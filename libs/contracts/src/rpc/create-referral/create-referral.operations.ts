@@ -26,13 +26,15 @@ export const CreateReferral = operation<ReferralSubmission, ReferralAccepted>({
       'Creates the case, its people and first incidents, and tells risk-assessment, advocacy, mental-health and probation. ' +
       "The victim's and the person of concern's previous names and aliases (`otherNames`, with their dates) are encrypted and " +
       'searchable like their current names, and matched by duplicate detection. ' +
-      'A second referral of the same crime reference returns the existing case (200).',
+      'A second referral of the same crime reference returns the existing case (200), unless that case is hidden from the caller ' +
+      '(excluded, or restricted and the caller not named on it): then 409 crime-reference-in-use, naming no case. ' +
+      'A referral flagged STAFF_LINKED or PUBLIC_FIGURE is restricted to the people named on it from the start (the referrer is named).',
     purpose: true,
     idempotent: true,
     location: '/cases/:caseId',
     createdFlag: 'created',
     status: 201,
-    problems: [400, 403, 422],
+    problems: [400, 403, 409, 422],
   },
 });
 
