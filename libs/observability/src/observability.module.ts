@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { ServiceMetrics } from './metrics';
+import { flushTracing } from './spans';
 
 export const LOGGER = Symbol('LOGGER');
 /** Readiness probes contributed by other modules (database, bus). */
@@ -77,6 +78,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+/** Sends the last spans when the application has shut down (after consumers and relay have stopped). */
+@Injectable()
+class TracingFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
+}
+
 export interface ObservabilityOptions {
   logger: Logger;
   metrics: ServiceMetrics;
@@ -98,6 +107,7 @@ export class ObservabilityModule {
       providers: [
         { provide: LOGGER, useValue: opts.logger },
         { provide: ServiceMetrics, useValue: opts.metrics },
+        TracingFlush,
         ...opts.probes,
         {
           provide: READINESS_PROBES,
