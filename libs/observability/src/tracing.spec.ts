@@ -1,5 +1,7 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { Writable } from 'node:stream';
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { createLogger } from './logger';
 import { inSpan, SpanKind, traceparentOf } from './spans';
 import { RedactingSpanExporter, tracingConfig, withoutLiterals } from './tracing';
 
@@ -101,5 +103,28 @@ describe('tracing on', () => {
     const [span] = exported.getFinishedSpans();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(span.attributes).toEqual({ 'error.type': '23505' });
+  });
+});
+
+describe('logs inside a traced span', () => {
+  it('name the trace and span, and nothing else about it', async () => {
+    // register(): the global provider and the AsyncLocalStorage context manager, as startTracing does.
+    new NodeTracerProvider().register();
+    const lines: string[] = [];
+    const log = createLogger('test', 'info', new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    try {
+      log.info('outside');
+      const ids = await inSpan('x', { kind: SpanKind.INTERNAL }, async (span) => {
+        log.info('inside');
+        return span.spanContext();
+      });
+      const [outside, inside] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(outside.traceId).toBeUndefined();
+      expect(inside).toMatchObject({ msg: 'inside', traceId: ids.traceId, spanId: ids.spanId });
+    } finally {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
   });
 });
