@@ -2,4 +2,4 @@
 // (tracing is off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; docs/operations.md "Tracing").
 import { startTracing } from '@stac/observability/tracing';
 
-startTracing('gateway');
+startTracing('gateway', { edge: true });

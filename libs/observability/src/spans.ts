@@ -55,6 +55,8 @@ export interface SpanOptions {
    * parent — or starts a new trace; the ambient context is ignored. Absent: a child of the active span.
    */
   remoteParent?: string | undefined;
+  /** Whether a throw marks the span failed (default: always); e.g. a 4xx answer is the caller's fault, not ours. */
+  isFailure?: (e: unknown) => boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function inSpan<T>(name: string, o: SpanOptions, fn: (span: Span) =
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (e) {
-    failSpan(span, e);
+    if (o.isFailure?.(e) ?? true) failSpan(span, e);
     throw e;
   } finally {
     span.end();
@@ -119,6 +121,16 @@ export function registerTracingFlush(flush: (() => Promise<void>) | undefined): 
 }
 
 /** Sends buffered spans and stops tracing (the last step of a graceful shutdown); no-op when tracing is off. */
-export async function flushTracing(): Promise<void> {
-  await flusher?.().catch(() => undefined);
+export async function flushTracing(timeoutMs = 2000): Promise<void> {
+  if (!flusher) return;
+  // Bounded: a collector that is away must not hold the process past its shutdown grace period.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    flusher().catch(() => undefined),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, timeoutMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }

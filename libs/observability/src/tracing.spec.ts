@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { BasicTracerProvider, InMemorySpanExporter, NodeTracerProvider, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createLogger } from './logger';
 import { inSpan, SpanKind, traceparentOf } from './spans';
-import { RedactingSpanExporter, tracingConfig, withoutLiterals } from './tracing';
+import { contextFromTraceparent } from './spans';
+import { platformSampler, RedactingSpanExporter, tracingConfig, withoutLiterals } from './tracing';
 
 const PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
@@ -126,5 +127,20 @@ describe('logs inside a traced span', () => {
       context.disable();
       propagation.disable();
     }
+  });
+});
+
+describe('sampling', () => {
+  const decide = (ratio: number, edge: boolean, traceparent?: string) =>
+    platformSampler(ratio, edge).shouldSample(contextFromTraceparent(traceparent), PARENT.split('-')[1], 'x', SpanKind.SERVER, {}, [])
+      .decision;
+
+  it("inside the platform follows the caller's decision; at the edge only the ratio decides", () => {
+    const { RECORD_AND_SAMPLED: yes, NOT_RECORD: no } = SamplingDecision;
+    expect(decide(0, false, PARENT)).toBe(yes);
+    expect(decide(0, true, PARENT)).toBe(no);
+    expect(decide(1, true, PARENT.replace(/-01$/, '-00'))).toBe(yes);
+    expect(decide(0, false)).toBe(no);
+    expect(decide(1, false)).toBe(yes);
   });
 });

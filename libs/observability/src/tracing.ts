@@ -51,6 +51,11 @@ export interface StartTracingOptions {
   env?: NodeJS.ProcessEnv;
   /** Replaces the OTLP exporter (tests: an InMemorySpanExporter); tracing then starts whatever the env says. */
   exporter?: SpanExporter;
+  /**
+   * The public edge (the gateway): a caller's `traceparent` is continued, but its sampled flag does not
+   * decide; the edge samples by its own ratio, so no client can force (or suppress) recording.
+   */
+  edge?: boolean;
 }
 
 export function startTracing(service: string, o: StartTracingOptions = {}): TracingHandle | undefined {
@@ -63,7 +68,7 @@ export function startTracing(service: string, o: StartTracingOptions = {}): Trac
     new OTLPTraceExporter({ url: `${String(config?.OTEL_EXPORTER_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces` });
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': service, 'service.namespace': 'stac' })),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Number(config?.OTEL_TRACES_SAMPLER_ARG ?? 1)) }),
+    sampler: platformSampler(Number(config?.OTEL_TRACES_SAMPLER_ARG ?? 1), o.edge ?? false),
     spanProcessors: [
       new BatchSpanProcessor(new RedactingSpanExporter(exporter), {
         scheduledDelayMillis: Number(config?.OTEL_BSP_SCHEDULE_DELAY ?? 5000),
@@ -103,6 +108,17 @@ export function startTracing(service: string, o: StartTracingOptions = {}): Trac
   active = { provider, handle };
   registerTracingFlush(handle.shutdown);
   return handle;
+}
+
+/**
+ * New traces by ratio; inside the platform a span follows its parent's decision (a remote parent is
+ * another of our services), at the edge a caller's decision counts for nothing.
+ */
+export function platformSampler(ratio: number, edge: boolean) {
+  const byRatio = new TraceIdRatioBasedSampler(ratio);
+  return new ParentBasedSampler(
+    edge ? { root: byRatio, remoteParentSampled: byRatio, remoteParentNotSampled: byRatio } : { root: byRatio },
+  );
 }
 
 /** Flushes and stops tracing if it was started (no-op otherwise). */

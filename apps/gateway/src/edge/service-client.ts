@@ -3,7 +3,7 @@ import type { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { inSpan, SpanKind, traceparentOf } from '@stac/observability';
-import { callService } from '@stac/rpc';
+import { callService, ProblemException } from '@stac/rpc';
 
 import { ServiceBulkheads } from './bulkheads';
 
@@ -30,10 +30,20 @@ export class ServiceClient implements OnApplicationBootstrap {
     // traceparent, taken here and not from the ambient context, which a queued call does not keep.
     return inSpan(
       `rpc.call ${pattern}`,
-      { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'nats', 'rpc.method': pattern, 'rpc.service': service } },
-      (span) => {
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'nats', 'rpc.method': pattern, 'rpc.service': service },
+        // A 4xx answer is the service doing its job; timeouts, busy and unavailable services are failures.
+        isFailure: (e) => !(e instanceof ProblemException) || e.problem.status >= 500,
+      },
+      async (span) => {
         const traced = { ...forwarded, traceparent: traceparentOf(span) ?? forwarded.traceparent };
-        return this.bulkheads.run(service, () => callService<T>(this.client, pattern, traced, this.timeoutMs, service));
+        try {
+          return await this.bulkheads.run(service, () => callService<T>(this.client, pattern, traced, this.timeoutMs, service));
+        } catch (e) {
+          if (e instanceof ProblemException) span.setAttributes({ 'stac.problem.status': e.problem.status, 'stac.problem.code': e.problem.code });
+          throw e;
+        }
       },
     );
   }
