@@ -44,7 +44,9 @@ interface CollectedSpan {
 /** OTLP JSON ids are hex; some encoders send base64: either way, hex here. */
 function hexId(id: string | undefined): string | undefined {
   if (!id) return undefined;
-  return /^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
+  return /^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16)
+    ? id.toLowerCase()
+    : Buffer.from(id, 'base64').toString('hex');
 }
 function valueOf(v: OtlpValue): unknown {
   return v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue));
@@ -78,7 +80,9 @@ class OtlpReceiver {
       resource?: { attributes?: { key: string; value: OtlpValue }[] };
       scopeSpans?: { spans?: OtlpSpan[] }[];
     }[]) {
-      const service = String(valueOf(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value ?? {}) ?? '?');
+      const service = String(
+        valueOf(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value ?? {}) ?? '?',
+      );
       for (const ss of rs.scopeSpans ?? [])
         for (const s of ss.spans ?? [])
           this.spans.push({
@@ -169,7 +173,9 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
 
     const byId = new Map(trace.map((s) => [s.spanId, s]));
     const one = (service: string, name: string, parent?: CollectedSpan) => {
-      const found = trace.filter((s) => s.service === service && s.name === name && (!parent || s.parentSpanId === parent.spanId));
+      const found = trace.filter(
+        (s) => s.service === service && s.name === name && (!parent || s.parentSpanId === parent.spanId),
+      );
       expect({ service, name, count: found.length }).toEqual({ service, name, count: 1 });
       return found[0];
     };
@@ -178,8 +184,13 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
     const http = one('gateway', 'POST /api/v1/referrals');
     expect(http.parentSpanId).toBe(callerSpan);
     expect(http.kind).toBe(2); // SERVER
-    expect(http.attributes).toMatchObject({ 'http.route': '/api/v1/referrals', 'http.response.status_code': 201 });
-    const call = trace.find((s) => s.service === 'gateway' && s.name.startsWith('rpc.call ') && s.parentSpanId === http.spanId);
+    expect(http.attributes).toMatchObject({
+      'http.route': '/api/v1/referrals',
+      'http.response.status_code': 201,
+    });
+    const call = trace.find(
+      (s) => s.service === 'gateway' && s.name.startsWith('rpc.call ') && s.parentSpanId === http.spanId,
+    );
     expect(call).toBeDefined();
     expect(call!.kind).toBe(3); // CLIENT
     expect(call!.attributes).toMatchObject({ 'rpc.system': 'nats', 'rpc.service': 'intake' });
@@ -188,12 +199,20 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
     const pattern = String(call!.attributes['rpc.method']);
     const handler = one('intake', `rpc.handle ${pattern}`, call);
     expect(handler.kind).toBe(2); // SERVER (OTLP numbering: 1 internal, 2 server, 3 client, 4 producer, 5 consumer)
-    expect(trace.some((s) => s.service === 'intake' && s.parentSpanId === handler.spanId && s.name.startsWith('pg.query:'))).toBe(true);
+    expect(
+      trace.some(
+        (s) => s.service === 'intake' && s.parentSpanId === handler.spanId && s.name.startsWith('pg.query:'),
+      ),
+    ).toBe(true);
     const publish = one('intake', 'event.publish intake.case.referred.v1', handler);
     expect(publish.kind).toBe(4); // PRODUCER
     const eventId = publish.attributes['stac.event.id'];
     expect(eventId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
-    expect(publish.attributes).toMatchObject({ 'messaging.message.id': eventId, 'stac.event.type': 'intake.case.referred', 'messaging.system': 'nats' });
+    expect(publish.attributes).toMatchObject({
+      'messaging.message.id': eventId,
+      'stac.event.type': 'intake.case.referred',
+      'messaging.system': 'nats',
+    });
 
     // Every consumer's handler span is a child of that publication, with the same event id.
     for (const consumer of [...CONSUMERS, 'intake']) {
@@ -205,7 +224,11 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
         'stac.consumer': consumer,
         'stac.outcome': 'ok',
       });
-      expect(trace.some((s) => s.service === consumer && s.parentSpanId === h.spanId && s.name.startsWith('pg.query:'))).toBe(true);
+      expect(
+        trace.some(
+          (s) => s.service === consumer && s.parentSpanId === h.spanId && s.name.startsWith('pg.query:'),
+        ),
+      ).toBe(true);
     }
     // One trace: every span of it hangs off the caller's span through parents that are in it.
     for (const s of trace) {
@@ -218,11 +241,29 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
     }
 
     // DP-01: nothing the caller sent about people, nor the token, reaches the collector.
-    const personal = [canary, 'Personvalue', '1987-06-05', String(referral.crimeReference), token.slice(-24), 'Synthetic'];
-    expect(receiver.bodies.flatMap((b, i) => canariesIn(b, personal).map((c) => `${c} in export #${i}`))).toEqual([]);
+    const personal = [
+      canary,
+      'Personvalue',
+      '1987-06-05',
+      String(referral.crimeReference),
+      token.slice(-24),
+      'Synthetic',
+    ];
+    expect(
+      receiver.bodies.flatMap((b, i) => canariesIn(b, personal).map((c) => `${c} in export #${i}`)),
+    ).toEqual([]);
     const keys = new Set(receiver.spans.flatMap((s) => Object.keys(s.attributes)));
-    for (const k of ['url.query', 'url.full', 'url.path', 'client.address', 'user_agent.original', 'db.postgresql.values'])
+    for (const k of [
+      'url.query',
+      'url.full',
+      'url.path',
+      'client.address',
+      'user_agent.original',
+      'db.postgresql.values',
+    ])
       expect({ [k]: keys.has(k) }).toEqual({ [k]: false });
-    expect([...keys].filter((k) => k.startsWith('http.request.header.') || k.startsWith('db.query.parameter.'))).toEqual([]);
+    expect(
+      [...keys].filter((k) => k.startsWith('http.request.header.') || k.startsWith('db.query.parameter.')),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,10 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import {
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-node';
 import { inSpan, SpanKind, traceparentOf } from '@stac/observability';
 import { eventually } from '@stac/testing';
 import { Outbox } from './outbox';
@@ -48,11 +53,18 @@ describe('tracing across the outbox, the relay and the consumers', () => {
     h.relay(producerDb, s).start();
 
     // The request that changes state and writes the event (what rpc.handle is in a service).
-    const { event, writer } = await inSpan('rpc.handle test.widget.create', { kind: SpanKind.SERVER, remoteParent: undefined }, async (span) => ({
-      event: await createWidget(producerDb, s, new Outbox(s.producer), newWidget()),
-      writer: span.spanContext(),
-    }));
-    const [row] = await producerDb.ds.query<{ headers: { traceparent?: string } }[]>(`SELECT headers FROM outbox WHERE id = $1`, [event.id]);
+    const { event, writer } = await inSpan(
+      'rpc.handle test.widget.create',
+      { kind: SpanKind.SERVER, remoteParent: undefined },
+      async (span) => ({
+        event: await createWidget(producerDb, s, new Outbox(s.producer), newWidget()),
+        writer: span.spanContext(),
+      }),
+    );
+    const [row] = await producerDb.ds.query<{ headers: { traceparent?: string } }[]>(
+      `SELECT headers FROM outbox WHERE id = $1`,
+      [event.id],
+    );
     expect(row.headers.traceparent).toBe(`00-${writer.traceId}-${writer.spanId}-01`);
 
     const handled = await eventually(
@@ -68,16 +80,26 @@ describe('tracing across the outbox, the relay and the consumers', () => {
     expect(p.kind).toBe(SpanKind.PRODUCER);
     expect(p.spanContext().traceId).toBe(writer.traceId);
     expect(p.parentSpanContext?.spanId).toBe(writer.spanId);
-    expect(p.attributes).toMatchObject({ 'stac.event.id': event.id, 'stac.event.type': s.Contract.eventType, 'messaging.message.id': event.id });
+    expect(p.attributes).toMatchObject({
+      'stac.event.id': event.id,
+      'stac.event.type': s.Contract.eventType,
+      'messaging.message.id': event.id,
+    });
 
-    const byConsumer = new Map<string, ReadableSpan>(handled.map((x) => [String(x.attributes['stac.consumer']), x]));
+    const byConsumer = new Map<string, ReadableSpan>(
+      handled.map((x) => [String(x.attributes['stac.consumer']), x]),
+    );
     expect([...byConsumer.keys()].sort()).toEqual([...names].sort());
     for (const name of names) {
       const c = byConsumer.get(name)!;
       expect(c.kind).toBe(SpanKind.CONSUMER);
       expect(c.spanContext().traceId).toBe(writer.traceId);
       expect(c.parentSpanContext?.spanId).toBe(p.spanContext().spanId);
-      expect(c.attributes).toMatchObject({ 'stac.event.id': event.id, 'stac.event.type': s.Contract.eventType, 'stac.outcome': 'ok' });
+      expect(c.attributes).toMatchObject({
+        'stac.event.id': event.id,
+        'stac.event.type': s.Contract.eventType,
+        'stac.outcome': 'ok',
+      });
       // The handler's context names its own span: the events it writes continue the trace from there.
       expect(handedOn.get(name)).toBe(traceparentOf(trace.wrapSpanContext(c.spanContext())));
     }

@@ -28,7 +28,9 @@ export { SpanKind, type Context, type Span } from '@opentelemetry/api';
 export const TRACER_NAME = '@stac/platform';
 const w3c = new W3CTraceContextPropagator();
 
-const setter: TextMapSetter<Record<string, string>> = { set: (carrier, key, value) => (carrier[key] = value) };
+const setter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => (carrier[key] = value),
+};
 const getter: TextMapGetter<Record<string, string | undefined>> = {
   keys: (carrier) => Object.keys(carrier),
   get: (carrier, key) => carrier[key],
@@ -65,7 +67,9 @@ export interface SpanOptions {
  */
 export async function inSpan<T>(name: string, o: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = 'remoteParent' in o ? contextFromTraceparent(o.remoteParent) : context.active();
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind: o.kind, attributes: o.attributes }, parent);
+  const span = trace
+    .getTracer(TRACER_NAME)
+    .startSpan(name, { kind: o.kind, attributes: o.attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (e) {
@@ -79,7 +83,9 @@ export async function inSpan<T>(name: string, o: SpanOptions, fn: (span: Span) =
 /** Starts a span the caller ends itself (for hooks that open and close it in different places). */
 export function startSpan(name: string, o: SpanOptions): { span: Span; context: Context } {
   const parent = 'remoteParent' in o ? contextFromTraceparent(o.remoteParent) : context.active();
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind: o.kind, attributes: o.attributes }, parent);
+  const span = trace
+    .getTracer(TRACER_NAME)
+    .startSpan(name, { kind: o.kind, attributes: o.attributes }, parent);
   return { span, context: trace.setSpan(parent, span) };
 }
 

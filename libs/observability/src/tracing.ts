@@ -65,9 +65,13 @@ export function startTracing(service: string, o: StartTracingOptions = {}): Trac
   diag.setLogger(diagToStderr(service), DiagLogLevel.WARN);
   const exporter =
     o.exporter ??
-    new OTLPTraceExporter({ url: `${String(config?.OTEL_EXPORTER_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces` });
+    new OTLPTraceExporter({
+      url: `${String(config?.OTEL_EXPORTER_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`,
+    });
   const provider = new NodeTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': service, 'service.namespace': 'stac' })),
+    resource: defaultResource().merge(
+      resourceFromAttributes({ 'service.name': service, 'service.namespace': 'stac' }),
+    ),
     sampler: platformSampler(Number(config?.OTEL_TRACES_SAMPLER_ARG ?? 1), o.edge ?? false),
     spanProcessors: [
       new BatchSpanProcessor(new RedactingSpanExporter(exporter), {
@@ -117,7 +121,9 @@ export function startTracing(service: string, o: StartTracingOptions = {}): Trac
 export function platformSampler(ratio: number, edge: boolean) {
   const byRatio = new TraceIdRatioBasedSampler(ratio);
   return new ParentBasedSampler(
-    edge ? { root: byRatio, remoteParentSampled: byRatio, remoteParentNotSampled: byRatio } : { root: byRatio },
+    edge
+      ? { root: byRatio, remoteParentSampled: byRatio, remoteParentNotSampled: byRatio }
+      : { root: byRatio },
   );
 }
 
@@ -129,8 +135,16 @@ export async function shutdownTracing(): Promise<void> {
 /** Export failures and SDK warnings as one JSON line on stderr: the message only, never the objects passed with it. */
 function diagToStderr(service: string) {
   const write = (level: string) => (message: string) =>
-    process.stderr.write(`${JSON.stringify({ level, service, component: 'tracing', time: new Date().toISOString(), msg: String(message).slice(0, 300) })}\n`);
-  return { error: write('error'), warn: write('warn'), info: () => undefined, debug: () => undefined, verbose: () => undefined };
+    process.stderr.write(
+      `${JSON.stringify({ level, service, component: 'tracing', time: new Date().toISOString(), msg: String(message).slice(0, 300) })}\n`,
+    );
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: () => undefined,
+    debug: () => undefined,
+    verbose: () => undefined,
+  };
 }
 
 /**
@@ -162,16 +176,17 @@ const STATEMENT_ATTRIBUTES = new Set(['db.query.text', 'db.statement']);
 
 /** A statement's literals replaced by '?': values belong in parameters, and a literal could still be personal. */
 export function withoutLiterals(sql: string): string {
-  return sql
-    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, "'?'")
-    .replace(/'(?:[^']|'')*'/g, "'?'");
+  return sql.replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, "'?'").replace(/'(?:[^']|'')*'/g, "'?'");
 }
 
 export function redactAttributes(attributes: Attributes): Attributes {
   const out: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (!KEPT_ATTRIBUTES.has(key) && !KEPT_PREFIXES.some((p) => key.startsWith(p))) continue;
-    out[key] = STATEMENT_ATTRIBUTES.has(key) && typeof value === 'string' ? withoutLiterals(value) : (value as AttributeValue);
+    out[key] =
+      STATEMENT_ATTRIBUTES.has(key) && typeof value === 'string'
+        ? withoutLiterals(value)
+        : (value as AttributeValue);
   }
   return out;
 }
@@ -183,7 +198,10 @@ export function redactAttributes(attributes: Attributes): Attributes {
 export function redactSpan(span: ReadableSpan): ReadableSpan {
   const events = span.events.map((e) => ({
     ...e,
-    attributes: e.attributes?.['exception.type'] !== undefined ? { 'exception.type': e.attributes['exception.type'] } : {},
+    attributes:
+      e.attributes?.['exception.type'] !== undefined
+        ? { 'exception.type': e.attributes['exception.type'] }
+        : {},
   }));
   return Object.create(span, {
     attributes: { value: redactAttributes(span.attributes), enumerable: true },
