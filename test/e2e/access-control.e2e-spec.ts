@@ -10,7 +10,7 @@ import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { eventually } from '@stac/testing';
 import { auditExports, canaryLeaks, type Sample } from './canary';
-import { DEV_ISSUER_DIR, startStack, tokenFor, type Stack } from './stack-harness';
+import { DEV_ISSUER_DIR, scrapeMetrics, startStack, tokenFor, type Stack } from './stack-harness';
 import { syntheticReferral } from './builders';
 
 jest.setTimeout(240_000);
@@ -384,7 +384,7 @@ describe('accountability', () => {
     // Another user is not affected.
     await api(await token('police', 'stac-screener', 'someone-else')).get(`/api/v1/cases/${randomUUID()}`).expect(404);
     // Guessing case ids (all those 404s) raised the probing alert, naming the user but no case id.
-    const metrics = await request(stack.gatewayUrl).get('/metrics').expect(200);
+    const metrics = await scrapeMetrics(stack, 'gateway').expect(200);
     expect(metrics.text).toMatch(/stac_security_alerts_total\{kind="case-id-probing",service="gateway"\} [1-9]/);
     expect(stack.services.logs('gateway').some((l) => l.includes('case-id-probing') && l.includes('rate-limited-user'))).toBe(true);
   });

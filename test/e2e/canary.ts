@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import request from 'supertest';
 import { STREAMS } from '@stac/contracts';
 import { streamName } from '@stac/messaging';
-import type { Stack } from './stack-harness';
+import { scrapeMetrics, type Stack } from './stack-harness';
 
 /**
  * The canary scan (DP-01): distinctive synthetic text written into one agency's protected fields must not
@@ -76,7 +76,7 @@ export function logLeaks(stack: Stack, canaries: readonly string[]): string[] {
 export async function metricsLeaks(stack: Stack, canaries: readonly string[]): Promise<string[]> {
   const leaks: string[] = [];
   for (const name of stack.services.names) {
-    const metrics = await request(stack.services.url(name)).get('/metrics');
+    const metrics = await scrapeMetrics(stack, name);
     if (metrics.status !== 200) leaks.push(`metrics of ${name} unreadable (${metrics.status})`);
     else if (canariesIn(metrics.text, canaries).length) leaks.push(`metrics of ${name}`);
   }

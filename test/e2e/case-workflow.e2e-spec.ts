@@ -198,6 +198,44 @@ describe('S-TAC case workflow through the gateway', () => {
       .set('If-Match', action.headers.etag)
       .expect(200);
     expect(done.body.status).toBe('DONE');
+    // A held consultation is neither moved nor cancelled (409 naming both states); a second one is rescheduled, then cancelled with a coded reason.
+    const heldEtag = `"${panelView.body[0].version}"`;
+    const moveHeld = await api(tokens.lead)
+      .post(`/api/v1/cases/${caseId}/consultations/${consultation.body.consultationId}/rescheduling`)
+      .set('If-Match', heldEtag)
+      .send({ scheduledFor: '2026-12-04T10:00:00Z', reason: 'ATTENDEE_UNAVAILABLE' })
+      .expect(409);
+    expect(moveHeld.body.title).toBe('Cannot move the consultation from HELD to SCHEDULED');
+    await api(tokens.lead)
+      .post(`/api/v1/cases/${caseId}/consultations/${consultation.body.consultationId}/cancellation`)
+      .set('If-Match', heldEtag)
+      .send({ reason: 'OTHER' })
+      .expect(400);
+    const review = await api(tokens.lead)
+      .post(`/api/v1/cases/${caseId}/consultations`)
+      .send({ scheduledFor: '2026-12-17T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }] })
+      .expect(201);
+    const reviewPath = `/api/v1/cases/${caseId}/consultations/${review.body.consultationId}`;
+    await api(tokens.lead).post(`${reviewPath}/rescheduling`).send({ scheduledFor: '2026-12-18T10:00:00Z', reason: 'QUORUM_NOT_MET' }).expect(428);
+    const rescheduled = await api(tokens.lead)
+      .post(`${reviewPath}/rescheduling`)
+      .set('If-Match', review.headers.etag)
+      .send({ scheduledFor: '2026-12-18T10:00:00Z', reason: 'QUORUM_NOT_MET' })
+      .expect(200);
+    expect(rescheduled.body).toMatchObject({ status: 'SCHEDULED', scheduledFor: '2026-12-18T10:00:00.000Z' });
+    const cancelled = await api(tokens.lead)
+      .post(`${reviewPath}/cancellation`)
+      .set('If-Match', rescheduled.headers.etag)
+      .send({ reason: 'OTHER', note: 'Reviewed at the held consultation instead' })
+      .expect(200);
+    expect(cancelled.body.history.map((x: { change: string; reason: string | null }) => [x.change, x.reason])).toEqual([
+      ['SCHEDULED', null],
+      ['RESCHEDULED', 'QUORUM_NOT_MET'],
+      ['CANCELLED', 'OTHER'],
+    ]);
+    // The held consultation's seats stay: the clinician still reads the consultations, the cancelled one among them.
+    const afterCancel = (await api(tokens.clinician, 'care').get(`/api/v1/cases/${caseId}/consultations`).expect(200)).body;
+    expect(afterCancel.map((k: { status: string }) => k.status)).toEqual(['HELD', 'CANCELLED']);
 
     // 5. SPO: considered (with an exclusion zone: victim.location), applied, granted (>= 2 years), served, notification received, active.
     const spoBody = { orderType: 'SPO', exclusionZones: [{ description: "Within 100 metres of the victim's workplace", radiusMetres: 100 }] };
@@ -349,6 +387,8 @@ describe('S-TAC case workflow through the gateway', () => {
       'intake.consultation.scheduled.v1',
       'intake.consultation.action-assigned.v1',
       'intake.consultation.action-completed.v1',
+      'intake.consultation.rescheduled.v1',
+      'intake.consultation.cancelled.v1',
       'intake.order.considered.v1',
       'intake.order.granted.v1',
       'intake.order.served.v1',

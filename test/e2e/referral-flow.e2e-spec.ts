@@ -7,7 +7,7 @@ import { eventually } from '@stac/testing';
 import { verifyAll } from '../../tools/audit/src/verify';
 import { DOMAIN_SERVICES } from '../../tools/stack/src/stack-env';
 import { handled, syntheticReferral } from './builders';
-import { startStack, tokenFor, type Stack } from './stack-harness';
+import { scrapeMetrics, startStack, tokenFor, type Stack } from './stack-harness';
 
 jest.setTimeout(60_000);
 
@@ -278,7 +278,7 @@ describe('operations', () => {
       await request(url).get('/health/live').expect(200);
       const ready = await request(url).get('/health/ready').expect(200);
       expect(ready.body.status).toBe('ok');
-      const metrics = await request(url).get('/metrics').expect(200);
+      const metrics = await scrapeMetrics(stack, name).expect(200);
       expect(metrics.text).toContain(`service="${name}"`);
     }
   });

@@ -9,13 +9,13 @@ import { syntheticReferral } from './builders';
 jest.setTimeout(90_000);
 
 let stack: Stack;
-const tokens: Record<'officer' | 'screener' | 'spo' | 'assessor', string> = { officer: '', screener: '', spo: '', assessor: '' };
+const tokens: Record<'officer' | 'screener' | 'spo' | 'assessor' | 'clinician', string> = { officer: '', screener: '', spo: '', assessor: '', clinician: '' };
 const HOUR = 3600 * 1000;
 
 function api(token: string, purpose = 'investigation') {
   const base = request(stack.gatewayUrl);
   const auth = <T extends request.Test>(t: T) => t.set('authorization', `Bearer ${token}`).set('x-purpose-of-use', purpose);
-  return { post: (path: string) => auth(base.post(path)), get: (path: string) => auth(base.get(path)) };
+  return { post: (path: string) => auth(base.post(path)), put: (path: string) => auth(base.put(path)), get: (path: string) => auth(base.get(path)) };
 }
 
 /** A synthetic crime report (one incident, an unknown suspect, consent declined); unique per run. */
@@ -55,6 +55,7 @@ beforeAll(async () => {
   tokens.screener = await tokenFor('police', ['stac-screener'], 'e2e-rr-screener');
   tokens.spo = await tokenFor('police', ['spo-coordinator'], 'e2e-rr-spo');
   tokens.assessor = await tokenFor('police', ['risk-assessor'], 'e2e-rr-assessor');
+  tokens.clinician = await tokenFor('mental-health', ['mh-clinician'], 'e2e-rr-clinician');
 }, 240_000);
 
 afterAll(async () => {
@@ -147,6 +148,46 @@ describe('referral routes through POST /api/v1/referrals', () => {
     expect(task).toMatchObject({ reason: 'NEW_REFERRAL', status: 'OPEN' });
   });
 
+  it('PARTNER_AGENCY then police: a mental-health referral without a crime reference; the police attach it later (If-Match), once; a reference on another case is 409', async () => {
+    const { crimeReference: reference, ...body } = crimeReport({ source: 'PARTNER_AGENCY', partnerAgency: 'mental-health' });
+    const partner = await api(tokens.officer).post('/api/v1/referrals').set('Idempotency-Key', `partner-${randomUUID()}`).send(body).expect(201);
+    const caseId: string = partner.body.caseId;
+    // Another case already holds a reference of its own.
+    const other = await api(tokens.officer).post('/api/v1/referrals').send(crimeReport()).expect(201);
+    const [{ crime_reference: taken }] = await intakeDb<{ crime_reference: string }>('SELECT crime_reference FROM stalking_case WHERE id = $1', [other.body.caseId]);
+    const path = `/api/v1/cases/${caseId}/crime-reference`;
+    const put = (token: string) => api(token).put(path);
+
+    const lc = await lifecycle(caseId);
+    // If-Match is required (428) and must be the case's current version (412); the reference is checked (400, nothing stored).
+    expect((await put(tokens.officer).send({ crimeReference: reference }).expect(428)).body.code).toBe('if-match-required');
+    await put(tokens.officer).set('If-Match', '"99"').send({ crimeReference: reference }).expect(412);
+    const bad = await put(tokens.officer).set('If-Match', lc.etag).send({ crimeReference: 'no spaces allowed' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['crimeReference']);
+    // AC-01: police only; a partner agency cannot attach it (403, whatever the case).
+    await api(tokens.clinician, 'care').put(path).set('If-Match', lc.etag).send({ crimeReference: reference }).expect(403);
+    // A reference already on another case is 409 and changes nothing.
+    const inUse = await put(tokens.officer).set('If-Match', lc.etag).send({ crimeReference: taken }).expect(409);
+    expect(inUse.body.code).toBe('crime-reference-in-use');
+    expect((await intakeDb<{ crime_reference: string | null }>('SELECT crime_reference FROM stalking_case WHERE id = $1', [caseId]))[0].crime_reference).toBeNull();
+
+    const attached = await put(tokens.screener).set('If-Match', lc.etag).send({ crimeReference: reference }).expect(200);
+    expect(attached.body).toEqual({ caseId, crimeReference: reference, version: lc.version + 1 });
+    expect(attached.headers.etag).toBe(`"${lc.version + 1}"`);
+    // The same again answers the same; another reference never replaces it.
+    expect((await put(tokens.officer).set('If-Match', attached.headers.etag).send({ crimeReference: reference }).expect(200)).body).toEqual(attached.body);
+    const again = await put(tokens.officer).set('If-Match', attached.headers.etag).send({ crimeReference: `${reference}-2` }).expect(409);
+    expect(again.body.code).toBe('crime-reference-already-attached');
+    // The screeners' worklist shows it, and a crime report of the same crime now finds the partner's case.
+    const listed = (await api(tokens.screener).get('/api/v1/worklists/screening?limit=200').expect(200)).body.untriaged.find((i: { caseId: string }) => i.caseId === caseId);
+    expect(listed?.crimeReference).toBe(reference);
+    const report = await api(tokens.officer).post('/api/v1/referrals').send(crimeReport({ crimeReference: reference })).expect(200);
+    expect(report.body).toMatchObject({ caseId, created: false });
+    // Logged as an alteration of the case (LAW-01).
+    const audit = await intakeDb<{ operation: string }>(`SELECT operation FROM access_log WHERE action = 'case.crime-reference.attach' AND $1 = ANY(record_ids) AND decision = 'allow'`, [caseId]);
+    expect(audit).toEqual([{ operation: 'alteration' }]);
+  });
+
   it('CUSTODY_TRIGGER: screening is due within the custody window, the same in intake and risk-assessment', async () => {
     const custodyStartedAt = new Date(Date.now() - 2 * HOUR).toISOString();
     const res = await api(tokens.officer).post('/api/v1/referrals').send(crimeReport({ source: 'CUSTODY_TRIGGER', custodyStartedAt })).expect(201);
@@ -160,4 +201,44 @@ describe('referral routes through POST /api/v1/referrals', () => {
     expect(task.dueAt).toBe(due);
     expect((await lifecycle(res.body.caseId)).cjStage).toBe('ARRESTED');
   });
+
+  it('worklists page by cursor through the gateway: each list to its end without repeats; a bad cursor or limit is 400', async () => {
+    const referred: string[] = [];
+    for (let i = 0; i < 3; i++) referred.push((await api(tokens.officer).post('/api/v1/referrals').send(crimeReport()).expect(201)).body.caseId);
+    // Intake's screening list, two at a time.
+    const seen: string[] = [];
+    let path: string | null = '/api/v1/worklists/screening?limit=2';
+    while (path) {
+      const page: request.Response = await api(tokens.screener).get(path).expect(200);
+      expect(page.body.untriaged.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.untriaged.map((i: { caseId: string }) => i.caseId));
+      path = page.body.next.untriaged ? `/api/v1/worklists/screening?limit=2&cursor=${page.body.next.untriaged}` : null;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(referred));
+    const bad = await api(tokens.screener).get('/api/v1/worklists/screening?cursor=not-a-cursor').expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['cursor']);
+    await api(tokens.screener).get('/api/v1/worklists/screening?limit=500').expect(400);
+
+    // Risk-assessment's worklist, one task at a time: the referrals' screening tasks are all there, once.
+    await eventually(async () => {
+      const tasks = await Promise.all(referred.map((id) => riskTasks(id)));
+      return tasks.every((t) => t.length > 0) ? true : undefined;
+    }, { timeoutMs: 20_000, what: 'the screening tasks' });
+    const taskCases: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: request.Response = await api(tokens.assessor, 'risk-management').get(`/api/v1/risk/worklist?limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      expect(page.body.openTasks.length).toBeLessThanOrEqual(1);
+      taskCases.push(...page.body.openTasks.map((t: { caseId: string; taskId: string }) => t.taskId));
+      cursor = page.body.next.openTasks;
+      pages += 1;
+    } while (cursor && pages < 500);
+    expect(new Set(taskCases).size).toBe(taskCases.length);
+    const openTaskIds = (await Promise.all(referred.map((id) => riskTasks(id)))).flat().filter((t) => t.status === 'OPEN').map((t) => (t as unknown as { taskId: string }).taskId);
+    expect(taskCases).toEqual(expect.arrayContaining(openTaskIds));
+    await api(tokens.assessor, 'risk-management').get('/api/v1/risk/worklist?cursor=bm90LW91cnM').expect(400);
+  });
 });
+

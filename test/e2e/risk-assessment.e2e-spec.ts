@@ -8,12 +8,14 @@ import { CaseReferredV1, IncidentRecordedV1 } from '@stac/contracts';
 import { wireSubject } from '@stac/messaging';
 import { eventually } from '@stac/testing';
 import { startStack, tokenFor, type Stack } from './stack-harness';
+import { handled, syntheticReferral } from './builders';
 
 jest.setTimeout(60_000);
 
 let stack: Stack;
 let assessor: string;
 let advocate: string;
+const panelTokens: Record<'officer' | 'lead' | 'probationOfficer' | 'namedClinician' | 'otherClinician', string> = {} as never;
 
 const S_DASH = [
   'VERY_FRIGHTENED',
@@ -91,6 +93,11 @@ beforeAll(async () => {
     tokenFor('police', ['risk-assessor'], 'e2e-risk-assessor'),
     tokenFor('advocacy', ['advocate'], 'e2e-risk-advocate'),
   ]);
+  panelTokens.officer = await tokenFor('police', ['case-officer'], 'e2e-risk-panel-officer');
+  panelTokens.lead = await tokenFor('police', ['stac-lead'], 'e2e-risk-panel-lead');
+  panelTokens.probationOfficer = await tokenFor('probation', ['probation-officer'], 'e2e-risk-panel-po');
+  panelTokens.namedClinician = await tokenFor('mental-health', ['mh-clinician'], 'e2e-risk-panel-clin');
+  panelTokens.otherClinician = await tokenFor('mental-health', ['mh-clinician'], 'e2e-risk-panel-clin-2');
 }, 120_000);
 
 afterAll(async () => {
@@ -205,3 +212,89 @@ describe('risk assessment through the gateway', () => {
     expect(extra.body.errors.map((e: { field: string }) => e.field)).toContain('status');
   });
 });
+
+describe('a consultation panel partner records a structured professional judgement (domain.md §3 step 7)', () => {
+  it('AC-02 / AC-12: probation and a named clinician on the panel record an SPJ through the gateway; cancelling the consultation ends that access', async () => {
+    const { officer, lead, probationOfficer, namedClinician, otherClinician } = panelTokens;
+    const referred = await api(officer, 'investigation').post('/api/v1/referrals').send(syntheticReferral('RISKPANEL')).expect(201);
+    const caseId: string = referred.body.caseId;
+    await handled(stack, 'risk-assessment', caseId, 'intake.case.referred');
+    const spj = {
+      subject: 'PERSON_OF_CONCERN',
+      instrument: 'PROFESSIONAL_JUDGEMENT',
+      level: 'HIGH',
+      rationale: 'Resentful after the licence recall; contact attempts escalating.',
+      domainLevels: { VIOLENCE: 'MODERATE', PERSISTENCE: 'HIGH', RECURRENCE: 'HIGH', PSYCHOSOCIAL_DAMAGE: 'HIGH' },
+      stalkerType: 'RESENTFUL',
+      formulation: 'Grievance-driven; persistence likely while supervision continues.',
+    };
+    const record = (token: string) => api(token, 'risk-management').post(`/api/v1/cases/${caseId}/risk-assessments`).set('Idempotency-Key', `spj-${randomUUID()}`);
+
+    // Before any panel, probation sees the case only through the shared summary: not a judgement of its own (AC-09: 403).
+    await record(probationOfficer).send(spj).expect(403);
+    await api(probationOfficer, 'risk-management').get(`/api/v1/cases/${caseId}/risk-summary`).expect(200);
+
+    // The lead seats probation's team and one named clinician; risk-assessment learns the panel from the event.
+    const scheduled = await api(lead, 'investigation')
+      .post(`/api/v1/cases/${caseId}/consultations`)
+      .send({ scheduledFor: '2026-12-08T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'e2e-risk-panel-clin' }] })
+      .expect(201);
+    await handled(stack, 'risk-assessment', caseId, 'intake.consultation.scheduled');
+
+    const draft = await record(probationOfficer).send(spj).expect(201);
+    expect(draft.body).toMatchObject({ status: 'DRAFT', instrument: 'PROFESSIONAL_JUDGEMENT', level: 'HIGH', assessedBy: { agency: 'probation', role: 'probation-officer' } });
+    const submitted = await api(probationOfficer, 'risk-management')
+      .post(`/api/v1/cases/${caseId}/risk-assessments/${draft.body.assessmentId}/submit`)
+      .set('If-Match', draft.headers.etag)
+      .expect(200);
+    expect(submitted.body).toMatchObject({ status: 'CURRENT', stalkerType: 'RESENTFUL' });
+    // The record is probation's: its rationale comes back to probation on request (AC-03); the police list has only their own.
+    const mine = await api(probationOfficer, 'risk-management').get(`/api/v1/cases/${caseId}/risk-assessments?include=risk.rationale`).expect(200);
+    expect(mine.body).toEqual([expect.objectContaining({ assessmentId: draft.body.assessmentId, rationale: spj.rationale })]);
+    const police = await api(assessor).get(`/api/v1/cases/${caseId}/risk-assessments`).expect(200);
+    expect(police.body.map((a: { assessmentId: string }) => a.assessmentId)).not.toContain(draft.body.assessmentId);
+    // Partners see the judgement in the shared summary, without its rationale.
+    const summary = await api(advocate).get(`/api/v1/cases/${caseId}/risk-summary`).expect(200);
+    expect(summary.body).toMatchObject({ level: 'HIGH', assessedBy: { agency: 'probation' } });
+    expect(JSON.stringify(summary.body)).not.toContain('licence recall');
+
+    // The named clinician holds the seat; a colleague of the same trust does not.
+    await record(namedClinician).send(spj).expect(201);
+    await record(otherClinician).send(spj).expect(403);
+
+    // Rescheduling keeps the seats; cancelling ends them, here and in risk-assessment (AC-12: refused on the next request).
+    const moved = await api(lead, 'investigation')
+      .post(`/api/v1/cases/${caseId}/consultations/${scheduled.body.consultationId}/rescheduling`)
+      .set('If-Match', scheduled.headers.etag)
+      .send({ scheduledFor: '2026-12-09T10:00:00Z', reason: 'ATTENDEE_UNAVAILABLE' })
+      .expect(200);
+    await record(probationOfficer).send(spj).expect(201);
+    await api(lead, 'investigation')
+      .post(`/api/v1/cases/${caseId}/consultations/${scheduled.body.consultationId}/cancellation`)
+      .set('If-Match', scheduled.headers.etag)
+      .send({ reason: 'MANAGED_IN_ANOTHER_FORUM' })
+      .expect(412);
+    const cancelled = await api(lead, 'investigation')
+      .post(`/api/v1/cases/${caseId}/consultations/${scheduled.body.consultationId}/cancellation`)
+      .set('If-Match', moved.headers.etag)
+      .send({ reason: 'MANAGED_IN_ANOTHER_FORUM' })
+      .expect(200);
+    expect(cancelled.body.history.map((h: { change: string }) => h.change)).toEqual(['SCHEDULED', 'RESCHEDULED', 'CANCELLED']);
+    await handled(stack, 'risk-assessment', caseId, 'intake.consultation.cancelled');
+    await record(probationOfficer).send(spj).expect(403);
+    await record(namedClinician).send(spj).expect(403);
+    await api(probationOfficer, 'risk-management').get(`/api/v1/cases/${caseId}/risk-assessments`).expect(403);
+    // What probation recorded stays its record, and stays in the summary.
+    expect((await api(advocate).get(`/api/v1/cases/${caseId}/risk-summary`).expect(200)).body.current).toEqual(
+      expect.arrayContaining([expect.objectContaining({ assessedBy: expect.objectContaining({ agency: 'probation' }) })]),
+    );
+    // A cancelled consultation is not cancelled again, nor moved: 409 naming both states.
+    const again = await api(lead, 'investigation')
+      .post(`/api/v1/cases/${caseId}/consultations/${scheduled.body.consultationId}/cancellation`)
+      .set('If-Match', cancelled.headers.etag)
+      .send({ reason: 'DUPLICATE' })
+      .expect(409);
+    expect(again.body.title).toBe('Cannot move the consultation from CANCELLED to CANCELLED');
+  });
+});
+

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { Writable } from 'node:stream';
 import { deleteNamespaceStreams, launchServices, repoRoot, TEST_STREAM_MAX_MB, type LaunchedServices } from '@stac/testing';
 import { join } from 'node:path';
@@ -60,6 +61,8 @@ export async function startStack(
         EVENT_STREAM_MAX_MB: TEST_STREAM_MAX_MB,
         // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
         ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
+        // API-09: the gateway shows /metrics only to a scraper with this token (see scrapeMetrics).
+        ...(s === 'gateway' ? { METRICS_TOKEN: randomBytes(16).toString('hex') } : {}),
         ...opts.overrides?.[s],
       },
     ]),
@@ -100,3 +103,9 @@ export async function startStack(
   };
 }
 
+
+/** GET /metrics of one process of the stack, as its Prometheus scraper would (the gateway's needs the scrape token). */
+export function scrapeMetrics(stack: Stack, name: string) {
+  const req = request(stack.services.url(name)).get('/metrics');
+  return name === 'gateway' ? req.set('authorization', `Bearer ${stack.env.gateway.METRICS_TOKEN}`) : req;
+}

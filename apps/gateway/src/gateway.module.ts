@@ -68,6 +68,7 @@ export class GatewayModule {
           logger,
           metrics,
           imports: [services],
+          metricsToken: config.METRICS_TOKEN,
           probes: [{ provide: NATS_PROBE, useFactory: (c: ServiceClient) => c.probe(), inject: [ServiceClient] }],
           probeTokens: [NATS_PROBE],
         }),

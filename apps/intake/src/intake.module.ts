@@ -33,7 +33,7 @@ import { AdviceItem } from './advice/advice-item.entity';
 import { AdviceController } from './advice/advice.controller';
 import { Advice } from './advice/advice.entity';
 import { AdviceService } from './advice/advice.service';
-import { Consultation, ConsultationAction, ConsultationDecision, ConsultationPanelMember } from './consultations/consultation.entity';
+import { Consultation, ConsultationAction, ConsultationChangeRecord, ConsultationDecision, ConsultationPanelMember } from './consultations/consultation.entity';
 import { ConsultationsController } from './consultations/consultations.controller';
 import { ConsultationsService } from './consultations/consultations.service';
 import { CaseTransition } from './lifecycle/case-transition.entity';
@@ -65,6 +65,7 @@ import { AdvocacyConsentStatuses } from './advocacy-status/advocacy-consent.serv
 import { AdvocacyConsent1796110000000 } from './migrations/1796110000000-advocacy-consent';
 import { Cps1796130000000 } from './migrations/1796130000000-cps';
 import { PersonMatchKeysGreek1796221000000 } from './migrations/1796221000000-person-match-keys-greek';
+import { ConsultationHistory1796241000000 } from './migrations/1796241000000-consultation-history';
 import { CpsAdviceRequest } from './cps/cps-advice-request.entity';
 import { CpsChargingDecision } from './cps/cps-charging-decision.entity';
 import { CpsController } from './cps/cps.controller';
@@ -147,6 +148,7 @@ export const INTAKE: DomainServiceDefinition = {
     ConsultationPanelMember,
     ConsultationDecision,
     ConsultationAction,
+    ConsultationChangeRecord,
     CaseRiskLevel,
     CpsAdviceRequest,
     CpsChargingDecision,
@@ -172,6 +174,7 @@ export const INTAKE: DomainServiceDefinition = {
     Cps1796130000000,
     InvestigationMilestones1796201000000,
     PersonMatchKeysGreek1796221000000,
+    ConsultationHistory1796241000000,
   ],
   idempotencyTable: 'idempotency_record',
 };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { RiskCaseAccess } from './case-access/risk-case-access';
+import { ConsultationPanels } from './consultation-panels/consultation-panels';
 import { InstrumentCatalogue } from './instruments/instrument-catalogue';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { RiskSchema1764201800000 } from './migrations/1764201800000-risk-schema';
@@ -9,6 +10,7 @@ import { InstrumentDefinitions1795743000000 } from './migrations/1795743000000-i
 import { RiskAssessments1795743100000 } from './migrations/1795743100000-risk-assessments';
 import { RiskSummaryAgreements1795743200000 } from './migrations/1795743200000-risk-summary-agreements';
 import { DashGatewayTasks1796082666920 } from './migrations/1796082666920-dash-gateway-tasks';
+import { ConsultationPanels1796242000000 } from './migrations/1796242000000-consultation-panels';
 import { ReviewSchedule } from './reviews/review-schedule';
 import { WorklistController } from './reviews/worklist.controller';
 import { RiskAssessment } from './risk-assessments/risk-assessment.entity';
@@ -33,6 +35,7 @@ import { VictimSituationTrigger } from './victim-situation/victim-situation-trig
     RiskAssessmentsService,
     ReviewSchedule,
     VictimSituationTrigger,
+    ConsultationPanels,
   ],
 })
 export class RiskAssessmentModule {}
@@ -48,6 +51,7 @@ export const RISK_ASSESSMENT: DomainServiceDefinition = {
     RiskAssessments1795743100000,
     RiskSummaryAgreements1795743200000,
     DashGatewayTasks1796082666920,
+    ConsultationPanels1796242000000,
   ],
   idempotencyTable: 'risk_idempotency_record',
 };

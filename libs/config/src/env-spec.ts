@@ -297,6 +297,12 @@ export const SERVICE_ENV = {
       max: 60000,
       description: 'Timeout on every request to a service; a timeout answers 504.',
     },
+    METRICS_TOKEN: {
+      format: 'string',
+      default: '',
+      allowEmpty: true,
+      description: 'Bearer token the Prometheus scraper presents for the gateway /metrics; empty: the gateway serves no metrics (the published process never shows them to the internet).',
+    },
     SERVICE_CONCURRENCY: {
       format: 'int',
       default: '64',

@@ -28,3 +28,4 @@ export * from './rpc/investigation-milestones';
 export * from './rpc/probation';
 export * from './rpc/risk-operations';
 export * from './rpc/advocacy';
+export * from './schema/nested-types';

@@ -12,3 +12,4 @@ export * from './advocacy';
 export * from './cps';
 export * from './probation';
 export * from './unicode-text';
+export * from './plausible-dates';

@@ -1,6 +1,8 @@
 import {
   CASE_LIFECYCLE,
   CJ_STAGE_MACHINE,
+  CONSULTATION_MACHINE,
+  RESCHEDULABLE,
   canTransition,
   legalTransitions,
   type CjStage,
@@ -136,4 +138,26 @@ describe('protective order lifecycle (domain.md §4)', () => {
     ['DISCHARGED', 'ACTIVE'],
     ['REFUSED', 'GRANTED'],
   ] as const)('%s -> %s is illegal', (from, to) => expect(canTransition(ORDER_LIFECYCLE, from, to)).toBe(false));
+});
+
+describe('consultation status (domain.md §3 step 7)', () => {
+  it('SCHEDULED -> HELD | CANCELLED and nothing else: a held or cancelled consultation never moves again', () => {
+    expect(legalTransitions(CONSULTATION_MACHINE).sort()).toEqual(
+      [
+        ['SCHEDULED', 'CANCELLED'],
+        ['SCHEDULED', 'HELD'],
+      ].sort(),
+    );
+    expect(illegalTransitions(CONSULTATION_MACHINE)).toEqual(
+      expect.arrayContaining([
+        ['HELD', 'CANCELLED'],
+        ['CANCELLED', 'CANCELLED'],
+        ['CANCELLED', 'SCHEDULED'],
+        ['HELD', 'SCHEDULED'],
+      ]),
+    );
+  });
+  it('only a consultation still to be held can be rescheduled', () => {
+    expect(RESCHEDULABLE).toEqual(['SCHEDULED']);
+  });
 });

@@ -156,6 +156,51 @@ export type ConsultationDecisionCode = (typeof CONSULTATION_DECISIONS)[number];
 export const CONSULTATION_STATUSES = ['SCHEDULED', 'HELD', 'CANCELLED'] as const;
 export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
 
+/**
+ * SCHEDULED -> HELD (its first decision is recorded) | CANCELLED (with a coded reason). A scheduled
+ * consultation may also be rescheduled (it stays SCHEDULED, with a coded reason); once held or cancelled
+ * it is neither rescheduled nor cancelled: a new meeting is a new consultation.
+ */
+export const CONSULTATION_MACHINE: StateMachine<ConsultationStatus> = {
+  name: 'consultation-status',
+  states: CONSULTATION_STATUSES,
+  initial: 'SCHEDULED',
+  transitions: {
+    SCHEDULED: ['HELD', 'CANCELLED'],
+    HELD: [],
+    CANCELLED: [],
+  },
+};
+
+/** Only a consultation still to be held can be moved to another date. */
+export const RESCHEDULABLE: readonly ConsultationStatus[] = ['SCHEDULED'];
+
+/** Why a scheduled consultation was called off (design choice); OTHER needs a note. */
+export const CONSULTATION_CANCELLATION_REASONS = [
+  'NO_LONGER_REQUIRED',
+  'MANAGED_IN_ANOTHER_FORUM',
+  'CASE_TRANSFERRED_OUT_OF_AREA',
+  'SCHEDULED_IN_ERROR',
+  'DUPLICATE',
+  'OTHER',
+] as const;
+export type ConsultationCancellationReason = (typeof CONSULTATION_CANCELLATION_REASONS)[number];
+
+/** Why a scheduled consultation moved to another date (design choice); OTHER needs a note. */
+export const CONSULTATION_RESCHEDULE_REASONS = [
+  'ATTENDEE_UNAVAILABLE',
+  'QUORUM_NOT_MET',
+  'AWAITING_INFORMATION',
+  'RISK_ESCALATED_BROUGHT_FORWARD',
+  'VENUE_OR_TECHNICAL',
+  'OTHER',
+] as const;
+export type ConsultationRescheduleReason = (typeof CONSULTATION_RESCHEDULE_REASONS)[number];
+
+/** What happened to a consultation, in its history. */
+export const CONSULTATION_CHANGES = ['SCHEDULED', 'RESCHEDULED', 'HELD', 'CANCELLED'] as const;
+export type ConsultationChange = (typeof CONSULTATION_CHANGES)[number];
+
 export const CONSULTATION_ACTION_STATUSES = ['OPEN', 'DONE'] as const;
 export type ConsultationActionStatus = (typeof CONSULTATION_ACTION_STATUSES)[number];
 

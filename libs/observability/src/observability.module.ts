@@ -1,4 +1,17 @@
-import { Controller, Get, Header, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpException,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -58,14 +71,34 @@ export class HealthController {
   }
 }
 
+export const METRICS_TOKEN = Symbol('METRICS_TOKEN');
+
+/**
+ * Prometheus metrics. A service on the internal network serves them to its scraper; the gateway, the one
+ * published process, only to a scraper presenting `Authorization: Bearer <METRICS_TOKEN>` (API-09), and
+ * to nobody when no token is set: anyone else gets the same 404 as an unknown path.
+ */
 @Controller()
 class MetricsController {
-  constructor(private readonly metrics: ServiceMetrics) {}
+  constructor(
+    private readonly metrics: ServiceMetrics,
+    @Inject(METRICS_TOKEN) private readonly token: string | null,
+  ) {}
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
-  async scrape() {
+  async scrape(@Headers('authorization') authorization?: string) {
+    if (this.token !== null && !bearerMatches(authorization, this.token)) {
+      throw new HttpException({ type: 'https://stac.example/problems/not-found', title: 'Not Found', status: 404, code: 'not-found' }, 404);
+    }
     return this.metrics.registry.metrics();
   }
+}
+
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  if (!token || !authorization?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(authorization.slice(7));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -93,6 +126,8 @@ export interface ObservabilityOptions {
   probes: Provider[];
   probeTokens: unknown[];
   imports?: DynamicModule['imports'];
+  /** Set on a published process (the gateway): /metrics only with this bearer token ('' = to nobody). */
+  metricsToken?: string;
 }
 
 /** Logger, metrics, `/health/live`, `/health/ready` and `/metrics` for one service. */
@@ -107,6 +142,7 @@ export class ObservabilityModule {
       providers: [
         { provide: LOGGER, useValue: opts.logger },
         { provide: ServiceMetrics, useValue: opts.metrics },
+        { provide: METRICS_TOKEN, useValue: opts.metricsToken ?? null },
         TracingFlush,
         ...opts.probes,
         {

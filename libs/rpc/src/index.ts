@@ -4,3 +4,4 @@ export * from './problem.filter';
 export * from './rpc-problem';
 export * from './rpc-client';
 export * from './namespaced-nats';
+export * from './json-shape';

@@ -1,3 +1,4 @@
+import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings } from './json-shape';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { problem, ProblemException, type FieldProblem, type Problem } from '@stac/contracts';
@@ -25,12 +26,13 @@ export const STRICT_VALIDATION = {
   validationError: { target: false, value: false },
 } as const;
 
-/** Validates a request/reply body against its contract class; 400 problem naming the fields otherwise. */
+/** Validates a request body with its contract class: depth-bounded, strings in NFC, whitelisted, every field named. */
 export async function parseRpcBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw rpcProblem(400, 'invalid-body', 'Request body must be a JSON object');
   }
-  const instance = plainToInstance(cls, body);
+  if (exceedsJsonDepth(body)) throw rpcProblem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const instance = plainToInstance(cls, nfcStrings(body));
   const errors = await validate(instance, STRICT_VALIDATION);
   if (errors.length) {
     throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: fieldProblems(errors) });

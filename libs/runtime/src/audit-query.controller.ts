@@ -26,6 +26,19 @@ export function auditQueryController(service: keyof typeof AUDIT_QUERY, agency: 
       const granted = await this.access.authorize(req, { action: 'audit.read', recordType: 'access-log', operation: 'consultation' });
       const q = await parseRpcBody(AuditQuery, req.body);
       if (granted.principal.agency !== agency) {
+        // LAW-03: the refusal is itself a logged access decision, in the log that was asked for.
+        await this.accessLog.record(this.dataSource, {
+          operation: 'consultation',
+          action: 'audit.read',
+          principal: granted.principal,
+          recordType: 'access-log',
+          recordIds: q.recordId ? [q.recordId] : [],
+          fieldGroups: [],
+          purpose: granted.purpose,
+          recipients: [],
+          decision: { allow: false, rule: 'audit.read', reason: 'agency' },
+          correlationId: req.correlationId,
+        });
         throw new ProblemException(problem(403, 'forbidden', `The ${service} access log belongs to ${agency}`));
       }
       const from = new Date(q.from);

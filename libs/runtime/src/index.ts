@@ -5,6 +5,7 @@ export * from './case-part-reader';
 export * from './clock';
 export * from './audit-query.controller';
 export * from './idempotency';
+export * from './paging';
 export * from './operations/operation-kernel';
 export * from './operations/handles.decorator';
 export * from './operations/request-context';

@@ -1,6 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { CatalogueEvent } from './event-catalogue';
+import { nestedTypeMetadata } from '@stac/contracts';
 
 const REF = '#/components/schemas/';
 
@@ -38,7 +39,12 @@ function envelopeSchema(payloadRef: string) {
  * operation and one receive operation per consuming service (from its `@OnEvent` declarations).
  */
 export function asyncApiDocument(events: CatalogueEvent[]): Record<string, unknown> {
-  const all = validationMetadatasToSchemas({ refPointerPrefix: REF, classValidatorMetadataStorage: getMetadataStorage() });
+  // Nested lists (an event's panel seats) need class-transformer's @Type() metadata to name their element class.
+  const all = validationMetadatasToSchemas({
+    refPointerPrefix: REF,
+    classValidatorMetadataStorage: getMetadataStorage(),
+    classTransformerMetadataStorage: nestedTypeMetadata,
+  });
   const schemas: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};

@@ -7,7 +7,7 @@ import { CORRELATION_HEADER, correlationIdFrom, LOGGER, setHttpRoute, type Servi
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { TokenVerifier } from '@stac/auth/tokens';
-import { fieldProblems, problem, STRICT_VALIDATION } from '@stac/rpc';
+import { exceedsJsonDepth, fieldProblems, MAX_JSON_DEPTH, problem, STRICT_VALIDATION } from '@stac/rpc';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
@@ -61,6 +61,15 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
         .status(415)
         .header('content-type', 'application/problem+json')
         .send(problem(415, 'unsupported-media-type', 'Content-Type must be application/json'));
+    }
+  });
+  // A small body can nest deeply enough to overflow the validator's stack: refused before it (API-03).
+  fastify.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.body !== undefined && exceedsJsonDepth(req.body)) {
+      return reply
+        .status(400)
+        .header('content-type', 'application/problem+json')
+        .send(problem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));
     }
   });
   const probes = new CaseProbeDetector({ threshold: 20, windowMs: 60_000 }, app.get(LOGGER), metrics);

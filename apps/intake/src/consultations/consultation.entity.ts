@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
-import type { Agency, ConsultationActionStatus, ConsultationDecisionCode, ConsultationStatus } from '@stac/domain';
+import type { Agency, ConsultationActionStatus, ConsultationChange, ConsultationDecisionCode, ConsultationStatus } from '@stac/domain';
 
 /** A multi-agency case consultation (domain.md §3 step 7). */
 @Entity('consultation')
@@ -49,4 +49,21 @@ export class ConsultationAction {
   @Column({ name: 'completed_by', type: 'text', nullable: true }) completedBy: string | null;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt: Date | null;
   @VersionColumn() version: number;
+}
+
+/** One change of a consultation (scheduled, rescheduled, held, cancelled) with its coded reason: append-only. */
+@Entity('consultation_change')
+export class ConsultationChangeRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'consultation_id', type: 'uuid' }) consultationId: string;
+  @Column({ name: 'case_id', type: 'uuid' }) caseId: string;
+  @Column({ type: 'text' }) change: ConsultationChange;
+  @Column({ name: 'from_status', type: 'text', nullable: true }) fromStatus: ConsultationStatus | null;
+  @Column({ name: 'to_status', type: 'text' }) toStatus: ConsultationStatus;
+  @Column({ name: 'scheduled_for', type: 'timestamptz' }) scheduledFor: Date;
+  @Column({ name: 'previous_scheduled_for', type: 'timestamptz', nullable: true }) previousScheduledFor: Date | null;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ type: 'text', nullable: true }) note: string | null;
+  @Column({ type: 'text' }) actor: string;
+  @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt: Date;
 }

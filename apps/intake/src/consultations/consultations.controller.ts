@@ -1,14 +1,18 @@
 import { Controller } from '@nestjs/common';
 import {
   AssignConsultationAction,
+  CancelConsultation,
   CompleteConsultationAction,
   ListConsultations,
   RecordConsultationDecision,
+  RescheduleConsultation,
   ScheduleConsultation,
   type AssignConsultationActionCommand,
+  type CancelConsultationCommand,
   type CaseQuery,
   type CompleteConsultationActionCommand,
   type RecordConsultationDecisionCommand,
+  type RescheduleConsultationCommand,
   type ScheduleConsultationCommand,
 } from '@stac/contracts';
 import { Handles, type RequestContext } from '@stac/runtime';
@@ -21,6 +25,16 @@ export class ConsultationsController {
   @Handles(ScheduleConsultation)
   schedule(cmd: ScheduleConsultationCommand, ctx: RequestContext) {
     return this.consultations.schedule(cmd, ctx);
+  }
+
+  @Handles(RescheduleConsultation)
+  reschedule(cmd: RescheduleConsultationCommand, ctx: RequestContext) {
+    return this.consultations.reschedule(cmd, ctx);
+  }
+
+  @Handles(CancelConsultation)
+  cancel(cmd: CancelConsultationCommand, ctx: RequestContext) {
+    return this.consultations.cancel(cmd, ctx);
   }
 
   @Handles(RecordConsultationDecision)

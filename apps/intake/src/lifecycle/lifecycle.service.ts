@@ -21,6 +21,7 @@ import { ScreeningClocks } from '../screening/screening-clock.service';
 import { CaseTransition } from './case-transition.entity';
 import { actorOf, assertVersion, CaseWorkflow, eventHeaders } from './case-workflow';
 import { PartnerInterventions } from '../partner-interventions/partner-interventions.service';
+import { endPanelSeats } from '../consultations/panel-access';
 
 const SYSTEM = systemPrincipal('intake', 'police');
 
@@ -80,7 +81,8 @@ export class LifecycleService {
       c.closedAt = now;
       const saved = await this.workflow.moveStatus(m, c, 'CLOSED', { at: now, actor: actorOf(ctx), headers: eventHeaders(ctx), reasonCode: cmd.reason, note: cmd.note ?? null });
       await this.clocks.stop(m, c.id, now);
-      await this.endPanelAccess(m, c.id, ctx);
+      // Panel seats last while the case is open (need-to-know); a later consultation seats its panel anew.
+      await endPanelSeats(m, { relationships: this.relationships, accessLog: this.accessLog }, { caseId: c.id }, ctx);
       await this.outbox.enqueue(
         m,
         CaseClosedV1,
@@ -136,35 +138,6 @@ export class LifecycleService {
       return;
     }
     await this.audit(m, SYSTEM, { correlationId: ctx.correlationId }, 'case.transition', [c.id, event.incidentId]);
-  }
-
-  /**
-   * Consultation panel membership lasts while the case is open (need-to-know, AC-02/AC-12): closing
-   * ends the CONSULTATION_PANEL relationships its consultations granted; a later consultation grants anew.
-   */
-  private async endPanelAccess(m: EntityManager, caseId: string, ctx: RequestContext): Promise<void> {
-    const rows: { relationship_id: string }[] = await m.query(
-      `SELECT p.relationship_id FROM consultation_panel_member p JOIN consultation k ON k.id = p.consultation_id
-        JOIN case_relationship r ON r.id = p.relationship_id
-       WHERE k.case_id = $1 AND (r.valid_to IS NULL OR r.valid_to > now())`,
-      [caseId],
-    );
-    if (rows.length === 0) return;
-    const endedBy = `${ctx.principal.issuer}#${ctx.principal.subject}`;
-    for (const r of rows) await this.relationships.end(m, r.relationship_id, endedBy);
-    await this.accessLog.append(m, {
-      operation: 'alteration',
-      action: 'case.relationship.end',
-      principal: ctx.principal,
-      recordType: 'case-relationship',
-      recordIds: [caseId, ...rows.map((r) => r.relationship_id)],
-      fieldGroups: [],
-      purpose: ctx.purpose,
-      legalBasis: 'workflow',
-      recipients: ['police'],
-      decision: ctx.decision,
-      correlationId: ctx.correlationId,
-    });
   }
 
   private async reopened(

@@ -277,8 +277,10 @@ describe('people register (Postgres)', () => {
     const ids = async (q: object) => (await peopleVia.search((q))).matches.map((m) => m.personId);
     expect(await ids({ givenName: 'Yusuf', familyName: 'Al-Qurashi' })).toContain(arabic.personId);
     expect(await ids({ givenName: '秀英', familyName: '龚' })).toContain(han.personId);
-    // Zero-width and bidirectional characters pasted into a name change nothing.
-    expect(await ids({ givenName: 'Xiu\u200bying', familyName: 'Gong' })).toContain(han.personId);
+    // API-02: a zero-width space pasted into a searched name is refused, naming the field, like in a stored one.
+    await expect(peopleVia.search({ givenName: 'Xiu\u200bying', familyName: 'Gong' })).rejects.toMatchObject({
+      problem: { status: 400, errors: [expect.objectContaining({ field: 'givenName' })] },
+    });
   });
 
   it('rejects an other name without a name or with its dates the wrong way round, storing nothing', async () => {

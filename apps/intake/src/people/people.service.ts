@@ -21,7 +21,7 @@ import {
   type PersonView,
 } from '@stac/contracts';
 import { AccessLog, type Authorized } from '@stac/auth';
-import { londonDate, type PersonRole } from '@stac/domain';
+import { birthDateProblem, londonDate, type PersonRole } from '@stac/domain';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
@@ -101,6 +101,8 @@ export class PeopleService {
   async add(body: AddPersonToCaseRequest, ctx: RequestContext): Promise<PersonAdded> {
     const caseId = body.caseId;
     if (body.person && body.personId) throw rpcProblem(400, 'person-or-person-id', 'Give either person (new) or personId (existing), not both');
+    const dobProblem = body.person?.dateOfBirth ? birthDateProblem('person.dateOfBirth', body.person.dateOfBirth, londonDate(this.clock.now())) : null;
+    if (dobProblem) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field: 'person.dateOfBirth', message: dobProblem }] });
     if (body.person?.otherNames) {
       assertOtherNames(body.person.otherNames, { field: 'person.otherNames', today: londonDate(this.clock.now()), current: body.person });
     }

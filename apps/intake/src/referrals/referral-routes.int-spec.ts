@@ -94,6 +94,23 @@ describe('PARTNER_AGENCY: a partner’s referral without a crime reference, atta
     const report = await referrals.refer(referral({ crimeReference: ref }), cmd());
     expect(report).toMatchObject({ caseId: partner.caseId, created: false });
   });
+
+  it('two partner cases attaching the same reference at once: one wins, the other is 409 crime-reference-in-use (the unique index decides)', async () => {
+    const a = await referrals.refer(referral({ source: 'PARTNER_AGENCY', crimeReference: undefined, partnerAgency: 'probation' }), cmd());
+    const b = await referrals.refer(referral({ source: 'PARTNER_AGENCY', crimeReference: undefined, partnerAgency: 'mental-health' }), cmd());
+    const ref = `CR-RACE-${process.pid}-${seq}`;
+    const outcomes = await Promise.all(
+      [a, b].map((c) =>
+        referrals.attachCrimeReference({ caseId: c.caseId, crimeReference: ref, expectedVersion: 1 }, h.ctx('officer-1')).then(
+          () => 200,
+          (e: { problem?: { status: number; code: string } }) => `${e.problem?.status} ${e.problem?.code}`,
+        ),
+      ),
+    );
+    expect(outcomes.sort()).toEqual([200, '409 crime-reference-in-use'].sort());
+    const rows = await h.ds.query('SELECT id FROM stalking_case WHERE crime_reference = $1', [ref]);
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe('CUSTODY_TRIGGER: the screening clock runs within the custody window', () => {

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { CreateReferral, type ReferralSubmission } from '@stac/contracts';
+import { AttachCrimeReference, CreateReferral, type AttachCrimeReferenceCommand, type ReferralSubmission } from '@stac/contracts';
 import { Handles, rpcProblem, type RequestContext } from '@stac/runtime';
 import { BreachReferrals } from './breach-referrals.service';
 import { ReferralsService } from './referrals.service';
@@ -23,5 +23,11 @@ export class ReferralsController {
     // Referring without consent is a decision of its own, with its own permission (AC-05).
     if (submission.advocacyReferral === 'LAWFUL_OVERRIDE') await ctx.alsoAuthorize('referral.consent-override', 'disclosure');
     return this.referrals.refer(submission, ctx);
+  }
+
+  /** The police attach the crime reference to a partner agency's referral (If-Match: the case version). */
+  @Handles(AttachCrimeReference)
+  attachCrimeReference(cmd: AttachCrimeReferenceCommand, ctx: RequestContext) {
+    return this.referrals.attachCrimeReference(cmd, ctx);
   }
 }

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CaseReferredV1, ProblemException, type ReferralAccepted, type ReferralSubmission } from '@stac/contracts';
-import { londonDate, type AdvocacyReferralBasis } from '@stac/domain';
+import {
+  CaseReferredV1,
+  CRIME_REFERENCE,
+  ProblemException,
+  type AttachCrimeReferenceCommand,
+  type CrimeReferenceAttached,
+  type ReferralAccepted,
+  type ReferralSubmission,
+} from '@stac/contracts';
+import { birthDateProblem, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
@@ -58,6 +66,7 @@ export class ReferralsService {
   async refer(submission: ReferralSubmission, ctx: RequestContext): Promise<ReferralAccepted> {
     if (submission.source === 'ORDER_BREACH') throw new Error('a breach referral takes the fast path (BreachReferrals)');
     this.checkCustody(submission);
+    this.checkDates(submission);
     this.checkOtherNames(submission);
     try {
       return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
@@ -103,6 +112,24 @@ export class ReferralsService {
     if (at < now - MAX_DETENTION_MS) throw invalid('custodyStartedAt', 'custodyStartedAt must be within the last 96 hours (the longest detention before charge)');
   }
 
+  /** Dates of birth and incident times that are possible on the injectable clock (API-02; nothing stored otherwise). */
+  private checkDates(s: ReferralSubmission): void {
+    const now = this.clock.now();
+    const today = londonDate(now);
+    const problems = [
+      ...(['victim', 'personOfConcern'] as const).map((who) => {
+        const dob = s[who]?.dateOfBirth;
+        const message = dob ? birthDateProblem(`${who}.dateOfBirth`, dob, today) : null;
+        return message ? { field: `${who}.dateOfBirth`, message } : null;
+      }),
+      ...(s.incidents ?? []).map((incident, i) => {
+        const message = pastTimeProblem(`incidents.${i}.occurredAt`, incident.occurredAt, now);
+        return message ? { field: `incidents.${i}.occurredAt`, message } : null;
+      }),
+    ].filter((p): p is { field: string; message: string } => p !== null);
+    if (problems.length) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: problems });
+  }
+
   /** Previous names and aliases of the victim and the person of concern: dates and names that make sense (nothing stored otherwise). */
   private checkOtherNames(s: ReferralSubmission): void {
     const today = londonDate(this.clock.now());
@@ -118,8 +145,18 @@ export class ReferralsService {
    * (domain.md §3 step 1). Idempotent for the same reference; a case that already has another one, or a
    * reference already on another case, is a 409 naming the conflict.
    */
-  attachCrimeReference(cmd: { caseId: string; crimeReference: string; expectedVersion: number }, ctx: RequestContext): Promise<{ caseId: string; crimeReference: string; version: number }> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
+  async attachCrimeReference(cmd: AttachCrimeReferenceCommand, ctx: RequestContext): Promise<CrimeReferenceAttached> {
+    if (!CRIME_REFERENCE.test(cmd.crimeReference)) throw invalid('crimeReference', 'crimeReference must be 3-40 letters, digits, / or -');
+    try {
+      return await this.attachIn(cmd, ctx);
+    } catch (e) {
+      // Another case took the same reference between our check and our commit (the unique index decided).
+      if ((e as { code?: string }).code === '23505') throw rpcProblem(409, 'crime-reference-in-use', 'This crime reference is already on another case');
+      throw e;
+    }
+  }
+
+  private attachIn(cmd: AttachCrimeReferenceCommand, ctx: RequestContext): Promise<CrimeReferenceAttached> {
     return this.dataSource.transaction((m) =>
       ctx.idempotent(m, 'case.crime-reference.attach', cmd, async () => {
         const c = await m.findOne(StalkingCase, { where: { id: cmd.caseId }, lock: { mode: 'pessimistic_write' } });

@@ -9,16 +9,16 @@ export class WorklistsController {
 
   @Handles(ScreeningWorklistRead)
   screening(q: WorklistQuery, ctx: RequestContext) {
-    return this.worklists.screening(ctx, ctx.correlationId, q.limit);
+    return this.worklists.screening(ctx, ctx.correlationId, q);
   }
 
   @Handles(LeadWorklistRead)
   leads(q: WorklistQuery, ctx: RequestContext) {
-    return this.worklists.leads(ctx, ctx.correlationId, q.limit);
+    return this.worklists.leads(ctx, ctx.correlationId, q);
   }
 
   @Handles(MyCasesWorklistRead)
   myCases(q: WorklistQuery, ctx: RequestContext) {
-    return this.worklists.myCases(ctx, ctx.correlationId, q.limit);
+    return this.worklists.myCases(ctx, ctx.correlationId, q);
   }
 }

@@ -1,4 +1,6 @@
 import type { Authorized } from '@stac/auth';
+import type { WorklistQuery } from '@stac/contracts';
+import { problemOf } from '@stac/testing';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 
 jest.setTimeout(60_000);
@@ -168,5 +170,127 @@ describe('worklists with a FixedClock', () => {
     // Every list is an audited consultation of the cases shown (LAW-01), without data values.
     const [audit] = await h.ds.query(`SELECT record_ids, action FROM access_log WHERE correlation_id = 'my-cases-1'`);
     expect(audit).toEqual({ record_ids: [mine], action: 'worklist.own.read' });
+  });
+
+  describe('cursor paging (design.md §6): every list pages on its own, in a stable order, to its end', () => {
+    /** Every page of one list, following its cursor; fails if a page repeats a row. */
+    async function pageAll<T extends { caseId: string }>(read: (q: WorklistQuery) => Promise<{ items: T[]; next: string | null }>, limit: number): Promise<T[][]> {
+      const pages: T[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await read({ limit, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        pages.push(page.items);
+        cursor = page.next ?? undefined;
+      } while (cursor && pages.length < 100);
+      return pages;
+    }
+    const ids = (rows: { caseId: string }[]) => rows.map((r) => r.caseId);
+
+    it('screening and lead lists: pages of 2 add up to the whole list in its order, ties broken by id; a case added mid-way before the cursor does not shift the rest', async () => {
+      h.clock.set(new Date('2026-12-14T09:00:00Z')); // Monday
+      // Five cases referred at the same instant (equal due times: the id decides their order).
+      const same = await Promise.all([1, 2, 3, 4, 5].map(() => h.referredCase(h.clock.now())));
+      h.clock.set(new Date('2026-12-16T09:00:00Z'));
+      const screener = granted('screener-9', ['stac-screener']);
+      const whole = await h.worklists.screening(screener, 'page-whole', { limit: 200 });
+      const wholeIds = ids(whole.untriaged);
+      expect(wholeIds).toEqual(expect.arrayContaining(same));
+      expect(whole.next).toEqual({ untriaged: null, overdue: null });
+
+      const pages = await pageAll(async (q) => {
+        const r = await h.worklists.screening(screener, `page-${q.cursor ?? 'first'}`, q);
+        // A cursor continues its own list only.
+        if (q.cursor) expect(r.overdue).toEqual([]);
+        return { items: r.untriaged, next: r.next.untriaged };
+      }, 2);
+      expect(pages.flat().map((i) => i.caseId)).toEqual(wholeIds);
+      expect(pages.slice(0, -1).every((p) => p.length === 2)).toBe(true);
+      const ours = pages.flat().filter((i) => same.includes(i.caseId));
+      expect(ids(ours)).toEqual([...same].sort());
+
+      // The overdue list pages the same way, and the lead's overdue screening is the same list.
+      const overdue = (await pageAll(async (q) => {
+        const r = await h.worklists.screening(screener, 'page-overdue', q);
+        return { items: r.overdue, next: r.next.overdue };
+      }, 3)).flat();
+      expect(ids(overdue)).toEqual(ids(whole.overdue));
+      expect(ids(overdue)).toEqual(expect.arrayContaining(same));
+      const leadOverdue = (await pageAll(async (q) => {
+        const r = await h.worklists.leads(granted('lead-9'), 'page-lead', q);
+        return { items: r.overdueScreening, next: r.next.overdueScreening };
+      }, 4)).flat();
+      expect(ids(leadOverdue)).toEqual(ids(overdue));
+
+      // Keyset: a case that sorts before the cursor, added between pages, neither repeats nor shifts what follows.
+      const first = await h.worklists.screening(screener, 'page-a', { limit: 2 });
+      h.clock.set(new Date('2026-11-01T09:00:00Z'));
+      const earlier = await h.referredCase(h.clock.now());
+      h.clock.set(new Date('2026-12-16T09:00:00Z'));
+      const second = await h.worklists.screening(screener, 'page-b', { limit: 2, cursor: first.next.untriaged! });
+      expect(ids(second.untriaged)).toEqual(wholeIds.slice(2, 4));
+      expect(ids(second.untriaged)).not.toContain(earlier);
+    });
+
+    it('lead lists page independently (overdue consultation actions by due time then id)', async () => {
+      h.clock.set(new Date('2026-12-01T09:00:00Z'));
+      const caseId = await h.referredCase(h.clock.now());
+      const c = await h.consultations.schedule({ caseId, scheduledFor: '2026-12-02T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }] }, h.ctx('lead-1'));
+      const actions: Awaited<ReturnType<typeof h.consultations.assignAction>>[] = [];
+      for (const dueAt of ['2026-12-03T17:00:00Z', '2026-12-03T17:00:00Z', '2026-12-02T17:00:00Z', '2026-12-04T17:00:00Z']) {
+        actions.push(await h.consultations.assignAction({ caseId, consultationId: c.consultationId, description: 'Report back to the panel', ownerAgency: 'probation', dueAt }, h.ctx('lead-1')));
+      }
+      h.clock.set(new Date('2026-12-10T09:00:00Z'));
+      const lead = granted('lead-9');
+      const whole = (await h.worklists.leads(lead, 'actions-whole', { limit: 200 })).overdueConsultationActions;
+      const paged = (await pageAll(async (q) => {
+        const r = await h.worklists.leads(lead, 'actions-page', q);
+        if (q.cursor) {
+          expect(r.overdueAdviceItems).toEqual([]);
+          expect(r.next.overdueAdviceItems).toBeNull();
+        }
+        return { items: r.overdueConsultationActions, next: r.next.overdueConsultationActions };
+      }, 1)).flat();
+      expect(paged.map((a) => a.actionId)).toEqual(whole.map((a) => a.actionId));
+      const ours = paged.filter((a) => a.caseId === caseId);
+      const byDueThenId = [...actions].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.actionId.localeCompare(b.actionId));
+      expect(ours.map((a) => a.actionId)).toEqual(byDueThenId.map((a) => a.actionId));
+    });
+
+    it('my cases pages by the earliest open item (cases without one last), then referral time and id', async () => {
+      h.clock.set(new Date('2026-12-01T09:00:00Z'));
+      const cases: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const id = await h.referredCase(h.clock.now());
+        await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-page', createdBy: 'test' });
+        cases.push(id);
+      }
+      await h.screenAndTriage(cases[3]);
+      await h.advice.issue({ caseId: cases[3], items: ['NO_PIN'] }, h.ctx('screener-1'));
+      const officer = granted('officer-page', ['case-officer']);
+      const whole = await h.worklists.myCases(officer, 'mine-whole', { limit: 200 });
+      expect(whole.cases[0].caseId).toBe(cases[3]);
+      expect(ids(whole.cases).slice(1)).toEqual(cases.filter((x) => x !== cases[3]).sort());
+      const paged = (await pageAll(async (q) => {
+        const r = await h.worklists.myCases(officer, 'mine-page', q);
+        return { items: r.cases, next: r.nextCursor };
+      }, 2)).flat();
+      expect(ids(paged)).toEqual(ids(whole.cases));
+    });
+
+    it("API-02: another list's cursor, another worklist's, or a damaged one is 400 naming cursor (nothing is read)", async () => {
+      h.clock.set(new Date('2026-12-16T09:00:00Z'));
+      const screener = granted('screener-9', ['stac-screener']);
+      const first = await h.worklists.screening(screener, 'bad-1', { limit: 1 });
+      const cursor = first.next.untriaged!;
+      expect(cursor).toEqual(expect.any(String));
+      const refused = { status: 400, errors: [{ field: 'cursor', message: expect.any(String) }] };
+      expect(await problemOf(h.worklists.leads(granted('lead-9'), 'bad-2', { cursor }))).toMatchObject(refused);
+      expect(await problemOf(h.worklists.myCases(granted('officer-page', ['case-officer']), 'bad-3', { cursor }))).toMatchObject(refused);
+      expect(await problemOf(h.worklists.screening(screener, 'bad-4', { cursor: cursor.slice(0, -3) }))).toMatchObject(refused);
+      expect(await problemOf(h.worklists.screening(screener, 'bad-5', { cursor: Buffer.from("intake.screening.untriaged|2026-12-01T09:00:00.000Z|1' OR '1'='1").toString('base64url') }))).toMatchObject(refused);
+      const logged = await h.ds.query(`SELECT count(*)::int AS n FROM access_log WHERE correlation_id LIKE 'bad-%' AND correlation_id <> 'bad-1'`);
+      expect(logged).toEqual([{ n: 0 }]);
+    });
   });
 });

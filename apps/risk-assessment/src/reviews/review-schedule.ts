@@ -5,14 +5,19 @@ import type { Agency, RiskLevel } from '@stac/domain';
 import { RiskReviewDueV1, type OverdueReviewView, type RiskWorklistView } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { LOGGER } from '@stac/observability';
-import { Clock } from '@stac/runtime';
-import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
+import type { Principal } from '@stac/auth';
+import { Clock, keysetPage, pageLimit, readPageCursor } from '@stac/runtime';
+import type { ScreeningTask } from '../screening-tasks/screening-task.entity';
+import { ScreeningTasksService, toTaskView } from '../screening-tasks/screening-tasks.service';
 
 /** How often the review scan runs (ms); 0 switches the timer off (tests call `scanDueReviews()` themselves). */
 export const REVIEW_SCAN_INTERVAL_MS = Symbol('REVIEW_SCAN_INTERVAL_MS');
 export const DEFAULT_REVIEW_SCAN_INTERVAL_MS = 60_000;
 const DAY_MS = 24 * 3600 * 1000;
 const SCAN_BATCH = 200;
+/** The worklist's two lists, as their cursors name them. */
+const REVIEWS = 'risk.worklist.overdue-reviews';
+const TASKS = 'risk.worklist.open-tasks';
 
 /**
  * Risk reviews are clocks with owners (domain.md §6.3): a small interval job finds current
@@ -95,20 +100,53 @@ export class ReviewSchedule implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** The caller's agency's work: current assessments past their review date, and open tasks. */
-  async worklist(agency: Agency): Promise<RiskWorklistView> {
+  /**
+   * The caller's agency's work: current assessments past their review date (longest overdue first) and
+   * open tasks (due first), each list paged on its own by keyset cursor (ties broken by id). A case the
+   * caller is excluded from never appears (AC-07).
+   */
+  async worklist(
+    agency: Agency,
+    o: { principal?: Pick<Principal, 'issuer' | 'subject'>; cursor?: string; limit?: number } = {},
+  ): Promise<RiskWorklistView> {
     const now = this.clock.now();
-    const rows: { id: string; case_id: string; subject: OverdueReviewView['subject']; level: RiskLevel; next_review_due: Date }[] =
-      await this.dataSource.query(
+    const limit = pageLimit(o.limit);
+    const cursor = o.cursor ? readPageCursor(o.cursor, { [REVIEWS]: ['time', 'id'], [TASKS]: ['time', 'id'] } as const) : null;
+    const wanted = (list: string) => !cursor || cursor.list === list;
+    const after = (list: string) => (cursor?.list === list ? { at: cursor.key[0] as Date, id: cursor.key[1] as string } : null);
+
+    let reviews: { rows: OverdueRow[]; nextCursor: string | null } = { rows: [], nextCursor: null };
+    if (wanted(REVIEWS)) {
+      const params: unknown[] = [agency, now, limit + 1];
+      const from = after(REVIEWS);
+      const conditions = [
+        `status = 'CURRENT' AND owner_agency = $1 AND next_review_due < $2`,
+        ...(from ? [`(next_review_due, id) > ($${params.push(from.at)}::timestamptz, $${params.push(from.id)}::uuid)`] : []),
+        ...(o.principal
+          ? [
+              `NOT EXISTS (SELECT 1 FROM case_exclusion x WHERE x.case_id = risk_assessment.case_id AND x.subject = $${params.push(o.principal.subject)}
+                  AND x.issuer = $${params.push(o.principal.issuer)} AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`,
+            ]
+          : []),
+      ];
+      const rows: OverdueRow[] = await this.dataSource.query(
         `SELECT id, case_id, subject, level, next_review_due FROM risk_assessment
-          WHERE status = 'CURRENT' AND owner_agency = $1 AND next_review_due < $2
-          ORDER BY next_review_due LIMIT 500`,
-        [agency, now],
+          WHERE ${conditions.join(' AND ')}
+          ORDER BY next_review_due, id LIMIT $3`,
+        params,
       );
+      reviews = keysetPage(rows, limit, REVIEWS, (r) => [new Date(r.next_review_due), r.id]);
+    }
+    let tasks: { rows: ScreeningTask[]; nextCursor: string | null } = { rows: [], nextCursor: null };
+    if (wanted(TASKS)) {
+      const from = after(TASKS);
+      const rows = await this.tasks.openForAgency(agency, { limit, after: from ? { dueAt: from.at, id: from.id } : null, excludedFor: o.principal });
+      tasks = keysetPage(rows, limit, TASKS, (t) => [t.dueAt, t.id]);
+    }
     return {
       agency,
       asOf: now.toISOString(),
-      overdueReviews: rows.map((r) => {
+      overdueReviews: reviews.rows.map((r) => {
         const due = new Date(r.next_review_due);
         return {
           assessmentId: r.id,
@@ -119,7 +157,16 @@ export class ReviewSchedule implements OnApplicationBootstrap, OnApplicationShut
           daysOverdue: Math.floor((now.getTime() - due.getTime()) / DAY_MS),
         };
       }),
-      openTasks: await this.tasks.openForAgency(agency),
+      openTasks: tasks.rows.map(toTaskView),
+      next: { overdueReviews: reviews.nextCursor, openTasks: tasks.nextCursor },
     };
   }
+}
+
+interface OverdueRow {
+  id: string;
+  case_id: string;
+  subject: OverdueReviewView['subject'];
+  level: RiskLevel;
+  next_review_due: Date;
 }

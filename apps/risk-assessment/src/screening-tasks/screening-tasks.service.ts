@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { reassessmentReasonForCjStage, screeningDueAt, WorkingDayCalendar, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
 import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, LicenceEndedV1, OffenderReleasedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
@@ -265,13 +265,29 @@ export class ScreeningTasksService {
     return tasks.map(toTaskView);
   }
 
-  async openForAgency(agency: Agency, limit = 200): Promise<RiskTaskView[]> {
-    const tasks = await this.dataSource.manager.find(ScreeningTask, {
-      where: { ownerAgency: agency, status: In(['OPEN']) },
-      order: { dueAt: 'ASC' },
-      take: limit,
-    });
-    return tasks.map(toTaskView);
+  /**
+   * The agency's open tasks, due first then by id (a stable order for keyset paging): `limit + 1` rows
+   * after `after` (the last row of the previous page), never of a case `excludedFor` is excluded from (AC-07).
+   */
+  async openForAgency(
+    agency: Agency,
+    o: { limit: number; after?: { dueAt: Date; id: string } | null; excludedFor?: { issuer: string; subject: string } },
+  ): Promise<ScreeningTask[]> {
+    const q = this.dataSource.manager
+      .createQueryBuilder(ScreeningTask, 't')
+      .where('t.owner_agency = :agency AND t.status = :open', { agency, open: 'OPEN' })
+      .orderBy('t.due_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(o.limit + 1);
+    if (o.after) q.andWhere('(t.due_at, t.id) > (:afterDue::timestamptz, :afterId::uuid)', { afterDue: o.after.dueAt, afterId: o.after.id });
+    if (o.excludedFor) {
+      q.andWhere(
+        `NOT EXISTS (SELECT 1 FROM case_exclusion x WHERE x.case_id = t.case_id AND x.subject = :xSubject AND x.issuer = :xIssuer
+                        AND x.valid_from <= now() AND (x.valid_to IS NULL OR x.valid_to > now()))`,
+        { xSubject: o.excludedFor.subject, xIssuer: o.excludedFor.issuer },
+      );
+    }
+    return q.getMany();
   }
 
   /** The referral's screening task for the unified case view (the earliest task of the case). */

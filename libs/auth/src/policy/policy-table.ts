@@ -188,6 +188,12 @@ function stacWorkflowRules(): PolicyRule[] {
     rule('advice.resolve', 'Acknowledge advice and resolve its items DONE | ACCEPTED | DECLINED', ['case-officer', 'stac-lead'], true),
     rule('case.transition', 'Move the case lifecycle or criminal-justice stage; close with a reason', ['case-officer', 'stac-lead'], true),
     rule(
+      'case.crime-reference.attach',
+      "Attach the crime reference to a partner agency's referral once the crime is recorded",
+      ['case-officer', 'stac-screener', 'stac-lead'],
+      true,
+    ),
+    rule(
       'investigation.milestone.record',
       "Record an investigation milestone the victim is owed an update about (suspect interviewed, bail conditions changed, decision not to investigate)",
       ['case-officer', 'stac-lead'],

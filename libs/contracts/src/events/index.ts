@@ -19,6 +19,8 @@ export * from './order-breach-reported.v1';
 export * from './order-expiring.v1';
 export * from './order-ended.v1';
 export * from './consultation-scheduled.v1';
+export * from './consultation-rescheduled.v1';
+export * from './consultation-cancelled.v1';
 export * from './consultation-action-assigned.v1';
 export * from './consultation-action-completed.v1';
 export * from './advocacy-engaged.v1';

@@ -10,6 +10,9 @@ import {
   CaseTriagedV1,
   ConsultationActionAssignedV1,
   ConsultationActionCompletedV1,
+  ConsultationCancelledV1,
+  ConsultationPanelSeatV1,
+  ConsultationRescheduledV1,
   ConsultationScheduledV1,
   OrderBreachReportedV1,
   OrderConsideredV1,
@@ -38,13 +41,28 @@ const SAMPLES: [EventContract, Record<string, unknown>][] = [
   [OrderExpiringV1, { orderId: ID, orderType: 'RESTRAINING_ORDER_ON_CONVICTION', expiresAt: AT }],
   [OrderEndedV1, { orderId: ID, orderType: 'SPO', outcome: 'DISCHARGED', endedAt: AT }],
   [ConsultationScheduledV1, { consultationId: ID, scheduledFor: AT, agencies: ['police', 'mental-health'] }],
+  [
+    ConsultationScheduledV1,
+    { consultationId: ID, scheduledFor: AT, agencies: ['police', 'mental-health'], panel: [{ agency: 'police' }, { agency: 'mental-health', subject: 'u-7f3a91' }] },
+  ],
+  [ConsultationRescheduledV1, { consultationId: ID, scheduledFor: AT, previousScheduledFor: '2026-11-30T09:00:00.000Z', reason: 'QUORUM_NOT_MET' }],
+  [ConsultationCancelledV1, { consultationId: ID, reason: 'MANAGED_IN_ANOTHER_FORUM', cancelledAt: AT }],
   [ConsultationActionAssignedV1, { consultationId: ID, actionId: ID, ownerAgency: 'probation', dueAt: AT }],
   [ConsultationActionCompletedV1, { consultationId: ID, actionId: ID, ownerAgency: 'probation', completedAt: AT, overdue: true }],
 ];
 
 /** Validators that bound a value to an id, a code, a date, a number or a flag — never free text. */
 const THIN = new Set(['isUuid', 'isIn', 'isIso8601', 'isBoolean', 'isInt', 'min', 'max', 'matches', 'isOptional', 'conditionalValidation']);
-const SHAPE = new Set(['isArray', 'arrayMinSize', 'arrayMaxSize', 'arrayUnique', 'isString']);
+const SHAPE = new Set(['isArray', 'arrayMinSize', 'arrayMaxSize', 'arrayUnique', 'isString', 'nestedValidation']);
+/** Classes nested in an event (validated each): held to the same rule as the event's own fields. */
+const NESTED: EventContract[] = [ConsultationPanelSeatV1 as unknown as EventContract];
+
+/** The class a nested list's elements become (read off a sample that has the list). */
+function nestedClassOf(contract: EventContract, property: string): unknown {
+  const sample = SAMPLES.find(([c, s]) => c === contract && Array.isArray(s[property]))?.[1];
+  const list = sample ? (plainToInstance(contract, sample) as unknown as Record<string, unknown[]>)[property] : undefined;
+  return list?.[0]?.constructor;
+}
 
 describe('intake workflow events (domain.md §5)', () => {
   it.each(SAMPLES.map(([c, s]) => [c.subject, c, s] as const))('%s: subject, type and version follow the convention and a sample validates', async (_s, contract, sample) => {
@@ -55,16 +73,26 @@ describe('intake workflow events (domain.md §5)', () => {
     expect(errors).toEqual([]);
   });
 
-  it.each(SAMPLES.map(([c]) => [c.subject, c] as const))('DP-01 %s: every field is an id, code, date, number or flag (no free text)', (_s, contract) => {
+  it.each([...SAMPLES.map(([c]) => [c.subject, c] as const), ...NESTED.map((c) => [c.name, c] as const)])('DP-01 %s: every field is an id, code, date, number or flag (no free text)', (_s, contract) => {
     const metas = getMetadataStorage().getTargetValidationMetadatas(contract, '', true, false);
     const byProperty = new Map<string, string[]>();
     for (const m of metas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m.name ?? m.type]);
     expect(byProperty.size).toBeGreaterThan(0);
     for (const [property, validators] of byProperty) {
-      const bounded = validators.some((v) => THIN.has(v) && v !== 'isOptional' && v !== 'conditionalValidation');
+      // A nested list is bounded when its element class is itself held to this rule (listed in NESTED).
+      const nested = validators.includes('nestedValidation') ? nestedClassOf(contract, property) : undefined;
+      const bounded = validators.some((v) => THIN.has(v) && v !== 'isOptional' && v !== 'conditionalValidation') || (!!nested && NESTED.includes(nested as EventContract));
       expect({ property, bounded }).toEqual({ property, bounded: true });
       for (const v of validators) expect([...THIN, ...SHAPE]).toContain(v);
     }
+  });
+
+  it('DP-01 a panel seat carries an agency code and an account identifier, never a name or free text', async () => {
+    const seat = (subject: string) => ({ consultationId: ID, scheduledFor: AT, agencies: ['police'], panel: [{ agency: 'police', subject }] });
+    for (const bad of ['Jane Smith', 'x'.repeat(129), 'name\u0000']) {
+      expect(await validate(plainToInstance(ConsultationScheduledV1, seat(bad)))).not.toEqual([]);
+    }
+    expect(await validate(plainToInstance(ConsultationScheduledV1, { ...seat('u-1'), panel: [{ agency: 'the police' }] }))).not.toEqual([]);
   });
 
   it('a stage change refuses anything but a state code', async () => {

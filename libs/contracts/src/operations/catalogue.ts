@@ -6,7 +6,7 @@ import { CONSULTATION_OPERATIONS } from '../rpc/consultations/consultations.oper
 import { INCIDENT_OPERATIONS } from '../rpc/incidents-course-of-conduct/incidents.operations';
 import { CASE_ACCESS_OPERATIONS } from '../rpc/case-access/case-access.operations';
 import { WORKLIST_OPERATIONS } from '../rpc/worklists/worklists.operations';
-import { CreateReferral } from '../rpc/create-referral/create-referral.operations';
+import { REFERRAL_OPERATIONS } from '../rpc/create-referral/create-referral.operations';
 import { RISK_OPERATIONS } from '../rpc/risk-operations/risk.operations';
 import { PEOPLE_OPERATIONS } from '../rpc/people-register/people.operations';
 import { ORDER_OPERATIONS } from '../rpc/orders/orders.operations';
@@ -18,7 +18,7 @@ import { MENTAL_HEALTH_OPERATIONS } from '../rpc/mental-health/mental-health.ope
 
 /** Every request/reply operation of the platform: the gateway builds its routes and OpenAPI from this list. */
 export const OPERATIONS: readonly Operation[] = [
-  CreateReferral,
+  ...REFERRAL_OPERATIONS,
   ...SCREENING_OPERATIONS,
   ...ADVICE_OPERATIONS,
   ...LIFECYCLE_OPERATIONS,

@@ -59,10 +59,10 @@ export class OperationKernel {
       operation: op.access.processing,
     });
     const request = await requestOf(op, fields);
-    return { request, ctx: this.contextFor(op, granted, raw) };
+    return { request, ctx: this.contextFor(op, granted, raw, caseId) };
   }
 
-  private contextFor(op: Operation, granted: Authorized, raw: RpcRequest<unknown>): RequestContext {
+  private contextFor(op: Operation, granted: Authorized, raw: RpcRequest<unknown>, caseId: string | undefined): RequestContext {
     const owning = isOwningAccess(granted.decision);
     const ctx: RequestContext = {
       ...granted,
@@ -78,8 +78,15 @@ export class OperationKernel {
       audit: (m, detail) => this.audit(ctx, m, detail),
       idempotent: (m, command, body, run) =>
         this.idempotency.run(m, { principal: ctx.principal, idempotencyKey: ctx.idempotencyKey, command, body }, run),
-      alsoAuthorize: async (action, processing) => {
-        await this.access.authorize(raw, { action, recordType: op.access.recordType, operation: processing });
+      alsoAuthorize: async (action, processing, scope) => {
+        // A case-scoped action is decided with the caller's relationships to the case: the operation's own
+        // case unless another is named. Without a case it could only be refused, so asking is a bug.
+        const onCase = scope?.caseId ?? caseId;
+        if (!onCase && (ruleFor(action)?.relationships.length ?? 0) > 0) {
+          throw new Error(`alsoAuthorize(${action}): the action is case-scoped and ${op.name} names no case`);
+        }
+        if (scope?.caseId && !UUID.test(scope.caseId)) throw rpcProblem(400, 'invalid-id', 'caseId must be a UUID');
+        await this.access.authorize(raw, { action, caseId: onCase?.toLowerCase(), recordType: op.access.recordType, operation: processing });
       },
     };
     return ctx;

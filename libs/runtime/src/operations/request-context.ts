@@ -34,8 +34,10 @@ export interface RequestContext extends Authorized {
   /**
    * A second decision for the same request, when one operation includes a decision that needs its own
    * permission (e.g. referring without consent, AC-05); a denial is logged and thrown like any other.
+   * A case-scoped action is decided with the caller's relationships to the operation's case (or to
+   * `scope.caseId` when the operation is not scoped to one case): never without the case.
    */
-  alsoAuthorize(action: string, processing: Operation['access']['processing']): Promise<void>;
+  alsoAuthorize(action: string, processing: Operation['access']['processing'], scope?: { caseId?: string }): Promise<void>;
   /**
    * Runs a creating command once per Idempotency-Key of this request, inside the caller's transaction,
    * in the service's own table of first answers (REL-04): a retry replays the first answer, another body

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { ServiceName } from '@stac/domain';
+import { IsSequenceCursor } from '../../validation/sequence-cursor';
 
 /** Each service answers for its own s62 access log (LAW-05). */
 export const AUDIT_QUERY: Record<Exclude<ServiceName, 'gateway'>, string> = {
@@ -36,7 +37,7 @@ export class AuditQuery {
 
   @ApiPropertyOptional({ description: 'Cursor from the previous page' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/)
+  @IsSequenceCursor()
   after?: string;
 }
 

@@ -2,6 +2,10 @@ import { operation } from '../../operations/operation';
 import { CaseQuery } from '../screening/screening';
 import {
   AssignConsultationActionCommand,
+  CancelConsultationCommand,
+  CancelConsultationSubmission,
+  RescheduleConsultationCommand,
+  RescheduleConsultationSubmission,
   CompleteConsultationActionCommand,
   ConsultationActionSubmission,
   ConsultationActionView,
@@ -119,4 +123,60 @@ export const CompleteConsultationAction = operation<CompleteConsultationActionCo
   },
 });
 
-export const CONSULTATION_OPERATIONS = [ScheduleConsultation, ListConsultations, RecordConsultationDecision, AssignConsultationAction, CompleteConsultationAction] as const;
+export const RescheduleConsultation = operation<RescheduleConsultationCommand, ConsultationView>({
+  name: 'consultation.reschedule',
+  service: 'intake',
+  subject: CONSULTATIONS.reschedule,
+  request: RescheduleConsultationCommand,
+  reply: ConsultationView,
+  action: 'consultation.manage',
+  access: { recordType: 'consultation', processing: 'alteration', caseIdField: 'caseId', loggedBy: 'handler' },
+  http: {
+    method: 'POST',
+    path: '/cases/:caseId/consultations/:consultationId/rescheduling',
+    tag: TAG,
+    summary: 'Move a scheduled consultation to another date, with a coded reason',
+    description:
+      'Needs If-Match with the consultation ETag. Only a SCHEDULED consultation moves (409 naming both states otherwise); the panel keeps its seats. ' +
+      'Recorded in the history and published as intake.consultation.rescheduled.v1. Role: stac-lead.',
+    body: RescheduleConsultationSubmission,
+    purpose: true,
+    ifMatch: true,
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 428],
+  },
+});
+
+export const CancelConsultation = operation<CancelConsultationCommand, ConsultationView>({
+  name: 'consultation.cancel',
+  service: 'intake',
+  subject: CONSULTATIONS.cancel,
+  request: CancelConsultationCommand,
+  reply: ConsultationView,
+  action: 'consultation.manage',
+  access: { recordType: 'consultation', processing: 'alteration', caseIdField: 'caseId', loggedBy: 'handler' },
+  http: {
+    method: 'POST',
+    path: '/cases/:caseId/consultations/:consultationId/cancellation',
+    tag: TAG,
+    summary: 'Cancel a scheduled consultation with a coded reason; its panel seats end',
+    description:
+      'Needs If-Match with the consultation ETag. Only a SCHEDULED consultation is cancelled (409 naming both states otherwise). ' +
+      'The CONSULTATION_PANEL relationships it granted end at once, here and (through intake.consultation.cancelled.v1) in risk-assessment. Role: stac-lead.',
+    body: CancelConsultationSubmission,
+    purpose: true,
+    ifMatch: true,
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 428],
+  },
+});
+
+export const CONSULTATION_OPERATIONS = [
+  ScheduleConsultation,
+  ListConsultations,
+  RecordConsultationDecision,
+  AssignConsultationAction,
+  CompleteConsultationAction,
+  RescheduleConsultation,
+  CancelConsultation,
+] as const;

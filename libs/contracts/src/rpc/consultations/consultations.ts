@@ -1,14 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   AGENCIES,
   CONSULTATION_ACTION_STATUSES,
+  CONSULTATION_CANCELLATION_REASONS,
+  CONSULTATION_CHANGES,
   CONSULTATION_DECISIONS,
+  CONSULTATION_RESCHEDULE_REASONS,
   CONSULTATION_STATUSES,
   type Agency,
   type ConsultationActionStatus,
+  type ConsultationCancellationReason,
+  type ConsultationChange,
   type ConsultationDecisionCode,
+  type ConsultationRescheduleReason,
   type ConsultationStatus,
 } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
@@ -19,6 +41,8 @@ export const CONSULTATIONS = {
   recordDecision: 'rpc.intake.consultation.decision.record',
   assignAction: 'rpc.intake.consultation.action.assign',
   completeAction: 'rpc.intake.consultation.action.complete',
+  cancel: 'rpc.intake.consultation.cancel',
+  reschedule: 'rpc.intake.consultation.reschedule',
 } as const;
 
 const ISO = { strict: true, strictSeparator: true } as const;
@@ -99,6 +123,64 @@ export class CompleteConsultationActionCommand {
   @IsInt() @Min(1) expectedVersion: number;
 }
 
+/** A free-text note beside a coded reason: required when the reason is OTHER (decisions are recorded with reasons). */
+function ReasonNote(): PropertyDecorator {
+  return (target, key) => {
+    ApiPropertyOptional({ maxLength: 2000, description: 'Required when the reason is OTHER; kept in intake, never in an event' })(target, key);
+    ValidateIf((o: { reason?: string; note?: unknown }) => o.reason === 'OTHER' || o.note !== undefined)(target, key);
+    IsDefined({ message: 'note is required when the reason is OTHER' })(target, key);
+    IsString()(target, key);
+    Length(1, 2000)(target, key);
+    IsPlainText()(target, key);
+  };
+}
+
+export class CancelConsultationSubmission {
+  @ApiProperty({ enum: CONSULTATION_CANCELLATION_REASONS })
+  @IsIn(CONSULTATION_CANCELLATION_REASONS)
+  reason: ConsultationCancellationReason;
+
+  @ReasonNote()
+  note?: string;
+}
+
+export class CancelConsultationCommand extends CancelConsultationSubmission {
+  @IsUUID() caseId: string;
+  @IsUUID() consultationId: string;
+  @IsInt() @Min(1) expectedVersion: number;
+}
+
+export class RescheduleConsultationSubmission {
+  @ApiProperty({ format: 'date-time', description: 'The new date and time' })
+  @IsISO8601(ISO)
+  scheduledFor: string;
+
+  @ApiProperty({ enum: CONSULTATION_RESCHEDULE_REASONS })
+  @IsIn(CONSULTATION_RESCHEDULE_REASONS)
+  reason: ConsultationRescheduleReason;
+
+  @ReasonNote()
+  note?: string;
+}
+
+export class RescheduleConsultationCommand extends RescheduleConsultationSubmission {
+  @IsUUID() caseId: string;
+  @IsUUID() consultationId: string;
+  @IsInt() @Min(1) expectedVersion: number;
+}
+
+/** One change in a consultation's history: scheduled, rescheduled, held or cancelled, with its coded reason. */
+export class ConsultationChangeView {
+  @ApiProperty({ enum: CONSULTATION_CHANGES }) change: ConsultationChange;
+  @ApiPropertyOptional({ enum: CONSULTATION_STATUSES, nullable: true }) from: ConsultationStatus | null;
+  @ApiProperty({ enum: CONSULTATION_STATUSES }) to: ConsultationStatus;
+  @ApiProperty({ format: 'date-time', description: 'The date of the meeting after this change' }) scheduledFor: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'RESCHEDULED: the date it moved from' }) previousScheduledFor: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'A cancellation or reschedule reason code' }) reason: string | null;
+  @ApiPropertyOptional({ nullable: true }) note: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
 export class ConsultationDecisionView {
   @ApiProperty({ format: 'uuid' }) decisionId: string;
   @ApiProperty({ enum: CONSULTATION_DECISIONS }) code: ConsultationDecisionCode;
@@ -126,5 +208,7 @@ export class ConsultationView {
   @ApiProperty({ type: PanelMember, isArray: true }) panel: PanelMember[];
   @ApiProperty({ type: ConsultationDecisionView, isArray: true }) decisions: ConsultationDecisionView[];
   @ApiProperty({ type: ConsultationActionView, isArray: true }) actions: ConsultationActionView[];
-  @ApiProperty() version: number;
+  @ApiProperty({ type: ConsultationChangeView, isArray: true, description: 'Scheduled, rescheduled, held, cancelled: oldest first' })
+  history: ConsultationChangeView[];
+  @ApiProperty({ description: 'ETag for reschedule and cancellation (If-Match)' }) version: number;
 }

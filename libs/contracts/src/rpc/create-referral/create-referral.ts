@@ -9,12 +9,14 @@ import {
   IsDateString,
   IsDefined,
   IsIn,
+  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -46,6 +48,11 @@ const BREACH: readonly ReferralSource[] = ['ORDER_BREACH'];
 const newCaseField = (field: keyof ReferralSubmission) => (r: ReferralSubmission) => r.source !== 'ORDER_BREACH' || r[field] !== undefined;
 
 export const CREATE_REFERRAL = 'rpc.intake.referral.create';
+export const ATTACH_CRIME_REFERENCE = 'rpc.intake.case.crime-reference.attach';
+
+/** A force crime reference: 3-40 letters, digits, / or - (never a name). */
+export const CRIME_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/;
+const CRIME_REFERENCE_MESSAGE = 'crimeReference must be 3-40 letters, digits, / or -';
 
 export class PersonSubmission {
   @ApiPropertyOptional({ example: 'Alex', maxLength: 100 })
@@ -127,7 +134,7 @@ export class ReferralSubmission {
   )
   @IsDefined({ message: 'crimeReference is required on this referral route' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/, { message: 'crimeReference must be 3-40 letters, digits, / or -' })
+  @Matches(CRIME_REFERENCE, { message: CRIME_REFERENCE_MESSAGE })
   crimeReference?: string;
 
   @ApiProperty({ enum: REFERRAL_SOURCES })
@@ -255,4 +262,31 @@ export class ReferralAccepted {
   created: boolean;
   @ApiPropertyOptional({ description: 'ORDER_BREACH: the breach recorded on the existing order (the case re-opens and its risk is re-assessed)' })
   breach?: { breachId: string; incidentId: string; orderId: string };
+}
+
+/** The crime reference the police attach to a partner agency's referral once the crime is recorded. */
+export class CrimeReferenceSubmission {
+  @ApiProperty({ example: 'CR-01-2026-004512', description: 'Force crime reference (3-40 letters, digits, / or -)' })
+  @IsString()
+  @Matches(CRIME_REFERENCE, { message: CRIME_REFERENCE_MESSAGE })
+  crimeReference: string;
+}
+
+export class AttachCrimeReferenceCommand extends CrimeReferenceSubmission {
+  @IsUUID()
+  caseId: string;
+
+  /** The case version (`If-Match`, the lifecycle's ETag). */
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
+}
+
+export class CrimeReferenceAttached {
+  @ApiProperty({ format: 'uuid' })
+  caseId: string;
+  @ApiProperty({ example: 'CR-01-2026-004512' })
+  crimeReference: string;
+  @ApiProperty({ description: 'The case version (ETag) after attaching' })
+  version: number;
 }

@@ -255,8 +255,13 @@ export const GetRiskWorklist = operation<RiskWorklistRequest, RiskWorklistView>(
     path: '/risk/worklist',
     tag: TAG,
     summary: "The caller's agency's overdue risk reviews and open screening / re-assessment tasks",
+    description: 'Each list is paged on its own: `limit` rows (1-200, default 50) in a stable order; `next.<list>` continues that list only.',
+    query: [
+      { name: 'cursor', type: 'string', description: "A list's `next` cursor: continues that list only" },
+      { name: 'limit', type: 'int', description: 'Rows per list, 1-200 (default 50)' },
+    ],
     purpose: true,
-    problems: [403],
+    problems: [400, 403],
   },
 });
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
+import { CursorPageQuery } from '../partner-checks/partner-checks';
 import {
   ASSESSMENT_SUBJECTS,
   RISK_INSTRUMENTS,
@@ -21,8 +22,11 @@ export class ListRiskTasksRequest {
   caseId: string;
 }
 
-/** The worklist is the caller's agency's: no parameters (agency comes from the verified token). */
-export class RiskWorklistRequest {}
+/**
+ * The worklist is the caller's agency's (the agency comes from the verified token, never a parameter):
+ * `limit` rows per list (1-200, default 50) and, to continue one list, the `cursor` its `next` gave.
+ */
+export class RiskWorklistRequest extends CursorPageQuery {}
 
 export class RiskTaskTriggerView {
   @ApiProperty({ enum: RISK_TASK_REASONS })
@@ -75,13 +79,22 @@ export class OverdueReviewView {
   daysOverdue: number;
 }
 
+export class RiskWorklistNext {
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page of overdue reviews; null on its last page' })
+  overdueReviews: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page of open tasks; null on its last page' })
+  openTasks: string | null;
+}
+
 export class RiskWorklistView {
   @ApiProperty()
   agency: string;
   @ApiProperty({ format: 'date-time', description: 'The instant the list was computed for' })
   asOf: string;
-  @ApiProperty({ type: OverdueReviewView, isArray: true })
+  @ApiProperty({ type: OverdueReviewView, isArray: true, description: 'Current assessments past their review date, longest overdue first' })
   overdueReviews: OverdueReviewView[];
-  @ApiProperty({ type: RiskTaskView, isArray: true })
+  @ApiProperty({ type: RiskTaskView, isArray: true, description: 'Open screening and re-assessment tasks, due first' })
   openTasks: RiskTaskView[];
+  @ApiProperty({ type: RiskWorklistNext, description: 'Cursor of the next page of each list; a cursor continues its own list only (the other comes back empty)' })
+  next: RiskWorklistNext;
 }

@@ -2,7 +2,10 @@ import { operation, type QueryBinding } from '../../operations/operation';
 import { LeadWorklist, MyCasesWorklist, ScreeningWorklist, WorklistQuery, WORKLISTS } from './worklists';
 
 const TAG = 'worklists';
-const LIMIT: QueryBinding = { name: 'limit', type: 'int', description: '1-200, default 50' };
+const PAGE: readonly QueryBinding[] = [
+  { name: 'cursor', type: 'string', description: "A list's `next` cursor: continues that list only" },
+  { name: 'limit', type: 'int', description: 'Rows per list, 1-200 (default 50)' },
+];
 const worklist = { recordType: 'worklist', processing: 'consultation', loggedBy: 'handler' } as const;
 
 export const ScreeningWorklistRead = operation<WorklistQuery, ScreeningWorklist>({
@@ -18,7 +21,7 @@ export const ScreeningWorklistRead = operation<WorklistQuery, ScreeningWorklist>
     path: '/worklists/screening',
     tag: TAG,
     summary: "Screeners' worklist: cases awaiting screening/triage/advice, and those past the 1-working-day target",
-    query: [LIMIT],
+    query: PAGE,
     purpose: true,
     problems: [400, 403],
   },
@@ -37,7 +40,7 @@ export const LeadWorklistRead = operation<WorklistQuery, LeadWorklist>({
     path: '/worklists/leads',
     tag: TAG,
     summary: "Leads' worklist: overdue screening and advice items, expiring orders, overdue SPO notifications and consultation actions",
-    query: [LIMIT],
+    query: PAGE,
     purpose: true,
     problems: [400, 403],
   },
@@ -56,7 +59,7 @@ export const MyCasesWorklistRead = operation<WorklistQuery, MyCasesWorklist>({
     path: '/worklists/my-cases',
     tag: TAG,
     summary: "Case officer's worklist: the open cases assigned to me, with open and overdue advice items",
-    query: [LIMIT],
+    query: PAGE,
     purpose: true,
     problems: [400, 403],
   },

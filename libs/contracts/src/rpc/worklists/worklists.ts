@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AdviceItemCode, Agency, CaseStatus, CjStage, OrderType } from '@stac/domain';
+import { CursorPageQuery } from '../partner-checks/partner-checks';
 
 export const WORKLISTS = {
   screening: 'rpc.intake.worklist.screening',
@@ -8,14 +8,14 @@ export const WORKLISTS = {
   myCases: 'rpc.intake.worklist.my-cases',
 } as const;
 
-export class WorklistQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-}
+/**
+ * A worklist page: `limit` rows per list (1-200, default 50) and, to continue one list, the `cursor` that
+ * list's `next` gave. A worklist of several lists answers the first page of each; a cursor continues its
+ * own list only (the others come back empty, their `next` null).
+ */
+export class WorklistQuery extends CursorPageQuery {}
+
+const NEXT = { type: String, nullable: true, description: 'Pass as ?cursor= for the next page of this list; null on its last page' } as const;
 
 /** Worklist rows carry ids, codes and dates only: a list must never leak a name or an address. */
 /** A partner agency's known-to-services answer: the code and whether a contact route is on record. */
@@ -44,11 +44,18 @@ export class ScreeningWorkItem {
   partnerChecks?: PartnerCheckSummaryView[];
 }
 
+export class ScreeningWorklistNext {
+  @ApiProperty(NEXT) untriaged: string | null;
+  @ApiProperty(NEXT) overdue: string | null;
+}
+
 export class ScreeningWorklist {
   @ApiProperty({ type: ScreeningWorkItem, isArray: true, description: 'Cases awaiting screening, triage or advice, due first' })
   untriaged: ScreeningWorkItem[];
-  @ApiProperty({ type: ScreeningWorkItem, isArray: true, description: 'Of those, the ones past the screening target' })
+  @ApiProperty({ type: ScreeningWorkItem, isArray: true, description: 'Cases whose screening clock runs past the target (awaiting screening, triage or advice), most overdue first' })
   overdue: ScreeningWorkItem[];
+  @ApiProperty({ type: ScreeningWorklistNext, description: 'Cursor of the next page of each list' })
+  next: ScreeningWorklistNext;
 }
 
 export class OverdueAdviceItem {
@@ -88,6 +95,16 @@ export class ConsultationToScheduleItem {
   @ApiProperty({ format: 'date-time' }) triagedAt: string;
 }
 
+export class LeadWorklistNext {
+  @ApiProperty(NEXT) overdueScreening: string | null;
+  @ApiProperty(NEXT) overdueAdviceItems: string | null;
+  @ApiProperty(NEXT) expiringOrders: string | null;
+  @ApiProperty(NEXT) overdueNotifications: string | null;
+  @ApiProperty(NEXT) overdueConsultationActions: string | null;
+  @ApiProperty(NEXT) bailReturnsDue: string | null;
+  @ApiProperty(NEXT) consultationsToSchedule: string | null;
+}
+
 export class LeadWorklist {
   @ApiProperty({ type: ScreeningWorkItem, isArray: true }) overdueScreening: ScreeningWorkItem[];
   @ApiProperty({ type: OverdueAdviceItem, isArray: true }) overdueAdviceItems: OverdueAdviceItem[];
@@ -100,6 +117,8 @@ export class LeadWorklist {
   bailReturnsDue: BailReturnWorkItem[];
   @ApiProperty({ type: ConsultationToScheduleItem, isArray: true, description: 'Triaged CONSULTATION with no consultation scheduled since' })
   consultationsToSchedule: ConsultationToScheduleItem[];
+  @ApiProperty({ type: LeadWorklistNext, description: 'Cursor of the next page of each list' })
+  next: LeadWorklistNext;
 }
 
 export class MyCaseItem {
@@ -114,5 +133,7 @@ export class MyCaseItem {
 }
 
 export class MyCasesWorklist {
-  @ApiProperty({ type: MyCaseItem, isArray: true }) cases: MyCaseItem[];
+  @ApiProperty({ type: MyCaseItem, isArray: true, description: 'Earliest open advice item first (cases without one last), then oldest referral' })
+  cases: MyCaseItem[];
+  @ApiProperty(NEXT) nextCursor: string | null;
 }
