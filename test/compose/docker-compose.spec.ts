@@ -70,7 +70,7 @@ const services = compose.services;
 
 const APPS = Object.keys(SERVICE_ENV) as (keyof typeof SERVICE_ENV)[];
 const DOMAIN = Object.keys(SERVICE_DATABASES) as (keyof typeof SERVICE_DATABASES)[];
-const INFRA = ['postgres', 'nats', 'migrate'];
+const INFRA = ['postgres', 'nats', 'migrate', 'otel-collector'];
 
 /** Services of the local profile only (`--profile local`); production starts every other one. */
 const LOCAL_ONLY = ['dev-idp'];
@@ -116,7 +116,7 @@ function initScriptDatabases(): Map<string, { owner: string; runtime: string }> 
 }
 
 describe('docker-compose.yml', () => {
-  it('has exactly the infrastructure, the migrate job, one service per app and the local-profile identity provider', () => {
+  it('has exactly the infrastructure (with the tracing collector), the migrate job, one service per app and the local-profile identity provider', () => {
     expect(Object.keys(services).sort()).toEqual([...INFRA, ...APPS, ...LOCAL_ONLY].sort());
     const profiled = Object.keys(services).filter((s) => services[s].profiles !== undefined);
     expect(profiled).toEqual(LOCAL_ONLY);
@@ -295,6 +295,40 @@ describe('docker-compose.yml', () => {
     const volumeTargets = (nats.volumes ?? []).filter((v) => !v.startsWith('.')).map((v) => v.split(':')[1]);
     expect(volumeTargets.some((t) => storeDir === t || storeDir?.startsWith(`${t}/`))).toBe(true);
     expect(conf).toMatch(/^http:\s*\S*:?8222\s*$/m);
+  });
+
+  it('runs the OpenTelemetry collector with the shipped config: OTLP/HTTP in, on the internal network only, and every app exports to it', () => {
+    const c = services['otel-collector'];
+    // A pinned release of the core distribution, never a moving tag.
+    expect(c.image).toMatch(/^otel\/opentelemetry-collector:\d+\.\d+\.\d+$/);
+    expect(c.volumes).toEqual(['./deploy/otel/collector.yaml:/etc/otelcol/config.yaml:ro']);
+    expect(c.command).toEqual(['--config=/etc/otelcol/config.yaml']);
+    expect(c.ports ?? []).toEqual([]);
+    expect(networksOf('otel-collector')).toEqual(['backend']);
+    expect(compose.networks?.backend?.internal).toBe(true);
+
+    const conf = parse(read('deploy/otel/collector.yaml')) as {
+      receivers: Record<string, { protocols?: Record<string, { endpoint?: string } | null> }>;
+      exporters: Record<string, unknown>;
+      service: { pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }> };
+    };
+    // OTLP over HTTP only (what the services' exporter speaks), on the port the services are given.
+    expect(Object.keys(conf.receivers.otlp.protocols ?? {})).toEqual(['http']);
+    expect(conf.receivers.otlp.protocols?.http?.endpoint).toMatch(/:4318$/);
+    expect(Object.keys(conf.service.pipelines)).toEqual(['traces']);
+    const traces = conf.service.pipelines.traces;
+    expect(traces.receivers).toEqual(['otlp']);
+    expect(traces.processors?.[0]).toBe('memory_limiter');
+    for (const e of traces.exporters) expect({ [e]: e in conf.exporters }).toEqual({ [e]: true });
+
+    for (const svc of APPS) {
+      const url = new URL(envOf(svc).OTEL_EXPORTER_OTLP_ENDPOINT);
+      expect({ svc, host: url.hostname, port: url.port }).toEqual({ svc, host: 'otel-collector', port: '4318' });
+      // Whatever the operator sets, the value is one the service accepts.
+      expect(() => loadConfig(SERVICE_ENV[svc], envOf(svc, { ...OPERATOR_SECRETS, STAC_OTEL_SAMPLE_RATIO: '0.25' }))).not.toThrow();
+    }
+    // An empty endpoint turns tracing off; compose passes that through rather than the default.
+    expect(envOf('intake', { ...OPERATOR_SECRETS, STAC_OTEL_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
   });
 });
 

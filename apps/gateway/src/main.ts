@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { loadConfigOrExit, SERVICE_ENV, withConfigErrorsFatal } from '@stac/config';
 import { createLogger, ServiceMetrics } from '@stac/observability';

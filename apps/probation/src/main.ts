@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { runDomainService } from '@stac/runtime';
 import { PROBATION } from './probation.module';

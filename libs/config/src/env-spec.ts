@@ -29,6 +29,33 @@ export function developmentEnabled(nodeEnv: string | undefined): boolean {
 
 export type EnvSpec = Readonly<Record<string, EnvVar>>;
 
+/**
+ * OpenTelemetry tracing (docs/operations.md "Tracing"), read by every deployable before anything else
+ * loads (@stac/observability/tracing). Standard OTel names, so operators recognise them; only these
+ * three are read, and tracing is off unless an endpoint is set.
+ */
+export const TRACING_ENV = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    format: 'url',
+    default: '',
+    allowEmpty: true,
+    description: "Base URL of the OpenTelemetry collector's OTLP/HTTP receiver (spans go to <url>/v1/traces); empty = tracing off.",
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    format: 'string',
+    default: '1',
+    pattern: /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/,
+    description: 'Share of new traces recorded, 0 to 1; a request or event inside a recorded trace is always recorded (parent-based).',
+  },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    format: 'int',
+    default: '5000',
+    min: 50,
+    max: 60000,
+    description: 'Milliseconds between batches of spans sent to the collector.',
+  },
+} as const satisfies EnvSpec;
+
 const common = {
   NODE_ENV: {
     format: 'enum',
@@ -84,6 +111,7 @@ const common = {
     description:
       'Base URL of the development identity provider container (compose local profile), whose JWKS is at <url>/jwks.json; enables the dev issuer (only with NODE_ENV=development or test).',
   },
+  ...TRACING_ENV,
 } as const satisfies EnvSpec;
 
 /**
@@ -444,10 +472,18 @@ export const DATABASE_MIGRATION_URL_VAR = {
 
 export function migrationEnvSpec<S extends keyof typeof SERVICE_DATABASES>(service: S) {
   // The owner's credentials and the chain key never meet: together they could rewrite and re-chain the log.
-  const { AUDIT_CHAIN_KEY: _key, AUDIT_ANCHOR_INTERVAL_MS: _interval, ...rest } = SERVICE_ENV[service];
+  // Migrations are not traced: the tracing variables are the running service's only.
+  const {
+    AUDIT_CHAIN_KEY: _key,
+    AUDIT_ANCHOR_INTERVAL_MS: _interval,
+    OTEL_EXPORTER_OTLP_ENDPOINT: _otlp,
+    OTEL_TRACES_SAMPLER_ARG: _sampler,
+    OTEL_BSP_SCHEDULE_DELAY: _bsp,
+    ...rest
+  } = SERVICE_ENV[service];
   return { ...rest, DATABASE_MIGRATION_URL: DATABASE_MIGRATION_URL_VAR } as Omit<
     (typeof SERVICE_ENV)[S],
-    'AUDIT_CHAIN_KEY' | 'AUDIT_ANCHOR_INTERVAL_MS'
+    'AUDIT_CHAIN_KEY' | 'AUDIT_ANCHOR_INTERVAL_MS' | keyof typeof TRACING_ENV
   > & { readonly DATABASE_MIGRATION_URL: typeof DATABASE_MIGRATION_URL_VAR };
 }
 

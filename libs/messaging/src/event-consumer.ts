@@ -9,7 +9,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { streamForSubject, STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
-import type { ServiceMetrics } from '@stac/observability';
+import { inSpan, SpanKind, traceparentFrom, traceparentOf, type ServiceMetrics, type Span } from '@stac/observability';
 import {
   deadLetterStats,
   ensureDeadLetterStream,
@@ -22,7 +22,7 @@ import {
   isInfrastructureFailure,
   isPermanentDatabaseError,
 } from './failure-classification';
-import { fromNatsHeaders } from './headers';
+import { fromNatsHeaders, type EventHeaders } from './headers';
 import { PermanentEventError, type EventHandlerFn } from './on-event.decorator';
 import {
   DEFAULT_STREAM_LIMITS,
@@ -399,7 +399,41 @@ export class EventConsumer {
       m.ack();
       return 'ignored';
     }
+    const headers = fromNatsHeaders(m.headers);
+    // A CONSUMER span per delivery handled, child of the relay's publish span (the message's
+    // traceparent): the handler's queries and the events it writes belong to it.
+    return inSpan(
+      `event.handle ${handler.contract.subject}`,
+      {
+        kind: SpanKind.CONSUMER,
+        remoteParent: traceparentFrom(headers.traceparent),
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': handler.contract.subject,
+          'messaging.consumer.group.name': this.o.consumer,
+          'stac.consumer': this.o.consumer,
+          'stac.event.type': handler.contract.eventType,
+          'stac.delivery': m.info.deliveryCount,
+        },
+      },
+      async (span) => {
+        try {
+          const outcome = await this.processWith(m, handler, headers, span);
+          span.setAttribute('stac.outcome', outcome);
+          return outcome;
+        } catch (e) {
+          span.setAttribute('stac.outcome', isInfrastructureFailure(e) ? 'paused' : 'retry');
+          throw e;
+        }
+      },
+    );
+  }
+
+  private async processWith(m: JsMsg, handler: RegisteredHandler, headers: Partial<EventHeaders>, span: Span): Promise<Outcome> {
     const raw = parseJson(m.data);
+    const eventId = eventIdOf(raw);
+    if (eventId) span.setAttributes({ 'messaging.message.id': eventId, 'stac.event.id': eventId });
     if (raw === undefined) return this.deadLetterOrHold(m, 'malformed: not UTF-8 JSON');
     const result = await validateEvent(raw, handler.contract);
     if (!result.ok)
@@ -410,7 +444,6 @@ export class EventConsumer {
       );
 
     const { envelope } = result;
-    const headers = fromNatsHeaders(m.headers);
     let outcome: 'ok' | 'duplicate';
     try {
       outcome = await this.o.dataSource.transaction(async (manager) => {
@@ -424,7 +457,8 @@ export class EventConsumer {
           envelope,
           correlationId: headers.correlationId ?? envelope.id,
           causationId: envelope.id,
-          traceparent: headers.traceparent,
+          // This handler's span, so the events it writes continue the trace (the message's own when tracing is off).
+          traceparent: traceparentOf(span) ?? headers.traceparent,
         });
         return 'ok' as const;
       });

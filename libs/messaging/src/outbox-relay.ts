@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import type { ServiceMetrics } from '@stac/observability';
+import { inSpan, SpanKind, traceparentFrom, traceparentOf, type ServiceMetrics } from '@stac/observability';
 import { toNatsHeaders, type EventHeaders } from './headers';
 import { WakeableSleep } from './wakeable-sleep';
 import { wireSubject } from './provisioning';
@@ -26,7 +26,8 @@ interface OutboxRow {
   id: string;
   subject: string;
   envelope: string;
-  headers: EventHeaders;
+  event_type: string | null;
+  headers: EventHeaders | null;
 }
 
 /** Advisory lock key: one active relay per service database, so per-aggregate order holds. */
@@ -126,7 +127,7 @@ export class OutboxRelay {
   /** Publishes up to `limit` rows in order; marks the contiguous prefix that the server acknowledged. */
   async publishBatch(client: Client, limit: number): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT seq, id, subject, envelope::text AS envelope, headers
+      `SELECT seq, id, subject, envelope::text AS envelope, envelope->>'eventType' AS event_type, headers
          FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       [limit],
     );
@@ -134,9 +135,31 @@ export class OutboxRelay {
     // Pipelined on one connection: the server stores them in send order.
     // Each publish runs in its own async function so a row that throws synchronously (bad headers)
     // fails only itself instead of the whole batch and session.
+    // Each publish is a PRODUCER span continuing the trace the row was written in (its traceparent);
+    // the message carries the publish span's own traceparent, so every consumer's span is its child.
     const results = await Promise.allSettled(
       rows.map(async (r) =>
-        this.o.js.publish(wireSubject(r.subject, this.o.namespace), r.envelope, { msgID: r.id, headers: toNatsHeaders(r.headers), timeout: 5000 }),
+        inSpan(
+          `event.publish ${r.subject}`,
+          {
+            kind: SpanKind.PRODUCER,
+            remoteParent: traceparentFrom(r.headers?.traceparent),
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.operation.type': 'send',
+              'messaging.destination.name': r.subject,
+              'messaging.message.id': r.id,
+              'stac.event.id': r.id,
+              ...(r.event_type ? { 'stac.event.type': r.event_type } : {}),
+            },
+          },
+          (span) =>
+            this.o.js.publish(wireSubject(r.subject, this.o.namespace), r.envelope, {
+              msgID: r.id,
+              headers: toNatsHeaders({ ...r.headers, traceparent: traceparentOf(span) ?? r.headers?.traceparent }),
+              timeout: 5000,
+            }),
+        ),
       ),
     );
     let ok = 0;

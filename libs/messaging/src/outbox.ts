@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventContract, EventEnvelope } from '@stac/contracts';
+import { traceparentOf } from '@stac/observability';
 import type { EventHeaders } from './headers';
 
 export interface OutboxEntry<T extends object> {
@@ -46,7 +47,9 @@ export class Outbox {
       envelope.id,
       contract.subject,
       JSON.stringify(envelope),
-      JSON.stringify(headers),
+      // The span the row is written in (the request's or the event handler's), when tracing is on: the
+      // relay's publish span continues that trace.
+      JSON.stringify({ ...headers, traceparent: traceparentOf() ?? headers.traceparent }),
     ]);
     return envelope;
   }

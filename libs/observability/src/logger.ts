@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -105,6 +106,11 @@ export function createLogger(service: string, level: string = 'info', destinatio
           }
           return method.apply(this, args);
         },
+      },
+      // With tracing on, a line written inside a traced request or event names its trace and span.
+      mixin() {
+        const span = trace.getActiveSpan()?.spanContext();
+        return span && span.traceId !== '00000000000000000000000000000000' ? { traceId: span.traceId, spanId: span.spanId } : {};
       },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

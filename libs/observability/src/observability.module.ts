@@ -1,5 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Header, Headers, HttpException, Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpException,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,6 +21,7 @@ import {
 } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { ServiceMetrics } from './metrics';
+import { flushTracing } from './spans';
 
 export const LOGGER = Symbol('LOGGER');
 /** Readiness probes contributed by other modules (database, bus). */
@@ -98,6 +111,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+/** Sends the last spans when the application has shut down (after consumers and relay have stopped). */
+@Injectable()
+class TracingFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
+}
+
 export interface ObservabilityOptions {
   logger: Logger;
   metrics: ServiceMetrics;
@@ -122,6 +143,7 @@ export class ObservabilityModule {
         { provide: LOGGER, useValue: opts.logger },
         { provide: ServiceMetrics, useValue: opts.metrics },
         { provide: METRICS_TOKEN, useValue: opts.metricsToken ?? null },
+        TracingFlush,
         ...opts.probes,
         {
           provide: READINESS_PROBES,

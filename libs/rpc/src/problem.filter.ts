@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { throwError } from 'rxjs';
 import { isProblem, type Problem } from '@stac/contracts';
+import { annotateActiveSpan } from '@stac/observability';
 import { problem, ProblemException } from './rpc-problem';
 
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
@@ -70,6 +71,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(e: unknown, host: ArgumentsHost) {
     const p = toProblem(e);
+    // The request's span (rpc.handle or the HTTP server span) records the answer's status and code.
+    annotateActiveSpan({ 'stac.problem.status': p.status, 'stac.problem.code': p.code }, p.status >= 500);
     if (p.status >= 500) {
       // The kind and code only: messages can echo SQL parameters or request values.
       this.logger.error({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code }, status: p.status }, 'request failed');

@@ -1,6 +1,8 @@
-import type { ClientProxy } from '@nestjs/microservices';
+import { NatsRecordBuilder, type ClientProxy } from '@nestjs/microservices';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { isProblem, type Problem, type RpcRequest } from '@stac/contracts';
+import { TRACEPARENT_HEADER, traceparentFrom } from '@stac/observability';
 import { problem, ProblemException } from './rpc-problem';
 
 /** Thrown by `callService`; carries the problem the gateway should answer with. */
@@ -22,8 +24,13 @@ export async function callService<T>(
   timeoutMs: number,
   service: string,
 ): Promise<T> {
+  // The W3C trace context travels in the NATS headers, where the service's transport reads it.
+  const traceparent = traceparentFrom(request.traceparent);
+  const headers = natsHeaders();
+  if (traceparent) headers.set(TRACEPARENT_HEADER, traceparent);
+  const message = new NatsRecordBuilder(request).setHeaders(headers).build();
   try {
-    return await firstValueFrom(client.send<T>(pattern, request).pipe(timeout(timeoutMs)));
+    return await firstValueFrom(client.send<T>(pattern, message).pipe(timeout(timeoutMs)));
   } catch (e) {
     if (e instanceof TimeoutError) {
       throw new RpcCallError(problem(504, 'service-timeout', `The ${service} service did not answer in time`));

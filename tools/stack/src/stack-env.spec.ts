@@ -108,6 +108,7 @@ describe('stackSettingsFromEnv', () => {
       natsUrl: 'nats://127.0.0.1:4222',
       portBase: 3000,
       logLevel: undefined,
+      otlpEndpoint: undefined,
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
       chainKeyFile: resolve(__dirname, '../../../.stac/dev-chain-key'),
@@ -118,12 +119,18 @@ describe('stackSettingsFromEnv', () => {
         STAC_PG_URL: 'postgres://root@localhost',
         NATS_URL: 'nats://n:1',
         STAC_PORT_BASE: '5000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       }),
     ).toMatchObject({
       pgBase: 'postgres://root@localhost',
       natsUrl: 'nats://n:1',
       portBase: 5000,
+      otlpEndpoint: 'http://127.0.0.1:4318',
     });
+    // Tracing on for every service when a collector is named, off (the spec's empty default) otherwise.
+    const traced = stackEnv({ ...base, otlpEndpoint: 'http://127.0.0.1:4318' });
+    for (const svc of SERVICES) expect(traced[svc].OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
+    for (const svc of SERVICES) expect(stackEnv(base)[svc].OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
     expect(() => stackSettingsFromEnv({ STAC_PORT_BASE: 'abc' })).toThrow(/STAC_PORT_BASE/);
   });
 });

@@ -52,6 +52,8 @@ export interface StackEnvOptions {
    * `dataKey`, a fresh random key when absent, and the persisted dev key for `pnpm start` / `pnpm migrate`.
    */
   readonly trustDataKey?: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for every service: a collector's OTLP/HTTP base URL turns tracing on. */
+  readonly otlpEndpoint?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -108,6 +110,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if ('PROBATION_DATA_KEY' in spec) env.PROBATION_DATA_KEY = derivedKey(dataKey, 'stac:dev:probation-data');
     if ('PROBATION_SEARCH_KEY' in spec) env.PROBATION_SEARCH_KEY = derivedKey(dataKey, 'stac:dev:probation-search');
     if ('TRUST_DATA_KEY' in spec) env.TRUST_DATA_KEY = trustDataKey;
+    if (o.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = o.otlpEndpoint;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
       const db = databaseName(service as DatabaseService, o.databaseSuffix);
@@ -140,6 +143,7 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     natsUrl: env.NATS_URL || String(SERVICE_ENV.gateway.NATS_URL.default),
     portBase,
     logLevel: env.LOG_LEVEL || undefined,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
     dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
     chainKeyFile: resolve(env.STAC_CHAIN_KEY_FILE || join(repoRoot(), '.stac', 'dev-chain-key')),

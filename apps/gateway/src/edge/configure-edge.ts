@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CORRELATION_HEADER, correlationIdFrom, LOGGER, type ServiceMetrics } from '@stac/observability';
+import { CORRELATION_HEADER, correlationIdFrom, LOGGER, setHttpRoute, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { TokenVerifier } from '@stac/auth/tokens';
@@ -49,6 +49,8 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
   app.useGlobalGuards(new AuthenticatedGuard());
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    // The HTTP span is named after the route template, never the concrete path with its ids.
+    setHttpRoute(req.routeOptions?.url);
     for (const h of IDENTITY_HEADERS) delete req.headers[h];
     const id = correlationIdFrom(req.headers[CORRELATION_HEADER]);
     req.headers[CORRELATION_HEADER] = id;

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Operation, RpcRequest } from '@stac/contracts';
-import { callService } from '@stac/rpc';
+import { inSpan, SpanKind, traceparentOf } from '@stac/observability';
+import { callService, ProblemException } from '@stac/rpc';
 
 import { ServiceBulkheads } from './bulkheads';
 
@@ -25,7 +26,26 @@ export class ServiceClient implements OnApplicationBootstrap {
   call<T>(service: string, pattern: string, request: RpcRequest<unknown> & { roles?: unknown }): Promise<T> {
     // Only the token travels as identity: services verify it and decide for themselves (AC-13).
     const { roles: _edgeOnly, ...forwarded } = request;
-    return this.bulkheads.run(service, () => callService<T>(this.client, pattern, forwarded, this.timeoutMs, service));
+    // A CLIENT span per call (bulkhead wait included); the service continues the trace from its
+    // traceparent, taken here and not from the ambient context, which a queued call does not keep.
+    return inSpan(
+      `rpc.call ${pattern}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'nats', 'rpc.method': pattern, 'rpc.service': service },
+        // A 4xx answer is the service doing its job; timeouts, busy and unavailable services are failures.
+        isFailure: (e) => !(e instanceof ProblemException) || e.problem.status >= 500,
+      },
+      async (span) => {
+        const traced = { ...forwarded, traceparent: traceparentOf(span) ?? forwarded.traceparent };
+        try {
+          return await this.bulkheads.run(service, () => callService<T>(this.client, pattern, traced, this.timeoutMs, service));
+        } catch (e) {
+          if (e instanceof ProblemException) span.setAttributes({ 'stac.problem.status': e.problem.status, 'stac.problem.code': e.problem.code });
+          throw e;
+        }
+      },
+    );
   }
 
   /** One typed operation: the request and the reply are the operation's own types, checked by the compiler. */

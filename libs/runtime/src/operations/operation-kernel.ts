@@ -6,6 +6,7 @@ import type { Operation, RpcRequest } from '@stac/contracts';
 import { Clock } from '../clock';
 import { IdempotencyRecords } from '../idempotency';
 import { parseRpcBody, rpcProblem } from '@stac/rpc';
+import { traceparentOf } from '@stac/observability';
 import type { AuditDetail, RequestContext } from './request-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,7 +70,9 @@ export class OperationKernel {
       actingRole: actingRole(granted, op.action),
       owning,
       correlationId: raw.correlationId,
-      traceparent: raw.traceparent,
+      // This request's own span (rpc.handle) when tracing is on, so the events it writes continue the
+      // trace from here; the caller's traceparent as it came otherwise.
+      traceparent: traceparentOf() ?? raw.traceparent,
       idempotencyKey: raw.idempotencyKey,
       clock: this.clock,
       audit: (m, detail) => this.audit(ctx, m, detail),
