@@ -205,6 +205,18 @@ describe('referral routes through POST /api/v1/referrals', () => {
   it('worklists page by cursor through the gateway: each list to its end without repeats; a bad cursor or limit is 400', async () => {
     const referred: string[] = [];
     for (let i = 0; i < 3; i++) referred.push((await api(tokens.officer).post('/api/v1/referrals').send(crimeReport()).expect(201)).body.caseId);
+    // A case sorts by its referral time until its screening clock starts (from the referral event), then by
+    // its due time: keys that move while paging can repeat an item, so page once every clock has started.
+    await eventually(
+      async () =>
+        (
+          await intakeDb<{ n: number }>(
+            `SELECT count(*)::int AS n FROM stalking_case c
+              WHERE c.status IN ('REFERRED', 'SCREENING', 'REOPENED') AND NOT EXISTS (SELECT 1 FROM screening_clock k WHERE k.case_id = c.id)`,
+          )
+        )[0].n === 0 || undefined,
+      { timeoutMs: 20_000, what: 'every screening clock started' },
+    );
     // Intake's screening list, two at a time.
     const seen: string[] = [];
     let path: string | null = '/api/v1/worklists/screening?limit=2';
