@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import pino from 'pino';
 import { eventually } from '@stac/testing';
 import { toNatsHeaders } from './headers';
 import { Outbox } from './outbox';
@@ -252,6 +254,28 @@ describe('outbox relay (Postgres + JetStream)', () => {
       expect(Date.now() - stopping).toBeLessThan(3_000);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('REL-07: an unreachable database is retried with a growing pause, not in a tight loop, and stop() ends the wait', async () => {
+    const s = await h.newStream();
+    let warnings = 0;
+    const logger = pino({ level: 'warn' }, { write: () => void warnings++ });
+    // Nothing listens on port 1: every connection is refused at once (and the client reports its end).
+    const relay = h.relay({ url: 'postgres://postgres@127.0.0.1:1/none' } as TestDb, s, { pollMs: 100, logger });
+    const connect = jest.spyOn(Client.prototype, 'connect');
+    try {
+      relay.start();
+      await sleep(3_000);
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).toBeLessThan(500);
+      // 100, 200, 400, 800, 1600 ms: about six attempts in three seconds, one warning.
+      expect(connect.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(connect.mock.calls.length).toBeLessThanOrEqual(8);
+      expect(warnings).toBe(1);
+    } finally {
+      connect.mockRestore();
     }
   });
 

@@ -32,6 +32,8 @@ interface OutboxRow {
 /** Advisory lock key: one active relay per service database, so per-aggregate order holds. */
 const RELAY_LOCK = 0x5354_4143; // 'STAC'
 
+/** Longest pause between two sessions while the database cannot be reached (doubling from the poll interval). */
+const MAX_RETRY_MS = 5000;
 /** How long a stop waits for the batch in progress before cutting the connection. */
 const STOP_GRACE_MS = 2000;
 /** How long ending a client may take before its socket is destroyed (a silent peer never answers). */
@@ -109,12 +111,16 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       let backend: Backend | undefined;
       try {
         await this.session((b) => (backend = b));
       } catch (e) {
-        this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay session ended; retrying');
+        // Once per outage, then quietly: an unreachable database is retried every few seconds.
+        if (failures === 0 || backend) {
+          this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay session ended; retrying');
+        }
       } finally {
         this.active = false;
         // Unless we are stopping on a healthy connection, the server may still hold the session (and
@@ -123,7 +129,11 @@ export class OutboxRelay {
         if (this.client) await endClient(this.client);
         this.client = undefined;
       }
-      if (!this.stopped) await this.sleeper.sleep(this.o.pollMs);
+      // A session that got going resets the backoff; one that never connected doubles it.
+      failures = backend ? 0 : failures + 1;
+      // The end of the session woke the sleeper: that wake is spent, or the retry would not wait.
+      this.sleeper.clear();
+      if (!this.stopped) await this.sleeper.sleep(Math.min(MAX_RETRY_MS, this.o.pollMs * 2 ** Math.max(0, failures - 1)));
     }
   }
 
