@@ -33,6 +33,7 @@ describeFull('the platform under process-level faults (full set)', () => {
 
   beforeAll(async () => {
     stack = await startStack({
+      logLevel: process.env.STAC_FAULT_SERVICE_LOG_LEVEL,
       overrides: {
         // Shorter circuits, so a restarted service is called again soon (the client is told so by Retry-After).
         gateway: { CIRCUIT_HALF_OPEN_MS: '3000', RATE_LIMIT_PER_MINUTE: '100000' },
@@ -182,11 +183,13 @@ describeFull('the platform under process-level faults (full set)', () => {
     const restarts: Record<string, number> = {};
     const stops: Record<string, number> = {};
     const start = Date.now();
+    const windows: string[] = [];
     for (const svc of SERVICES) {
       const t = Date.now();
       stops[svc] = await gracefulStop(svc);
       await stack.services.restart(svc);
       restarts[svc] = Date.now() - t;
+      windows.push(`${svc} ${t}..${t + stops[svc]}..${Date.now()}`);
       await sleep(1000);
     }
     const back = Date.now();
@@ -202,6 +205,9 @@ describeFull('the platform under process-level faults (full set)', () => {
       statuses: client.statusCounts(),
       bad5xx: bad.length,
     });
+    if (bad.length && process.env.STAC_FAULT_LOG) {
+      require('node:fs').writeFileSync(process.env.STAC_FAULT_LOG, [...windows, ...stack.services.logs()].join('\n'));
+    }
     expect(bad).toEqual([]);
     // An event waits at most for its consumer (or intake's relay) to come back, and a little.
     expect(f.maxLagMs).toBeLessThan(longest + 5_000);

@@ -82,6 +82,9 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
   }
   await o.configure?.(app);
   app.enableShutdownHooks();
+  // Every module's init and bootstrap hooks first (database, event consumers, keys): a request taken
+  // from the queue group before that would wait on a process still starting, and could time out.
+  await app.init();
   if (o.nats) await app.startAllMicroservices();
   await app.listen(o.http.port, o.http.host);
   o.logger.info({ port: o.http.port }, `${o.service} ready`);
