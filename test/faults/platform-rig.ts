@@ -193,7 +193,7 @@ export interface PlatformFigures {
   deadLetters: number;
   /** Longest time from the client's acknowledgement to an agency's handling of the referral. */
   maxLagMs: number;
-  /** From the end of the fault until every acknowledged referral had reached every agency. */
+  /** From the end of the fault until every acknowledged referral had reached every agency (0 if none was still on its way). */
   recoveryMs: number;
   /** Referrals the client never got acknowledged (gave up, or a 4xx). */
   unacknowledged: number;
@@ -277,15 +277,19 @@ export class PlatformChecker {
     const handled = await this.handled([...events.values()].flat());
     let reachedAll = 0;
     let maxLagMs = 0;
+    let lastHandled = 0;
     for (const s of accepted) {
       const ids = events.get(s.caseId!) ?? [];
       const at = REFERRAL_CONSUMERS.map((svc) => ids.map((id) => handled.get(svc)!.get(id)).find((t) => t !== undefined));
       if (ids.length && at.every((t) => t !== undefined)) {
         reachedAll++;
-        for (const t of at) maxLagMs = Math.max(maxLagMs, t! - s.acceptedAt!);
+        for (const t of at) {
+          maxLagMs = Math.max(maxLagMs, t! - s.acceptedAt!);
+          lastHandled = Math.max(lastHandled, t!);
+        }
       }
     }
-    return { caseIds, events, reachedAll, maxLagMs };
+    return { caseIds, events, reachedAll, maxLagMs, lastHandled };
   }
 
   /**
@@ -295,13 +299,13 @@ export class PlatformChecker {
   async settle(client: ReferralClient, recoveredFrom: number, timeoutMs = 120_000): Promise<PlatformFigures> {
     const accepted = client.submitted.filter((s) => s.caseId && s.acceptedAt);
     const deadline = Date.now() + timeoutMs;
-    let recoveredAt = 0;
     let snap = await this.snapshot(accepted);
     while (snap.reachedAll < accepted.length && Date.now() < deadline) {
       await sleep(250);
       snap = await this.snapshot(accepted);
     }
-    if (snap.reachedAll === accepted.length) recoveredAt = Date.now();
+    // When the last agency handled the last referral (its inbox row's time), not when we looked.
+    const recoveredAt = snap.reachedAll === accepted.length ? snap.lastHandled : 0;
     const effects = await this.effectCounts(snap.caseIds);
     const duplicated = snap.caseIds.filter((id) => (snap.events.get(id)?.length ?? 0) > 1 || (effects.get(id) ?? 0) > 1).length;
     const figures: PlatformFigures = {

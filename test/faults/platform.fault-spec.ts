@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { SERVICES } from '../../tools/stack/src/stack-env';
 import { startStack, type Stack } from '../e2e/stack-harness';
 import {
@@ -206,7 +207,7 @@ describeFull('the platform under process-level faults (full set)', () => {
       bad5xx: bad.length,
     });
     if (bad.length && process.env.STAC_FAULT_LOG) {
-      require('node:fs').writeFileSync(process.env.STAC_FAULT_LOG, [...windows, ...stack.services.logs()].join('\n'));
+      writeFileSync(process.env.STAC_FAULT_LOG, [...windows, ...stack.services.logs()].join('\n'));
     }
     expect(bad).toEqual([]);
     // An event waits at most for its consumer (or intake's relay) to come back, and a little.
