@@ -23,10 +23,20 @@ export const REFERRAL_CONSUMERS: readonly DomainService[] = ['intake', 'risk-ass
 
 /** Where each agency's handler of a referral leaves its effect (one row per case, more is a duplicate). */
 const EFFECT_TABLES: Partial<Record<DomainService, string>> = {
+  intake: `SELECT case_id::text, count(*)::int AS n FROM screening_clock WHERE round = 1 AND case_id = ANY($1::uuid[]) GROUP BY case_id`,
   'risk-assessment': `SELECT case_id::text, count(*)::int AS n FROM screening_task WHERE reason = 'NEW_REFERRAL' AND case_id = ANY($1::uuid[]) GROUP BY case_id`,
   advocacy: `SELECT case_id::text, count(*)::int AS n FROM advocacy_offer WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
   'mental-health': `SELECT case_id::text, count(*)::int AS n FROM known_to_services_check WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
   probation: `SELECT case_id::text, count(*)::int AS n FROM supervision_check WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
+};
+
+/** The table each consumer's referral handler inserts into (a lock on it holds the handler mid-transaction). */
+export const REFERRAL_EFFECT_TABLE: Record<DomainService, string> = {
+  intake: 'screening_clock',
+  'risk-assessment': 'screening_task',
+  advocacy: 'advocacy_offer',
+  'mental-health': 'known_to_services_check',
+  probation: 'supervision_check',
 };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -197,6 +207,8 @@ export interface PlatformFigures {
   recoveryMs: number;
   /** Referrals the client never got acknowledged (gave up, or a 4xx). */
   unacknowledged: number;
+  /** Where the longest lag was (epoch ms), to set beside the fault's own timeline. */
+  worst?: { consumer: DomainService; acceptedAt: number; handledAt: number };
 }
 
 /** Follows acknowledged referrals through the stack's databases and the dead-letter stream. */
@@ -278,18 +290,22 @@ export class PlatformChecker {
     let reachedAll = 0;
     let maxLagMs = 0;
     let lastHandled = 0;
+    let worst: PlatformFigures['worst'];
     for (const s of accepted) {
       const ids = events.get(s.caseId!) ?? [];
       const at = REFERRAL_CONSUMERS.map((svc) => ids.map((id) => handled.get(svc)!.get(id)).find((t) => t !== undefined));
       if (ids.length && at.every((t) => t !== undefined)) {
         reachedAll++;
-        for (const t of at) {
-          maxLagMs = Math.max(maxLagMs, t! - s.acceptedAt!);
+        at.forEach((t, k) => {
+          if (t! - s.acceptedAt! > maxLagMs) {
+            maxLagMs = t! - s.acceptedAt!;
+            worst = { consumer: REFERRAL_CONSUMERS[k], acceptedAt: s.acceptedAt!, handledAt: t! };
+          }
           lastHandled = Math.max(lastHandled, t!);
-        }
+        });
       }
     }
-    return { caseIds, events, reachedAll, maxLagMs, lastHandled };
+    return { caseIds, events, reachedAll, maxLagMs, lastHandled, worst };
   }
 
   /**
@@ -318,6 +334,7 @@ export class PlatformChecker {
       maxLagMs: Math.round(snap.maxLagMs),
       recoveryMs: recoveredAt ? Math.max(0, recoveredAt - recoveredFrom) : -1,
       unacknowledged: client.submitted.length - accepted.length,
+      worst: snap.worst,
     };
     process.stdout.write(`[faults] ${JSON.stringify(figures)}\n`);
     return figures;

@@ -139,12 +139,17 @@ describe('NATS cluster from the shipped configuration (R3)', () => {
       EVENT_STREAM_MAX_MB: '64',
     });
     const { streamLimits, deadLetterLimits } = messagingLimits(config);
+    // A stream made by a single-server deployment (R1) is scaled to R3 by the next service start.
+    await ensureStream(jsm, stream, '', { ...streamLimits!, replicas: 1 });
+    expect((await jsm.streams.info(stream.name)).config.num_replicas).toBe(1);
     await ensureStream(jsm, stream, '', streamLimits);
     await ensureDeadLetterStream(jsm, '', deadLetterLimits);
     for (const name of [stream.name, deadLetterStreamName()]) {
-      const info = await jsm.streams.info(name);
+      const info = await eventually(async () => {
+        const i = await jsm.streams.info(name);
+        return (i.cluster?.replicas ?? []).length === 2 ? i : undefined;
+      }, { what: `${name} on three servers` });
       expect(info.config.num_replicas).toBe(3);
-      expect(info.cluster?.replicas ?? []).toHaveLength(2);
     }
 
     consumer = new EventConsumer({
