@@ -91,8 +91,9 @@ export interface Submitted {
 
 /**
  * Sends referrals through the gateway as a careful client: one Idempotency-Key per referral for all its
- * attempts; 503 waits out Retry-After; a 5xx, a timeout or a dropped connection is retried with the same
- * key after a short pause (the key makes that safe); a 4xx is final. Gives up after `deadlineMs`.
+ * attempts; 503 waits out Retry-After (plus up to half again, spread); a 5xx, a timeout or a dropped
+ * connection is retried with the same key after an exponential, jittered pause (the key makes that
+ * safe); a 4xx is final. Gives up after `deadlineMs`.
  */
 export class ReferralClient {
   private token?: { value: string; at: number };
@@ -120,10 +121,14 @@ export class ReferralClient {
     this.submitted.push(s);
     const body = JSON.stringify(over.body ?? syntheticReferral('FAULT'));
     const deadline = s.sentAt + (this.o.deadlineMs ?? 180_000);
+    let backoff = 250;
     while (Date.now() < deadline) {
       const a: Attempt = { at: Date.now(), status: 'connection-error', retryAfter: null };
       s.attempts.push(a);
-      let pause = 250;
+      // Without a Retry-After: exponential backoff with full jitter (250 ms doubling to 8 s), so clients
+      // that all failed at once do not all come back at once.
+      let pause = Math.random() * backoff;
+      backoff = Math.min(8_000, backoff * 2);
       try {
         const res = await fetch(`${this.stack.gatewayUrl}/api/v1/referrals`, {
           method: 'POST',
@@ -146,7 +151,7 @@ export class ReferralClient {
           return s;
         }
         if (res.status < 500) return s;
-        if (res.status === 503 && a.retryAfter) pause = Math.min(10, Number(a.retryAfter) || 1) * 1000;
+        if (res.status === 503 && a.retryAfter) pause = Math.min(10, Number(a.retryAfter) || 1) * 1000 * (1 + Math.random() / 2);
       } catch (e) {
         a.status = (e as Error)?.name === 'TimeoutError' ? 'client-timeout' : 'connection-error';
       }
