@@ -81,6 +81,9 @@ export function redeliveryDelayMs(deliveryCount: number, baseMs = 250, maxMs = 3
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, deliveryCount - 1));
 }
 
+/** Slack past a pull request's expiry before a handed-back message is redelivered (clock skew, round trip). */
+const HAND_BACK_MARGIN_MS = 500;
+
 /** After this many infrastructure failures of one message while every probe says healthy, the message itself is suspect. */
 const MAX_INFRA_FAILURES_WHILE_HEALTHY = 10;
 
@@ -119,6 +122,11 @@ interface StreamReader {
   /** The message being handled (or held while paused). */
   inHand?: JsMsg;
   fetch?: ConsumerMessages;
+  /**
+   * Until when the server may still deliver to our pull request (0 = none open). A message handed
+   * back meanwhile is nak-ed with a delay past this, or it would come straight back to the same request.
+   */
+  pullOpenUntil: number;
   wake: WakeableSleep;
   loop?: Promise<void>;
 }
@@ -198,7 +206,7 @@ export class EventConsumer {
         ackWaitMs: this.ackWaitMs,
       });
       this.watchMaxDeliveries(name);
-      const reader: StreamReader = { stream: name, def, queue: [], wake: new WakeableSleep() };
+      const reader: StreamReader = { stream: name, def, queue: [], pullOpenUntil: 0, wake: new WakeableSleep() };
       this.readers.push(reader);
     }
     for (const r of this.readers) r.loop = this.read(r);
@@ -213,13 +221,18 @@ export class EventConsumer {
   /**
    * Stops pulling, hands back (nak) what is buffered and not started, lets the message in hand
    * finish and ack, then resolves; call it before closing the database pool or the NATS connection.
+   *
+   * Every stream stops at once. A pull request still open on the server is not abandoned (an
+   * unsubscribed inbox would drop whatever the server already sent to it, and those messages would
+   * wait out the ack wait): it is left to end by itself, within one pull expiry, and whatever it still
+   * delivers is handed back as well. Handed-back messages are redelivered as soon as the request has
+   * ended, to another instance or the next start.
    */
   async stop(): Promise<void> {
     this.stopping = true;
     this.pause?.resume();
     for (const r of this.readers) {
-      r.fetch?.stop();
-      for (const m of r.queue.splice(0)) m.nak();
+      for (const m of r.queue.splice(0)) this.handBack(r, m);
       r.wake.wake();
     }
     await Promise.all(this.readers.map((r) => r.loop));
@@ -228,6 +241,17 @@ export class EventConsumer {
     clearInterval(this.statsTimer);
     for (const a of this.advisories) a.unsubscribe();
     this.advisories.length = 0;
+  }
+
+  /** Returns a message to the server without spending more than this delivery. */
+  private handBack(r: StreamReader, m: JsMsg): void {
+    const open = r.pullOpenUntil - Date.now();
+    try {
+      if (open > 0) m.nak(open + HAND_BACK_MARGIN_MS);
+      else m.nak();
+    } catch {
+      // NATS is away: the message is redelivered after its ack wait.
+    }
   }
 
   private keepHeldAlive(): void {
@@ -258,13 +282,14 @@ export class EventConsumer {
       let done = false;
       let fetchError: unknown;
       try {
+        r.pullOpenUntil = Date.now() + this.pullExpiryMs;
         // Callback mode (supported, but not in the client's FetchOptions type): every delivered
         // message lands in our own queue at once, so all we hold is known, kept alive and handed back.
         r.fetch = await consumer.fetch({
           max_messages: this.o.prefetch ?? 32,
           expires: this.pullExpiryMs,
           callback: (m: JsMsg) => {
-            if (this.stopping) m.nak();
+            if (this.stopping) this.handBack(r, m);
             else {
               r.queue.push(m);
               r.wake.wake();
@@ -272,6 +297,7 @@ export class EventConsumer {
           },
         } as FetchOptions);
       } catch (e) {
+        r.pullOpenUntil = 0;
         failures++;
         this.o.logger.warn(
           { stream: r.stream, err: { type: (e as Error)?.name } },
@@ -284,22 +310,31 @@ export class EventConsumer {
       const closed = r.fetch.closed().then((err) => {
         fetchError = err;
         done = true;
+        r.pullOpenUntil = 0;
         r.wake.wake();
       });
       for (;;) {
         const m = r.queue.shift();
         if (m) {
           r.inHand = m;
-          await this.handle(m, r.stream);
+          await this.handle(m, r);
           r.inHand = undefined;
           continue;
         }
         if (done || this.stopping) break;
         await r.wake.sleep(this.pullExpiryMs + 1000);
       }
+      if (!done) {
+        // Stopping: the request ends on the server within its expiry (a 408 status, or the batch is
+        // full); until then the callback hands back whatever arrives. Bounded in case NATS went away.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closed, new Promise((res) => (timer = setTimeout(res, this.pullExpiryMs + 2000)))]);
+        clearTimeout(timer);
+      }
       r.fetch.stop();
       await closed;
       r.fetch = undefined;
+      r.pullOpenUntil = 0;
       if (fetchError && !this.stopping) {
         failures++;
         this.o.logger.warn(
@@ -310,7 +345,7 @@ export class EventConsumer {
         await reattach();
       } else failures = 0;
     }
-    for (const m of r.queue.splice(0)) m.nak();
+    for (const m of r.queue.splice(0)) this.handBack(r, m);
   }
 
   private async attach(r: StreamReader) {
@@ -340,7 +375,8 @@ export class EventConsumer {
   }
 
   /** Handles one message to a final outcome, waiting out outages with the message in hand. */
-  private async handle(m: JsMsg, stream: string): Promise<void> {
+  private async handle(m: JsMsg, r: StreamReader): Promise<void> {
+    const stream = r.stream;
     let healthyFailures = 0;
     for (;;) {
       let outcome: Outcome;
@@ -362,12 +398,12 @@ export class EventConsumer {
       this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome });
       if (outcome !== 'paused') return;
       if (this.stopping) {
-        m.nak();
+        this.handBack(r, m);
         return;
       }
       const probesFailed = await this.waitForDependencies(failure, stream);
       if (this.stopping) {
-        m.nak();
+        this.handBack(r, m);
         return;
       }
       healthyFailures = probesFailed === 0 ? healthyFailures + 1 : 0;

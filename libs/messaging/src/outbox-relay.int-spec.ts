@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import pino from 'pino';
 import { eventually } from '@stac/testing';
 import { toNatsHeaders } from './headers';
 import { Outbox } from './outbox';
@@ -9,6 +11,7 @@ import {
   sleep,
   type TestDb,
 } from './testing/messaging-harness';
+import { SilentProxy } from './testing/silent-proxy';
 
 // Jest's `testTimeout` is a global option, ignored inside `projects`: set it here.
 jest.setTimeout(30_000);
@@ -207,6 +210,73 @@ describe('outbox relay (Postgres + JetStream)', () => {
     expect([a.isActive, b.isActive].filter(Boolean)).toHaveLength(1);
     const stored = await h.jsm.streams.getMessage(s.stream.name, { last_by_subj: s.Contract.subject });
     expect(JSON.parse(new TextDecoder().decode(stored!.data)).id).toBe(e.id);
+  });
+
+  it("REL-07: when the active relay's connection goes silent (half-open), it gives the session up within its query timeout, ends its own stale session to free the lock, and relaying resumes", async () => {
+    const s = await h.newStream();
+    const db = await h.db('rel_silent');
+    const outbox = new Outbox(s.producer);
+    const proxy = SilentProxy.forUrl(db.url);
+    await proxy.start();
+    try {
+      const relay = h.relay(db, s, { databaseUrl: proxy.rewrite(db.url), statementTimeoutMs: 1000 });
+      relay.start();
+      await eventually(async () => relay.isActive, { what: 'the relay to take the lock' });
+      const lockHolder = async () =>
+        (
+          await db.ds.query<{ pid: number }[]>(
+            `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+              WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
+          )
+        )[0]?.pid;
+      const stale = await lockHolder();
+      expect(stale).toBeDefined();
+
+      expect(proxy.silence()).toBe(1);
+      const silencedAt = Date.now();
+      const e = await createWidget(db, s, outbox, newWidget());
+      // The server never hears of it: the silent session keeps its lock until the relay ends it.
+      await eventually(async () => (await outboxRows(db)).every((r) => r.published_at !== null), {
+        what: 'the event to be published on a new session',
+        timeoutMs: 20_000,
+      });
+      // Query timeout (statement timeout 1 s + 2 s), a bounded end of the dead client, a new session.
+      expect(Date.now() - silencedAt).toBeLessThan(10_000);
+      expect(await lockHolder()).not.toBe(stale);
+      const stored = await h.jsm.streams.getMessage(s.stream.name, { last_by_subj: s.Contract.subject });
+      expect(JSON.parse(new TextDecoder().decode(stored!.data)).id).toBe(e.id);
+
+      // A stop never waits on a silent connection either.
+      proxy.silence();
+      await sleep(200);
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).toBeLessThan(3_000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('REL-07: an unreachable database is retried with a growing pause, not in a tight loop, and stop() ends the wait', async () => {
+    const s = await h.newStream();
+    let warnings = 0;
+    const logger = pino({ level: 'warn' }, { write: () => void warnings++ });
+    // Nothing listens on port 1: every connection is refused at once (and the client reports its end).
+    const relay = h.relay({ url: 'postgres://postgres@127.0.0.1:1/none' } as TestDb, s, { pollMs: 100, logger });
+    const connect = jest.spyOn(Client.prototype, 'connect');
+    try {
+      relay.start();
+      await sleep(3_000);
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).toBeLessThan(500);
+      // 100, 200, 400, 800, 1600 ms: about six attempts in three seconds, one warning.
+      expect(connect.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(connect.mock.calls.length).toBeLessThanOrEqual(8);
+      expect(warnings).toBe(1);
+    } finally {
+      connect.mockRestore();
+    }
   });
 
   it('REL-02: the relay wakes on NOTIFY, not only on its poll', async () => {

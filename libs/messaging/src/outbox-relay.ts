@@ -33,11 +33,44 @@ interface OutboxRow {
 /** Advisory lock key: one active relay per service database, so per-aggregate order holds. */
 const RELAY_LOCK = 0x5354_4143; // 'STAC'
 
+/** Longest pause between two sessions while the database cannot be reached (doubling from the poll interval). */
+const MAX_RETRY_MS = 5000;
+/** How long a stop waits for the batch in progress before cutting the connection. */
+const STOP_GRACE_MS = 2000;
+/** How long ending a client may take before its socket is destroyed (a silent peer never answers). */
+const END_TIMEOUT_MS = 1000;
+
+/** Our own server session, recognisable after the connection to it is lost. */
+interface Backend {
+  pid: number;
+  /** `backend_start` as text: with the pid, it names one session even if the pid is reused later. */
+  started: string;
+}
+
+/** Ends a client; a dead or silent connection is destroyed instead of waited on. */
+async function endClient(client: Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), END_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
 /**
  * Publishes committed outbox rows to JetStream with msgID = event id, then marks them published.
  * A crash between the two re-publishes on restart; the stream's duplicate window and each consumer's
  * inbox make that harmless. Wakes on LISTEN/NOTIFY and also polls, so a lost notification only costs
  * one poll interval.
+ *
+ * Its connection can die without a word (a firewall dropping the flow, a peer gone): every query has a
+ * client-side timeout, a dead client is destroyed rather than waited on, and the next session first
+ * ends the previous one on the server if it is still there, since that session would otherwise keep
+ * the advisory lock (and every replica out) until the server's keep-alive gives up on it.
  */
 export class OutboxRelay {
   private stopped = false;
@@ -46,6 +79,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private client?: Client;
   private active = false;
+  /** The server session of the last session that ended without us seeing it close. */
+  private stale?: Backend;
 
   constructor(private readonly o: OutboxRelayOptions) {}
 
@@ -58,28 +93,72 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
+  /** Lets the batch in progress finish (bounded), then ends the session, releasing the lock. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.sleeper.wake();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.session();
-      } catch (e) {
-        this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay session ended; retrying');
-      } finally {
-        this.active = false;
-        await this.client?.end().catch(() => undefined);
-        this.client = undefined;
-      }
-      if (!this.stopped) await this.sleeper.sleep(this.o.pollMs);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (this.loop ?? Promise.resolve()).then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      // A query hangs on a silent connection: cut it, the rows it had not marked are re-published later.
+      const client = this.client;
+      if (client) await endClient(client);
+      await this.loop;
     }
   }
 
-  private async session(): Promise<void> {
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      let backend: Backend | undefined;
+      try {
+        await this.session((b) => (backend = b));
+      } catch (e) {
+        // Once per outage, then quietly: an unreachable database is retried every few seconds.
+        if (failures === 0 || backend) {
+          this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay session ended; retrying');
+        }
+      } finally {
+        this.active = false;
+        // Unless we are stopping on a healthy connection, the server may still hold the session (and
+        // its lock): the next session ends it.
+        if (backend && (!this.stopped || this.sessionBroken)) this.stale = backend;
+        if (this.client) await endClient(this.client);
+        this.client = undefined;
+      }
+      // A session that got going resets the backoff; one that never connected doubles it.
+      failures = backend ? 0 : failures + 1;
+      // The end of the session woke the sleeper: that wake is spent, or the retry would not wait.
+      this.sleeper.clear();
+      if (!this.stopped) await this.sleeper.sleep(Math.min(MAX_RETRY_MS, this.o.pollMs * 2 ** Math.max(0, failures - 1)));
+    }
+  }
+
+  /** Ends our previous server session if it outlived its connection (it may hold the lock). */
+  private async endStaleSession(client: Client): Promise<void> {
+    const stale = this.stale;
+    if (!stale) return;
+    this.stale = undefined;
+    try {
+      const { rows } = await client.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(pid, 2000) AS ended FROM pg_stat_activity
+          WHERE pid = $1 AND backend_start::text = $2 AND application_name = $3`,
+        [stale.pid, stale.started, `${this.o.service}-outbox-relay`],
+      );
+      if (rows.length) {
+        this.o.logger.warn({ pid: stale.pid, ended: rows[0].ended }, 'outbox relay ended its previous session, lost with its connection');
+      }
+    } catch (e) {
+      // Not allowed or not possible: the server's keep-alive ends that session in the end.
+      this.o.logger.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'outbox relay could not end its previous session');
+    }
+  }
+
+  private async session(onBackend: (b: Backend) => void): Promise<void> {
     const client = new Client({
       connectionString: this.o.databaseUrl,
       application_name: `${this.o.service}-outbox-relay`,
@@ -108,6 +187,13 @@ export class OutboxRelay {
     });
     this.sessionBroken = false;
     await client.connect();
+    const [me] = (
+      await client.query<{ pid: number; started: string }>(
+        'SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+      )
+    ).rows;
+    await this.endStaleSession(client);
+    if (me) onBackend({ pid: me.pid, started: me.started });
     while (!this.stopped && !this.sessionBroken) {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
       if (rows[0].locked) break;

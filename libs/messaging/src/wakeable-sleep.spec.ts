@@ -48,4 +48,14 @@ describe('WakeableSleep', () => {
     s.wake();
     expect(await settled(s.sleep(60_000))).toBe(true);
   });
+
+  it('clear() forgets a wake nobody slept through, so the next sleep waits its time', async () => {
+    const s = new WakeableSleep();
+    s.wake();
+    s.clear();
+    const p = s.sleep(1_000);
+    expect(await settled(p)).toBe(false);
+    jest.advanceTimersByTime(1_000);
+    expect(await settled(p)).toBe(true);
+  });
 });

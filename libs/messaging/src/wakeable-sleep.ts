@@ -15,6 +15,11 @@ export class WakeableSleep {
     }
   }
 
+  /** Forgets a wake that arrived while nobody slept. */
+  clear(): void {
+    this.pending = false;
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;

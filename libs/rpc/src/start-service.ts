@@ -6,28 +6,67 @@ import type { Logger } from 'pino';
 import { NestPinoLogger } from '@stac/observability';
 import { ProblemFilter } from './problem.filter';
 import { NamespacedNatsServer } from './namespaced-nats';
+import { problem } from './rpc-problem';
+
+/**
+ * Fastify under Nest, told when shutdown begins: `beforeClose` is the first step of Nest's shutdown,
+ * before any hook runs, so from then on every new HTTP request (readiness included) is refused.
+ */
+class ServiceHttpAdapter extends FastifyAdapter {
+  shuttingDown = false;
+
+  override beforeClose(): void {
+    this.shuttingDown = true;
+    super.beforeClose();
+  }
+}
 
 export interface StartServiceOptions {
   service: string;
   module: DynamicModule;
   logger: Logger;
   http: { host: string; port: number; bodyLimit?: number };
-  /** When set, the service also answers request/reply on NATS in a queue group named after it. */
-  nats?: { url: string; namespace?: string };
+  /**
+   * When set, the service also answers request/reply on NATS in a queue group named after it. On
+   * shutdown it answers the requests in flight for at most `closeGraceMs` (10 s) before closing.
+   */
+  nats?: { url: string; namespace?: string; closeGraceMs?: number };
   /** Gateway-only HTTP setup (validation, filters, docs) before listening. */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
  * Boots one service: Nest on Fastify, optional NATS request/reply transport, pino logging and
- * graceful shutdown on SIGTERM/SIGINT (stop consumers, drain NATS, close pools).
+ * graceful shutdown on SIGTERM/SIGINT, in this order (docs/messaging-failure-model.md):
+ * 1. new HTTP requests, readiness included, answer 503 `shutting-down` with Retry-After, so load
+ *    balancers and clients go elsewhere; requests already running finish;
+ * 2. the modules' shutdown hooks run (event consumers stop pulling and hand back what they hold, the
+ *    outbox relay finishes its batch);
+ * 3. the HTTP server closes, then the request/reply server stops taking requests, answers those in
+ *    flight and closes;
+ * 4. NATS drains and the database pools close.
  */
 export async function startService(o: StartServiceOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    o.module,
-    new FastifyAdapter({ logger: false, bodyLimit: o.http.bodyLimit ?? 65536, trustProxy: false }),
-    { logger: new NestPinoLogger(o.logger), abortOnError: false },
-  );
+  // return503OnClosing off: Fastify's own answer has no Retry-After and is not problem+json.
+  const adapter = new ServiceHttpAdapter({
+    logger: false,
+    bodyLimit: o.http.bodyLimit ?? 65536,
+    trustProxy: false,
+    return503OnClosing: false,
+  });
+  adapter.getInstance().addHook('onRequest', (_req, reply, done) => {
+    if (!adapter.shuttingDown) return done();
+    void reply
+      .code(503)
+      .header('content-type', 'application/problem+json')
+      .header('retry-after', '1')
+      .header('connection', 'close')
+      .send(problem(503, 'shutting-down', `The ${o.service} service is shutting down; try again shortly`));
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(o.module, adapter, {
+    logger: new NestPinoLogger(o.logger),
+    abortOnError: false,
+  });
   app.useGlobalFilters(new ProblemFilter(o.logger));
   if (o.nats) {
     app.connectMicroservice<MicroserviceOptions>(
@@ -35,6 +74,7 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
         strategy: new NamespacedNatsServer(
           { servers: o.nats.url.split(','), queue: o.service, name: `${o.service}-rpc`, maxReconnectAttempts: -1 },
           o.nats.namespace ?? '',
+          o.nats.closeGraceMs,
         ),
       },
       { inheritAppConfig: true },
@@ -42,6 +82,9 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
   }
   await o.configure?.(app);
   app.enableShutdownHooks();
+  // Every module's init and bootstrap hooks first (database, event consumers, keys): a request taken
+  // from the queue group before that would wait on a process still starting, and could time out.
+  await app.init();
   if (o.nats) await app.startAllMicroservices();
   await app.listen(o.http.port, o.http.host);
   o.logger.info({ port: o.http.port }, `${o.service} ready`);

@@ -7,7 +7,8 @@ import { Checker, FaultRig, ParcelSentV1, STREAM, type FaultFigures } from '../t
  * duplicated effects = 0 (REL-04, REL-07). STAC_FAULT_SET=reduced shortens outages and repeats.
  */
 const reduced = process.env.STAC_FAULT_SET === 'reduced';
-const OUTAGE_MS = reduced ? 10_000 : 60_000;
+// The issue's bar (issue 12): one consumer's database refusing connections for 10 minutes.
+const OUTAGE_MS = reduced ? 10_000 : 600_000;
 const NATS_RESTARTS = reduced ? 1 : 5;
 const RELAY_KILLS = reduced ? 2 : 5;
 const SETTLE_MS = 60_000;
@@ -58,7 +59,7 @@ describe(`event backbone under faults (${reduced ? 'reduced' : 'full'} set)`, ()
     await sleep(1_000);
     await c.stopLoad();
     await judge(c, back);
-  });
+  }, OUTAGE_MS + 180_000);
 
   it(`REL-04: NATS killed (SIGKILL, SIGTERM) and restarted ${NATS_RESTARTS} time(s) under load: nothing lost, nothing doubled`, async () => {
     const c = new Checker(rig, `NATS killed and restarted x${NATS_RESTARTS}`);
