@@ -31,12 +31,11 @@ import {
   type OrderEndedV1,
   type RiskLevelChangedV1,
 } from '@stac/contracts';
-import type { Role } from '@stac/domain';
 import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, Clock, domainServiceModule, FixedClock, IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
-import { testRequestContext } from '@stac/runtime/testing';
+import { allMigrations, Clock, domainServiceModule, FixedClock, OperationKernel } from '@stac/runtime';
+import { charityContexts } from './testing/charity-context';
 import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { AdvocacyOffersService } from './advocacy-offers/advocacy-offers.service';
 import { ADVOCACY } from './advocacy.module';
@@ -72,22 +71,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
   const caseId: string = randomUUID();
   const env = { ...process.env };
 
-  const ctxFor = (op: Operation, subject: string, role: Role, fieldGroups: FieldGroup[] = []): RequestContext => {
-    const ctx: RequestContext = testRequestContext(
-      { issuer: 'urn:test', subject, agency: 'advocacy', roles: [role] },
-      {
-        decision: { allow: true, rule: op.action, status: 200, via: 'OWNING_TEAM' },
-        purpose: 'care',
-        fieldGroups,
-        operation: op,
-        clock,
-        alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
-        audit: (m, d) => kernel.audit(ctx, m, d),
-      },
-      app.get(IdempotencyRecords),
-    );
-    return ctx;
-  };
+  const ctxFor = charityContexts({ app: () => app, kernel: () => kernel, clock });
   const advocate = (op: Operation, fg: FieldGroup[] = []) => ctxFor(op, 'isac-1', 'advocate', fg);
   const lead = (op: Operation) => ctxFor(op, 'lead-1', 'advocacy-lead');
 

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type { EventHeaders } from '@stac/messaging';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
 
@@ -42,9 +41,4 @@ export function disclosureBasis(ctx: Pick<RequestContext, 'owning' | 'principal'
 /** The access-log entry of a read: a consultation by the trust's team, a disclosure (with its basis) to a partner. */
 export function auditRead(ctx: RequestContext, m: Parameters<RequestContext['audit']>[0], recordIds: string[]): Promise<void> {
   return ctx.audit(m, { recordIds, legalBasis: disclosureBasis(ctx) });
-}
-
-/** A creating command run once per Idempotency-Key (the trust's own table). */
-export function once<T>(m: EntityManager, ctx: RequestContext, command: string, body: unknown, run: () => Promise<T>): Promise<T> {
-  return ctx.idempotent(m, command, body, run);
 }

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { SERVICE_ENV } from '@stac/config';
-import { launchServices, type LaunchedServices } from '@stac/testing';
+import { deleteNamespaceStreams, launchServices, type LaunchedServices } from '@stac/testing';
 // The stack tool's helpers, as the end-to-end harness uses them (to move into a lib later).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { dropStackDatabases, migrateAll } from '../../stack/src/run-migrations';
@@ -44,20 +42,6 @@ export interface BenchStackOptions {
   readonly profileDir?: string;
   /** The NATS server is shared with others: delete this stack's streams at the end. */
   readonly sharedNats: boolean;
-}
-
-/** Deletes the JetStream streams of one NATS_NAMESPACE (`<NS>_<stream>`). */
-async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl.split(','), timeout: 5000 });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const prefix = `${namespace.toUpperCase()}_`;
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(prefix)) await jsm.streams.delete(name);
-    }
-  } finally {
-    await nc.close();
-  }
 }
 
 /**
@@ -102,7 +86,7 @@ export async function startBenchStack(
     await dropStackDatabases(env, o.pgBase);
   });
   if (o.sharedNats)
-    registerCleanup('delete the stack event streams', () => deleteStreams(o.natsUrl, namespace));
+    registerCleanup('delete the stack event streams', () => deleteNamespaceStreams(o.natsUrl, namespace));
 
   const migrationLog: string[] = [];
   const collect = new Writable({

@@ -20,12 +20,11 @@ import {
   type OffenderReleasedV1,
   type Operation,
 } from '@stac/contracts';
-import type { Role } from '@stac/domain';
 import type { EventContext } from '@stac/messaging';
 import { createLogger } from '@stac/observability';
 import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations, Clock, domainServiceModule, FixedClock, OperationKernel, type RequestContext, IdempotencyRecords } from '@stac/runtime';
-import { testRequestContext } from '@stac/runtime/testing';
+import { allMigrations, Clock, domainServiceModule, FixedClock, OperationKernel } from '@stac/runtime';
+import { charityContexts } from '../testing/charity-context';
 import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testStreamEnv, type TestDatabase } from '@stac/testing';
 import { AdvocacyOffersService } from '../advocacy-offers/advocacy-offers.service';
 import { ADVOCACY } from '../advocacy.module';
@@ -49,21 +48,7 @@ describe("advocacy update triggers: investigation milestones, release and licenc
   const clock = new FixedClock(T0);
   const env = { ...process.env };
 
-  const ctxFor = (op: Operation, subject: string, role: Role): RequestContext => {
-    const ctx: RequestContext = testRequestContext(
-      { issuer: 'urn:test', subject, agency: 'advocacy', roles: [role] },
-      {
-        decision: { allow: true, rule: op.action, status: 200, via: 'OWNING_TEAM' },
-        purpose: 'care',
-        operation: op,
-        clock,
-        alsoAuthorize: () => Promise.reject(new Error('not used by advocacy')),
-        audit: (m, d) => kernel.audit(ctx, m, d),
-      },
-      app.get(IdempotencyRecords),
-    );
-    return ctx;
-  };
+  const ctxFor = charityContexts({ app: () => app, kernel: () => kernel, clock });
   const advocate = (op: Operation) => ctxFor(op, 'isac-7', 'advocate');
   const lead = (op: Operation) => ctxFor(op, 'lead-7', 'advocacy-lead');
 

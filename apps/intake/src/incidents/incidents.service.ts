@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentRecordedV1, type CaseTimeline, type IncidentRecorded, type RecordIncidentRequest, type TimelineQuery } from '@stac/contracts';
-import { ORDER_MADE, type BehaviourCode } from '@stac/domain';
+import { ORDER_MADE, pastTimeProblem, type BehaviourCode } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { courseOfConductSignals, type ConductIncident } from './course-of-conduct-signals';
 import { Incident } from './incident.entity';
 
-/** Clock skew tolerated on "when it happened"; anything later is in the future. */
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-const EARLIEST = Date.parse('1900-01-01T00:00:00Z');
 const DEFAULT_PAGE = 20;
 
 interface Cursor {
@@ -57,7 +54,7 @@ export class IncidentsService {
     const caseId = body.caseId;
     const now = this.clock.now();
     const occurredAt = new Date(body.occurredAt);
-    if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS || occurredAt.getTime() < EARLIEST) {
+    if (pastTimeProblem('occurredAt', body.occurredAt, now)) {
       throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
         errors: [{ field: 'occurredAt', message: 'occurredAt must be in the past (and after 1900)' }],
       });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AccessLog, type Principal } from '@stac/auth';
-import type { ProblemException } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import type { RequestContext } from '@stac/runtime';
 import { testRequestContext } from '@stac/runtime/testing';
+import { problemOf } from '@stac/testing';
 import { CaseWorkflow } from '../lifecycle/case-workflow';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { InvestigationMilestonesService } from './investigation-milestones.service';
@@ -44,15 +44,6 @@ function officer(idempotencyKey?: string): RequestContext {
     h.idempotency,
   );
   return ctx;
-}
-
-async function problemOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return (e as ProblemException).problem;
-  }
-  throw new Error('expected a problem');
 }
 
 async function moveTo(caseId: string, ...stages: ('ARRESTED' | 'BAILED' | 'CHARGE_REQUESTED')[]) {

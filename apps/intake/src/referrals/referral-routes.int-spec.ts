@@ -7,6 +7,7 @@ import { PersonRecords } from '../people/person-records';
 import { BreachReferrals } from './breach-referrals.service';
 import { ReferralsService } from './referrals.service';
 import { testRequestContext } from '@stac/runtime/testing';
+import { problemOf } from '@stac/testing';
 import type { RequestContext } from '@stac/runtime';
 
 jest.setTimeout(60_000);
@@ -36,13 +37,6 @@ function referral(overrides: Partial<ReferralSubmission> = {}): ReferralSubmissi
   } as ReferralSubmission;
 }
 
-const problemOf = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a problem');
-    },
-    (e: { problem?: unknown }) => e.problem ?? e,
-  );
 const caseCount = async () => (await h.ds.query('SELECT count(*)::int AS n FROM stalking_case'))[0].n as number;
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import {
   type ReferralAccepted,
   type ReferralSubmission,
 } from '@stac/contracts';
-import { birthDateProblem, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
+import { birthDateProblem, CLOCK_SKEW_MS, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, caseHiddenSql } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
@@ -28,8 +28,6 @@ const CHECK_SHARES = [
   { agency: 'mental-health', agreementCode: 'police-to-mental-health' },
   { agency: 'probation', agreementCode: 'police-to-probation' },
 ] as const;
-/** Clock skew tolerated on a custody relevant time reported by the custody suite. */
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 /** The longest PACE detention before charge (96 hours, with a warrant of further detention). */
 const MAX_DETENTION_MS = 96 * 60 * 60 * 1000;
 
@@ -121,7 +119,7 @@ export class ReferralsService {
     if (!s.custodyStartedAt) return;
     const now = this.clock.now().getTime();
     const at = Date.parse(s.custodyStartedAt);
-    if (at > now + FUTURE_TOLERANCE_MS) throw invalid('custodyStartedAt', 'custodyStartedAt cannot be in the future');
+    if (at > now + CLOCK_SKEW_MS) throw invalid('custodyStartedAt', 'custodyStartedAt cannot be in the future');
     if (at < now - MAX_DETENTION_MS) throw invalid('custodyStartedAt', 'custodyStartedAt must be within the last 96 hours (the longest detention before charge)');
   }
 

@@ -4,7 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import type { ChangeArrangementCommand, MhArrangementView, StartArrangementCommand } from '@stac/contracts';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { MhConsultation } from '../consultations/mh-consultation.entity';
-import { actorOf, assertVersion, auditRead, illegalTransition, invalid, once } from '../trust-workflow';
+import { actorOf, assertVersion, auditRead, illegalTransition, invalid } from '../trust-workflow';
 import { MhArrangement, MhArrangementChange } from './mh-arrangement.entity';
 
 type Field = 'leadAgency' | 'namedClinician' | 'reviewDate' | 'diversionOutcome';
@@ -24,7 +24,7 @@ export class ArrangementsService {
 
   start(cmd: StartArrangementCommand, ctx: RequestContext): Promise<MhArrangementView> {
     return this.dataSource.transaction((m) =>
-      once(m, ctx, 'mh.arrangement.start', cmd, async () => {
+      ctx.idempotent(m, 'mh.arrangement.start', cmd, async () => {
         if (cmd.kind === 'CO_WORK') {
           if (!cmd.leadAgency) throw invalid('leadAgency', 'leadAgency is required for a co-working arrangement');
           if (!cmd.namedClinician) throw invalid('namedClinician', 'namedClinician is required for a co-working arrangement');

@@ -5,7 +5,7 @@ import type { ClinicalNoteView, ClinicalNoteWritten, WriteClinicalNoteCommand } 
 import { rpcProblem, type RequestContext } from '@stac/runtime';
 import { MhConsultation } from '../consultations/mh-consultation.entity';
 import { Intervention } from '../interventions/intervention.entity';
-import { actorOf, once } from '../trust-workflow';
+import { actorOf } from '../trust-workflow';
 import { ClinicalNote } from './clinical-note.entity';
 import { TrustDataCipher } from './trust-data-cipher';
 
@@ -25,7 +25,7 @@ export class ClinicalNotesService {
 
   write(cmd: WriteClinicalNoteCommand, ctx: RequestContext): Promise<ClinicalNoteWritten> {
     return this.dataSource.transaction((m) =>
-      once(m, ctx, 'clinical-note.write', cmd, async () => {
+      ctx.idempotent(m, 'clinical-note.write', cmd, async () => {
         if (cmd.consultationId && !(await m.exists(MhConsultation, { where: { id: cmd.consultationId, caseId: cmd.caseId } }))) {
           throw rpcProblem(404, 'consultation-not-found', 'No such mental-health consultation on this case');
         }

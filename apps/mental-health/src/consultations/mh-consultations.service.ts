@@ -11,7 +11,7 @@ import {
 import { canTransition, MH_CONSULTATION_LIFECYCLE } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
-import { assertVersion, auditRead, headersOf, illegalTransition, invalid, once } from '../trust-workflow';
+import { assertVersion, auditRead, headersOf, illegalTransition, invalid } from '../trust-workflow';
 import { MhConsultation } from './mh-consultation.entity';
 
 export function consultationView(c: MhConsultation): MhConsultationView {
@@ -46,7 +46,7 @@ export class MhConsultationsService {
 
   request(cmd: RequestConsultationCommand, ctx: RequestContext): Promise<MhConsultationView> {
     return this.dataSource.transaction((m) =>
-      once(m, ctx, 'mh.consultation.request', cmd, async () => {
+      ctx.idempotent(m, 'mh.consultation.request', cmd, async () => {
         const now = ctx.clock.now();
         const c = Object.assign(new MhConsultation(), {
           id: randomUUID(),

@@ -13,7 +13,7 @@ import {
 import { canTransition, COMPULSORY_LEGAL_BASES, INTERVENTION_ENDED, INTERVENTION_LIFECYCLE, type InterventionStatus } from '@stac/domain';
 import { Outbox, type EventHeaders } from '@stac/messaging';
 import { rpcProblem, type RequestContext } from '@stac/runtime';
-import { actorOf, assertVersion, auditRead, headersOf, illegalTransition, invalid, once } from '../trust-workflow';
+import { actorOf, assertVersion, auditRead, headersOf, illegalTransition, invalid } from '../trust-workflow';
 import { Intervention, InterventionSession, InterventionTransition } from './intervention.entity';
 
 /** Moves that need a reason code (decisions not taken, and early endings, are recorded with reasons). */
@@ -60,7 +60,7 @@ export class InterventionsService {
 
   propose(cmd: ProposeInterventionCommand, ctx: RequestContext): Promise<InterventionView> {
     return this.dataSource.transaction((m) =>
-      once(m, ctx, 'mh.intervention.propose', cmd, async () => {
+      ctx.idempotent(m, 'mh.intervention.propose', cmd, async () => {
         if (cmd.legalBasis === 'VOLUNTARY' && cmd.voluntaryAgreementRecorded !== true) {
           throw rpcProblem(422, 'compulsory-basis-required', 'An intervention needs a compulsory basis (SPO requirement, community order, licence condition) unless a voluntary agreement is recorded (voluntaryAgreementRecorded: true)');
         }
@@ -130,7 +130,7 @@ export class InterventionsService {
 
   planSession(cmd: PlanSessionCommand, ctx: RequestContext): Promise<InterventionSessionView> {
     return this.dataSource.transaction((m) =>
-      once(m, ctx, 'mh.intervention.session.plan', cmd, async () => {
+      ctx.idempotent(m, 'mh.intervention.session.plan', cmd, async () => {
         const i = await this.lock(m, cmd.caseId, cmd.interventionId);
         if (!SESSIONS_OPEN.includes(i.status)) {
           throw rpcProblem(409, 'intervention-not-running', `Sessions are planned for a suitable or running intervention (this one is ${i.status})`);
