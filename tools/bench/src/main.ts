@@ -100,7 +100,16 @@ async function caseViews(
     path: () => pathOf(caseIds[i % caseIds.length]),
     headers: () => users[i++ % users.length],
   };
-  await checkOnce(target);
+  // After an overload (the lag run) a circuit may still be open for a few seconds: wait for a 2xx.
+  for (let tries = 0; ; tries++) {
+    try {
+      await checkOnce(target);
+      break;
+    } catch (e) {
+      if (tries >= 30) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
   const closed = await closedLoop(`${name} case view`, target, { ...o, connections: o.viewConnections }, processes);
   log(`${name} case view: ${o.viewRate}/s paced for ${o.lagDuration} s`);
   const paced = await pacedLoad(target, { rate: o.viewRate, duration: o.lagDuration });
