@@ -103,7 +103,8 @@ export class CaseAccessState {
    * Replica: applies the owner's state when it is newer than what this service holds (a redelivered or
    * older announcement changes nothing). The owner's relationships and exclusions held here are replaced
    * by those announced; they open the case for core facts only (field groups come from this service's own
-   * relationships and grants). Returns whether it applied.
+   * relationships and grants). A start later than this database's clock (another server's clock ahead of
+   * it) is taken as now, so an exclusion bites as soon as it is applied. Returns whether it applied.
    */
   async replicate(m: Queryable, s: CaseAccessFacts, origin: string, createdBy: string): Promise<boolean> {
     const applied: { case_id: string }[] = await m.query(
@@ -136,7 +137,7 @@ export class CaseAccessState {
     if (s.exclusions.length) {
       await m.query(
         `INSERT INTO case_exclusion (id, case_id, issuer, subject, valid_from, valid_to, created_by, origin)
-         SELECT t.id, $1, t.issuer, t.subject, t.valid_from, t.valid_to, $2, $3
+         SELECT t.id, $1, t.issuer, t.subject, least(t.valid_from, now()), t.valid_to, $2, $3
            FROM unnest($4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[]) AS t(id, issuer, subject, valid_from, valid_to)`,
         [
           s.caseId,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { AccessControl, AccessLog, AuthenticationError, CaseAccessGrants, CASE_NOT_FOUND, type Principal, type Purpose, type TokenVerifier } from '@stac/auth';
+import { AccessControl, AccessLog, AuthenticationError, CaseAccessGrants, CASE_NOT_FOUND, CaseAccessState, FieldGroupGrants, type Principal, type Purpose, type TokenVerifier } from '@stac/auth';
 import {
   CompleteBreakGlassReview,
   EndCaseRelationship,
@@ -166,6 +166,10 @@ describe('named relationships and grants are keyed by issuer and subject', () =>
     const other = await opens(impostor, caseId);
     expect(other).toEqual(CASE_NOT_FOUND);
     expect(JSON.stringify(other)).toBe(JSON.stringify(await opens(impostor, randomUUID())));
+    // A field group granted to the prosecutor by name is theirs alone, too.
+    await new FieldGroupGrants().grant(h.ds, { caseId, fieldGroup: 'victim.location', agency: 'cps', issuer: prosecutor.issuer, subject: prosecutor.subject, reason: 'Court liaison', validTo: new Date(Date.now() + 86_400_000), createdBy: 'test' });
+    expect((await h.relationships.forPrincipal(h.ds, caseId, prosecutor)).fieldGroupGrants).toEqual(['victim.location']);
+    expect((await h.relationships.forPrincipal(h.ds, caseId, impostor)).fieldGroupGrants ?? []).toEqual([]);
     // A grant without the issuer is refused at the edge of the service (400 naming the field), nothing stored.
     const bad = await problemOf(admit(lead, GrantCaseRelationship, { caseId, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-9' }));
     expect(bad).toMatchObject({ status: 400 });
@@ -192,6 +196,37 @@ describe('every change to who may see a case is announced to every service', () 
     // A refused change announces nothing.
     await problemOf(call(lead, EndCaseRelationship, { caseId, relationshipId: seat.relationshipId }, (r, c) => caseAccess.end(r.caseId, r.relationshipId, c, c).then(() => ({ ended: true as const }))));
     expect(await accessEvents(caseId)).toHaveLength(4);
+  });
+});
+
+describe('a replica of the announced state', () => {
+  it("AC-14: a newer state replaces only the owner's rows; a redelivered or older one changes nothing", async () => {
+    const caseId = randomUUID();
+    const state = new CaseAccessState();
+    const own = await h.relationships.grant(h.ds, { caseId, kind: 'ASSIGNMENT', agency: 'police', issuer: screener.issuer, subject: screener.subject, createdBy: 'own-workflow' });
+    // In force from a minute ago on the database's clock, as intake's now() stamps them.
+    const at = new Date(Date.now() - 60_000);
+    const seat = (subject: string) => ({ relationshipId: randomUUID(), kind: 'CONSULTATION_PANEL' as const, agency: 'cps' as const, issuer: prosecutor.issuer, subject, readOnly: false, validFrom: at, validTo: null });
+    const excluded = { exclusionId: randomUUID(), issuer: otherScreener.issuer, subject: otherScreener.subject, validFrom: at, validTo: null };
+    const held = async () => {
+      const rels: { id: string; origin: string | null }[] = await h.ds.query(`SELECT id, origin FROM case_relationship WHERE case_id = $1 ORDER BY origin NULLS FIRST, subject`, [caseId]);
+      const excl: { id: string }[] = await h.ds.query(`SELECT id FROM case_exclusion WHERE case_id = $1`, [caseId]);
+      return { rels: rels.map((r) => `${r.origin ?? 'own'}:${r.id}`), excl: excl.map((x) => x.id) };
+    };
+    const v1 = { caseId, version: 1, changedAt: at, relationships: [seat('p-1')], exclusions: [] };
+    const v2 = { caseId, version: 2, changedAt: at, relationships: [seat('p-2')], exclusions: [excluded] };
+    const apply = (s: typeof v1) => h.ds.transaction((m) => state.replicate(m, s, 'intake', 'intake:test'));
+    expect(await apply(v2)).toBe(true);
+    const after2 = await held();
+    expect(after2).toEqual({ rels: [`own:${own}`, `intake:${v2.relationships[0].relationshipId}`], excl: [excluded.exclusionId] });
+    // Late and redelivered: nothing changes.
+    expect(await apply(v1)).toBe(false);
+    expect(await apply(v2)).toBe(false);
+    expect(await held()).toEqual(after2);
+    expect((await h.relationships.forPrincipal(h.ds, caseId, otherScreener)).excluded).toBe(true);
+    // Newer and empty: the owner's rows go, the service's own stay.
+    expect(await apply({ caseId, version: 3, changedAt: at, relationships: [], exclusions: [] })).toBe(true);
+    expect(await held()).toEqual({ rels: [`own:${own}`], excl: [] });
   });
 });
 

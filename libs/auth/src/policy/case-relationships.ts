@@ -115,7 +115,7 @@ export class CaseRelationships {
        VALUES ${grants
          .map((_, r) => {
            const p = (c: number) => `$${r * COLUMNS + c}`;
-           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, coalesce(${p(12)}::timestamptz, now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)})`;
+           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)})`;
          })
          .join(', ')}`,
       grants.flatMap((g, r) => {
