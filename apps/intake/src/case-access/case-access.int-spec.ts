@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { AccessControl, AccessLog, AuthenticationError, CaseAccessGrants, CASE_NOT_FOUND, CaseAccessState, FieldGroupGrants, type Principal, type Purpose, type TokenVerifier } from '@stac/auth';
+import { AccessControl, AccessLog, AuthenticationError, CaseAccessGrants, CASE_NOT_FOUND, CaseAccessState, FieldGroupGrants, type CaseAccessFacts, type Principal, type Purpose, type TokenVerifier } from '@stac/auth';
 import {
   CompleteBreakGlassReview,
   EndCaseRelationship,
@@ -213,9 +213,9 @@ describe('a replica of the announced state', () => {
       const excl: { id: string }[] = await h.ds.query(`SELECT id FROM case_exclusion WHERE case_id = $1`, [caseId]);
       return { rels: rels.map((r) => `${r.origin ?? 'own'}:${r.id}`), excl: excl.map((x) => x.id) };
     };
-    const v1 = { caseId, version: 1, changedAt: at, relationships: [seat('p-1')], exclusions: [] };
-    const v2 = { caseId, version: 2, changedAt: at, relationships: [seat('p-2')], exclusions: [excluded] };
-    const apply = (s: typeof v1) => h.ds.transaction((m) => state.replicate(m, s, 'intake', 'intake:test'));
+    const v1: CaseAccessFacts = { caseId, version: 1, changedAt: at, relationships: [seat('p-1')], exclusions: [] };
+    const v2: CaseAccessFacts = { caseId, version: 2, changedAt: at, relationships: [seat('p-2')], exclusions: [excluded] };
+    const apply = (s: CaseAccessFacts) => h.ds.transaction((m) => state.replicate(m, s, 'intake', 'intake:test'));
     expect(await apply(v2)).toBe(true);
     const after2 = await held();
     expect(after2).toEqual({ rels: [`own:${own}`, `intake:${v2.relationships[0].relationshipId}`], excl: [excluded.exclusionId] });
