@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DEV_ISSUER_BASE } from '@stac/auth';
-import { CASE_PART } from '@stac/contracts';
+import { CASE_PART, GET_RISK_SUMMARY } from '@stac/contracts';
 import type { Agency, Role } from '@stac/domain';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { handled, queryService, syntheticReferral } from './builders';
@@ -38,9 +38,9 @@ function api(who: Who, purpose = 'safeguarding') {
 }
 
 /** A service's part of the case asked of the service itself: the answer's status and bytes. */
-async function direct(service: Partner | 'intake', who: Who, caseId: string, purpose = 'safeguarding'): Promise<{ status: number; body: string }> {
+async function direct(service: Partner | 'intake', who: Who, caseId: string, purpose = 'safeguarding', pattern: string = CASE_PART[service]): Promise<{ status: number; body: string }> {
   try {
-    const data = await callService(rpc, CASE_PART[service], { correlationId: `ca-${randomUUID()}`, token: who.token, purpose, body: { caseId } }, 10_000, service);
+    const data = await callService(rpc, pattern, { correlationId: `ca-${randomUUID()}`, token: who.token, purpose, body: { caseId } }, 10_000, service);
     return { status: 200, body: JSON.stringify(data) };
   } catch (e) {
     if (e instanceof RpcCallError) return { status: e.problem.status, body: JSON.stringify(e.problem) };
@@ -123,6 +123,12 @@ describe('AC-14/AC-07: an exclusion recorded in intake holds in every service', 
     // Another user of the same team, not excluded, still opens it.
     const colleague = await user(`${r.key}-colleague`, w.agency, w.role);
     expect((await direct(s, colleague, caseId, r.purpose)).status).toBe(200);
+    if (s === 'risk-assessment') {
+      // The shareable risk summary too.
+      const summary = await direct(s, w, caseId, r.purpose, GET_RISK_SUMMARY);
+      expect(summary).toEqual({ ...(await direct(s, w, random, r.purpose, GET_RISK_SUMMARY)), status: 404 });
+      expect((await direct(s, colleague, caseId, r.purpose, GET_RISK_SUMMARY)).status).toBe(200);
+    }
   });
 });
 
