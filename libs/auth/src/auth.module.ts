@@ -5,6 +5,7 @@ import { AccessLog, ChainKey } from './access-log/access-log';
 import { ACCESS_LOG_SETTINGS, AccessLogChainer, type AccessLogSettings } from './access-log/access-log-chainer';
 import { CaseAccessGrants } from './case-access-grants';
 import { CaseRelationships } from './policy/case-relationships';
+import { CaseAccessState } from './case-access-state';
 import { CaseRestrictions } from './policy/case-restrictions';
 import { FieldGroupGrants } from './policy/field-group-grants';
 import { TokensModule, type AuthSettings } from './tokens/tokens.module';
@@ -20,7 +21,7 @@ export interface AccessLogConfig {
   namespace: string;
 }
 
-const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, CaseRestrictions, FieldGroupGrants, AccessControl, CaseAccessGrants];
+const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, CaseRestrictions, FieldGroupGrants, AccessControl, CaseAccessGrants, CaseAccessState];
 
 /** A domain service's access control: token verification, the access log, case relationships and the decision point. */
 @Module({})

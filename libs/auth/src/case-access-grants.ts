@@ -47,6 +47,7 @@ export class CaseAccessGrants {
               kind: 'ASSIGNMENT' as const,
               agency: plan.assignee.agency,
               subject: plan.assignee.subject,
+              issuer: plan.assignee.issuer,
               fieldGroups: plan.assignee.agency === plan.owner ? fieldGroups : [],
               createdBy,
             },

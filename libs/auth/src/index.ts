@@ -5,6 +5,8 @@ export * from './policy/case-relationships';
 export * from './policy/case-restrictions';
 export * from './policy/field-group-grants';
 export * from './access-log/restricted-access.migration';
+export * from './access-log/case-access-replicas.migration';
+export * from './case-access-state';
 export * from './tokens/trusted-issuers';
 export * from './tokens/token-verifier';
 export * from './tokens/dev-issuer';

@@ -28,11 +28,13 @@ import {
   AuthModule,
   defaultAgreementsMigration,
   RestrictedAccess1796251000000,
+  CaseAccessReplicas1796310000000,
 } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { CaseRestrictionReplica, REPLICA_IDENTITY } from './case-restriction-replica';
+import { CaseAccessReplica } from './case-access-replica';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
 import { IdempotencyRecords } from './idempotency';
@@ -122,8 +124,9 @@ export function domainServiceModule(
       { provide: IdempotencyRecords, useValue: new IdempotencyRecords(def.idempotencyTable) },
       { provide: REPLICA_IDENTITY, useValue: { service: def.service, agency: def.agency } },
       CaseRestrictionReplica,
+      CaseAccessReplica,
     ],
-    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords, CaseRestrictionReplica],
+    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords, CaseRestrictionReplica, CaseAccessReplica],
     global: true,
   };
 }
@@ -138,6 +141,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     AccessLogKeyedChain1796100000000,
     RestrictedAccess1796251000000,
     ...def.migrations,
+    CaseAccessReplicas1796310000000,
     DropDeadLetterTable1796084100000,
   ];
 }
