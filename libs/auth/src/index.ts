@@ -1,6 +1,7 @@
 export * from './policy/vocabulary';
 export * from './policy/policy-table';
 export * from './policy/decide';
+export * from './policy/role-agencies';
 export * from './policy/case-relationships';
 export * from './policy/case-restrictions';
 export * from './policy/field-group-grants';
