@@ -2,6 +2,8 @@ export * from './policy/vocabulary';
 export * from './policy/policy-table';
 export * from './policy/decide';
 export * from './policy/role-agencies';
+export * from './policy/owning-teams';
+export * from './policy/case-relationship-team.migration';
 export * from './policy/case-relationships';
 export * from './policy/case-restrictions';
 export * from './policy/field-group-grants';

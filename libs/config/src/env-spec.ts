@@ -222,6 +222,12 @@ const domainService = (httpPort: number) =>
       max: 3600000,
       description: "How often the access log's chain head is anchored outside the database (JetStream AUDIT_ANCHORS).",
     },
+    OWNING_TEAMS: {
+      format: 'string',
+      default: '{}',
+      description:
+        'Teams that own cases inside their agency (AC-02), JSON: {"police":{"issuer":"https://...","team":"stac"}}; a new case\'s owning-team relationship opens only to users whose token carries that `team` claim from that issuer. An agency not listed owns its cases as a whole.',
+    },
   }) as const satisfies EnvSpec;
 
 /**

@@ -38,3 +38,12 @@ describe('token type and age', () => {
     expect(await reason(v.verify(await mint({ issuedAt: now - 7200, ttlSeconds: 86_400 })))).toBe('ERR_JWT_EXPIRED');
   });
 });
+
+describe('the team claim', () => {
+  it('AC-02: the team inside the agency comes from the `team` claim, with its issuer; a claim that is not a team code is no team', async () => {
+    const v = new TokenVerifier(issuers, audience);
+    expect(await v.verify(await mint({ team: 'stac' }))).toMatchObject({ issuer: issuers[0].issuer, agency: 'police', team: 'stac' });
+    expect((await v.verify(await mint())).team).toBeUndefined();
+    expect((await v.verify(await mint({ team: 'stac team; drop' }))).team).toBeUndefined();
+  });
+});
