@@ -342,7 +342,15 @@ export const SERVICE_ENV = {
       default: '600',
       min: 1,
       max: 10000000,
-      description: 'Requests per minute per authenticated user (per address when unauthenticated); over it 429.',
+      description:
+        'Requests per minute per authenticated user (per address when unauthenticated), shared by every gateway replica (JetStream stream RATE_LIMITS); over it 429 with Retry-After. Give every replica the same value.',
+    },
+    RATE_LIMIT_STREAM_REPLICAS: {
+      format: 'int',
+      default: '1',
+      min: 1,
+      max: 5,
+      description: 'Replicas of the in-memory RATE_LIMITS stream that holds the shared rate limit (3 on the production cluster, 1 on a single server).',
     },
     BODY_LIMIT_BYTES: {
       format: 'int',
