@@ -4,7 +4,8 @@ import request from 'supertest';
 import { OPERATIONS, type Operation } from '@stac/contracts';
 import { SERVICES, type ServiceName } from '../../tools/stack/src/stack-env';
 import { queryService, syntheticReferral } from './builders';
-import { actorFor, hostileRequests, type HostileRequest } from './hostile-requests';
+import { NamespacedNatsClient, callService, ProblemException } from '@stac/rpc';
+import { actorFor, hostileRequests, hostileRpcRequests, type HostileRequest, type HostileRpcRequest } from './hostile-requests';
 import { startStack, tokenFor, type Stack } from './stack-harness';
 
 // API-01..09: a property-based fuzzer. For EVERY typed operation of the catalogue it generates hostile
@@ -27,6 +28,24 @@ const LEAKS =
 
 let stack: Stack;
 let caseId: string;
+/** The databases before any hostile request. */
+let before: Snapshot;
+let otherToken: string;
+const OPS = OPERATIONS.filter((o): o is Operation & { http: NonNullable<Operation['http']> } => !!o.http);
+const tokens = new Map<string, string>();
+async function actorToken(op: Operation): Promise<string> {
+  const actor = actorFor(op);
+  const key = `${actor.agency}:${actor.role}`;
+  if (!tokens.has(key)) tokens.set(key, await tokenFor(actor.agency, [actor.role], `fuzz-${actor.role}`));
+  return tokens.get(key)!;
+}
+const tally = (m: Map<string | number, number>, k: string | number) => m.set(k, (m.get(k) ?? 0) + 1);
+const show = (m: Map<string | number, number>) =>
+  [...m.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+const serverErrors = (m: Map<number, number>) => [...m.entries()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
 
 type Snapshot = Record<string, string>;
 
@@ -82,6 +101,24 @@ function verdict(r: HostileRequest, res: request.Response): string | null {
   return null;
 }
 
+/** The service's answer to a message sent past the gateway: its reply (2xx) or its problem. */
+async function sendRpc(client: NamespacedNatsClient, op: Operation, r: HostileRpcRequest): Promise<{ status: number; text: string }> {
+  try {
+    const answer = await callService<unknown>(client, r.subject, r.envelope as never, 15_000, op.service);
+    return { status: 200, text: JSON.stringify(answer ?? null) };
+  } catch (e) {
+    if (e instanceof ProblemException) return { status: e.problem.status, text: JSON.stringify(e.problem) };
+    return { status: 599, text: String(e) };
+  }
+}
+
+function rpcVerdict(r: HostileRpcRequest, res: { status: number; text: string }): string | null {
+  if (res.status >= 500) return `${res.status} ${res.text.slice(0, 200)}`;
+  if (r.mustRefuse && res.status < 400) return `accepted (${res.status}) a message poisoned with ${r.poison}`;
+  const leak = res.status >= 400 ? LEAKS.exec(res.text) : null;
+  return leak ? `${res.status} leaks ${JSON.stringify(leak[0])}` : null;
+}
+
 beforeAll(async () => {
   stack = await startStack({ overrides: { gateway: { RATE_LIMIT_PER_MINUTE: '10000000' } } });
   // One real case the police callers may open, so hostile input also reaches the services' own validation.
@@ -93,31 +130,28 @@ beforeAll(async () => {
     .send(syntheticReferral('FUZZ'))
     .expect(201);
   caseId = created.body.caseId;
+  otherToken = await tokenFor('cps', ['prosecutor'], 'fuzz-outsider');
+  before = await settled();
 }, 300_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
 describe('property-based fuzzing of every operation (API-01..API-09)', () => {
-  it('API-09: hostile bodies, headers and parameters for every operation answer 4xx problem+json, never 5xx; nothing stored', async () => {
-    const before = await settled();
-    const ops = OPERATIONS.filter((o): o is Operation & { http: NonNullable<Operation['http']> } => !!o.http);
+  it('API-01..API-07: hostile bodies, headers and parameters through the gateway answer 4xx problem+json without internals, never 5xx', async () => {
     const statuses = new Map<number, number>();
     const poisons = new Map<string, number>();
     const failures: { operation: string; problem: string; request: HostileRequest }[] = [];
-    const otherToken = await tokenFor('cps', ['prosecutor'], 'fuzz-outsider');
     let cases = 0;
-    for (const [i, op] of ops.entries()) {
-      const actor = actorFor(op);
-      const token = await tokenFor(actor.agency, [actor.role], `fuzz-${actor.role}`);
+    for (const [i, op] of OPS.entries()) {
+      const token = await actorToken(op);
       let problem: string | null = null;
       const details = await fc.check(
         fc.asyncProperty(hostileRequests(op, { token, otherToken, caseId }), async (r) => {
           const res = await send(r);
           cases++;
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          const kind = r.poison.split(':')[0];
-          poisons.set(kind, (poisons.get(kind) ?? 0) + 1);
+          tally(statuses, res.status);
+          tally(poisons, r.poison.split(':')[0]);
           problem = verdict(r, res);
           return problem === null;
         }),
@@ -125,18 +159,53 @@ describe('property-based fuzzing of every operation (API-01..API-09)', () => {
       );
       if (details.failed && details.counterexample) failures.push({ operation: op.name, problem: problem ?? String(details.errorInstance), request: details.counterexample[0] });
     }
-    const histogram = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
-    const fivexx = [...statuses.entries()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
     process.stdout.write(
-      `API fuzzer (seed ${SEED}, ${RUNS} runs per operation): ${ops.length} operations covered, ${cases} cases generated; ` +
-        `statuses { ${histogram.join(', ')} }; 5xx = ${fivexx}; poisons { ${[...poisons.entries()].map(([k, n]) => `${k}: ${n}`).join(', ')} }\n`,
+      `API fuzzer, HTTP through the gateway (seed ${SEED}, ${RUNS} runs per operation): ${OPS.length} operations covered, ${cases} cases generated; ` +
+        `statuses { ${show(statuses)} }; 5xx = ${serverErrors(statuses)}; poisons { ${show(poisons)} }\n`,
     );
     expect(failures.map((f) => ({ ...f, request: { ...f.request, headers: { ...f.request.headers, authorization: '…' }, body: f.request.body?.slice(0, 300) } }))).toEqual([]);
-    expect(ops.length).toBe(OPERATIONS.length);
-    expect(fivexx).toBe(0);
-    // Every process is still healthy and answers.
+    expect(OPS.length).toBe(OPERATIONS.length);
+    expect(serverErrors(statuses)).toBe(0);
+  });
+
+  it('API-01/API-09: hostile messages sent straight to each service, past the gateway, are refused with a 4xx problem, never 5xx', async () => {
+    const client = new NamespacedNatsClient({ servers: stack.env.gateway.NATS_URL.split(','), name: 'api-fuzz' }, stack.namespace);
+    await client.connect();
+    const statuses = new Map<number, number>();
+    const poisons = new Map<string, number>();
+    const failures: { operation: string; problem: string; body: string }[] = [];
+    let cases = 0;
+    try {
+      for (const [i, op] of OPS.entries()) {
+        const token = await actorToken(op);
+        let problem: string | null = null;
+        const details = await fc.check(
+          fc.asyncProperty(hostileRpcRequests(op, { token, otherToken, caseId }), async (r) => {
+            const res = await sendRpc(client, op, r);
+            cases++;
+            tally(statuses, res.status);
+            tally(poisons, r.poison.split(':')[0]);
+            problem = rpcVerdict(r, res);
+            return problem === null;
+          }),
+          { seed: SEED + 10_000 + i, numRuns: RUNS, endOnFailure: true },
+        );
+        if (details.failed && details.counterexample)
+          failures.push({ operation: op.name, problem: problem ?? String(details.errorInstance), body: JSON.stringify(details.counterexample[0].envelope.body).slice(0, 300) });
+      }
+    } finally {
+      await client.close();
+    }
+    process.stdout.write(
+      `API fuzzer, request/reply past the gateway (seed ${SEED}, ${RUNS} runs per operation): ${OPS.length} operations covered, ${cases} cases generated; ` +
+        `statuses { ${show(statuses)} }; 5xx = ${serverErrors(statuses)}; poisons { ${show(poisons)} }\n`,
+    );
+    expect(failures).toEqual([]);
+    expect(serverErrors(statuses)).toBe(0);
+  });
+
+  it('API-09: after the hostile requests every service is healthy and no database changed (the access log aside)', async () => {
     for (const service of SERVICES) await request(stack.services.url(service)).get('/health/ready').expect(200);
-    // No database changed, but for the access log that records the refusals.
     expect(changed(before, await settled())).toEqual([]);
   });
 });

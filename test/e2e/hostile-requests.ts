@@ -332,3 +332,79 @@ export function hostileRequests(op: Operation, ctx: RequestContextForFuzz): fc.A
       };
     });
 }
+
+export interface HostileRpcRequest {
+  subject: string;
+  envelope: { correlationId: string; token?: string; purpose?: string; idempotencyKey?: string; body: unknown };
+  mustRefuse: boolean;
+  poison: string;
+}
+
+/** The request's value with the poison applied, as an object on the bus (no raw JSON text there). */
+function poisoned(fields: Record<string, unknown>, poison: Poison): unknown {
+  switch (poison.kind) {
+    case 'wrong-type':
+    case 'unknown-field':
+    case 'too-large':
+      return JSON.parse(bodyText(fields, poison));
+    case 'prototype-key':
+      // JSON.parse keeps `__proto__` as an own key, as a hostile producer would send it.
+      return JSON.parse(bodyText(fields, poison));
+    case 'not-an-object':
+      return JSON.parse(poison.raw);
+    case 'malformed-json':
+      return poison.raw;
+  }
+}
+
+/**
+ * Hostile request/reply messages sent straight to the owning service, past the gateway (a service never
+ * trusts that the edge validated, API-01): the whole request — body fields, ids and query fields — with
+ * the same poisons, a forwarded token, purpose and idempotency key.
+ */
+export function hostileRpcRequests(op: Operation, ctx: RequestContextForFuzz): fc.Arbitrary<HostileRpcRequest> {
+  const http = op.http!;
+  const actor = actorFor(op);
+  const params = [...http.path.matchAll(/:([A-Za-z][A-Za-z0-9]*)/g)].map((m) => m[1]);
+  const body = http.method !== 'GET' && http.method !== 'DELETE' ? bodySchema(op) : undefined;
+  const schema: Schema = {
+    type: 'object',
+    properties: {
+      ...(http.bodyField ? { [http.bodyField]: body ?? { type: 'object' } } : (body?.properties ?? {})),
+      ...Object.fromEntries(params.map((p) => [p, { type: 'string', format: 'uuid' }])),
+      ...Object.fromEntries((http.query ?? []).map((q) => [q.field ?? q.name, { type: q.type === 'int' ? 'integer' : q.type === 'csv' ? 'array' : 'string' }])),
+      ...(http.ifMatch ? { [http.ifMatchField ?? 'expectedVersion']: { type: 'integer' } } : {}),
+    },
+  };
+  const ids = fc.record(
+    Object.fromEntries(
+      params.map((p) => [p, fc.oneof({ arbitrary: p === 'caseId' ? fc.constant(ctx.caseId) : fc.uuid(), weight: 4 }, { arbitrary: fc.constantFrom(...NON_UUIDS), weight: 1 })]),
+    ),
+  );
+  const writes = http.method !== 'GET';
+  return fc
+    .record({
+      fields: hostileObject(schema, 0),
+      ids,
+      poison: writes ? poisons(schema).map((p) => p as Poison | null) : fc.option(poisons(schema), { nil: null, freq: 2 }),
+      token: fc.oneof({ arbitrary: fc.constant(ctx.token), weight: 8 }, { arbitrary: fc.constantFrom(undefined, ctx.otherToken, 'garbage', `${ctx.token}x`), weight: 1 }),
+      purpose: fc.oneof({ arbitrary: fc.constant(actor.purpose), weight: 4 }, { arbitrary: fc.option(headerString, { nil: undefined }), weight: 1 }),
+      correlationId: fc.oneof(fc.uuid(), headerString),
+      idempotencyKey: fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{8,40}$/), headerString), { nil: undefined }),
+    })
+    .map((g) => {
+      const fields = { ...g.fields, ...g.ids };
+      return {
+        subject: op.subject,
+        envelope: {
+          correlationId: g.correlationId,
+          ...(g.token ? { token: g.token } : {}),
+          ...(g.purpose !== undefined ? { purpose: g.purpose } : {}),
+          ...(g.idempotencyKey !== undefined ? { idempotencyKey: g.idempotencyKey } : {}),
+          body: g.poison ? poisoned(fields, g.poison) : fields,
+        },
+        mustRefuse: writes && g.poison !== null,
+        poison: g.poison ? (g.poison.kind === 'wrong-type' || g.poison.kind === 'unknown-field' ? `${g.poison.kind}:${g.poison.field}` : g.poison.kind) : 'none',
+      };
+    });
+}
