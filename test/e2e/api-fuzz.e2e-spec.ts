@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { OPERATIONS, type Operation } from '@stac/contracts';
 import { SERVICES, type ServiceName } from '../../tools/stack/src/stack-env';
-import { queryService, syntheticReferral } from './builders';
+import { Client } from 'pg';
+import { syntheticReferral } from './builders';
 import { NamespacedNatsClient, callService, ProblemException } from '@stac/rpc';
 import { actorFor, hostileRequests, hostileRpcRequests, type HostileRequest, type HostileRpcRequest } from './hostile-requests';
 import { startStack, tokenFor, type Stack } from './stack-harness';
@@ -49,19 +50,25 @@ const serverErrors = (m: Map<number, number>) => [...m.entries()].filter(([s]) =
 
 type Snapshot = Record<string, string>;
 
-/** Row count and a checksum of every table of every service database except the access log. */
+/** Row count and a checksum of every table of every service database except the access log (one connection per database). */
 async function snapshot(): Promise<Snapshot> {
   const out: Snapshot = {};
   for (const service of DOMAIN_SERVICES) {
-    const tables = await queryService<{ t: string }>(stack, service, `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-    for (const { t } of tables) {
-      if (UNCHECKED_TABLES.has(t)) continue;
-      const [row] = await queryService<{ n: number; h: string }>(
-        stack,
-        service,
-        `SELECT count(*)::int AS n, coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '') AS h FROM "${t}" x`,
-      );
-      out[`${service}.${t}`] = `${row.n}:${row.h}`;
+    const c = new Client({ connectionString: stack.env[service].DATABASE_URL });
+    await c.connect();
+    try {
+      const tables = (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows;
+      for (const { t } of tables) {
+        if (UNCHECKED_TABLES.has(t)) continue;
+        const [row] = (
+          await c.query<{ n: number; h: string }>(
+            `SELECT count(*)::int AS n, coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '') AS h FROM "${t}" x`,
+          )
+        ).rows;
+        out[`${service}.${t}`] = `${row.n}:${row.h}`;
+      }
+    } finally {
+      await c.end();
     }
   }
   return out;
