@@ -91,17 +91,25 @@ export class SharedRateLimiter {
 
   /** Counts one request against `key`; refused when the key used its `limit` in the last window. */
   async take(key: string): Promise<RateDecision> {
-    await this.ensureStream();
     const subject = this.subject(key);
-    const js = jetstream(this.connection(), { timeout: this.s.timeoutMs });
-    try {
-      await js.publish(subject, new Uint8Array(0), { expect: { streamName: rateLimitStreamName(this.s.namespace) } });
-      return { allowed: true };
-    } catch (e) {
-      if (e instanceof JetStreamApiError && e.code === PER_SUBJECT_LIMIT) return { allowed: false, retryAfterSeconds: await this.retryAfter(subject) };
-      // The stream went away (a NATS restart lost it): recreate it on the next request.
-      if (/no responders|stream not found|503/i.test(String((e as Error).message))) this.ready = undefined;
-      throw e;
+    for (let attempt = 0; ; attempt++) {
+      await this.ensureStream();
+      const js = jetstream(this.connection(), { timeout: this.s.timeoutMs });
+      try {
+        await js.publish(subject, new Uint8Array(0), { expect: { streamName: rateLimitStreamName(this.s.namespace) } });
+        return { allowed: true };
+      } catch (e) {
+        if (e instanceof JetStreamApiError && e.code === PER_SUBJECT_LIMIT) return { allowed: false, retryAfterSeconds: await this.retryAfter(subject) };
+        // The stream went away (a NATS restart lost the in-memory stream, someone deleted it): create it
+        // again and count this request in the new one.
+        // The server needs a moment before a new stream answers publishes: a few short retries.
+        if (attempt < 3 && /no responders|not enabled|stream not found|503/i.test(`${(e as Error).name} ${(e as Error).message}`)) {
+          this.ready = undefined;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+          continue;
+        }
+        throw e;
+      }
     }
   }
 
