@@ -9,6 +9,7 @@ import { CaseAccessState } from './case-access-state';
 import { CaseRestrictions } from './policy/case-restrictions';
 import { FieldGroupGrants } from './policy/field-group-grants';
 import { TokensModule, type AuthSettings } from './tokens/tokens.module';
+import { OWNING_TEAMS, parseOwningTeams, type OwningTeams } from './policy/owning-teams';
 
 export { trustedIssuers, type AuthSettings } from './tokens/tokens.module';
 
@@ -26,10 +27,12 @@ const DATA_PROVIDERS = [AccessLog, AccessLogChainer, CaseRelationships, CaseRest
 /** A domain service's access control: token verification, the access log, case relationships and the decision point. */
 @Module({})
 export class AuthModule {
-  static forService(s: AuthSettings & { accessLog: AccessLogConfig }): DynamicModule {
+  static forService(s: AuthSettings & { accessLog: AccessLogConfig; /** OWNING_TEAMS (JSON). */ owningTeamsJson?: string }): DynamicModule {
     let key: ChainKey;
+    let owningTeams: OwningTeams;
     try {
       key = ChainKey.fromBase64(s.accessLog.chainKey);
+      owningTeams = parseOwningTeams(s.owningTeamsJson ?? '');
     } catch (e) {
       throw new ConfigError(`config: ${(e as Error).message}`);
     }
@@ -43,7 +46,7 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [TokensModule.forRoot(s)],
-      providers: [...DATA_PROVIDERS, { provide: ACCESS_LOG_SETTINGS, useValue: accessLog }],
+      providers: [...DATA_PROVIDERS, { provide: ACCESS_LOG_SETTINGS, useValue: accessLog }, { provide: OWNING_TEAMS, useValue: owningTeams }],
       exports: [TokensModule, ...DATA_PROVIDERS],
     };
   }

@@ -222,6 +222,12 @@ const domainService = (httpPort: number) =>
       max: 3600000,
       description: "How often the access log's chain head is anchored outside the database (JetStream AUDIT_ANCHORS).",
     },
+    OWNING_TEAMS: {
+      format: 'string',
+      default: '{}',
+      description:
+        'Teams that own cases inside their agency (AC-02), JSON: {"police":{"issuer":"https://...","team":"stac"}}; a new case\'s owning-team relationship opens only to users whose token carries that `team` claim from that issuer. An agency not listed owns its cases as a whole.',
+    },
   }) as const satisfies EnvSpec;
 
 /**
@@ -336,7 +342,15 @@ export const SERVICE_ENV = {
       default: '600',
       min: 1,
       max: 10000000,
-      description: 'Requests per minute per authenticated user (per address when unauthenticated); over it 429.',
+      description:
+        'Requests per minute per authenticated user (per address when unauthenticated), shared by every gateway replica (JetStream stream RATE_LIMITS); over it 429 with Retry-After. Give every replica the same value.',
+    },
+    RATE_LIMIT_STREAM_REPLICAS: {
+      format: 'int',
+      default: '1',
+      min: 1,
+      max: 5,
+      description: 'Replicas of the in-memory RATE_LIMITS stream that holds the shared rate limit (3 on the production cluster, 1 on a single server).',
     },
     BODY_LIMIT_BYTES: {
       format: 'int',

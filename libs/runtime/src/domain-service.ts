@@ -29,6 +29,7 @@ import {
   defaultAgreementsMigration,
   RestrictedAccess1796251000000,
   CaseAccessReplicas1796310000000,
+  CaseRelationshipTeam1796330000000,
 } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
@@ -113,6 +114,7 @@ export function domainServiceModule(
           anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS,
           namespace: config.NATS_NAMESPACE,
         },
+        owningTeamsJson: config.OWNING_TEAMS,
       }),
       def.feature,
     ],
@@ -140,6 +142,7 @@ export function allMigrations(def: DomainServiceDefinition) {
     AccessLogSealing1796082000000,
     AccessLogKeyedChain1796100000000,
     RestrictedAccess1796251000000,
+    CaseRelationshipTeam1796330000000,
     ...def.migrations,
     CaseAccessReplicas1796310000000,
     DropDeadLetterTable1796084100000,

@@ -4,6 +4,7 @@ import type { Agency } from '@stac/domain';
 import type { CaseResource } from './decide';
 import { agreementId } from '../access-log/default-agreements';
 import type { FieldGroup, Principal, Purpose, Relationship, RelationshipKind } from './vocabulary';
+import type { Team } from './owning-teams';
 
 export interface Grant {
   caseId: string;
@@ -24,6 +25,8 @@ export interface Grant {
   /** A replica keeps the owner's id. */
   id?: string;
   validFrom?: Date;
+  /** For OWNING_TEAM where the agency has teams: only members of this team (same issuer) hold it (AC-02). */
+  team?: Team;
 }
 
 type Queryable = Pick<EntityManager, 'query'>;
@@ -48,9 +51,10 @@ export class CaseRelationships {
             `SELECT r.case_id, r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
                FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
               WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
+                AND ${TEAM_MEMBER('r', '$4', '$5')}
                 AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
                 AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
-            [ids, p.agency, p.subject, p.issuer],
+            [ids, p.agency, p.subject, p.issuer, p.team ?? null],
           ),
           db.query(
             `SELECT DISTINCT case_id, 'excluded' AS fact, NULL AS field_group FROM case_exclusion
@@ -109,13 +113,13 @@ export class CaseRelationships {
   async grantMany(m: Queryable, grants: readonly Grant[]): Promise<string[]> {
     if (grants.length === 0) return [];
     const ids = grants.map((g) => g.id ?? randomUUID());
-    const COLUMNS = 14;
+    const COLUMNS = 16;
     await m.query(
-      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by, issuer, origin)
+      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by, issuer, origin, team, team_issuer)
        VALUES ${grants
          .map((_, r) => {
            const p = (c: number) => `$${r * COLUMNS + c}`;
-           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)})`;
+           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)}, ${p(15)}, ${p(16)})`;
          })
          .join(', ')}`,
       grants.flatMap((g, r) => {
@@ -135,6 +139,8 @@ export class CaseRelationships {
         g.validFrom ?? null,
         g.subject !== undefined ? g.issuer : null,
         g.origin ?? null,
+        g.team?.team ?? null,
+        g.team?.issuer ?? null,
       ];
       }),
     );
@@ -164,6 +170,13 @@ export class CaseRelationships {
     return id;
   }
 }
+
+/**
+ * SQL: the relationship row `r` is held by the caller's team, if it names one (AC-02): a team-wide
+ * relationship recorded with a team opens only for a member of that team as named by the same issuer.
+ */
+export const TEAM_MEMBER = (r: string, issuerParam: string, teamParam: string) =>
+  `(${r}.team IS NULL OR (${r}.team = ${teamParam} AND ${r}.team_issuer = ${issuerParam}))`;
 
 /** SQL: the user (`subjectParam`, `issuerParam`) is named, now, on the restricted case `caseIdSql`. */
 const NAMED = (caseIdSql: string, subjectParam: string, issuerParam: string) => `EXISTS (

@@ -71,3 +71,12 @@ describe('verified tokens remembered', () => {
     expect(checks).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('the team claim', () => {
+  it('AC-02: the team inside the agency comes from the `team` claim, with its issuer; a claim that is not a team code is no team', async () => {
+    const v = new TokenVerifier(issuers, audience);
+    expect(await v.verify(await mint({ team: 'stac' }))).toMatchObject({ issuer: issuers[0].issuer, agency: 'police', team: 'stac' });
+    expect((await v.verify(await mint())).team).toBeUndefined();
+    expect((await v.verify(await mint({ team: 'stac team; drop' }))).team).toBeUndefined();
+  });
+});

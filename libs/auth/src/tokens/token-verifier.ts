@@ -10,6 +10,7 @@ import {
 import { ROLES, type Role } from '@stac/domain';
 import type { Principal } from '../policy/vocabulary';
 import type { TrustedIssuer } from './trusted-issuers';
+import { TEAM_CLAIM } from '../policy/owning-teams';
 
 /** Algorithms accepted; `none` and symmetric algorithms never are (API-07). */
 export const ALLOWED_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
@@ -101,9 +102,14 @@ export class TokenVerifier {
       });
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
       if (typeof payload.sub !== 'string' || !/^[\w.@:-]{1,128}$/.test(payload.sub)) throw new AuthenticationError('bad subject');
+      // The team inside the agency, as this issuer names it (AC-02); a claim that is not a team code is no team.
+      const team = typeof payload.team === 'string' && TEAM_CLAIM.test(payload.team) ? payload.team : undefined;
       // Remembered no longer than the token is valid: its expiry, and its maximum age from issue.
       const expiresAt = Math.min(payload.exp! * 1000, (payload.iat! + this.options.maxTokenAgeSeconds) * 1000);
-      return { principal: { issuer: trusted.issuer.issuer, subject: payload.sub, agency: trusted.issuer.agency, roles }, expiresAt };
+      return {
+        principal: { issuer: trusted.issuer.issuer, subject: payload.sub, agency: trusted.issuer.agency, roles, ...(team ? { team } : {}) },
+        expiresAt,
+      };
     } catch (e) {
       if (e instanceof AuthenticationError) throw e;
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, ...) are safe to log.
