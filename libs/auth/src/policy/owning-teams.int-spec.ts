@@ -9,6 +9,7 @@ import { defaultAgreementsMigration } from '../access-log/default-agreements';
 import { RestrictedAccess1796251000000 } from '../access-log/restricted-access.migration';
 import { CaseAccessGrants } from '../case-access-grants';
 import { CaseRelationships } from './case-relationships';
+import { CaseAccessReplicas1796310000000 } from '../access-log/case-access-replicas.migration';
 import { CaseRelationshipTeam1796330000000 } from './case-relationship-team.migration';
 import { decide } from './decide';
 import { parseOwningTeams } from './owning-teams';
@@ -45,7 +46,7 @@ beforeAll(async () => {
     serviceDataSourceOptions({
       url: db.ownerUrl,
       entities: [],
-      migrations: [...ACCESS_LOG_MIGRATIONS, defaultAgreementsMigration('police'), RestrictedAccess1796251000000, CaseRelationshipTeam1796330000000],
+      migrations: [...ACCESS_LOG_MIGRATIONS, defaultAgreementsMigration('police'), RestrictedAccess1796251000000, CaseAccessReplicas1796310000000, CaseRelationshipTeam1796330000000],
       applicationName: 'test',
     }),
   );
