@@ -35,7 +35,7 @@ import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler
   providers: [
     // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
     CaseRestrictionsHandler,
-    // Probation's own data and search keys (PROBATION_DATA_KEY, PROBATION_SEARCH_KEY) and timing settings.
+    // Probation's own key ring and search key (PROBATION_DATA_KEYS, PROBATION_SEARCH_KEY) and timing settings.
     { provide: ProbationKeys, useFactory: () => ProbationKeys.fromEnv() },
     { provide: ProbationSettings, useFactory: () => ProbationSettings.fromEnv() },
     // Supervision checks on the shared partner-check behaviour (CHECK_DUE_WORKING_DAYS).

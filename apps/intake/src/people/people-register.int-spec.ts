@@ -31,8 +31,7 @@ jest.setTimeout(60_000);
  * The people register and the course of conduct against a real Postgres with intake's own migrations:
  * encryption at rest, keyed-hash search, duplicate detection, per-case visibility, role history, timeline.
  */
-const key = PersonalDataCipher.generateKey();
-const cipher = PersonalDataCipher.fromBase64(key);
+const cipher = PersonalDataCipher.generate();
 const clock = new FixedClock(new Date('2026-11-27T12:00:00Z'));
 const screener: Principal = { issuer: 'urn:test', subject: 'screener-1', agency: 'police', roles: ['stac-screener'] };
 
@@ -87,7 +86,6 @@ async function newCase(opts: { visible: boolean }): Promise<string> {
 
 beforeAll(async () => {
   db = await createTestDatabase('people');
-  process.env.DATA_KEY = key;
   await runMigrations(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: allMigrations(INTAKE), applicationName: 'int' }));
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();

@@ -30,7 +30,7 @@ export class ProbationConsultation {
   @Column({ name: 'licence_conditions', type: 'jsonb' })
   licenceConditions: StoredLicenceCondition[];
 
-  /** victim.location: the zones' geography, AES-256-GCM under PROBATION_DATA_KEY, bound to this row. */
+  /** victim.location: the zones' geography, AES-256-GCM under PROBATION_DATA_KEYS (key id in the ciphertext), bound to this row. */
   @Column({ name: 'exclusion_zones_enc', type: 'bytea', nullable: true })
   exclusionZonesEnc: Buffer | null;
 
