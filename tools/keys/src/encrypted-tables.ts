@@ -2,6 +2,12 @@ import type { DatabaseService } from '@stac/config';
 import type { EncryptedTable } from '@stac/persistence';
 
 /**
+ * A service's first answers to Idempotency-Keys (libs/runtime IdempotencyRecords): sealed under the
+ * service's ring, bound to the record's key, since an answer can echo sealed fields.
+ */
+const idempotency = (table: string): EncryptedTable => ({ table, rowId: 'key', columns: [{ column: 'response', label: 'response', format: 'sealed-json' }] });
+
+/**
  * Every encrypted column of every service (DP-02), with the label its ciphertexts are bound to (the
  * services' `seal(value, rowId, label)` calls) and the row id they are bound to. The rotation int test
  * checks this list against the `_enc` columns of each migrated database, so a new one cannot be missed.
@@ -21,6 +27,7 @@ export const ENCRYPTED_TABLES: Record<DatabaseService, readonly EncryptedTable[]
       ],
     },
     { table: 'protective_order', rowId: 'id', version: 'version', columns: [{ column: 'exclusion_zones_enc', label: 'exclusion_zones' }] },
+    idempotency('idempotency_record'),
   ],
   'risk-assessment': [
     {
@@ -33,6 +40,7 @@ export const ENCRYPTED_TABLES: Record<DatabaseService, readonly EncryptedTable[]
         { column: 'formulation_enc', label: 'formulation', plaintext: 'formulation' },
       ],
     },
+    idempotency('risk_idempotency_record'),
   ],
   advocacy: [
     { table: 'consent_record', rowId: 'id', columns: [{ column: 'justification_enc', label: 'justification_enc' }] },
@@ -40,7 +48,11 @@ export const ENCRYPTED_TABLES: Record<DatabaseService, readonly EncryptedTable[]
     { table: 'contact_preferences', rowId: 'case_id', columns: [{ column: 'prefs_enc', label: 'prefs_enc' }] },
     { table: 'victim_situation_change', rowId: 'id', columns: [{ column: 'details_enc', label: 'details_enc' }] },
     { table: 'feedback_response', rowId: 'id', columns: [{ column: 'free_text_enc', label: 'free_text_enc' }] },
+    idempotency('idempotency_record'),
   ],
-  'mental-health': [{ table: 'clinical_note', rowId: 'id', columns: [{ column: 'body_enc', label: 'body_enc' }] }],
-  probation: [{ table: 'probation_consultation', rowId: 'id', columns: [{ column: 'exclusion_zones_enc', label: 'exclusion_zones' }] }],
+  'mental-health': [{ table: 'clinical_note', rowId: 'id', columns: [{ column: 'body_enc', label: 'body_enc' }] }, idempotency('idempotency_record')],
+  probation: [
+    { table: 'probation_consultation', rowId: 'id', columns: [{ column: 'exclusion_zones_enc', label: 'exclusion_zones' }] },
+    idempotency('idempotency_record'),
+  ],
 };

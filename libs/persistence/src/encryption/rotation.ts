@@ -10,12 +10,17 @@ export interface EncryptedColumn {
    * JSON, like the service's cipher) into `column` and clears it; a later migration drops it.
    */
   readonly plaintext?: string;
+  /**
+   * `bytea` (default): the envelope itself. `sealed-json`: a jsonb column holding `{"sealed": "<base64
+   * envelope>"}`, or, from before sealing, the plain JSON value (sealed by the rotation).
+   */
+  readonly format?: 'bytea' | 'sealed-json';
 }
 
-/** A table with encrypted columns, paged by a unique uuid key that is also the rows' associated data. */
+/** A table with encrypted columns, paged by a unique key that is also the rows' associated data. */
 export interface EncryptedTable {
   readonly table: string;
-  /** Unique uuid column: keyset paging and the row id the ciphertexts are bound to. */
+  /** Unique column (uuid or text): keyset paging and the row id the ciphertexts are bound to. */
   readonly rowId: string;
   /** Optimistic lock column, if the table has one: a row whose version moved is left for a retry. */
   readonly version?: string;
@@ -113,6 +118,17 @@ async function rewriteRow(c: PoolClient, ring: KeyRing, t: EncryptedTable, row: 
   let fromPlaintext = false;
   try {
     for (const col of t.columns) {
+      if (col.format === 'sealed-json') {
+        const stored = row[col.column];
+        if (stored === null || stored === undefined) continue;
+        const was = isSealedJson(stored) ? Buffer.from(stored.sealed, 'base64') : null;
+        if (was && ring.isCurrent(was)) continue;
+        const plain = was ? ring.decrypt(was, row.__id, col.label) : Buffer.from(JSON.stringify(stored), 'utf8');
+        sets.push(`${ident(col.column)} = ${param(JSON.stringify({ sealed: ring.encrypt(plain, row.__id, col.label).toString('base64') }))}::jsonb`);
+        conds.push(`${ident(col.column)} = ${param(JSON.stringify(stored))}::jsonb`);
+        if (!was) fromPlaintext = true;
+        continue;
+      }
       const sealed = row[col.column] as Buffer | null;
       const plain = col.plaintext ? (row[col.plaintext] as string | null) : null;
       if (plain !== null && col.plaintext) {
@@ -142,6 +158,10 @@ async function rewriteRow(c: PoolClient, ring: KeyRing, t: EncryptedTable, row: 
   return 'done';
 }
 
+function isSealedJson(v: unknown): v is { sealed: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { sealed?: unknown }).sealed === 'string';
+}
+
 async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
   try {
@@ -163,6 +183,24 @@ export async function encryptionStatus(pool: Pool, ring: KeyRing, tables: readon
   for (const t of tables) {
     for (const col of t.columns) {
       const byKey: Record<string, number> = {};
+      if (col.format === 'sealed-json') {
+        const c = ident(col.column);
+        const env = `decode(${c}->>'sealed', 'base64')`;
+        const r = await pool.query<{ kid: string | null; sealed: boolean; n: string }>(
+          `SELECT (jsonb_typeof(${c}) = 'object' AND ${c} ? 'sealed') AS sealed,
+                  CASE WHEN jsonb_typeof(${c}) = 'object' AND ${c} ? 'sealed' AND get_byte(${env}, 0) = 2
+                       THEN convert_from(substring(${env} from 3 for get_byte(${env}, 1)), 'SQL_ASCII') END AS kid,
+                  count(*)::text AS n
+             FROM ${ident(t.table)} WHERE ${c} IS NOT NULL GROUP BY 1, 2`,
+        );
+        let plaintext = 0;
+        for (const x of r.rows) {
+          if (x.sealed) byKey[x.kid ?? '(no key id)'] = Number(x.n);
+          else plaintext += Number(x.n);
+        }
+        out.push({ table: t.table, column: col.column, byKey, plaintext });
+        continue;
+      }
       const rows = (
         await pool.query<{ kid: string | null; n: string }>(
           // The envelope header only (format byte, key id): the status never reads a ciphertext body.

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { encryptionStatus, JsonSealer, KeyRing, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
-import { allMigrations } from '@stac/runtime';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '@stac/auth';
+import { allMigrations, IdempotencyRecords } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
-import { RISK_ASSESSMENT } from '../../../apps/risk-assessment/src/risk-assessment.module';
-import { ENCRYPTED_TABLES } from './encrypted-tables';
-import { rotateService } from './main';
+import { RISK_ASSESSMENT } from '../../apps/risk-assessment/src/risk-assessment.module';
+import { ENCRYPTED_TABLES } from '../../tools/keys/src/encrypted-tables';
+import { rotateService } from '../../tools/keys/src/main';
 
 jest.setTimeout(120_000);
 
@@ -133,7 +135,7 @@ describe('pnpm keys rotate (real Postgres, concurrent writes)', () => {
     // Every row that still held plaintext or an old ciphertext when the rotation reached it was rewritten.
     expect(report.reencrypted + report.sealedFromPlaintext).toBeGreaterThan(ROWS * 0.5);
     expect(report.sealedFromPlaintext).toBeGreaterThan(0);
-    expect(out.at(-1)).toMatch(/^risk_assessment: scanned 600, re-encrypted \d+, sealed from plaintext \d+, retried \d+, conflicts 0, unreadable 0$/);
+    expect(out).toContainEqual(expect.stringMatching(/^risk_assessment: scanned 600, re-encrypted \d+, sealed from plaintext \d+, retried \d+, conflicts 0, unreadable 0$/));
 
     // The old key leaves the ring: every row opens with the new key alone, and holds the last value written.
     const after = await readAll(newOnly);
@@ -146,6 +148,7 @@ describe('pnpm keys rotate (real Postgres, concurrent writes)', () => {
     expect(status.columns).toEqual([
       { table: 'risk_assessment', column: 'rationale_enc', byKey: { new: ROWS }, plaintext: 0 },
       { table: 'risk_assessment', column: 'formulation_enc', byKey: { new: ROWS / 3 }, plaintext: 0 },
+      { table: 'risk_idempotency_record', column: 'response', byKey: {}, plaintext: 0 },
     ]);
   });
 
@@ -155,7 +158,33 @@ describe('pnpm keys rotate (real Postgres, concurrent writes)', () => {
     expect(report).toMatchObject({ scanned: ROWS, reencrypted: 0, sealedFromPlaintext: 0, conflicts: 0, unreadable: [] });
   });
 
-  it('DP-02: the tool refuses a production run without the service's key ring', async () => {
+  it('DP-02: first answers to Idempotency-Keys (which can echo sealed fields) are stored sealed, replay, and rotate like every column; clear ones from before are sealed', async () => {
+    const m = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as EntityManager;
+    const principal = { issuer: 'urn:test', subject: 'advocate-1', agency: 'advocacy', roles: [] } as unknown as Principal;
+    const command = (idempotencyKey: string) => ({ principal, idempotencyKey, command: 'advocacy.contact.record', body: { n: idempotencyKey } });
+    const answer = (k: string) => ({ contactId: k, notes: `CANARY-IDEMPOTENT ${k} (synthetic)` });
+    const before = new IdempotencyRecords('risk_idempotency_record', oldRing);
+    for (const k of ['a', 'b', 'c']) await before.run(m, command(k), async () => answer(k));
+    // A first answer stored in clear by a release before sealing.
+    await new IdempotencyRecords('risk_idempotency_record').run(m, command('legacy'), async () => answer('legacy'));
+    const dump = async () => (await pool.query(`SELECT row_to_json(r)::text AS row FROM risk_idempotency_record r`)).rows.map((r) => r.row).join('\n');
+    expect((await dump()).match(/CANARY/g)).toHaveLength(1); // only the legacy one
+    // Replays: the sealed ones open, the clear one replays as it was.
+    const replay = (records: IdempotencyRecords, k: string) => records.run(m, command(k), async () => ({ ran: 'again' }));
+    expect(await replay(before, 'a')).toEqual(answer('a'));
+    expect(await replay(before, 'legacy')).toEqual(answer('legacy'));
+
+    const env = { NODE_ENV: 'production', DATABASE_URL: db.url, RISK_ASSESSMENT_DATA_KEYS: rotating.toConfigValue() };
+    const reports = await rotateService('risk-assessment', env, () => undefined);
+    expect(reports.find((r) => r.table === 'risk_idempotency_record')).toMatchObject({ scanned: 4, reencrypted: 3, sealedFromPlaintext: 1, conflicts: 0, unreadable: [] });
+    expect(await dump()).not.toMatch(/CANARY/);
+    const after = new IdempotencyRecords('risk_idempotency_record', newOnly);
+    for (const k of ['a', 'b', 'c', 'legacy']) expect(await replay(after, k)).toEqual(answer(k));
+    // A different body under a used key is still refused.
+    await expect(after.run(m, { ...command('a'), body: { other: true } }, async () => ({}))).rejects.toMatchObject({ problem: { status: 422 } });
+  });
+
+  it("DP-02: the tool refuses a production run without the service's key ring", async () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: db.url };
     await expect(rotateService('risk-assessment', env, () => undefined)).rejects.toThrow(/RISK_ASSESSMENT_DATA_KEYS is required/);
   });
