@@ -78,7 +78,6 @@ describe('KeyRing (DP-02)', () => {
     expect(() => keyRingFromEnv('INTAKE_DATA_KEYS', INTAKE_DATA_KEYS_VAR, { INTAKE_DATA_KEYS: published })).toThrow(/published/);
     const renamed = `*mine:${b64()},old:${published.split(':')[1]}`;
     expect(() => keyRingFromEnv('INTAKE_DATA_KEYS', INTAKE_DATA_KEYS_VAR, { NODE_ENV: 'production', INTAKE_DATA_KEYS: renamed })).toThrow(/published development key/);
-    // The key compose once defaulted DATA_KEY to (fingerprint only in the code) is refused too.
     expect(keyRingFromEnv('INTAKE_DATA_KEYS', INTAKE_DATA_KEYS_VAR, { NODE_ENV: 'development' }).currentId).toBe('dev');
     expect(keyRingFromEnv('INTAKE_DATA_KEYS', INTAKE_DATA_KEYS_VAR, { NODE_ENV: 'test', INTAKE_DATA_KEYS: renamed }).keyIds).toEqual(['mine', 'old']);
     const own = `k1:${b64()}`;
