@@ -260,6 +260,15 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     await expect(assessments.get(caseId, victim.id, 'probation', true)).rejects.toThrow();
     await ds.query(`UPDATE risk_assessment SET rationale_enc = $2 WHERE id = $1`, [victim.id, victim.rationale_enc]);
     expect((await assessments.get(caseId, victim.id, 'probation', true)).rationale).toBe('Formulated at consultation.');
+    // Expand/contract: a row saved before sealing (plaintext only) still reads, and the next save seals it and clears the plaintext.
+    await ds.query(`UPDATE risk_assessment SET rationale = 'Saved before sealing', rationale_enc = NULL WHERE id = $1`, [d.assessmentId]);
+    const legacy = await assessments.get(other, d.assessmentId, 'probation', true);
+    expect(legacy.rationale).toBe('Saved before sealing');
+    await assessments.update(other, d.assessmentId, legacy.version, { formulation: 'revised again' }, probation);
+    const [sealedNow] = await ds.query(`SELECT rationale, rationale_enc FROM risk_assessment WHERE id = $1`, [d.assessmentId]);
+    expect(sealedNow.rationale).toBeNull();
+    expect(sealedNow.rationale_enc).not.toBeNull();
+    expect(await assessments.get(other, d.assessmentId, 'probation', true)).toMatchObject({ rationale: 'Saved before sealing', formulation: 'revised again' });
   });
 
   it('overdue reviews appear on the owning agency’s worklist only; the scan emits risk.review.due once and opens a review task', async () => {

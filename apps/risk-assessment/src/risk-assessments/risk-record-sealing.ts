@@ -46,7 +46,10 @@ export class RiskRecordSealing implements EntitySubscriberInterface<RiskAssessme
     for (const f of SEALED_FIELDS) {
       const sealed = a[f.sealed];
       if (sealed === undefined) continue; // not selected
-      a[f.field] = sealed ? this.cipher.open<string>(sealed, a.id, f.label) : (a[f.unsealed] ?? null);
+      // Plaintext beside a ciphertext was written after it, by an instance of the release before sealing
+      // (a rolling upgrade): it is the newer value. This release's saves always clear it.
+      const unsealed = a[f.unsealed] ?? null;
+      a[f.field] = unsealed !== null || !sealed ? unsealed : this.cipher.open<string>(sealed, a.id, f.label);
     }
   }
 
