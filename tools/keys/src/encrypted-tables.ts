@@ -52,7 +52,15 @@ export const ENCRYPTED_TABLES: Record<DatabaseService, readonly EncryptedTable[]
   ],
   'mental-health': [{ table: 'clinical_note', rowId: 'id', columns: [{ column: 'body_enc', label: 'body_enc' }] }, idempotency('idempotency_record')],
   probation: [
-    { table: 'probation_consultation', rowId: 'id', columns: [{ column: 'exclusion_zones_enc', label: 'exclusion_zones' }] },
+    {
+      table: 'probation_consultation',
+      rowId: 'id',
+      columns: [
+        { column: 'exclusion_zones_enc', label: 'exclusion_zones' },
+        // Expand/contract: summaries recorded before sealing still hold plaintext; the rotation seals and clears it.
+        { column: 'summary_enc', label: 'summary', plaintext: 'summary' },
+      ],
+    },
     idempotency('idempotency_record'),
   ],
 };
