@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hkdfSync } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { ConfigError, loadConfig, SERVICE_DATABASES, SERVICE_ENV, SERVICE_KEY_VARS, type DatabaseService, type EnvVar } from '@stac/config';
 import { encryptionStatus, keyRingFromEnv, rotateTable, type TableRotationReport } from '@stac/persistence';
@@ -8,6 +9,7 @@ import { ENCRYPTED_TABLES } from './encrypted-tables';
 const USAGE = `usage:
   pnpm keys rotate <service> [--batch N]   re-encrypt every encrypted column under the current key (online)
   pnpm keys status <service>               ciphertexts per key id, plaintext left to seal (headers only)
+  pnpm keys reindex intake                 derive every search key again under INTAKE_SEARCH_KEY (after a new one)
   pnpm keys generate [kid]                 a new ring entry kid:base64 (32 random bytes)
   pnpm keys legacy-search-key              INTAKE_SEARCH_KEY that keeps the search keys of the old DATA_KEY
 services: ${Object.keys(SERVICE_DATABASES).join(', ')}
@@ -83,6 +85,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       } finally {
         await pool.end();
       }
+    }
+    case 'reindex': {
+      const service = serviceArg(rest[0]);
+      // Only intake's search keys can be derived again: probation never stores the case reference it indexes.
+      if (service !== 'intake') throw new UsageError(`${service} has no search keys to derive again (see docs/operations.md "Rotate a search key")`);
+      // intake's own entry (its name matching lives in the service): dist/reindex.js in its image.
+      const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../../apps/intake/src/reindex.ts')], { env, stdio: 'inherit' });
+      return run.status ?? 1;
     }
     case 'generate': {
       const kid = rest[0] ?? `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
