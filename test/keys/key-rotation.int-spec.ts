@@ -118,17 +118,29 @@ describe('pnpm keys rotate (real Postgres, concurrent writes)', () => {
           await c.query('COMMIT');
           expected.set(id, { ...expected.get(id)!, rationale });
           writes++;
+        } catch (e) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw e;
         } finally {
           c.release();
         }
       }
     })();
+    // Awaited below; a writer failure is reported there, never as an unhandled rejection meanwhile.
+    const writerDone = writer.then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     const out: string[] = [];
     const env = { NODE_ENV: 'production', DATABASE_URL: db.url, RISK_ASSESSMENT_DATA_KEYS: rotating.toConfigValue() };
-    const [report] = await rotateService('risk-assessment', env, (l) => out.push(l), 25);
-    rotating_ = false;
-    await writer;
+    let report;
+    try {
+      [report] = await rotateService('risk-assessment', env, (l) => out.push(l), 25);
+    } finally {
+      rotating_ = false;
+    }
+    expect(await writerDone).toBeNull();
 
     expect(writes).toBeGreaterThan(0);
     expect(report).toMatchObject({ table: 'risk_assessment', scanned: ROWS, conflicts: 0, unreadable: [] });
