@@ -59,8 +59,6 @@ export async function startStack(
         ...auth,
         NATS_NAMESPACE: namespace,
         EVENT_STREAM_MAX_MB: TEST_STREAM_MAX_MB,
-        // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
-        ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
         // API-09: the gateway shows /metrics only to a scraper with this token (see scrapeMetrics).
         ...(s === 'gateway' ? { METRICS_TOKEN: randomBytes(16).toString('hex') } : {}),
         ...opts.overrides?.[s],

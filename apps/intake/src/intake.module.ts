@@ -101,7 +101,7 @@ import { PartnerInterventions } from './partner-interventions/partner-interventi
     // Restricted records (staff-linked, public figure) and field-group grants.
     RestrictedRecordsService,
     FieldGroupGrantsService,
-    // People register and course of conduct; the agency data key from DATA_KEY (DP-02).
+    // People register and course of conduct; the police's key ring and search key (INTAKE_DATA_KEYS, INTAKE_SEARCH_KEY; DP-02).
     { provide: PersonalDataCipher, useFactory: () => dataKeyFromEnv() },
     PersonRecords,
     PeopleService,

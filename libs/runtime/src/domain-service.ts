@@ -6,9 +6,11 @@ import {
   migrationEnvSpec,
   SERVICE_DATABASES,
   SERVICE_ENV,
+  SERVICE_KEY_VARS,
   withConfigErrorsFatal,
   type Config,
   type DatabaseService,
+  type EnvVar,
 } from '@stac/config';
 import {
   DropDeadLetterTable1796084100000,
@@ -18,7 +20,7 @@ import {
   NATS_PROBE,
 } from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { databaseProbe, ensureDatabase, grantRuntimeRole, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
+import { databaseProbe, ensureDatabase, grantRuntimeRole, keyRingFromEnv, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
 import type { Logger } from 'pino';
 import {
   ACCESS_LOG_RUNTIME_GRANTS,
@@ -58,6 +60,12 @@ export interface DomainServiceDefinition {
 }
 
 const DB_PROBE = Symbol('DB_PROBE');
+
+/** The service's key ring from its `<SVC>_DATA_KEYS` (DP-02; the service's own cipher reads the same variable). */
+function serviceKeyRing(service: DatabaseService) {
+  const name = SERVICE_KEY_VARS[service].ring;
+  return keyRingFromEnv(name, (SERVICE_ENV[service] as Record<string, EnvVar>)[name]);
+}
 
 @Module({})
 class DomainServiceModule {}
@@ -123,7 +131,8 @@ export function domainServiceModule(
       CasePartReader,
       OperationKernel,
       { provide: Clock, useClass: SystemClock },
-      { provide: IdempotencyRecords, useValue: new IdempotencyRecords(def.idempotencyTable) },
+      // First answers sealed under the service's own key ring (DP-02): they can echo sealed fields.
+      { provide: IdempotencyRecords, useFactory: () => new IdempotencyRecords(def.idempotencyTable, serviceKeyRing(def.service)) },
       { provide: REPLICA_IDENTITY, useValue: { service: def.service, agency: def.agency } },
       CaseRestrictionReplica,
       CaseAccessReplica,
