@@ -189,6 +189,19 @@ describe('people register (Postgres)', () => {
     expect(again.matches[0].cases.map((c) => c.caseId)).not.toContain(hiddenCase);
   });
 
+  it('AC-09: a page of search results is filled from the candidates on visible cases however many better ones are hidden', async () => {
+    // Forty records of one name and date of birth on a hidden case rank above (exact) the visible one (a typo).
+    for (let i = 0; i < 40; i++) {
+      const p = await records.create(ds.manager, { givenName: 'Maud', familyName: 'Trelawney', dateOfBirth: '1981-04-05', identityKnown: true });
+      await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'VICTIM', now())`, [hiddenCase, p.id]);
+    }
+    const visible = await records.create(ds.manager, { givenName: 'Maud', familyName: 'Trelawny', dateOfBirth: '1981-04-05', identityKnown: true });
+    await ds.query(`INSERT INTO case_participant (case_id, person_id, role, valid_from) VALUES ($1, $2, 'VICTIM', now())`, [caseA, visible.id]);
+    const found = await peopleVia.search({ givenName: 'Maud', familyName: 'Trelawney', dateOfBirth: '1981-04-05', limit: 5 });
+    expect(found.matches.map((m) => m.personId)).toEqual([visible.id]);
+    expect(found.matches[0].cases.map((c) => c.caseId)).toEqual([caseA]);
+  });
+
   it('duplicates are confirmed or rejected by a person; a confirmed duplicate links the cases; stale versions are 412', async () => {
     const caseC = await newCase({ visible: true });
     const other = await peopleVia.add(({ caseId: caseC, role: 'VICTIM', person: { givenName: 'Zoe', familyName: 'Canaryfield-Jomes', dateOfBirth: '1988-03-14', identityKnown: true } }));

@@ -39,6 +39,9 @@ import { requestPartnerChecks } from '../partner-answers/partner-answers.service
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+/** Candidates read beyond a page in each batch of a search, for those on cases the caller may not see. */
+const SEARCH_SLACK = 10;
+
 const PERSON_NOT_FOUND = () => rpcProblem(404, 'person-not-found', 'No such person on this case');
 const CANDIDATE_NOT_FOUND = () => rpcProblem(404, 'duplicate-candidate-not-found', 'No such duplicate candidate on this case');
 
@@ -68,24 +71,31 @@ export class PeopleService {
     }
     // The best candidates only: enough for a page of visible matches without touching hundreds of cases.
     const found = await this.records.candidates(this.dataSource.manager, q, { mode: 'search', limit: 100 });
-    const participation = await this.participation(this.dataSource.manager, found.map((f) => f.person.id));
-    const visible = await this.visibleCases(this.dataSource.manager, granted, [...participation.values()].flatMap((c) => c.map((x) => x.caseId)));
-    const matches = found
-      .map((f) => ({ f, cases: (participation.get(f.person.id) ?? []).filter((c) => visible.has(c.caseId)) }))
-      // Never a person only on cases the caller may not see (AC-09), nor an orphan record.
-      .filter((x) => x.cases.length > 0)
-      .slice(0, q.limit ?? 20)
-      .map(({ f, cases }) => ({
-        personId: f.person.id,
-        grade: f.match.grade,
-        score: f.match.score,
-        reasons: f.match.reasons,
-        identityKnown: f.person.identityKnown,
-        givenName: f.identity.givenName,
-        familyName: f.identity.familyName,
-        dateOfBirth: f.identity.dateOfBirth,
-        cases,
-      }));
+    const want = q.limit ?? 20;
+    const visibleMatches: { f: (typeof found)[number]; cases: CaseRolesView[] }[] = [];
+    // Best first, a page and a little more at a time: the cases of people the caller will never be shown
+    // are not read, and another batch is read only when some of this one were on cases the caller may not see.
+    for (let from = 0; from < found.length && visibleMatches.length < want; from += want + SEARCH_SLACK) {
+      const batch = found.slice(from, from + want + SEARCH_SLACK);
+      const participation = await this.participation(this.dataSource.manager, batch.map((f) => f.person.id));
+      const visible = await this.visibleCases(this.dataSource.manager, granted, [...participation.values()].flatMap((c) => c.map((x) => x.caseId)));
+      for (const f of batch) {
+        const cases = (participation.get(f.person.id) ?? []).filter((c) => visible.has(c.caseId));
+        // Never a person only on cases the caller may not see (AC-09), nor an orphan record.
+        if (cases.length > 0) visibleMatches.push({ f, cases });
+      }
+    }
+    const matches = visibleMatches.slice(0, want).map(({ f, cases }) => ({
+      personId: f.person.id,
+      grade: f.match.grade,
+      score: f.match.score,
+      reasons: f.match.reasons,
+      identityKnown: f.person.identityKnown,
+      givenName: f.identity.givenName,
+      familyName: f.identity.familyName,
+      dateOfBirth: f.identity.dateOfBirth,
+      cases,
+    }));
     await this.accessLog.record(this.dataSource, {
       operation: 'consultation',
       action: 'person.search',

@@ -49,8 +49,10 @@ export interface ScoredCandidate {
 
 /**
  * Candidates fetched from the blocking index before scoring, and index entries read per key: bounds the
- * work of a very common name (a surname shared by thousands reads 100 entries, not thousands). The
- * people sharing the most keys come first, so the true match of a full name is never near the cut.
+ * work of a very common name (a surname shared by thousands reads 100 entries, not thousands). Each key
+ * counts in inverse proportion to the people it holds, so a rare key (this given name with this date of
+ * birth) outweighs many common ones (the one-edit forms of a common name), and the true match of a full
+ * name is never near the cut however common the name.
  */
 const MAX_BLOCK_CANDIDATES = 150;
 const PER_KEY_CANDIDATES = 100;
@@ -194,13 +196,16 @@ export class PersonRecords {
     if (keys.length === 0) return [];
     const rows: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; other_names_enc: Buffer | null; identity_known: boolean }[] = await m.query(
       // Bounded per key (a very common name cannot make one lookup scan the register), then the people
-      // sharing the most keys first. The per-key order is the index's own (key, person_id), so each key is
-      // one index range read that stops at the limit (an index-only scan where the table is vacuumed).
+      // whose shared keys are rarest first: each key weighs 1 / the entries read for it (a key cut at the
+      // limit weighs least). The per-key order is the index's own (key, person_id), so each key is one
+      // index range read that stops at the limit (an index-only scan where the table is vacuumed).
       `SELECT p.id, p.identity_enc, p.identifiers_enc, p.other_names_enc, p.identity_known
-         FROM (SELECT k.person_id, count(*) AS shared
+         FROM (SELECT k.person_id, sum(1.0 / k.entries) AS weight
                  FROM unnest($1::bytea[]) AS q(key)
-                 CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key ORDER BY m.key, m.person_id LIMIT $3) k
-                GROUP BY k.person_id ORDER BY shared DESC LIMIT $2) c
+                 CROSS JOIN LATERAL (
+                   SELECT person_id, count(*) OVER () AS entries
+                     FROM (SELECT person_id FROM person_match_key m WHERE m.key = q.key ORDER BY m.key, m.person_id LIMIT $3) b) k
+                GROUP BY k.person_id ORDER BY weight DESC LIMIT $2) c
          JOIN person p ON p.id = c.person_id`,
       [keys, o.maxRows ?? MAX_BLOCK_CANDIDATES, o.perKey ?? PER_KEY_CANDIDATES],
     );
