@@ -18,11 +18,13 @@ describe('a missing or malformed variable stops the process with one clear line 
   it.each([
     ['intake without DATABASE_URL', 'apps/intake/src/main.ts', {}, /^config: DATABASE_URL is required/],
     ['probation with a bad port', 'apps/probation/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_probation', HTTP_PORT: '99999' }, /^config: HTTP_PORT must be between 1 and 65535/],
-    ['gateway with no token issuer', 'apps/gateway/src/main.ts', {}, /^config: no token issuer configured/],
-    ['gateway in production with the dev issuer', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', AUTH_DEV_ISSUER_DIR: '/tmp/x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
-    ['DP-02: gateway with the dev issuer and no NODE_ENV (production by default)', 'apps/gateway/src/main.ts', { AUTH_DEV_ISSUER_DIR: '/tmp/x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
+    ['gateway with no token issuer', 'apps/gateway/src/main.ts', { NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: no token issuer configured/],
+    ['gateway in production with the dev issuer', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', AUTH_DEV_ISSUER_DIR: '/tmp/x', NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
+    ['DP-02: gateway with the dev issuer and no NODE_ENV (production by default)', 'apps/gateway/src/main.ts', { AUTH_DEV_ISSUER_DIR: '/tmp/x', NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
     ['LAW-07/DP-02: probation without AUDIT_CHAIN_KEY and no NODE_ENV', 'apps/probation/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_probation' }, /^config: AUDIT_CHAIN_KEY is required/],
     ['LAW-07/DP-02: advocacy with the published dev chain key in production', 'apps/advocacy/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/stac_advocacy', AUDIT_CHAIN_KEY: 'pvJBFwwF0nwDgoR1pTZIMMgBRsArxnYHgRdoKZh2Jsg=' }, /^config: AUDIT_CHAIN_KEY is the published development value/],
+    ['BUS-01: intake in production (the default) without NATS credentials', 'apps/intake/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_intake', AUDIT_CHAIN_KEY: Buffer.alloc(32, 3).toString('base64'), DATA_KEY: Buffer.alloc(32, 4).toString('base64') }, /^config: NATS_USER is required in production/],
+    ['BUS-01: gateway in production without a NATS password', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', NATS_USER: 'gateway' }, /^config: NATS_PASSWORD is required in production/],
     ['risk-assessment with a bad NATS URL', 'apps/risk-assessment/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_risk', NATS_URL: 'http://127.0.0.1:4222' }, /^config: NATS_URL must use nats:/],
   ])('%s', (_name, entry, env, message) => {
     const r = start(entry, env as Record<string, string>);
