@@ -1,7 +1,7 @@
 import { STREAMS, type StreamDefinition } from '@stac/contracts';
 import { deadLetterFilter, deadLetterStreamName } from './dead-letters';
 import { streamName, wireSubject } from './provisioning';
-import { BUS_DOMAIN_SERVICES, BUS_USERS, inboxPrefix, type BusDomainService, type BusUser } from '@stac/rpc/bus';
+import { BUS_USERS, inboxPrefix, type BusDomainService, type BusUser } from '@stac/rpc/bus';
 
 // The users and how they connect (inbox prefixes, credentials) live in libs/rpc, which the gateway loads.
 export * from '@stac/rpc/bus';
