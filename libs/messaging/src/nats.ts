@@ -23,7 +23,9 @@ export async function connectNats(url: string, name: string, bus?: BusIdentity):
     // Keep trying while NATS restarts; the readiness probe reports the outage meanwhile.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
-    timeout: 3000,
+    // The TLS handshake of a process starting beside many others (a stack booting on two cores) can take
+    // seconds; a first connection that times out stops the service.
+    timeout: 10_000,
   });
 }
 
