@@ -232,7 +232,7 @@ const domainService = (httpPort: number) =>
       default: '90',
       min: 1,
       max: 3650,
-      description: 'Dead letters older than this leave the dead-letter stream.',
+      description: 'Dead letters older than this leave the dead-letter stream (set when the stream is created; no service may change it afterwards, BUS-01).',
     },
     OUTBOX_RETENTION_DAYS: {
       format: 'int',
