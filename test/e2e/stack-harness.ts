@@ -115,7 +115,9 @@ export async function startStack(
       },
     );
   } catch (e) {
+    // A stack that never came up leaves neither its bus nor its databases behind.
     await bus?.close();
+    await dropStackDatabases(env, pgBase).catch(() => undefined);
     throw e;
   }
   return {
