@@ -2,7 +2,7 @@
 // one after another, stopping at the first failure so no service starts on a half-migrated schema.
 //
 // Each service sees only its own settings: <SERVICE>_<VAR> in this job's environment becomes <VAR> for
-// that service alone (INTAKE_DATABASE_MIGRATION_URL -> DATABASE_MIGRATION_URL, INTAKE_DATA_KEY -> DATA_KEY), and
+// that service alone (INTAKE_DATABASE_MIGRATION_URL -> DATABASE_MIGRATION_URL, INTAKE_INTAKE_DATA_KEYS -> INTAKE_DATA_KEYS), and
 // no service sees another's. Variables without a service prefix (NODE_ENV, LOG_LEVEL) go to all.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -61,7 +61,9 @@ const REQUIRED_VARS = requiredComposeVariables(composeText);
 const OPERATOR_SECRETS: Record<string, string> = Object.fromEntries(
   REQUIRED_VARS.map((v) => [
     v,
-    v.endsWith('_KEY')
+    v.endsWith('_DATA_KEYS')
+      ? `k1:${randomBytes(32).toString('base64')}`
+      : v.endsWith('_KEY')
       ? randomBytes(32).toString('base64')
       : v === 'STAC_AUTH_ISSUERS'
         ? JSON.stringify([{ issuer: 'https://idp.example/realms/police', agency: 'police', jwksUri: 'https://idp.example/certs' }])
@@ -373,18 +375,21 @@ describe('docker-compose.yml', () => {
 
 describe('docker-compose.yml secrets and database roles', () => {
   it('DP-02: refuses to start with default secrets: every password, key and the issuers must be set by the operator', () => {
-    const secretish = /PASSWORD|_KEY|ISSUERS/;
+    const secretish = /PASSWORD|_KEYS?\b|ISSUERS/;
     const offending: string[] = [];
     for (const [name, svc] of Object.entries(services))
       for (const [k, v] of Object.entries(svc.environment ?? {}))
         for (const m of String(v).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?])?/g))
           if (secretish.test(m[1]) && m[2] !== ':?') offending.push(`${name}.${k}: \${${m[1]}${m[2] ?? ''}}`);
     expect(offending).toEqual([]);
-    for (const v of ['STAC_PG_SUPERUSER_PASSWORD', 'STAC_INTAKE_DATA_KEY', 'STAC_INTAKE_AUDIT_CHAIN_KEY', 'STAC_AUTH_ISSUERS'])
+    for (const v of ['STAC_PG_SUPERUSER_PASSWORD', 'STAC_INTAKE_DATA_KEYS', 'STAC_INTAKE_SEARCH_KEY', 'STAC_INTAKE_AUDIT_CHAIN_KEY', 'STAC_AUTH_ISSUERS'])
+      expect(REQUIRED_VARS).toContain(v);
+    // DP-02: every agency's key ring is the operator's, each its own variable.
+    for (const v of ['STAC_RISK_DATA_KEYS', 'STAC_ADVOCACY_DATA_KEYS', 'STAC_MENTAL_HEALTH_DATA_KEYS', 'STAC_PROBATION_DATA_KEYS', 'STAC_PROBATION_SEARCH_KEY'])
       expect(REQUIRED_VARS).toContain(v);
     // Without the operator's secrets, compose refuses: the first required variable is named.
-    expect(() => interpolate(String(services.intake.environment?.DATA_KEY), 'intake.environment.DATA_KEY', {})).toThrow(
-      /STAC_INTAKE_DATA_KEY\} is not set and has no default/,
+    expect(() => interpolate(String(services.intake.environment?.INTAKE_DATA_KEYS), 'intake.environment.INTAKE_DATA_KEYS', {})).toThrow(
+      /STAC_INTAKE_DATA_KEYS\} is not set and has no default/,
     );
     // No published development value survives anywhere in the file.
     expect(composeText).not.toMatch(/stac-dev-(?!idp\b)|Y28wSMBJECzwWbereCW/);

@@ -225,7 +225,7 @@ describe('need-to-know', () => {
     await api(carol, 'safeguarding').get(`/api/v1/cases/${caseId}`).expect(404);
     const granted = await api(lead)
       .post(`/api/v1/cases/${caseId}/relationships`)
-      .send({ kind: 'CONSULTATION_PANEL', agency: 'cps', subject: 'carol' })
+      .send({ kind: 'CONSULTATION_PANEL', agency: 'cps', subject: 'carol', issuer: `${DEV_ISSUER_BASE}/cps` })
       .expect(201);
     await api(carol, 'safeguarding').get(`/api/v1/cases/${caseId}`).expect(200);
     await api(lead).delete(`/api/v1/cases/${caseId}/relationships/${granted.body.relationshipId}`).expect(204);
@@ -264,7 +264,7 @@ describe('need-to-know', () => {
     expect(minutes).toBeLessThanOrEqual(30);
     await api(mhLead).get(`/api/v1/cases/${other}`).expect(200);
     // Read-only: it never lets the holder change who has access.
-    await api(mhLead).post(`/api/v1/cases/${other}/relationships`).send({ kind: 'ASSIGNMENT', agency: 'mental-health', subject: 'x' }).expect(403);
+    await api(mhLead).post(`/api/v1/cases/${other}/relationships`).send({ kind: 'ASSIGNMENT', agency: 'mental-health', subject: 'x', issuer: `${DEV_ISSUER_BASE}/mental-health` }).expect(403);
     // The DPO alert and the review task exist.
     const review = await intakeDb.query(`SELECT status FROM break_glass_review WHERE relationship_id = $1`, [glass.body.relationshipId]);
     expect(review.rows).toEqual([{ status: 'OPEN' }]);

@@ -60,13 +60,15 @@ export async function handled(
   consumer: Exclude<ServiceName, 'gateway'>,
   caseId: string,
   eventType: string,
+  /** Which of the case's events of that type: the first (default) or the newest intake has written. */
+  which: 'first' | 'latest' = 'first',
 ): Promise<void> {
   const [event] = await eventually(
     async () => {
       const rows = await queryService<{ id: string }>(
         stack,
         'intake',
-        `SELECT envelope->>'id' AS id FROM outbox WHERE envelope->>'caseId' = $1 AND envelope->>'eventType' = $2`,
+        `SELECT envelope->>'id' AS id FROM outbox WHERE envelope->>'caseId' = $1 AND envelope->>'eventType' = $2 ORDER BY seq ${which === 'latest' ? 'DESC' : 'ASC'}`,
         [caseId, eventType],
       );
       return rows.length ? rows : undefined;

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { DEV_ISSUER_BASE } from '@stac/auth';
 import { STREAMS } from '@stac/contracts';
 import { streamName, wireSubject } from '@stac/messaging';
 import { eventually } from '@stac/testing';
@@ -247,9 +248,9 @@ describe('S-TAC case workflow through the gateway', () => {
       expect(considered.body.detail).toContain('victim.location');
       await db(
         'intake',
-        `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, read_only, valid_from, created_by)
-         VALUES ($1, $2, 'ASSIGNMENT', 'police', 'e2e-officer', '{victim.location}', false, now(), 'e2e-setup')`,
-        [randomUUID(), caseId],
+        `INSERT INTO case_relationship (id, case_id, kind, agency, subject, issuer, field_groups, read_only, valid_from, created_by)
+         VALUES ($1, $2, 'ASSIGNMENT', 'police', 'e2e-officer', $3, '{victim.location}', false, now(), 'e2e-setup')`,
+        [randomUUID(), caseId, `${DEV_ISSUER_BASE}/police`],
       );
       considered = await api(tokens.officer).post(`/api/v1/cases/${caseId}/orders`).send(spoBody);
     }

@@ -237,7 +237,7 @@ describe('AC-03: field-group grants and revocations through the API', () => {
     const validTo = new Date(Date.now() + 14 * 86_400_000).toISOString();
     const granted = await api(people.lead)
       .post(`/api/v1/cases/${caseId}/field-group-grants`)
-      .send({ fieldGroup: 'victim.location', agency: 'probation', subject: people['probation-a'].subject, reason: 'Exclusion zone for the licence conditions', validTo })
+      .send({ fieldGroup: 'victim.location', agency: 'probation', subject: people['probation-a'].subject, issuer: `${DEV_ISSUER_BASE}/probation`, reason: 'Exclusion zone for the licence conditions', validTo })
       .expect(201);
     expect(granted.body).toMatchObject({ status: 'IN_FORCE', fieldGroup: 'victim.location', subject: people['probation-a'].subject });
     expect((await ask(people['probation-a'])).status).toBe(200);

@@ -4,6 +4,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import request from 'supertest';
+import { DEV_ISSUER_BASE } from '@stac/auth';
 import { CaseReferredV1, IncidentRecordedV1 } from '@stac/contracts';
 import { wireSubject } from '@stac/messaging';
 import { eventually } from '@stac/testing';
@@ -238,7 +239,7 @@ describe('a consultation panel partner records a structured professional judgeme
     // The lead seats probation's team and one named clinician; risk-assessment learns the panel from the event.
     const scheduled = await api(lead, 'investigation')
       .post(`/api/v1/cases/${caseId}/consultations`)
-      .send({ scheduledFor: '2026-12-08T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'e2e-risk-panel-clin' }] })
+      .send({ scheduledFor: '2026-12-08T10:00:00Z', panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'e2e-risk-panel-clin', issuer: `${DEV_ISSUER_BASE}/mental-health` }] })
       .expect(201);
     await handled(stack, 'risk-assessment', caseId, 'intake.consultation.scheduled');
 

@@ -81,8 +81,6 @@ export async function startStack(
         EVENT_STREAM_MAX_MB: TEST_STREAM_MAX_MB,
         // BUS-01: each service as its own bus user on the stack's own server.
         ...bus?.env(s),
-        // DP-02: a fresh agency data key per stack (intake's personal fields and name search hashes).
-        ...(s === 'intake' ? { DATA_KEY: randomBytes(32).toString('base64') } : {}),
         // API-09: the gateway shows /metrics only to a scraper with this token (see scrapeMetrics).
         ...(s === 'gateway' ? { METRICS_TOKEN: randomBytes(16).toString('hex') } : {}),
         ...opts.overrides?.[s],

@@ -52,7 +52,8 @@ describe('the shipped NATS cluster configuration (deploy/nats/cluster/nats.conf)
   it('REL-07: the services run R3 on it: EVENT_STREAM_REPLICAS=3 and every server in NATS_URL is a valid configuration', () => {
     const env = {
       DATABASE_URL: 'postgres://intake@db:5432/stac_intake',
-      DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+      INTAKE_DATA_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      INTAKE_SEARCH_KEY: Buffer.alloc(32, 8).toString('base64'),
       AUDIT_CHAIN_KEY: Buffer.alloc(32, 9).toString('base64'),
       NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222',
       EVENT_STREAM_REPLICAS: '3',

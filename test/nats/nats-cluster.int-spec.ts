@@ -144,7 +144,8 @@ describe('NATS cluster from the shipped configuration (R3)', () => {
   it('REL-07: services configured with EVENT_STREAM_REPLICAS=3 keep three copies; killing the stream leader loses nothing, doubles nothing, and the server catches up when it returns', async () => {
     const config = loadConfig(SERVICE_ENV.intake, {
       DATABASE_URL: db.url,
-      DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+      INTAKE_DATA_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      INTAKE_SEARCH_KEY: Buffer.alloc(32, 8).toString('base64'),
       AUDIT_CHAIN_KEY: Buffer.alloc(32, 9).toString('base64'),
       NATS_URL: nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(','),
       EVENT_STREAM_REPLICAS: '3',

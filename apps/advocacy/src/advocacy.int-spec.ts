@@ -122,7 +122,7 @@ describe('advocacy service (Nest TestingModule, real Postgres, FixedClock, real 
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as AddressInfo).port;
-    process.env.ADVOCACY_DATA_KEY = randomBytes(32).toString('base64');
+    process.env.ADVOCACY_DATA_KEYS = `k1:${randomBytes(32).toString('base64')}`;
     process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
     process.env.MAIL_FROM = 'isac@charity.example';
 

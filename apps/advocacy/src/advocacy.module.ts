@@ -51,7 +51,7 @@ import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler
   providers: [
     // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
     CaseRestrictionsHandler,
-    // The charity's own key (ADVOCACY_DATA_KEY, DP-02), its clock (offset only in tests) and its message transports (SMTP_URL).
+    // The charity's own key ring (ADVOCACY_DATA_KEYS, DP-02), its clock (offset only in tests) and its message transports (SMTP_URL).
     { provide: CharityCipher, useFactory: () => charityCipherFromEnv() },
     { provide: Clock, useFactory: () => advocacyClockFromEnv() },
     { provide: MessageTransports, useFactory: () => MessageTransports.fromEnv() },

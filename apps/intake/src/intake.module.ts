@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
-import { BreakGlassReview } from './case-access/break-glass-review.entity';
+import { BreakGlassReview } from './break-glass-reviews/break-glass-review.entity';
 import { CaseAccessController } from './case-access/case-access.controller';
+import { BreakGlassReviewsController } from './break-glass-reviews/break-glass-reviews.controller';
+import { BreakGlassReviewsService } from './break-glass-reviews/break-glass-reviews.service';
+import { BreakGlassReviewOutcome1796310100000 } from './migrations/1796310100000-break-glass-review-outcome';
 import { CaseAccessService } from './case-access/case-access.service';
 import { FieldGroupGrantsController } from './case-access/field-group-grants.controller';
 import { FieldGroupGrantsService } from './case-access/field-group-grants.service';
@@ -88,16 +91,17 @@ import { PartnerIntervention } from './partner-interventions/partner-interventio
 import { PartnerInterventions } from './partner-interventions/partner-interventions.service';
 
 @Module({
-  controllers: [ReferralsController, CasesController, CaseAccessController, RestrictedRecordsController, FieldGroupGrantsController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController, InvestigationMilestonesController],
+  controllers: [ReferralsController, CasesController, CaseAccessController, BreakGlassReviewsController, RestrictedRecordsController, FieldGroupGrantsController, PeopleController, IncidentsController, ScreeningController, AdviceController, LifecycleController, OrdersController, ConsultationsController, WorklistsController, CpsController, InvestigationMilestonesController],
   providers: [
     ReferralsService,
     BreachReferrals,
     CasesService,
     CaseAccessService,
+    BreakGlassReviewsService,
     // Restricted records (staff-linked, public figure) and field-group grants.
     RestrictedRecordsService,
     FieldGroupGrantsService,
-    // People register and course of conduct; the agency data key from DATA_KEY (DP-02).
+    // People register and course of conduct; the police's key ring and search key (INTAKE_DATA_KEYS, INTAKE_SEARCH_KEY; DP-02).
     { provide: PersonalDataCipher, useFactory: () => dataKeyFromEnv() },
     PersonRecords,
     PeopleService,
@@ -187,6 +191,7 @@ export const INTAKE: DomainServiceDefinition = {
     PersonMatchKeysGreek1796221000000,
     ConsultationHistory1796241000000,
     CounterAllegations1796251010000,
+    BreakGlassReviewOutcome1796310100000,
   ],
   idempotencyTable: 'idempotency_record',
 };

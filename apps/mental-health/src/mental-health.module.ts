@@ -46,7 +46,7 @@ import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler
     knownToServicesChecksProvider,
     KnownToServicesChecksService,
     MhConsultationsService,
-    // Clinical notes under the trust's own key (TRUST_DATA_KEY), never the police DATA_KEY.
+    // Clinical notes under the trust's own key ring (MENTAL_HEALTH_DATA_KEYS), never the police's.
     { provide: TrustDataCipher, useFactory: () => TrustDataCipher.fromEnv() },
     ClinicalNotesService,
     ArrangementsService,

@@ -180,6 +180,11 @@ describe('probation on a real Postgres with an injectable clock', () => {
 
     const [row] = await ds.query('SELECT exclusion_zones_enc, licence_conditions::text AS conditions FROM probation_consultation WHERE id = $1', [made.consultationId]);
     expect(row.exclusion_zones_enc.toString('latin1')).not.toContain('Canary');
+    // DP-02: the summary is sealed too (probation's own team reads it); no column of the row holds it in clear.
+    const [dump] = await ds.query('SELECT row_to_json(c)::text AS row, summary_enc FROM probation_consultation c WHERE id = $1', [made.consultationId]);
+    expect(dump.row).not.toMatch(/Fixated/);
+    expect(dump.summary_enc[0]).toBe(2);
+    expect((await cases.read(caseId, ctx(['victim.location']))).consultations[0].summary).toBe(body.summary);
     expect(row.conditions).not.toContain('Canary');
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE envelope::text LIKE '%Canary%'`);
     expect(n).toBe(0);

@@ -28,6 +28,7 @@ import { SupervisionChecksService } from './supervision-checks/supervision-check
 import { supervisionChecksProvider } from './supervision-checks/supervision-checks';
 import { ProbationWorklistService } from './worklist/probation-worklist.service';
 import { CheckWhenIdentified1796255010000 } from './migrations/1796255010000-check-when-identified';
+import { SealedConsultationSummary1796320000001 } from './migrations/1796320000001-sealed-consultation-summary';
 import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
@@ -35,7 +36,7 @@ import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler
   providers: [
     // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
     CaseRestrictionsHandler,
-    // Probation's own data and search keys (PROBATION_DATA_KEY, PROBATION_SEARCH_KEY) and timing settings.
+    // Probation's own key ring and search key (PROBATION_DATA_KEYS, PROBATION_SEARCH_KEY) and timing settings.
     { provide: ProbationKeys, useFactory: () => ProbationKeys.fromEnv() },
     { provide: ProbationSettings, useFactory: () => ProbationSettings.fromEnv() },
     // Supervision checks on the shared partner-check behaviour (CHECK_DUE_WORKING_DAYS).
@@ -69,6 +70,6 @@ export const PROBATION: DomainServiceDefinition = {
     PartnerInterventionChange,
     EnforcementReview,
   ],
-  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000, IdempotencyRecords1796230000000, CheckWhenIdentified1796255010000],
+  migrations: [ProbationSchema1764202100000, ProbationRecords1796130100000, PartnerInterventions1796211000000, SentenceDateHistory1796211100000, IdempotencyRecords1796230000000, CheckWhenIdentified1796255010000, SealedConsultationSummary1796320000001],
   idempotencyTable: 'idempotency_record',
 };

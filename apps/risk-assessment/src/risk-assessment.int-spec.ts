@@ -221,6 +221,56 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
     expect((await assessments.get(caseId, d.assessmentId, 'probation', true)).formulation).toBe('Rejected ex-partner; grievance.');
   });
 
+  it('DP-02: rationale and formulation are encrypted at rest: no canary in any column of the stored row, the ciphertexts name their key, the owner reads them back', async () => {
+    const probation = as('probation', 'po-2', 'probation-officer');
+    const other = randomUUID();
+    const d = await assessments.create(
+      other,
+      {
+        subject: 'PERSON_OF_CONCERN',
+        instrument: 'SRP',
+        level: 'MEDIUM',
+        rationale: 'CANARY-RATIONALE-7f3a depressive episode',
+        domainLevels: { VIOLENCE: 'LOW', PERSISTENCE: 'MODERATE', RECURRENCE: 'MODERATE', PSYCHOSOCIAL_DAMAGE: 'LOW' },
+        stalkerType: 'REJECTED',
+        formulation: 'CANARY-FORMULATION-7f3a',
+      },
+      probation,
+    );
+    const changed = await assessments.update(other, d.assessmentId, d.version, { formulation: 'CANARY-FORMULATION-7f3a, revised' }, probation);
+    // As a pg_dump would see it: every column of every row of the table, as text.
+    const dump = (await ds.query(`SELECT row_to_json(r)::text AS row FROM risk_assessment r`)).map((r: { row: string }) => r.row).join('\n');
+    expect(dump).toContain(d.assessmentId);
+    expect(dump).not.toMatch(/CANARY|depressive/);
+    const [row] = await ds.query(`SELECT rationale, formulation, rationale_enc, formulation_enc FROM risk_assessment WHERE id = $1`, [d.assessmentId]);
+    expect(row).toMatchObject({ rationale: null, formulation: null });
+    // The envelope: format 2, then the key id (the published development ring's `dev` in tests).
+    for (const sealed of [row.rationale_enc, row.formulation_enc] as Buffer[]) {
+      expect(sealed[0]).toBe(2);
+      expect(sealed.subarray(2, 2 + sealed[1]).toString('ascii')).toBe('dev');
+    }
+    expect(await assessments.get(other, d.assessmentId, 'probation', true)).toMatchObject({
+      version: changed.version,
+      rationale: 'CANARY-RATIONALE-7f3a depressive episode',
+      formulation: 'CANARY-FORMULATION-7f3a, revised',
+    });
+    // A ciphertext moved to another assessment does not open there.
+    const [victim] = await ds.query(`SELECT id, rationale_enc FROM risk_assessment WHERE case_id = $1 AND owner_agency = 'probation' LIMIT 1`, [caseId]);
+    await ds.query(`UPDATE risk_assessment SET rationale_enc = $2 WHERE id = $1`, [victim.id, row.rationale_enc]);
+    await expect(assessments.get(caseId, victim.id, 'probation', true)).rejects.toThrow();
+    await ds.query(`UPDATE risk_assessment SET rationale_enc = $2 WHERE id = $1`, [victim.id, victim.rationale_enc]);
+    expect((await assessments.get(caseId, victim.id, 'probation', true)).rationale).toBe('Formulated at consultation.');
+    // Expand/contract: a row saved before sealing (plaintext only) still reads, and the next save seals it and clears the plaintext.
+    await ds.query(`UPDATE risk_assessment SET rationale = 'Saved before sealing', rationale_enc = NULL WHERE id = $1`, [d.assessmentId]);
+    const legacy = await assessments.get(other, d.assessmentId, 'probation', true);
+    expect(legacy.rationale).toBe('Saved before sealing');
+    await assessments.update(other, d.assessmentId, legacy.version, { formulation: 'revised again' }, probation);
+    const [sealedNow] = await ds.query(`SELECT rationale, rationale_enc FROM risk_assessment WHERE id = $1`, [d.assessmentId]);
+    expect(sealedNow.rationale).toBeNull();
+    expect(sealedNow.rationale_enc).not.toBeNull();
+    expect(await assessments.get(other, d.assessmentId, 'probation', true)).toMatchObject({ rationale: 'Saved before sealing', formulation: 'revised again' });
+  });
+
   it('overdue reviews appear on the owning agency’s worklist only; the scan emits risk.review.due once and opens a review task', async () => {
     clock.set(new Date(T0.getTime() + 12 * DAY + 28 * DAY + 3600_000)); // probation's HIGH review passed by an hour
     expect((await reviews.worklist('probation')).overdueReviews).toEqual([

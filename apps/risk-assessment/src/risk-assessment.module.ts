@@ -11,11 +11,13 @@ import { RiskAssessments1795743100000 } from './migrations/1795743100000-risk-as
 import { RiskSummaryAgreements1795743200000 } from './migrations/1795743200000-risk-summary-agreements';
 import { DashGatewayTasks1796082666920 } from './migrations/1796082666920-dash-gateway-tasks';
 import { ConsultationPanels1796242000000 } from './migrations/1796242000000-consultation-panels';
+import { SealedRiskRationale1796320000000 } from './migrations/1796320000000-sealed-risk-rationale';
 import { ReviewSchedule } from './reviews/review-schedule';
 import { WorklistController } from './reviews/worklist.controller';
 import { RiskAssessment } from './risk-assessments/risk-assessment.entity';
 import { RiskAssessmentsController } from './risk-assessments/risk-assessments.controller';
 import { RiskAssessmentsService } from './risk-assessments/risk-assessments.service';
+import { RiskRecordCipher, RiskRecordSealing } from './risk-assessments/risk-record-sealing';
 import { RiskSummaryController } from './risk-summary/risk-summary.controller';
 import { RiskSummaryService } from './risk-summary/risk-summary.service';
 import { ScreeningTask } from './screening-tasks/screening-task.entity';
@@ -32,6 +34,9 @@ import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler
     // Deadlines count working days on the England and Wales calendar (the same one intake uses).
     { provide: WorkingDayCalendar, useValue: ENGLAND_AND_WALES },
     RiskCaseAccess,
+    // Rationale and formulation sealed under the police's key ring (RISK_ASSESSMENT_DATA_KEYS, DP-02).
+    { provide: RiskRecordCipher, useFactory: () => RiskRecordCipher.fromEnv() },
+    RiskRecordSealing,
     ScreeningTasksService,
     InstrumentCatalogue,
     RiskSummaryService,
@@ -55,6 +60,7 @@ export const RISK_ASSESSMENT: DomainServiceDefinition = {
     RiskSummaryAgreements1795743200000,
     DashGatewayTasks1796082666920,
     ConsultationPanels1796242000000,
+    SealedRiskRationale1796320000000,
   ],
   idempotencyTable: 'risk_idempotency_record',
 };

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Agency } from '@stac/domain';
 import { AccessLog } from './access-log/access-log';
 import { CaseRelationships } from './policy/case-relationships';
+import { OWNING_TEAMS, type OwningTeams } from './policy/owning-teams';
 import { OWNING_FIELD_GROUPS } from './policy/policy-table';
 import type { FieldGroup, Principal } from './policy/vocabulary';
 
@@ -33,13 +34,15 @@ export class CaseAccessGrants {
   constructor(
     private readonly relationships: CaseRelationships,
     private readonly accessLog: AccessLog,
+    @Optional() @Inject(OWNING_TEAMS) private readonly owningTeams: OwningTeams = {},
   ) {}
 
   async open(m: EntityManager, plan: CaseAccessPlan): Promise<void> {
     const createdBy = `${plan.actor.issuer}#${plan.actor.subject}`;
     const fieldGroups = plan.ownerFieldGroups ?? OWNING_FIELD_GROUPS[plan.owner];
     await this.relationships.grantMany(m, [
-      { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy },
+      // Where the owning agency has teams, the case is its owning team's, not every user of the agency (AC-02).
+      { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy, team: this.owningTeams[plan.owner] },
       ...(plan.assignee
         ? [
             {
@@ -47,6 +50,7 @@ export class CaseAccessGrants {
               kind: 'ASSIGNMENT' as const,
               agency: plan.assignee.agency,
               subject: plan.assignee.subject,
+              issuer: plan.assignee.issuer,
               fieldGroups: plan.assignee.agency === plan.owner ? fieldGroups : [],
               createdBy,
             },

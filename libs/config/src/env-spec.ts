@@ -263,29 +263,75 @@ const domainService = (httpPort: number) =>
       max: 3600000,
       description: "How often the access log's chain head is anchored outside the database (JetStream AUDIT_ANCHORS).",
     },
+    OWNING_TEAMS: {
+      format: 'string',
+      default: '{}',
+      description:
+        'Teams that own cases inside their agency (AC-02), JSON: {"police":{"issuer":"https://...","team":"stac"}}; a new case\'s owning-team relationship opens only to users whose token carries that `team` claim from that issuer. An agency not listed owns its cases as a whole.',
+    },
   }) as const satisfies EnvSpec;
 
 /**
- * The police agency's data key, read by intake (DP-02): AES-256-GCM for personal fields and, derived from
- * it, the key of the name search hashes. Base64 of 32 random bytes from the secret store; never in the repo;
- * no default, so a deployment without it refuses to start.
+ * An agency's key ring (DP-02): `kid:base64,...`, base64 of 32 random bytes per key, the current key's id
+ * marked `*` (one key alone is current). New values are sealed under the current key with its id in the
+ * ciphertext; the other keys only open what they sealed, until `pnpm keys rotate` has re-encrypted it
+ * (docs/operations.md "Data keys"). Required in production; the published development ring is accepted
+ * only with NODE_ENV=development or test, and no published key is accepted under any id.
  */
-export const DATA_KEY_VAR = {
-  format: 'string',
-  pattern: /^[A-Za-z0-9+/]{43}=$/,
-  description: "The police agency's data key (base64 of 32 random bytes) for personal fields and name search hashes (DP-02).",
-} as const satisfies EnvVar;
+const KEY_RING_PATTERN = /^\*?[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/]{43}=(,\*?[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
+const keyRingVar = (owner: string, fields: string, devKey: string) =>
+  ({
+    format: 'string',
+    pattern: KEY_RING_PATTERN,
+    devDefault: `dev:${devKey}`,
+    description: `${owner} data key ring (kid:base64,..., current marked *; DP-02): AES-256-GCM for ${fields}.`,
+  }) as const satisfies EnvVar;
+/** A search key (DP-02): HMAC-SHA256 of blind indexes; one key, never a data key, so data key rotation leaves tokens alone. */
+const searchKeyVar = (owner: string, tokens: string, devKey: string) =>
+  ({
+    format: 'string',
+    pattern: /^[A-Za-z0-9+/]{43}=$/,
+    devDefault: devKey,
+    description: `${owner} search key (base64 of 32 random bytes, not a data key; DP-02): HMAC-SHA256 of ${tokens}.`,
+  }) as const satisfies EnvVar;
 
-/**
- * The advocacy charity's own data key (DP-02): AES-256-GCM for advocacy.notes, victim.contact and
- * victim.location held by the charity — a different key from the police's DATA_KEY, because the charity
- * is its own data controller. Empty only for migrations; the service refuses to start without it.
- */
-export const ADVOCACY_DATA_KEY_VAR = {
-  format: 'string',
-  pattern: /^[A-Za-z0-9+/]{43}=$/,
-  description: "The advocacy charity's data key (base64 of 32 random bytes) for its notes, contact preferences and victim situation records (DP-02).",
-} as const satisfies EnvVar;
+/** The police's keys in intake: personal fields of the people register and exclusion zones; name search tokens. */
+export const INTAKE_DATA_KEYS_VAR = keyRingVar(
+  "The police's (intake)",
+  'personal fields of the people register and protective orders\' exclusion zones',
+  'fYL6zFTpPAWxmbG7S7HZspW28cjDPVmGaaeuZ2gedxA=',
+);
+export const INTAKE_SEARCH_KEY_VAR = searchKeyVar(
+  "The police's (intake)",
+  'the name search and duplicate matching keys',
+  'DTzS+RglQ+xoNdU9Z1Am8QdVL1UFXdeOY6hBaw8MLRQ=',
+);
+/** The police's keys in risk-assessment: rationale and formulation (field group risk.rationale). */
+export const RISK_ASSESSMENT_DATA_KEYS_VAR = keyRingVar(
+  "The police's (risk-assessment)",
+  'assessment rationale and formulation (risk.rationale)',
+  'dkRPB6MG2Vo7CnnwXNAno93Lwfq+fur8gAY0SgTqERk=',
+);
+/** The advocacy charity's own keys (its own data controller, never the police's). */
+export const ADVOCACY_DATA_KEYS_VAR = keyRingVar(
+  "The advocacy charity's",
+  'contact notes, consent justifications, contact preferences, situation changes and feedback free text',
+  'JQ7f0D5mrMTzLKYSlENx2ThOiQ7yfmPz7BjtyIYWbRU=',
+);
+/** The NHS trust's own keys (never the police's): clinical notes (suspect.health). */
+export const MENTAL_HEALTH_DATA_KEYS_VAR = keyRingVar("The NHS trust's", 'clinical notes (suspect.health)', 'h36IViG0omB8Te6Z3Ma0ydRiv3ep0LTO2mBpI/fe1Ps=');
+/** Probation's own keys: exclusion-zone geography (victim.location); the case reference search token. */
+export const PROBATION_DATA_KEYS_VAR = keyRingVar("Probation's", 'exclusion-zone geography (victim.location)', 'Flp85D4GpZcngQqJ55HOjv4J/btcG3bNWwWc2FzfAWQ=');
+export const PROBATION_SEARCH_KEY_VAR = searchKeyVar("Probation's", 'the probation case reference', 'u53Jvxc7yA+OA9bOzsItS0YOWgdUFE2vMQuHmQ77F/A=');
+
+/** Each domain service's key ring variable, and its search key where it has blind indexes (`pnpm keys`). */
+export const SERVICE_KEY_VARS = {
+  intake: { ring: 'INTAKE_DATA_KEYS', search: 'INTAKE_SEARCH_KEY' },
+  'risk-assessment': { ring: 'RISK_ASSESSMENT_DATA_KEYS' },
+  advocacy: { ring: 'ADVOCACY_DATA_KEYS' },
+  'mental-health': { ring: 'MENTAL_HEALTH_DATA_KEYS' },
+  probation: { ring: 'PROBATION_DATA_KEYS', search: 'PROBATION_SEARCH_KEY' },
+} as const;
 
 /**
  * Due time of a partner agency's known-to-services / supervision check (domain.md §3 H2), in working days on
@@ -297,33 +343,6 @@ export const CHECK_DUE_WORKING_DAYS_VAR = {
   min: 1,
   max: 20,
   description: 'A known-to-services check is due this many working days after it is requested (bank holidays respected).',
-} as const satisfies EnvVar;
-
-/**
- * The NHS trust's own data key, read by mental-health: AES-256-GCM for clinical notes (the suspect.health
- * field group). Base64 of 32 random bytes from the trust's secret store; never the police DATA_KEY, never
- * in the repo; no default, so a deployment without it refuses to start.
- */
-export const TRUST_DATA_KEY_VAR = {
-  format: 'string',
-  pattern: /^[A-Za-z0-9+/]{43}=$/,
-  description: "The NHS trust's data key (base64 of 32 random bytes) for clinical notes (suspect.health).",
-} as const satisfies EnvVar;
-
-/**
- * Probation's own keys (each agency is its own data controller, so never the police DATA_KEY): AES-256-GCM
- * for restricted fields (exclusion-zone geography, victim.location) and a separate HMAC key for the keyed
- * search token of the probation case reference, so the token reveals nothing even with the data key.
- */
-export const PROBATION_DATA_KEY_VAR = {
-  format: 'string',
-  pattern: /^[A-Za-z0-9+/]{43}=$/,
-  description: "Probation's data key (base64 of 32 random bytes): AES-256-GCM for exclusion-zone geography (victim.location).",
-} as const satisfies EnvVar;
-export const PROBATION_SEARCH_KEY_VAR = {
-  format: 'string',
-  pattern: /^[A-Za-z0-9+/]{43}=$/,
-  description: "Probation's search key (base64 of 32 random bytes, not the data key): HMAC-SHA256 of the probation case reference.",
 } as const satisfies EnvVar;
 
 /** Every environment variable each deployable reads; compose and the stack tool are checked against it. */
@@ -377,7 +396,15 @@ export const SERVICE_ENV = {
       default: '600',
       min: 1,
       max: 10000000,
-      description: 'Requests per minute per authenticated user (per address when unauthenticated); over it 429.',
+      description:
+        'Requests per minute per authenticated user (per address when unauthenticated), shared by every gateway replica (JetStream stream RATE_LIMITS); over it 429 with Retry-After. Give every replica the same value.',
+    },
+    RATE_LIMIT_STREAM_REPLICAS: {
+      format: 'int',
+      default: '1',
+      min: 1,
+      max: 5,
+      description: 'Replicas of the in-memory RATE_LIMITS stream that holds the shared rate limit (3 on the production cluster, 1 on a single server).',
     },
     BODY_LIMIT_BYTES: {
       format: 'int',
@@ -387,10 +414,11 @@ export const SERVICE_ENV = {
       description: 'Largest accepted request body; larger answers 413.',
     },
   },
-  // DATA_KEY is required at run time (no default); typed optional so every domain service shares one config shape.
+  // The key variables are typed optional so every domain service shares one config shape.
   intake: {
     ...domainService(3001),
-    DATA_KEY: DATA_KEY_VAR,
+    INTAKE_DATA_KEYS: INTAKE_DATA_KEYS_VAR,
+    INTAKE_SEARCH_KEY: INTAKE_SEARCH_KEY_VAR,
     SCREENING_TARGET_WORKING_DAYS: {
       format: 'int',
       default: '1',
@@ -406,14 +434,17 @@ export const SERVICE_ENV = {
       description: 'How often protective orders are scanned for expiry warnings (0 = never; the scan is also an endpoint).',
     },
   } as ReturnType<typeof domainService> & {
-    readonly DATA_KEY?: EnvVar;
+    readonly INTAKE_DATA_KEYS?: EnvVar;
+    readonly INTAKE_SEARCH_KEY?: EnvVar;
     readonly SCREENING_TARGET_WORKING_DAYS?: EnvVar;
     readonly ORDER_EXPIRY_SCAN_MINUTES?: EnvVar;
   },
-  'risk-assessment': domainService(3002),
+  'risk-assessment': { ...domainService(3002), RISK_ASSESSMENT_DATA_KEYS: RISK_ASSESSMENT_DATA_KEYS_VAR } as ReturnType<typeof domainService> & {
+    readonly RISK_ASSESSMENT_DATA_KEYS?: EnvVar;
+  },
   advocacy: {
     ...domainService(3003),
-    ADVOCACY_DATA_KEY: { ...ADVOCACY_DATA_KEY_VAR, default: '', allowEmpty: true },
+    ADVOCACY_DATA_KEYS: ADVOCACY_DATA_KEYS_VAR,
     SMTP_URL: {
       format: 'string',
       default: '',
@@ -450,7 +481,7 @@ export const SERVICE_ENV = {
       description: 'Working days after a release or licence end by which the victim contact scheme update is due from the victim\'s advocate.',
     },
   } as ReturnType<typeof domainService> & {
-    readonly ADVOCACY_DATA_KEY?: EnvVar;
+    readonly ADVOCACY_DATA_KEYS?: EnvVar;
     readonly SMTP_URL?: EnvVar;
     readonly MAIL_FROM?: EnvVar;
     readonly CLOCK_OFFSET_FILE?: EnvVar;
@@ -458,15 +489,14 @@ export const SERVICE_ENV = {
     readonly RELEASE_REVIEW_WORKING_DAYS?: EnvVar;
     readonly RELEASE_CONTACT_WORKING_DAYS?: EnvVar;
   },
-  // TRUST_DATA_KEY is required at run time (no default); typed optional like intake's DATA_KEY.
   'mental-health': {
     ...domainService(3004),
-    TRUST_DATA_KEY: TRUST_DATA_KEY_VAR,
+    MENTAL_HEALTH_DATA_KEYS: MENTAL_HEALTH_DATA_KEYS_VAR,
     CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
-  } as ReturnType<typeof domainService> & { readonly TRUST_DATA_KEY?: EnvVar; readonly CHECK_DUE_WORKING_DAYS?: EnvVar },
+  } as ReturnType<typeof domainService> & { readonly MENTAL_HEALTH_DATA_KEYS?: EnvVar; readonly CHECK_DUE_WORKING_DAYS?: EnvVar },
   probation: {
     ...domainService(3005),
-    PROBATION_DATA_KEY: PROBATION_DATA_KEY_VAR,
+    PROBATION_DATA_KEYS: PROBATION_DATA_KEYS_VAR,
     PROBATION_SEARCH_KEY: PROBATION_SEARCH_KEY_VAR,
     CHECK_DUE_WORKING_DAYS: CHECK_DUE_WORKING_DAYS_VAR,
     RELEASE_SCAN_SECONDS: {
@@ -492,7 +522,7 @@ export const SERVICE_ENV = {
         'Working days (England and Wales calendar) after a licence-condition or community-order intervention is BREACHED or DISENGAGED by which the practitioner\'s enforcement review is due.',
     },
   } as ReturnType<typeof domainService> & {
-    readonly PROBATION_DATA_KEY?: EnvVar;
+    readonly PROBATION_DATA_KEYS?: EnvVar;
     readonly PROBATION_SEARCH_KEY?: EnvVar;
     readonly CHECK_DUE_WORKING_DAYS?: EnvVar;
     readonly RELEASE_SCAN_SECONDS?: EnvVar;

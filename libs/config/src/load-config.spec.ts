@@ -3,7 +3,8 @@ import { BUS_TOOL_ENV, developmentEnabled, loadConfig, migrationEnvSpec, SERVICE
 describe('loadConfig', () => {
   const ok = {
     DATABASE_URL: 'postgres://intake@127.0.0.1:5432/stac_intake',
-    DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
+    INTAKE_DATA_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    INTAKE_SEARCH_KEY: Buffer.alloc(32, 3).toString('base64'),
     AUDIT_CHAIN_KEY: Buffer.alloc(32, 2).toString('base64'),
     NATS_USER: 'intake',
     NATS_PASSWORD: 'bus-secret',
@@ -20,11 +21,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig(SERVICE_ENV.intake, {})).toThrow(/^config: DATABASE_URL is required/);
   });
 
-  it('DP-02: intake needs its data key, with no default, as base64 of 32 bytes', () => {
-    expect(SERVICE_ENV.intake.DATA_KEY?.default).toBeUndefined();
-    const { DATA_KEY: _omitted, ...withoutKey } = ok;
-    expect(() => loadConfig(SERVICE_ENV.intake, withoutKey)).toThrow(/^config: DATA_KEY is required/);
-    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/DATA_KEY must match/);
+  it('DP-02: intake needs its key ring and search key in production, with no default; the published ones only in development', () => {
+    expect(SERVICE_ENV.intake.INTAKE_DATA_KEYS?.default).toBeUndefined();
+    const { INTAKE_DATA_KEYS: _omitted, ...withoutKey } = ok;
+    expect(() => loadConfig(SERVICE_ENV.intake, withoutKey)).toThrow(/^config: INTAKE_DATA_KEYS is required/);
+    const { INTAKE_SEARCH_KEY: _s, ...withoutSearch } = ok;
+    expect(() => loadConfig(SERVICE_ENV.intake, withoutSearch)).toThrow(/^config: INTAKE_SEARCH_KEY is required/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, INTAKE_DATA_KEYS: Buffer.alloc(32).toString('base64') })).toThrow(/INTAKE_DATA_KEYS must match/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, INTAKE_DATA_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` })).toThrow(/INTAKE_DATA_KEYS must match/);
+    const ring = `*k2:${Buffer.alloc(32, 4).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(loadConfig(SERVICE_ENV.intake, { ...ok, INTAKE_DATA_KEYS: ring }).INTAKE_DATA_KEYS).toBe(ring);
+    const published = { ...ok, INTAKE_DATA_KEYS: SERVICE_ENV.intake.INTAKE_DATA_KEYS?.devDefault };
+    expect(() => loadConfig(SERVICE_ENV.intake, published)).toThrow(/INTAKE_DATA_KEYS is the published development value/);
+    expect(loadConfig(SERVICE_ENV.intake, { ...published, NODE_ENV: 'development' }).INTAKE_DATA_KEYS).toBe(published.INTAKE_DATA_KEYS);
   });
 
   it.each([

@@ -3,6 +3,7 @@ export * from './rpc/problem';
 export * from './rpc/rpc-envelope';
 export * from './rpc/create-referral';
 export * from './rpc/case-part';
+export * from './validation/metadata-cache';
 export * from './validation/plain-text';
 export * from './rpc/audit-query';
 export * from './rpc/case-access';

@@ -56,9 +56,12 @@ export type EnforcementOutcome = (typeof ENFORCEMENT_OUTCOMES)[number];
 /** A worklist shows releases this many days ahead (domain design choice). */
 export const RELEASE_WORKLIST_DAYS = 28;
 
+/** One formatter for every call: building an Intl.DateTimeFormat costs far more than formatting with it. */
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The calendar date in England and Wales (Europe/London) of an instant: release and licence dates fall on days. */
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return LONDON_DATE.format(at);
 }
 
 /** `YYYY-MM-DD` plus whole days. */

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './ensure-database';
 export * from './database-probe';
 export * from './database-roles';
+export * from './encryption';

@@ -1,4 +1,12 @@
-import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings } from './json-shape';
+import 'reflect-metadata';
+import { IsString } from 'class-validator';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
+import { parseRpcBody } from './rpc-problem';
+
+class EndCommand {
+  @IsString()
+  caseId!: string;
+}
 
 const nested = (depth: number) => {
   let v: unknown = 1;
@@ -21,5 +29,16 @@ describe('request body shape (API-02, API-03)', () => {
       n: 1,
       ok: true,
     });
+  });
+
+  it('API-03: a service refuses `__proto__`, `constructor` and `prototype` keys at any depth, as the gateway does (a message need not come through it)', async () => {
+    for (const text of ['{"caseId":"c","__proto__":{"polluted":"yes"}}', '{"caseId":"c","constructor":{"prototype":{"polluted":"yes"}}}', '{"caseId":"c","x":[{"prototype":1}]}']) {
+      const body = JSON.parse(text) as unknown;
+      expect(prototypeKeyPath(body)).toBeDefined();
+      await expect(parseRpcBody(EndCommand, body)).rejects.toMatchObject({ problem: { status: 400, code: 'validation-failed' } });
+    }
+    expect(prototypeKeyPath(JSON.parse('{"caseId":"c","list":[{"a":1}]}'))).toBeUndefined();
+    expect(await parseRpcBody(EndCommand, { caseId: 'c' })).toMatchObject({ caseId: 'c' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

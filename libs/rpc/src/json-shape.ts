@@ -19,6 +19,29 @@ export function exceedsJsonDepth(value: unknown, max = MAX_JSON_DEPTH): boolean 
   return false;
 }
 
+/** Keys that reach an object's prototype; no contract field is named so (API-03). */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first `__proto__`, `constructor` or `prototype` key anywhere in a parsed JSON value (JSON.parse keeps
+ * them as own keys), as a dotted path; undefined when there is none. The gateway's parser refuses them at
+ * the edge; a service checks again, since a message on the bus need not have come through the gateway
+ * (found by the API fuzzer: a `constructor` key passed a service's validation).
+ */
+export function prototypeKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      if (!Array.isArray(v) && PROTOTYPE_KEYS.has(k)) return at;
+      if (typeof child === 'object' && child !== null) stack.push([child, at]);
+    }
+  }
+  return undefined;
+}
+
 /** A copy of a parsed JSON value (already depth-checked) with every string in NFC. */
 export function nfcStrings<T>(value: T): T {
   if (typeof value === 'string') return value.normalize('NFC') as T;

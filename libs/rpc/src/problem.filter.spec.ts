@@ -18,6 +18,11 @@ describe('toProblem (API-09, REL-05)', () => {
     });
   });
 
+  it('REL-05: a Postgres that refuses new connections (every slot taken) is 503 database-unavailable, not a 500', () => {
+    const refused = Object.assign(new Error('remaining connection slots are reserved for non-replication superuser connections'), { code: '53300' });
+    expect(toProblem(refused)).toEqual(problem(503, 'database-unavailable', 'The service database is unavailable; try again shortly'));
+  });
+
   it('maps framework body errors to their own 4xx and anything unknown to a bare 500', () => {
     expect(toProblem(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({
       status: 413,

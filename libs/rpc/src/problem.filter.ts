@@ -6,7 +6,9 @@ import { isProblem, type Problem } from '@stac/contracts';
 import { annotateActiveSpan } from '@stac/observability';
 import { problem, ProblemException } from './rpc-problem';
 
-const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006']);
+// The server down, restarting or refusing new connections (53300: every connection slot taken, 53000:
+// out of resources; found by the API fuzzer on a shared server, answered 500 before).
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53000', '53300']);
 
 const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload-too-large', 'Request body is too large'],

@@ -1,4 +1,4 @@
-import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings } from './json-shape';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { problem, ProblemException, type FieldProblem, type Problem } from '@stac/contracts';
@@ -32,6 +32,12 @@ export async function parseRpcBody<T extends object>(cls: new () => T, body: unk
     throw rpcProblem(400, 'invalid-body', 'Request body must be a JSON object');
   }
   if (exceedsJsonDepth(body)) throw rpcProblem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const prototypeKey = prototypeKeyPath(body);
+  if (prototypeKey) {
+    throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
+      errors: [{ field: prototypeKey, message: `${prototypeKey} is a prototype key and is not allowed` }],
+    });
+  }
   const instance = plainToInstance(cls, nfcStrings(body));
   const errors = await validate(instance, STRICT_VALIDATION);
   if (errors.length) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Controller, Injectable, Module, type BeforeApplicationShutdown, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Param, type BeforeApplicationShutdown, type INestApplication } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import pino from 'pino';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -98,5 +98,32 @@ describe('startService shutdown (Nest + real NATS)', () => {
     const after = await send(3, 0);
     expect(after.ok).toBe(false);
     expect(controller.started).toBe(3);
+  });
+});
+
+@Controller('items')
+class ItemsController {
+  @Get(':id')
+  item(@Param('id') id: string) {
+    return { id };
+  }
+}
+@Module({ controllers: [ItemsController] })
+class HttpTestModule {}
+
+describe('errors of the router itself (API-09)', () => {
+  it('API-09: a path parameter longer than the router takes, and a URL that does not decode, are 400 problem+json, not Fastify\'s own JSON', async () => {
+    const app = await startService({ service: 'http-test', module: { module: HttpTestModule }, logger: pino({ level: 'silent' }), http: { host: '127.0.0.1', port: 0 } });
+    try {
+      const base = await app.getUrl();
+      expect(await (await fetch(`${base}/items/abc`)).json()).toEqual({ id: 'abc' });
+      for (const path of [`/items/${'x'.repeat(300)}`, '/items/%E0%A4%A']) {
+        const res = await fetch(`${base}${path}`);
+        expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({ path, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+        expect(await res.json()).toMatchObject({ status: 400, code: expect.stringMatching(/^(invalid-id|bad-url)$/) });
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestPinoLogger } from '@stac/observability';
 import { ProblemFilter } from './problem.filter';
 import { NamespacedNatsServer } from './namespaced-nats';
@@ -19,6 +20,21 @@ class ServiceHttpAdapter extends FastifyAdapter {
     this.shuttingDown = true;
     super.beforeClose();
   }
+}
+
+/**
+ * What Fastify's router refuses before any hook or handler runs — a path parameter longer than any id
+ * (found by the API fuzzer: a 414 in Fastify's own JSON), a URL that does not decode — answered as
+ * problem+json like every other error (API-04, API-09).
+ */
+export function routerProblem(error: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, detail] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [400, 'invalid-id', 'A path parameter is longer than any id']
+      : error.code === 'FST_ERR_BAD_URL'
+        ? [400, 'bad-url', 'The URL is not valid']
+        : [500, 'internal-error', 'The request could not be routed'];
+  void reply.code(status).header('content-type', 'application/problem+json').send(problem(status, code, detail));
 }
 
 export interface StartServiceOptions {
@@ -59,6 +75,7 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
     bodyLimit: o.http.bodyLimit ?? 65536,
     trustProxy: false,
     return503OnClosing: false,
+    frameworkErrors: routerProblem,
   });
   adapter.getInstance().addHook('onRequest', (_req, reply, done) => {
     if (!adapter.shuttingDown) return done();

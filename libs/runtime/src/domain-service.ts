@@ -6,9 +6,11 @@ import {
   migrationEnvSpec,
   SERVICE_DATABASES,
   SERVICE_ENV,
+  SERVICE_KEY_VARS,
   withConfigErrorsFatal,
   type Config,
   type DatabaseService,
+  type EnvVar,
 } from '@stac/config';
 import {
   DropDeadLetterTable1796084100000,
@@ -18,7 +20,7 @@ import {
   NATS_PROBE,
 } from '@stac/messaging';
 import { createLogger, ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { databaseProbe, ensureDatabase, grantRuntimeRole, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
+import { databaseProbe, ensureDatabase, grantRuntimeRole, keyRingFromEnv, runMigrations, serviceDataSourceOptions, urlRole } from '@stac/persistence';
 import type { Logger } from 'pino';
 import {
   ACCESS_LOG_RUNTIME_GRANTS,
@@ -28,11 +30,14 @@ import {
   AuthModule,
   defaultAgreementsMigration,
   RestrictedAccess1796251000000,
+  CaseAccessReplicas1796310000000,
+  CaseRelationshipTeam1796330000000,
 } from '@stac/auth';
 import type { Agency } from '@stac/domain';
 import { auditQueryController } from './audit-query.controller';
 import { CasePartReader } from './case-part-reader';
 import { CaseRestrictionReplica, REPLICA_IDENTITY } from './case-restriction-replica';
+import { CaseAccessReplica } from './case-access-replica';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
 import { IdempotencyRecords } from './idempotency';
@@ -55,6 +60,12 @@ export interface DomainServiceDefinition {
 }
 
 const DB_PROBE = Symbol('DB_PROBE');
+
+/** The service's key ring from its `<SVC>_DATA_KEYS` (DP-02; the service's own cipher reads the same variable). */
+function serviceKeyRing(service: DatabaseService) {
+  const name = SERVICE_KEY_VARS[service].ring;
+  return keyRingFromEnv(name, (SERVICE_ENV[service] as Record<string, EnvVar>)[name]);
+}
 
 @Module({})
 class DomainServiceModule {}
@@ -112,6 +123,7 @@ export function domainServiceModule(
           anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS,
           namespace: config.NATS_NAMESPACE,
         },
+        owningTeamsJson: config.OWNING_TEAMS,
       }),
       def.feature,
     ],
@@ -120,11 +132,13 @@ export function domainServiceModule(
       CasePartReader,
       OperationKernel,
       { provide: Clock, useClass: SystemClock },
-      { provide: IdempotencyRecords, useValue: new IdempotencyRecords(def.idempotencyTable) },
+      // First answers sealed under the service's own key ring (DP-02): they can echo sealed fields.
+      { provide: IdempotencyRecords, useFactory: () => new IdempotencyRecords(def.idempotencyTable, serviceKeyRing(def.service)) },
       { provide: REPLICA_IDENTITY, useValue: { service: def.service, agency: def.agency } },
       CaseRestrictionReplica,
+      CaseAccessReplica,
     ],
-    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords, CaseRestrictionReplica],
+    exports: [CasePartReader, OperationKernel, Clock, IdempotencyRecords, CaseRestrictionReplica, CaseAccessReplica],
     global: true,
   };
 }
@@ -138,7 +152,9 @@ export function allMigrations(def: DomainServiceDefinition) {
     AccessLogSealing1796082000000,
     AccessLogKeyedChain1796100000000,
     RestrictedAccess1796251000000,
+    CaseRelationshipTeam1796330000000,
     ...def.migrations,
+    CaseAccessReplicas1796310000000,
     DropDeadLetterTable1796084100000,
   ];
 }

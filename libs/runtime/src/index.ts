@@ -3,6 +3,7 @@ export * from '@stac/rpc';
 export * from './domain-service';
 export * from './case-part-reader';
 export * from './case-restriction-replica';
+export * from './case-access-replica';
 export * from './clock';
 export * from './audit-query.controller';
 export * from './idempotency';

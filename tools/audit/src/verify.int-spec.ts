@@ -266,3 +266,33 @@ it('LAW-07: a chain checked with another key fails at its first keyed entry', as
   expect(ok).toBe(false);
   expect(out).toBe(`intake: BROKEN at seq ${first.seq} (entry ${first.id}): hash-mismatch; 0 entries intact before it\n`);
 });
+
+it('LAW-07: with its anchors gone (the anchor stream deleted) and its newest rows deleted, a chain is not reported intact', async () => {
+  const l = await serviceLog(5);
+  // Sealed ten minutes ago, never anchored (or its anchors removed with the stream), then its newest rows deleted.
+  await tamper(l, async () => {
+    await l.admin.query(`UPDATE access_log SET sealed_at = sealed_at - interval '10 minutes'`);
+    await l.admin.query(`DELETE FROM access_log WHERE chain_seq > 3`);
+  });
+  const [first] = await rows(l);
+  // The anchor stream deleted: the verifier finds no anchor at all.
+  const noAnchor = { anchor: async () => null, maxUnsealedAgeMs: 5 * 60_000 };
+  const { ok, out } = await run(l, noAnchor);
+  expect(ok).toBe(false);
+  expect(out).toBe(`intake: BROKEN at seq ${first.seq} (entry ${first.id}): unanchored; 3 entries intact before it\n`);
+  // A chain sealed a moment ago and not yet anchored is still intact (the anchor comes at its interval).
+  const fresh = await serviceLog(2);
+  expect(await run(fresh, noAnchor)).toEqual({ ok: true, out: 'intake: intact (2 entries; no anchor yet)\n' });
+});
+
+it('LAW-07: the anchor stream denies deleting or purging an anchor', async () => {
+  const l = await serviceLog(2);
+  expect(await l.chainer.anchorNow()).toBe(true);
+  const jsm = await jetstreamManager(nc);
+  const name = anchorStreamName(namespace);
+  const info = await jsm.streams.info(name);
+  expect(info.config).toMatchObject({ deny_delete: true, deny_purge: true });
+  await expect(jsm.streams.deleteMessage(name, info.state.last_seq)).rejects.toThrow();
+  await expect(jsm.streams.purge(name)).rejects.toThrow();
+  expect((await jsm.streams.info(name)).state.last_seq).toBe(info.state.last_seq);
+});

@@ -10,8 +10,9 @@ import { busConnectionOptions, busCredentials } from '@stac/messaging';
 /**
  * `pnpm audit:verify`: walks every service's keyed, hash-chained access log and reports the first problem
  * (LAW-04, LAW-07): a broken link or keyed hash, a gap, a position that is not positive, rows sealed out
- * of order, a chain that ends before (or differs from) the head anchored in JetStream AUDIT_ANCHORS, and
- * unsealed rows older than the limit. Exits 1 when any chain fails or cannot be read.
+ * of order, a chain that ends before (or differs from) the head anchored in JetStream AUDIT_ANCHORS, entries
+ * sealed longer ago than the limit that no anchor covers (the anchors deleted or stopped), and unsealed rows
+ * older than the limit. Exits 1 when any chain fails or cannot be read.
  */
 export interface VerifySettings {
   /** The chain key of each service (the verifier holds them; the databases do not). */
@@ -52,6 +53,7 @@ export async function verifyAll(
         key,
         maxUnsealedAgeMs: settings.maxUnsealedAgeMs,
         anchor: anchor ?? undefined,
+        requireAnchor: !!settings.anchor,
       });
       const b = result.firstBreak;
       if (b?.problem === 'behind-anchor') {

@@ -25,6 +25,14 @@ export interface BenchOptions {
   readonly natsPort: number;
   readonly stackPort: number;
   readonly baselinePort: number;
+  /** Gateway port of the lean comparator (its five other processes take the next ports). */
+  readonly leanPort: number;
+  /** Case views: closed-loop connections, distinct users, and the paced rate. */
+  readonly viewConnections: number;
+  readonly viewUsers: number;
+  readonly viewRate: number;
+  /** Skip the lean comparator (figures then have no ratios to it). */
+  readonly noLean: boolean;
 }
 
 export const USAGE = `pnpm bench [options]
@@ -32,9 +40,13 @@ export const USAGE = `pnpm bench [options]
   --duration <s>        measured seconds of the baseline and gateway runs (default 10)
   --warmup <s>          unmeasured load before each of them (default 2; 0 to skip)
   --connections <n>     concurrent connections of those runs (default 32)
-  --lag-rate <n>        offered referrals/s in the lag run (default 200)
+  --lag-rate <n>        offered referrals/s in the lag run (default 100)
   --lag-duration <s>    seconds of the lag run (default 10)
   --lag-driver <d>      paced (one request every 1/rate s, default) or autocannon (overallRate: per-second bursts)
+  --view-connections <n>  connections of the closed-loop case-view run (default 16)
+  --view-users <n>      distinct users (tokens) the case views rotate through (default 40)
+  --view-rate <n>       offered case views/s in the paced case-view run (default 100)
+  --no-lean             skip the lean comparator (no "x times lean" figures)
   --shared-nats         run the stack on NATS_URL (in its own NATS_NAMESPACE) instead of a private nats-server
   --same-people         every referral names the same victim and person of concern (worst case for intake's
                         duplicate-person matching; by default people vary as in a real register)
@@ -45,7 +57,8 @@ export const USAGE = `pnpm bench [options]
 
   Environment: STAC_PG_URL (postgres://postgres@127.0.0.1:5432), NATS_URL (nats://127.0.0.1:4222),
   BENCH_PORT_BASE (gateway port of the bench stack, default 4300), BENCH_BASELINE_PORT (default 4290),
-  BENCH_NATS_PORT (private nats-server, default 4322), BENCH_NATS_SERVER (its binary; PATH or /usr/sbin).`;
+  BENCH_NATS_PORT (private nats-server, default 4322),
+  BENCH_LEAN_PORT (gateway of the lean comparator, default 4380), BENCH_NATS_SERVER (its binary; PATH or /usr/sbin).`;
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined) return fallback;
@@ -69,6 +82,10 @@ export function parseBenchArgs(
       'lag-rate': { type: 'string' },
       'lag-duration': { type: 'string' },
       'lag-driver': { type: 'string' },
+      'view-connections': { type: 'string' },
+      'view-users': { type: 'string' },
+      'view-rate': { type: 'string' },
+      'no-lean': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'shared-nats': { type: 'boolean', default: false },
       'same-people': { type: 'boolean', default: false },
@@ -88,7 +105,7 @@ export function parseBenchArgs(
     duration: positive('duration', values.duration, 10),
     warmup: positive('warmup', values.warmup, 2, true),
     connections,
-    lagRate: positive('lag-rate', values['lag-rate'], 200),
+    lagRate: positive('lag-rate', values['lag-rate'], 100),
     lagDuration: positive('lag-duration', values['lag-duration'], 10),
     lagDriver: driver,
     json: values.json ?? false,
@@ -98,6 +115,11 @@ export function parseBenchArgs(
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     sharedNats: values['shared-nats'] ?? false,
     natsPort: positive('BENCH_NATS_PORT', env.BENCH_NATS_PORT, 4322),
+    leanPort: positive('BENCH_LEAN_PORT', env.BENCH_LEAN_PORT, 4380),
+    viewConnections: positive('view-connections', values['view-connections'], 16),
+    viewUsers: positive('view-users', values['view-users'], 40),
+    viewRate: positive('view-rate', values['view-rate'], 100),
+    noLean: values['no-lean'] ?? false,
     stackPort: positive('BENCH_PORT_BASE', env.BENCH_PORT_BASE, 4300),
     baselinePort: positive('BENCH_BASELINE_PORT', env.BENCH_BASELINE_PORT, 4290),
   };

@@ -11,6 +11,8 @@ export interface BenchIssuer {
   readonly dir: string;
   /** Headers of an authenticated police case officer referring a crime. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Headers of `n` distinct police case officers (the case-view runs rotate through them). */
+  users(n: number): Promise<Readonly<Record<string, string>>[]>;
   remove(): void;
 }
 
@@ -32,6 +34,19 @@ export async function createBenchIssuer(ttlSeconds = 3600): Promise<BenchIssuer>
     return {
       dir,
       headers: { authorization: `Bearer ${token}`, 'x-purpose-of-use': 'investigation' },
+      users: (n) =>
+        Promise.all(
+          Array.from({ length: n }, async (_, i) => ({
+            authorization: `Bearer ${await mintDevToken(dir, {
+              agency: 'police',
+              roles: ['case-officer'],
+              subject: `bench-officer-${i + 1}`,
+              audience: AUDIENCE,
+              ttlSeconds,
+            })}`,
+            'x-purpose-of-use': 'investigation',
+          })),
+        ),
       remove: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (e) {

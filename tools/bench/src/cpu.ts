@@ -37,3 +37,24 @@ export function cpuMeter(processes: () => Record<string, number | undefined>): {
     },
   };
 }
+
+/** Resident set size of a process in MB (VmRSS of /proc/<pid>/status); undefined where /proc cannot tell. */
+export function rssMb(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RSS of every named process, in MB. */
+export function rssOf(processes: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(processes)) {
+    const mb = rssMb(pid);
+    if (mb !== undefined) out[name] = mb;
+  }
+  return out;
+}

@@ -62,6 +62,15 @@ export class StackProbe {
     return rows[0].n;
   }
 
+  /** Ids of up to `limit` cases whose crime reference starts with `prefix` (targets of the case views). */
+  async caseIds(prefix: string, limit: number): Promise<string[]> {
+    const { rows } = await this.intake.query<{ id: string }>(
+      'SELECT id::text AS id FROM stalking_case WHERE crime_reference LIKE $1 ORDER BY referred_at LIMIT $2',
+      [`${prefix}%`, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Every case whose crime reference starts with `prefix` ('' for all), with its part times. */
   async observe(prefix: string): Promise<Observation> {
     const { rows: cases } = await this.intake.query<{ id: string; t: number }>(

@@ -21,14 +21,28 @@ export interface LoadResult {
 export interface LoadTarget {
   /** Server base URL, e.g. http://127.0.0.1:4300. */
   readonly url: string;
-  readonly path: string;
-  /** A fresh JSON body for every request. */
-  readonly body: () => string;
-  /** Sent with every request (e.g. authorization). */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** The path, or a fresh one for every request (a case view over many cases). */
+  readonly path: string | (() => string);
+  /** POST (default) with a fresh JSON body for every request, or GET without a body. */
+  readonly method?: 'POST' | 'GET';
+  readonly body?: () => string;
+  /** Sent with every request (e.g. authorization), or fresh ones per request (many users). */
+  readonly headers?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** Method, path, headers and body of the next request of a target. */
+function nextRequest(t: LoadTarget): { method: 'POST' | 'GET'; path: string; headers: Record<string, string>; body?: string } {
+  const method = t.method ?? 'POST';
+  const headers = typeof t.headers === 'function' ? t.headers() : (t.headers ?? {});
+  return {
+    method,
+    path: typeof t.path === 'function' ? t.path() : t.path,
+    headers: method === 'POST' ? { ...JSON_HEADERS, ...headers } : { ...headers },
+    body: method === 'POST' ? t.body?.() : undefined,
+  };
+}
 
 /**
  * Closed loop: `connections` connections each sending the next request as soon as the previous one
@@ -48,10 +62,11 @@ export async function autocannonLoad(
         overallRate: o.overallRate,
         requests: [
           {
-            method: 'POST',
-            path: t.path,
-            headers: { ...JSON_HEADERS, ...t.headers },
-            setupRequest: (req) => ({ ...req, body: t.body() }),
+            method: t.method ?? 'POST',
+            setupRequest: (req) => {
+              const next = nextRequest(t);
+              return { ...req, method: next.method, path: next.path, headers: next.headers, body: next.body };
+            },
           },
         ],
       },
@@ -85,7 +100,6 @@ export async function pacedLoad(
   o: { rate: number; duration: number; maxInFlight?: number; timeoutMs?: number },
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.maxInFlight ?? 256 });
-  const target = new URL(t.path, t.url);
   const total = Math.round(o.rate * o.duration);
   const interval = 1000 / o.rate;
   const latencies: number[] = [];
@@ -97,14 +111,15 @@ export async function pacedLoad(
 
   const one = () =>
     new Promise<void>((resolve) => {
-      const body = t.body();
+      const next = nextRequest(t);
+      const body = next.body ?? '';
       const began = performance.now();
       const req = request(
-        target,
+        new URL(next.path, t.url),
         {
-          method: 'POST',
+          method: next.method,
           agent,
-          headers: { ...JSON_HEADERS, ...t.headers, 'content-length': String(Buffer.byteLength(body)) },
+          headers: { ...next.headers, ...(next.body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
           timeout: o.timeoutMs ?? 10_000,
         },
         (res) => {
@@ -124,7 +139,7 @@ export async function pacedLoad(
         errors += 1;
         resolve();
       });
-      req.end(body);
+      req.end(next.body);
     });
 
   const start = performance.now();
@@ -161,14 +176,15 @@ export async function pacedLoad(
 
 /** Sends one request and throws unless it is answered 2xx, so a broken setup fails before the load. */
 export async function checkOnce(t: LoadTarget): Promise<void> {
-  const res = await fetch(new URL(t.path, t.url), {
-    method: 'POST',
-    headers: { ...JSON_HEADERS, ...t.headers },
-    body: t.body(),
+  const next = nextRequest(t);
+  const res = await fetch(new URL(next.path, t.url), {
+    method: next.method,
+    headers: next.headers,
+    body: next.body,
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
   if (res.status < 200 || res.status > 299) {
-    throw new Error(`POST ${t.path} answered ${res.status} to a valid request: ${text.slice(0, 500)}`);
+    throw new Error(`${next.method} ${next.path} answered ${res.status} to a valid request: ${text.slice(0, 500)}`);
   }
 }

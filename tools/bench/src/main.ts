@@ -7,7 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchOptions } from './args';
 import { createBenchIssuer } from './auth';
-import { cpuMeter } from './cpu';
+import { cpuMeter, rssOf } from './cpu';
 import { databaseUrl } from './databases';
 import { DbWaitSampler, type WaitProfile } from './db-waits';
 import { startBaseline } from './baseline';
@@ -27,6 +27,8 @@ import {
   type BenchFigures,
 } from './report';
 import { DOMAIN_DATABASES, startBenchStack } from './stack';
+import { startLeanStack } from './lean/lean-stack';
+import type { LagFigures, LeanFigures, ViewFigures } from './report';
 import { benchPeopleCount, benchPersonSearch } from './person-search';
 import { benchTimeline } from './timeline';
 
@@ -81,6 +83,121 @@ async function closedLoop(
   return { ...r, cpuMs, dbWaits: waits };
 }
 
+/** Case views over `caseIds`, each request from the next of `users`: closed loop (CPU measured), then paced. */
+async function caseViews(
+  name: string,
+  url: string,
+  pathOf: (caseId: string) => string,
+  caseIds: readonly string[],
+  users: readonly Readonly<Record<string, string>>[],
+  o: BenchOptions,
+  processes: () => Record<string, number | undefined>,
+): Promise<ViewFigures> {
+  let i = 0;
+  const target: LoadTarget = {
+    url,
+    method: 'GET',
+    path: () => pathOf(caseIds[i % caseIds.length]),
+    headers: () => users[i++ % users.length],
+  };
+  // After an overload (the lag run) a circuit may still be open for a few seconds: wait for a 2xx.
+  for (let tries = 0; ; tries++) {
+    try {
+      await checkOnce(target);
+      break;
+    } catch (e) {
+      if (tries >= 30) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  const closed = await closedLoop(`${name} case view`, target, { ...o, connections: o.viewConnections }, processes);
+  log(`${name} case view: ${o.viewRate}/s paced for ${o.lagDuration} s`);
+  const paced = await pacedLoad(target, { rate: o.viewRate, duration: o.lagDuration });
+  log(`${name} case view paced: ${describe(paced)}`);
+  return { users: users.length, closed, paced: { ...paced, offeredRate: o.viewRate } };
+}
+
+/** Referrals at the lag rate, then the time from each referral to the last of its four agency parts. */
+async function lagRun(
+  name: string,
+  target: LoadTarget,
+  o: BenchOptions,
+  waitForParts: () => Promise<{ times: readonly { referredAt: number; lastPartAt?: number }[]; waitedMs: number }>,
+): Promise<LagFigures> {
+  log(`${name} lag: ${o.lagRate}/s for ${o.lagDuration} s (${o.lagDriver})`);
+  const load =
+    o.lagDriver === 'paced'
+      ? await pacedLoad(target, { rate: o.lagRate, duration: o.lagDuration })
+      : await autocannonLoad(target, { connections: o.connections, duration: o.lagDuration, overallRate: o.lagRate });
+  log(`${name} lag: HTTP ${describe(load)}; waiting for the consumers`);
+  const parts = await waitForParts();
+  const summary = summarizeLag(parts.times);
+  log(`${name} lag: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, ${summary.complete}/${summary.cases} complete`);
+  return {
+    ...summary,
+    offeredRate: o.lagRate,
+    achievedRate: load.rate,
+    driver: o.lagDriver,
+    durationS: o.lagDuration,
+    waitedMs: parts.waitedMs,
+    http: load,
+  };
+}
+
+/**
+ * The lean comparator (lean/): the same hops written bare, measured the same way as the stack in the same
+ * run, then stopped so it does not share the machine with the stack's runs.
+ */
+async function leanRun(
+  o: BenchOptions,
+  natsUrl: string,
+  issuer: Awaited<ReturnType<typeof createBenchIssuer>>,
+  users: readonly Readonly<Record<string, string>>[],
+): Promise<LeanFigures> {
+  log(`lean: starting the lean comparator on :${o.leanPort}-${o.leanPort + 5}`);
+  const undo: (() => Promise<void>)[] = [];
+  const lean = await startLeanStack({
+    pgBase: o.pgBase,
+    natsUrl,
+    portBase: o.leanPort,
+    devIssuerDir: issuer.dir,
+    registerCleanup: (what, fn) => {
+      const forget = onCleanup(what, fn);
+      undo.unshift(async () => {
+        forget();
+        await fn();
+      });
+    },
+  });
+  try {
+    const target = (phase: string): LoadTarget => ({
+      url: lean.gatewayUrl,
+      path: '/referrals',
+      body: referralFactory(phase, { samePeople: o.samePeople }),
+      headers: issuer.headers,
+    });
+    await checkOnce(target('p'));
+    const referrals = await closedLoop('lean', target('g'), o, () => lean.processes());
+    const drained = await lean.waitForParts('', { timeoutMs: 120_000, stallMs: 20_000 });
+    log(`lean consumers: ${drained.complete}/${drained.cases} complete after ${Math.round(drained.waitedMs)} ms`);
+    const lag = await lagRun('lean', target('l'), o, () =>
+      lean.waitForParts(crimeReferencePrefix('l'), { timeoutMs: 60_000, stallMs: 15_000 }),
+    );
+    const caseView = await caseViews(
+      'lean',
+      lean.gatewayUrl,
+      (id) => `/cases/${id}`,
+      await lean.caseIds(2000),
+      users,
+      o,
+      () => lean.processes(),
+    );
+    return { referrals, lag, caseView, rssAfterLoad: rssOf(lean.processes()) };
+  } finally {
+    for (const u of undo) await u().catch(() => undefined);
+  }
+}
+
 /** The bench's own nats-server unless --shared-nats (or none is installed); its URL. */
 async function benchNats(o: BenchOptions, warnings: string[]): Promise<{ url: string; shared: boolean }> {
   const bin = o.sharedNats ? undefined : findNatsServer();
@@ -120,12 +237,17 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   await baseline.stop();
   forgetBaseline();
 
-  // 2. The gateway with the whole stack behind it. Requests carry a real token from a dev issuer of
-  // the bench's own, as a client of the API would.
+  // Requests carry real tokens from a dev issuer of the bench's own, as a client of the API would.
   const issuer = await createBenchIssuer();
   onCleanup('remove the bench token issuer', async () => issuer.remove());
+  const users = await issuer.users(o.viewUsers);
   const nats = await benchNats(o, warnings);
   for (const w of warnings) log(`warning: ${w}`);
+
+  // 2. The lean comparator: the same hops written bare, alone on the machine.
+  const lean = o.noLean ? undefined : await leanRun(o, nats.url, issuer, users);
+
+  // 3. The gateway with the whole stack behind it.
   log(`stack: migrating and starting six services on :${o.stackPort}-${o.stackPort + 5}`);
   const stack = await startBenchStack(
     {
@@ -138,6 +260,9 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
     },
     (what, fn) => void onCleanup(what, fn),
   );
+  // Idle: every service started and ready, nothing sent yet.
+  await new Promise((r) => setTimeout(r, 2000));
+  const rssIdle = rssOf(stack.processes());
   const probe = await StackProbe.open(stack.env);
   onCleanup('close the probe connections', () => probe.close());
   const crashCheck = () => {
@@ -174,48 +299,52 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   log(`consumers: ${drain.complete}/${drain.cases} complete after ${Math.round(drain.waitedMs)} ms`);
   crashCheck();
 
-  // 3. Lag at a fixed offered rate, from a drained state.
-  log(`lag: ${o.lagRate}/s for ${o.lagDuration} s (${o.lagDriver})`);
-  const lagTarget = referrals('L');
-  const lagLoad =
-    o.lagDriver === 'paced'
-      ? await pacedLoad(lagTarget, { rate: o.lagRate, duration: o.lagDuration })
-      : await autocannonLoad(lagTarget, {
-          connections: o.connections,
-          duration: o.lagDuration,
-          overallRate: o.lagRate,
-        });
-  log(`lag: HTTP ${describe(lagLoad)}; waiting for the consumers`);
-  const parts = await probe.waitForParts(crimeReferencePrefix('L'), { timeoutMs: 60_000, stallMs: 15_000 });
-  crashCheck();
-  const lagSummary = summarizeLag(parts.times);
-  log(
-    `lag: p50 ${lagSummary.p50.toFixed(1)} ms, p99 ${lagSummary.p99.toFixed(1)} ms, ` +
-      `${lagSummary.complete}/${lagSummary.cases} complete`,
+  // 4. Lag at a fixed offered rate, from a drained state.
+  const lagRunFigures = await lagRun('stack', referrals('L'), o, () =>
+    probe.waitForParts(crimeReferencePrefix('L'), { timeoutMs: 60_000, stallMs: 15_000 }),
   );
+  crashCheck();
+  const lagLoad = lagRunFigures.http;
+  warnings.push(...strayAnswers('lag run', lagLoad.ok, lagRunFigures.cases));
 
-  warnings.push(...strayAnswers('lag run', lagLoad.ok, parts.cases));
+  // 5. The composed case view, over the cases of the gateway run, from many users.
+  const caseView = await caseViews(
+    'stack',
+    stack.gatewayUrl,
+    (id) => `/api/v1/cases/${id}`,
+    await probe.caseIds(crimeReferencePrefix('G'), 2000),
+    users,
+    o,
+    () => stack.processes(),
+  );
+  crashCheck();
+  const rssAfterLoad = rssOf(stack.processes());
 
-  // 4. Person search over a large synthetic register and a 500-incident timeline (opt in: BENCH_PEOPLE=<count>).
+  // 6. Person search over a large synthetic register and a 500-incident timeline (opt in: BENCH_PEOPLE=<count>).
   const people = benchPeopleCount();
   if (people) {
     await benchPersonSearch(stack, issuer.headers, people, log);
     await benchTimeline(stack, issuer.headers, log);
     crashCheck();
   }
-  if (parts.complete < parts.cases) {
-    const perService = Object.entries(parts.perService)
-      .map(([s, n]) => `${s} ${n}`)
-      .join(', ');
+  if (lagRunFigures.complete < lagRunFigures.cases) {
     warnings.push(
-      `lag: ${parts.cases - parts.complete} cases still missing parts after ${Math.round(parts.waitedMs)} ms ` +
-        `(parts per service: ${perService})`,
+      `lag: ${lagRunFigures.cases - lagRunFigures.complete} cases still missing parts after ${Math.round(lagRunFigures.waitedMs)} ms`,
     );
   }
   for (const [name, r] of [
     ['baseline run', base],
     ['gateway run', gw],
     ['lag run', lagLoad],
+    ['case view run', caseView.closed],
+    ['paced case view run', caseView.paced],
+    ...(lean
+      ? ([
+          ['lean referral run', lean.referrals],
+          ['lean lag run', lean.lag.http],
+          ['lean case view run', lean.caseView.closed],
+        ] as const)
+      : []),
   ] as const) {
     if (r.non2xx || r.errors)
       warnings.push(`${name}: ${r.non2xx} non-2xx (${statusList(r)}), ${r.errors} errors`);
@@ -226,15 +355,8 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   }
 
   const gateway = { ...gw, ratio: ratio(gw.rate, base.rate) };
-  const lag = {
-    ...lagSummary,
-    offeredRate: o.lagRate,
-    achievedRate: lagLoad.rate,
-    driver: o.lagDriver,
-    durationS: o.lagDuration,
-    waitedMs: parts.waitedMs,
-    http: lagLoad,
-  };
+  const lag = lagRunFigures;
+  const rss = { idle: rssIdle, afterLoad: rssAfterLoad };
   const figures: BenchFigures = {
     meta: {
       runId: RUN_ID,
@@ -250,7 +372,10 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
     gateway,
     drain: { cases: drain.cases, complete: drain.complete, waitedMs: drain.waitedMs },
     lag,
-    targets: evaluateTargets({ gateway, lag }),
+    caseView,
+    rss,
+    lean,
+    targets: evaluateTargets({ gateway, lag, caseView, rss, lean }),
     warnings,
   };
   return { figures, profiles };

@@ -1,7 +1,7 @@
 /**
  * Person search latency over a large register: seeds N synthetic people (default 1,000,000) straight
  * into the bench stack's intake database with intake's own normalisation, keyed hashes and encryption
- * (the stack's DATA_KEY), four to a case, each case opened to the police team; then times
+ * (the stack's INTAKE_DATA_KEYS and INTAKE_SEARCH_KEY), four to a case, each case opened to the police team; then times
  * POST /api/v1/people/search through the gateway (token check, RPC, per-case visibility, audit row),
  * one request at a time, and reports p50/p99. One person in twenty has a previous family name; the queries
  * mix exact names, typos, transposed names, surnames alone, diminutives, previous names and names
@@ -16,7 +16,7 @@ import { Client } from 'pg';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { blockingKeys, type PersonIdentity } from '../../../apps/intake/src/people/duplicate-matching';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { PersonalDataCipher } from '../../../apps/intake/src/people/personal-data-cipher';
+import { dataKeyFromEnv } from '../../../apps/intake/src/people/data-key';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   NICKNAME_PAIRS,
@@ -69,11 +69,11 @@ for (const [g, d] of [['Oliver', 'Ollie'], ['Isabella', 'Izzy'], ['Sophia', 'Sop
 /** Seeds `n` people; returns a sample of queries (exact, variant and surname-only) for people that exist. */
 export async function seedPeople(
   databaseUrl: string,
-  dataKey: string,
+  intakeEnv: NodeJS.ProcessEnv,
   n: number,
   log: (l: string) => void,
 ): Promise<{ queries: Query[]; matchKeys: number }> {
-  const cipher = PersonalDataCipher.fromBase64(dataKey);
+  const cipher = dataKeyFromEnv(intakeEnv);
   const hash = (l: string, v: string) => cipher.keyedHash(l, v);
   const rnd = seededRandom(1_000_003);
   const c = new Client({ connectionString: databaseUrl });
@@ -193,9 +193,12 @@ export async function seedPeople(
     await c.query('ALTER TABLE person_match_key SET LOGGED');
     await c.query('ALTER TABLE person_match_key ADD PRIMARY KEY (key, person_id)');
     await c.query('CREATE INDEX person_match_key_person ON person_match_key (person_id)');
-    await c.query(
-      'ANALYZE person; ANALYZE person_match_key; ANALYZE case_participant; ANALYZE case_relationship',
-    );
+    // A register that grew over months has been vacuumed by autovacuum many times; this one was loaded in
+    // minutes and autovacuum may be off (it is on these machines), so vacuum once, as after any bulk load:
+    // statistics, and the visibility map that lets the match-key probes read the index alone.
+    for (const table of ['person', 'person_match_key', 'case_participant', 'case_relationship']) {
+      await c.query(`VACUUM (ANALYZE) ${table}`);
+    }
   } finally {
     await c.end();
   }
@@ -266,7 +269,7 @@ export async function benchPersonSearch(
   // Bulk seeding drops and rebuilds an index: table owner's work, so as the owner role (LAW-07).
   const { queries, matchKeys } = await seedPeople(
     stackDatabase(stack.env.intake).migrationUrl,
-    stack.env.intake.DATA_KEY,
+    stack.env.intake,
     people,
     log,
   );

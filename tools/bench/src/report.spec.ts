@@ -178,7 +178,7 @@ describe('formatReport', () => {
     expect(out).toMatch(/referred -> last of four parts\s+50\.0\s+99\.0\s+100\.0/);
     expect(out).toMatch(/gateway rate >= 25% of baseline\s+20\.0%\s+MISS/);
     expect(out).toMatch(/gateway p99 < 50 ms\s+80\.0 ms\s+MISS/);
-    expect(out).toMatch(/lag p99 < 250 ms at 200\/s\s+99\.0 ms\s+PASS/);
+    expect(out).toMatch(/lag p99 < 100 ms at 200\/s\s+99\.0 ms\s+PASS/);
   });
 
   it('shows the CPU per answer of the baseline and of the stack by process when measured', () => {
@@ -187,9 +187,41 @@ describe('formatReport', () => {
       gateway: { cpuMs: { gateway: 30_000, intake: 50_000 } },
     });
     const out = formatReport(f);
-    expect(out).toContain('baseline  0.20 ms');
-    expect(out).toContain('stack     8.00 ms (40.0x): intake 5.00, gateway 3.00');
+    expect(out).toContain('baseline insert   0.20 ms');
+    expect(out).toContain('stack referral    8.00 ms (40.0x baseline): intake 5.00, gateway 3.00');
     expect(formatReport(figures())).not.toContain('CPU per 2xx');
+  });
+
+  it('reads the stack against the lean comparator of the same run: CPU per referral and per case view, memory', () => {
+    const view = (cpuMs: Record<string, number>) => ({
+      users: 40,
+      closed: { ...figures().baseline, ok: 1_000, cpuMs },
+      paced: { ...figures().baseline, p99: 30, offeredRate: 100 },
+    });
+    const base = figures({ gateway: { cpuMs: { gateway: 30_000, intake: 50_000 } } });
+    const f = {
+      ...base,
+      caseView: view({ gateway: 3_000, intake: 2_000 }),
+      rss: { idle: { gateway: 100, intake: 120 }, afterLoad: { gateway: 300, intake: 350 } },
+      lean: {
+        referrals: { ...base.baseline, ok: 10_000, cpuMs: { 'lean-intake': 5_000, 'lean-gateway': 5_000 } },
+        lag: base.lag,
+        caseView: view({ 'lean-gateway': 1_000, 'lean-intake': 1_500 }),
+        rssAfterLoad: { 'lean-gateway': 60 },
+      },
+    };
+    const targets = Object.fromEntries(evaluateTargets(f).map((t) => [t.id, t]));
+    // 8 ms against 1 ms a referral; 5 ms against 2.5 ms a view.
+    expect(targets['cpu-per-referral-vs-lean']).toMatchObject({ value: 8, pass: false, note: '8.00 ms vs 1.00 ms' });
+    expect(targets['cpu-per-view-vs-lean']).toMatchObject({ value: 2, pass: true });
+    expect(targets['view-paced-p99']).toMatchObject({ value: 30, pass: false });
+    expect(targets['rss-after-load']).toMatchObject({ value: 650, pass: false });
+    const out = formatReport({ ...f, targets: evaluateTargets(f) });
+    expect(out).toContain('lean referral     1.00 ms: lean-intake 0.50, lean-gateway 0.50');
+    expect(out).toContain('stack referral    8.00 ms (8.0x lean)');
+    expect(out).toContain('stack case view   5.00 ms (2.0x lean)');
+    expect(out).toContain('stack after load   650 MB (gateway 300, intake 350)');
+    expect(out).toMatch(/Node CPU per referral <= 3x lean\s+8\.0x\s+MISS/);
   });
 
   it('shows what the Postgres connections of each database waited for during the gateway run', () => {
@@ -223,6 +255,7 @@ describe('jsonLine', () => {
       ['gateway-rate-ratio', true],
       ['gateway-p99', true],
       ['lag-p99', true],
+      ['lag-http', true],
     ]);
   });
 });

@@ -16,6 +16,10 @@ export function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
 }
 
+const n1 = (x: number) => x.toFixed(1);
+const n2 = (x: number) => x.toFixed(2);
+const int = (x: number) => String(Math.round(x));
+
 export interface LoadFigures {
   /** 2xx answers per second. */
   readonly rate: number;
@@ -56,11 +60,35 @@ export interface LagFigures extends LagSummary {
   readonly http: LoadFigures;
 }
 
+/** A case view run: closed loop over many users, then paced at a fixed rate. */
+export interface ViewFigures {
+  readonly users: number;
+  readonly closed: LoadFigures;
+  readonly paced: LoadFigures & { readonly offeredRate: number };
+}
+
+/** The lean comparator's figures from the same run (see lean/lean-common.ts). */
+export interface LeanFigures {
+  readonly referrals: LoadFigures;
+  readonly lag: LagFigures;
+  readonly caseView: ViewFigures;
+  /** MB per process after its load. */
+  readonly rssAfterLoad: Readonly<Record<string, number>>;
+}
+
 export interface Target {
-  readonly id: 'gateway-rate-ratio' | 'gateway-p99' | 'lag-p99';
+  readonly id:
+    | 'gateway-rate-ratio'
+    | 'gateway-p99'
+    | 'lag-p99'
+    | 'lag-http'
+    | 'cpu-per-referral-vs-lean'
+    | 'cpu-per-view-vs-lean'
+    | 'view-paced-p99'
+    | 'rss-after-load';
   readonly label: string;
   readonly value: number;
-  readonly unit: '%' | 'ms';
+  readonly unit: '%' | 'ms' | 'x' | 'MB';
   readonly pass: boolean;
   readonly note?: string;
 }
@@ -83,11 +111,27 @@ export interface BenchFigures {
   /** Consumers catching up after the gateway run (all cases of the run). */
   readonly drain: { readonly cases: number; readonly complete: number; readonly waitedMs: number };
   readonly lag: LagFigures;
+  /** The composed case view through the gateway. */
+  readonly caseView?: ViewFigures;
+  /** MB per process of the stack: idle after start, and after every load. */
+  readonly rss?: { readonly idle: Readonly<Record<string, number>>; readonly afterLoad: Readonly<Record<string, number>> };
+  readonly lean?: LeanFigures;
   readonly targets: readonly Target[];
   readonly warnings: readonly string[];
 }
 
-export const TARGETS = { gatewayRatio: 0.25, gatewayP99Ms: 50, lagP99Ms: 250 } as const;
+export const TARGETS = {
+  gatewayRatio: 0.25,
+  gatewayP99Ms: 50,
+  lagP99Ms: 100,
+  lagHttpP99Ms: 50,
+  cpuPerReferralVsLean: 3,
+  cpuPerViewVsLean: 2,
+  viewPacedP99Ms: 25,
+  rssAfterLoadMb: 600,
+} as const;
+
+const sum = (r: Readonly<Record<string, number>> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
 
 /** Lag per case (last downstream part minus referral), in ms; cases missing a part are only counted. */
 export function summarizeLag(times: readonly { referredAt: number; lastPartAt?: number }[]): LagSummary {
@@ -104,9 +148,9 @@ export function summarizeLag(times: readonly { referredAt: number; lastPartAt?: 
   };
 }
 
-export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag'>): Target[] {
+export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag' | 'caseView' | 'lean' | 'rss'>): Target[] {
   const incomplete = f.lag.cases - f.lag.complete;
-  return [
+  const targets: Target[] = [
     {
       id: 'gateway-rate-ratio',
       label: `gateway rate >= ${TARGETS.gatewayRatio * 100}% of baseline`,
@@ -126,11 +170,66 @@ export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag'>): Targe
       label: `lag p99 < ${TARGETS.lagP99Ms} ms at ${f.lag.offeredRate}/s`,
       value: f.lag.p99,
       unit: 'ms',
-      // A case that never got all four parts has no finite lag: the target cannot be met.
       pass: f.lag.complete > 0 && incomplete === 0 && f.lag.p99 < TARGETS.lagP99Ms,
       note: incomplete > 0 ? `${incomplete} of ${f.lag.cases} cases incomplete` : undefined,
     },
+    {
+      id: 'lag-http',
+      label: `every referral 2xx, HTTP p99 < ${TARGETS.lagHttpP99Ms} ms at ${f.lag.offeredRate}/s`,
+      value: f.lag.http.p99,
+      unit: 'ms',
+      pass: f.lag.http.non2xx === 0 && f.lag.http.errors === 0 && f.lag.http.p99 < TARGETS.lagHttpP99Ms,
+      note: f.lag.http.non2xx || f.lag.http.errors ? `${f.lag.http.non2xx} non-2xx, ${f.lag.http.errors} errors` : undefined,
+    },
   ];
+  const stackCpu = cpuPerAnswer(f.gateway);
+  const leanCpu = f.lean ? cpuPerAnswer(f.lean.referrals) : undefined;
+  if (stackCpu && leanCpu) {
+    const x = ratio(stackCpu.total, leanCpu.total);
+    targets.push({
+      id: 'cpu-per-referral-vs-lean',
+      label: `Node CPU per referral <= ${TARGETS.cpuPerReferralVsLean}x lean`,
+      value: x,
+      unit: 'x',
+      pass: x <= TARGETS.cpuPerReferralVsLean,
+      note: `${n2(stackCpu.total)} ms vs ${n2(leanCpu.total)} ms`,
+    });
+  }
+  const viewCpu = f.caseView ? cpuPerAnswer(f.caseView.closed) : undefined;
+  const leanViewCpu = f.lean ? cpuPerAnswer(f.lean.caseView.closed) : undefined;
+  if (viewCpu && leanViewCpu) {
+    const x = ratio(viewCpu.total, leanViewCpu.total);
+    targets.push({
+      id: 'cpu-per-view-vs-lean',
+      label: `Node CPU per case view <= ${TARGETS.cpuPerViewVsLean}x lean`,
+      value: x,
+      unit: 'x',
+      pass: x <= TARGETS.cpuPerViewVsLean,
+      note: `${n2(viewCpu.total)} ms vs ${n2(leanViewCpu.total)} ms`,
+    });
+  }
+  if (f.caseView) {
+    const p = f.caseView.paced;
+    targets.push({
+      id: 'view-paced-p99',
+      label: `case view p99 < ${TARGETS.viewPacedP99Ms} ms at ${p.offeredRate}/s`,
+      value: p.p99,
+      unit: 'ms',
+      pass: p.non2xx === 0 && p.errors === 0 && p.p99 < TARGETS.viewPacedP99Ms,
+      note: p.non2xx || p.errors ? `${p.non2xx} non-2xx, ${p.errors} errors` : undefined,
+    });
+  }
+  if (f.rss) {
+    const total = sum(f.rss.afterLoad);
+    targets.push({
+      id: 'rss-after-load',
+      label: `stack RSS after load < ${TARGETS.rssAfterLoadMb} MB`,
+      value: total,
+      unit: 'MB',
+      pass: total < TARGETS.rssAfterLoadMb,
+    });
+  }
+  return targets;
 }
 
 /** Server CPU per 2xx answer, in ms: the total and per process, busiest first; undefined without figures. */
@@ -144,9 +243,6 @@ export function cpuPerAnswer(
   return { total: byProcess.reduce((t, p) => t + p.ms, 0), byProcess };
 }
 
-const n1 = (x: number) => x.toFixed(1);
-const n2 = (x: number) => x.toFixed(2);
-const int = (x: number) => String(Math.round(x));
 
 /** Left-aligns the first column, right-aligns the rest. */
 export function table(rows: readonly (readonly string[])[], indent = '  '): string {
@@ -171,13 +267,50 @@ function loadRow(name: string, l: LoadFigures): string[] {
 function cpuLines(f: BenchFigures): string[] {
   const base = cpuPerAnswer(f.baseline);
   const gw = cpuPerAnswer(f.gateway);
+  const lean = f.lean ? cpuPerAnswer(f.lean.referrals) : undefined;
+  const view = f.caseView ? cpuPerAnswer(f.caseView.closed) : undefined;
+  const leanView = f.lean ? cpuPerAnswer(f.lean.caseView.closed) : undefined;
   if (!base && !gw) return [];
-  const lines = ['', '  CPU per 2xx answer (node processes; Postgres and NATS not counted)'];
-  if (base) lines.push(`    baseline  ${n2(base.total)} ms`);
+  const parts = (c: { byProcess: { name: string; ms: number }[] }) => c.byProcess.map((p) => `${p.name} ${n2(p.ms)}`).join(', ');
+  const lines = ['', '  Node CPU per 2xx answer (node processes; Postgres and NATS not counted)'];
+  if (base) lines.push(`    baseline insert   ${n2(base.total)} ms`);
+  if (lean) lines.push(`    lean referral     ${n2(lean.total)} ms: ${parts(lean)}`);
   if (gw) {
-    const parts = gw.byProcess.map((p) => `${p.name} ${n2(p.ms)}`).join(', ');
-    lines.push(`    stack     ${n2(gw.total)} ms (${n1(ratio(gw.total, base?.total ?? 0))}x): ${parts}`);
+    const vs = lean ? `${n1(ratio(gw.total, lean.total))}x lean` : `${n1(ratio(gw.total, base?.total ?? 0))}x baseline`;
+    lines.push(`    stack referral    ${n2(gw.total)} ms (${vs}): ${parts(gw)}`);
   }
+  if (leanView) lines.push(`    lean case view    ${n2(leanView.total)} ms: ${parts(leanView)}`);
+  if (view) {
+    const vs = leanView ? ` (${n1(ratio(view.total, leanView.total))}x lean)` : '';
+    lines.push(`    stack case view   ${n2(view.total)} ms${vs}: ${parts(view)}`);
+  }
+  return lines;
+}
+
+function viewLines(f: BenchFigures): string[] {
+  const rows: string[][] = [];
+  if (f.lean) {
+    rows.push(loadRow('lean   GET /cases/:id, closed loop', f.lean.caseView.closed));
+    rows.push(loadRow(`lean   GET /cases/:id, ${f.lean.caseView.paced.offeredRate}/s paced`, f.lean.caseView.paced));
+  }
+  if (f.caseView) {
+    rows.push(loadRow('stack  GET /api/v1/cases/:id, closed loop', f.caseView.closed));
+    rows.push(loadRow(`stack  GET /api/v1/cases/:id, ${f.caseView.paced.offeredRate}/s paced`, f.caseView.paced));
+  }
+  if (!rows.length) return [];
+  const users = f.caseView?.users ?? f.lean?.caseView.users;
+  return ['', `  case view (composed from five services; ${users} users)`, table([['', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'], ...rows])];
+}
+
+function rssLines(f: BenchFigures): string[] {
+  if (!f.rss && !f.lean) return [];
+  const fmt = (r: Readonly<Record<string, number>>) =>
+    `${int(sum(r))} MB (${Object.entries(r)
+      .map(([n, mb]) => `${n} ${int(mb)}`)
+      .join(', ')})`;
+  const lines = ['', '  resident memory'];
+  if (f.rss) lines.push(`    stack idle         ${fmt(f.rss.idle)}`, `    stack after load   ${fmt(f.rss.afterLoad)}`);
+  if (f.lean) lines.push(`    lean after load    ${fmt(f.lean.rssAfterLoad)}`);
   return lines;
 }
 
@@ -211,10 +344,13 @@ export function formatReport(f: BenchFigures): string {
     table([
       ['', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'],
       loadRow('baseline  fastify + pg insert', f.baseline),
+      ...(f.lean ? [loadRow('lean      POST /referrals (same hops, bare)', f.lean.referrals)] : []),
       loadRow('gateway   POST /api/v1/referrals', f.gateway),
       ['gateway / baseline', `${n1(f.gateway.ratio * 100)}%`],
     ]),
     ...cpuLines(f),
+    ...viewLines(f),
+    ...rssLines(f),
     ...dbWaitLines(f),
     '',
     `  consumers caught up ${int(f.drain.waitedMs)} ms after the gateway run ` +
@@ -226,13 +362,19 @@ export function formatReport(f: BenchFigures): string {
       ['', 'p50 ms', 'p99 ms', 'max ms'],
       ['referred -> last of four parts', n1(f.lag.p50), n1(f.lag.p99), n1(f.lag.max)],
       ['HTTP answer', n1(f.lag.http.p50), n1(f.lag.http.p99), n1(f.lag.http.max)],
+      ...(f.lean
+        ? [
+            ['lean: referred -> last of four parts', n1(f.lean.lag.p50), n1(f.lean.lag.p99), n1(f.lean.lag.max)],
+            ['lean: HTTP answer', n1(f.lean.lag.http.p50), n1(f.lean.lag.http.p99), n1(f.lean.lag.http.max)],
+          ]
+        : []),
     ]),
     '',
     '  targets',
     table(
       f.targets.map((t) => [
         t.label,
-        t.unit === '%' ? `${n1(t.value)}%` : `${n1(t.value)} ms`,
+        t.unit === '%' ? `${n1(t.value)}%` : t.unit === 'x' ? `${n1(t.value)}x` : `${n1(t.value)} ${t.unit}`,
         t.pass ? 'PASS' : 'MISS',
         t.note ?? '',
       ]),

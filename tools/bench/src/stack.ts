@@ -56,7 +56,6 @@ export async function startBenchStack(
 ): Promise<BenchStack> {
   const id = randomBytes(3).toString('hex');
   const namespace = `bench${id}`;
-  const dataKey = randomBytes(32).toString('base64');
   const prof = profiling(o.profileDir);
   // One bench user sends thousands of referrals a minute: lift the per-user limit (the limiter still
   // runs on every request) so the figures are the platform's capacity, not the limit.
@@ -76,7 +75,6 @@ export async function startBenchStack(
           AUTH_DEV_ISSUER_DIR: o.devIssuerDir,
           NATS_NAMESPACE: namespace,
           ...(s === 'gateway' ? gatewayEnv : {}),
-          ...('DATA_KEY' in SERVICE_ENV[s] ? { DATA_KEY: dataKey } : {}),
           ...prof.env(s),
         },
       ]),

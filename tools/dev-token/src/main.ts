@@ -14,12 +14,13 @@ async function main() {
       role: { type: 'string', multiple: true },
       sub: { type: 'string', default: 'dev-user' },
       ttl: { type: 'string', default: '3600' },
+      team: { type: 'string' },
       audience: { type: 'string', default: process.env.AUTH_AUDIENCE ?? 'stac-platform' },
     },
   });
   let request;
   try {
-    request = tokenRequest({ agency: values.agency, roles: values.role ?? [], sub: values.sub, ttl: values.ttl, audience: values.audience }, 'stac-platform');
+    request = tokenRequest({ agency: values.agency, roles: values.role ?? [], sub: values.sub, ttl: values.ttl, audience: values.audience, team: values.team }, 'stac-platform');
   } catch (e) {
     if (!(e instanceof TokenAskError)) throw e;
     process.stderr.write(`token: --${e.message.replace(/^roles/, 'role')}\n`);

@@ -1,4 +1,4 @@
-import type { DevTokenRequest } from '@stac/auth';
+import { TEAM_CLAIM, type DevTokenRequest } from '@stac/auth';
 import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 
 /** What a developer asks the dev issuer for: from the CLI's flags or the identity provider's JSON body. */
@@ -8,6 +8,8 @@ export interface TokenAsk {
   sub?: unknown;
   ttl?: unknown;
   audience?: unknown;
+  /** The `team` claim: the team inside the agency (AC-02). */
+  team?: unknown;
 }
 
 export class TokenAskError extends Error {}
@@ -26,5 +28,7 @@ export function tokenRequest(ask: TokenAsk, defaultAudience: string): DevTokenRe
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > 86400) throw new TokenAskError('ttl must be 1-86400 seconds');
   const audience = ask.audience ?? defaultAudience;
   if (typeof audience !== 'string' || !audience) throw new TokenAskError('audience must be a non-empty string');
-  return { agency, roles: roles as Role[], subject, audience, ttlSeconds };
+  if (ask.team !== undefined && (typeof ask.team !== 'string' || !TEAM_CLAIM.test(ask.team)))
+    throw new TokenAskError('team must be a team code (letters, digits, ._:-; at most 64)');
+  return { agency, roles: roles as Role[], subject, audience, ttlSeconds, ...(ask.team ? { team: ask.team as string } : {}) };
 }

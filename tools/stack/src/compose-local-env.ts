@@ -19,7 +19,11 @@ export const DEV_IDP_URL = 'http://dev-idp:8900';
 export function localComposeEnv(composeText: string, random = (n: number) => randomBytes(n)): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of requiredComposeVariables(composeText))
-    env[name] = name.endsWith('_KEY') ? random(32).toString('base64') : random(16).toString('hex');
+    env[name] = name.endsWith('_DATA_KEYS')
+      ? `local:${random(32).toString('base64')}` // a key ring of one key, id `local` (DP-02)
+      : name.endsWith('_KEY')
+        ? random(32).toString('base64')
+        : random(16).toString('hex');
   return {
     ...env,
     COMPOSE_PROFILES: 'local',

@@ -25,8 +25,6 @@ async function main(): Promise<void> {
     nodeEnv: 'development',
     dataKey: devDataKey(settings.dataKeyFile),
     chainKey: devSecret(settings.chainKeyFile),
-    advocacyDataKey: devDataKey(`${settings.dataKeyFile}-advocacy`),
-    trustDataKey: devDataKey(settings.trustDataKeyFile),
   });
   // Every service reads the dev issuer's public keys at start; `pnpm run token` signs with the private key.
   await ensureDevIssuerKeys(settings.devIssuerDir);

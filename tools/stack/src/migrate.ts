@@ -13,8 +13,6 @@ async function main(): Promise<number> {
     nodeEnv: 'development',
     dataKey: devDataKey(settings.dataKeyFile),
     chainKey: devSecret(settings.chainKeyFile),
-    advocacyDataKey: devDataKey(`${settings.dataKeyFile}-advocacy`),
-    trustDataKey: devDataKey(settings.trustDataKeyFile),
   });
   await migrateAll(env, process.stdout, settings.pgBase);
   process.stdout.write('[stack] migrations done\n');

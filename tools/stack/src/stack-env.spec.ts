@@ -60,16 +60,21 @@ describe('stackEnv', () => {
       expect(plain[svc].AUTH_DEV_ISSUER_DIR).toBe(SERVICE_ENV[svc].AUTH_DEV_ISSUER_DIR?.default);
   });
 
-  it('gives DATA_KEY only to services that read it: the given key, else a fresh random one per stack', () => {
+  it('DP-02: gives every service its own key ring and search key, derived from the given secret, else fresh per stack', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const env = stackEnv({ ...base, dataKey: key });
-    const readers = SERVICES.filter((svc) => 'DATA_KEY' in SERVICE_ENV[svc]);
-    for (const svc of SERVICES) expect(env[svc].DATA_KEY).toBe(readers.includes(svc) ? key : undefined);
-    if (readers.length) {
-      const [a, b] = [stackEnv(base), stackEnv(base)].map((e) => e[readers[0]].DATA_KEY);
-      expect(Buffer.from(a, 'base64')).toHaveLength(32);
-      expect(a).not.toBe(b);
+    const keys: string[] = [];
+    for (const svc of SERVICES) {
+      for (const name of Object.keys(SERVICE_ENV[svc]).filter((n) => /_DATA_KEYS$|_SEARCH_KEY$/.test(n))) {
+        expect(env[svc][name]).toMatch(name.endsWith('_DATA_KEYS') ? /^local:[A-Za-z0-9+/]{43}=$/ : /^[A-Za-z0-9+/]{43}=$/);
+        keys.push(env[svc][name].replace(/^local:/, ''));
+      }
     }
+    expect(keys.length).toBeGreaterThanOrEqual(7);
+    expect(new Set([...keys, key]).size).toBe(keys.length + 1);
+    expect(stackEnv({ ...base, dataKey: key }).intake.INTAKE_DATA_KEYS).toBe(env.intake.INTAKE_DATA_KEYS);
+    expect(stackEnv(base).intake.INTAKE_DATA_KEYS).not.toBe(stackEnv(base).intake.INTAKE_DATA_KEYS);
+    expect(env.gateway.INTAKE_DATA_KEYS).toBeUndefined();
   });
 
   it('LAW-07: gives every service that reads it an AUDIT_CHAIN_KEY: the given key, else a fresh random one', () => {
@@ -112,7 +117,6 @@ describe('stackSettingsFromEnv', () => {
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
       chainKeyFile: resolve(__dirname, '../../../.stac/dev-chain-key'),
-      trustDataKeyFile: resolve(__dirname, '../../../.stac/dev-trust-data-key'),
       natsPasswords: {},
       natsTlsCa: undefined,
     });

@@ -34,9 +34,10 @@ export interface StackEnvOptions {
    */
   readonly devIssuerDir?: string;
   /**
-   * DATA_KEY (DP-02) for every service whose spec reads it. When absent, a fresh random key: right for
-   * harnesses and benchmarks with their own databases. `pnpm start` / `pnpm migrate` pass the persisted dev
-   * key (`devDataKey`) so data written by one run decrypts in the next.
+   * The stack's data secret (DP-02): every agency's key ring (`<SVC>_DATA_KEYS`, one key `local`) and search
+   * key (`<SVC>_SEARCH_KEY`) is derived from it, a different key per agency and purpose. When absent, a
+   * fresh random secret: right for harnesses and benchmarks with their own databases. `pnpm start` /
+   * `pnpm migrate` pass the persisted dev secret (`devDataKey`) so data written by one run decrypts in the next.
    */
   readonly dataKey?: string;
   /**
@@ -45,13 +46,6 @@ export interface StackEnvOptions {
    * the chain across runs.
    */
   readonly chainKey?: string;
-  /** The advocacy charity's own ADVOCACY_DATA_KEY; when absent, a fresh random key (never the police's). */
-  readonly advocacyDataKey?: string;
-  /**
-   * TRUST_DATA_KEY (the NHS trust's own key for clinical notes) for every service whose spec reads it; like
-   * `dataKey`, a fresh random key when absent, and the persisted dev key for `pnpm start` / `pnpm migrate`.
-   */
-  readonly trustDataKey?: string;
   /** OTEL_EXPORTER_OTLP_ENDPOINT for every service: a collector's OTLP/HTTP base URL turns tracing on. */
   readonly otlpEndpoint?: string;
   /**
@@ -91,8 +85,6 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   const out = {} as Record<ServiceName, ServiceEnv>;
   const dataKey = o.dataKey ?? randomBytes(32).toString('base64');
   const chainKey = o.chainKey ?? randomBytes(32).toString('base64');
-  const advocacyDataKey = o.advocacyDataKey ?? randomBytes(32).toString('base64');
-  const trustDataKey = o.trustDataKey ?? randomBytes(32).toString('base64');
   for (const service of SERVICES) {
     const spec = SERVICE_ENV[service];
     const env: ServiceEnv = {};
@@ -115,13 +107,13 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     if (o.natsTlsCa) env.NATS_TLS_CA = o.natsTlsCa;
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
-    if ('DATA_KEY' in spec) env.DATA_KEY = dataKey;
     if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
-    if ('ADVOCACY_DATA_KEY' in spec) env.ADVOCACY_DATA_KEY = advocacyDataKey;
-    // Probation's own keys, derived from the stack's key so a persisted dev key keeps probation's data readable too.
-    if ('PROBATION_DATA_KEY' in spec) env.PROBATION_DATA_KEY = derivedKey(dataKey, 'stac:dev:probation-data');
-    if ('PROBATION_SEARCH_KEY' in spec) env.PROBATION_SEARCH_KEY = derivedKey(dataKey, 'stac:dev:probation-search');
-    if ('TRUST_DATA_KEY' in spec) env.TRUST_DATA_KEY = trustDataKey;
+    // Each agency's own key ring and search key (DP-02), derived from the stack's data secret per variable,
+    // so no two agencies or purposes share a key and a persisted secret keeps every agency's data readable.
+    for (const name of Object.keys(spec)) {
+      if (name.endsWith('_DATA_KEYS')) env[name] = `local:${derivedKey(dataKey, `stac:dev:${name}`)}`;
+      if (name.endsWith('_SEARCH_KEY')) env[name] = derivedKey(dataKey, `stac:dev:${name}`);
+    }
     if (o.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = o.otlpEndpoint;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
@@ -165,13 +157,12 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
     dataKeyFile: resolve(env.STAC_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-data-key')),
     chainKeyFile: resolve(env.STAC_CHAIN_KEY_FILE || join(repoRoot(), '.stac', 'dev-chain-key')),
-    trustDataKeyFile: resolve(env.STAC_TRUST_DATA_KEY_FILE || join(repoRoot(), '.stac', 'dev-trust-data-key')),
   };
 }
 
 /**
  * The local stack's data key: generated once into a git-ignored file (mode 0600), never committed, then
- * read back. Development only: a deployment takes DATA_KEY from its secret store.
+ * read back. Development only: a deployment takes each agency's keys from its secret store.
  */
 export function devDataKey(file: string): string {
   return devSecret(file);
@@ -191,7 +182,7 @@ export function devSecret(file: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** A development key of another agency derived from the stack's key (production keys come from each agency's secret store). */
+/** A development key derived from the stack's secret (production keys come from each agency's secret store). */
 function derivedKey(base64Key: string, label: string): string {
   return Buffer.from(hkdfSync('sha256', Buffer.from(base64Key, 'base64'), Buffer.alloc(0), label, 32)).toString('base64');
 }

@@ -92,7 +92,7 @@ describe("advocacy update triggers: investigation milestones, release and licenc
     inEvent('probation.licence.ended', caseId, (ctx) => app.get(ReleaseTriggersService).onLicenceEnded({ licenceEndDate: '2027-01-08' } as LicenceEndedV1, ctx));
 
   beforeAll(async () => {
-    process.env.ADVOCACY_DATA_KEY = randomBytes(32).toString('base64');
+    process.env.ADVOCACY_DATA_KEYS = `k1:${randomBytes(32).toString('base64')}`;
     process.env.SMTP_URL = '';
     // The plan review deadline is a setting: 3 working days here (default 2), the VCS contact 1.
     process.env.RELEASE_REVIEW_WORKING_DAYS = '3';

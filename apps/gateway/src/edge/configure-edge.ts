@@ -5,13 +5,13 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, LOGGER, setHttpRoute, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { TokenVerifier } from '@stac/auth/tokens';
 import { exceedsJsonDepth, fieldProblems, MAX_JSON_DEPTH, problem, STRICT_VALIDATION } from '@stac/rpc';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
 import { openApiDocument } from './openapi';
+import type { SharedRateLimiter } from './shared-rate-limit';
 
 const ASYNCAPI_DOCUMENT = readFileSync(require.resolve('@stac/contracts/asyncapi.json'), 'utf8');
 
@@ -28,23 +28,37 @@ function isJson(contentType: string | undefined): boolean {
  * problem+json for framework-level errors (body limit, media type, malformed JSON), and OpenAPI at /docs.
  */
 export interface EdgeSettings {
-  rateLimitPerMinute: number;
+  /** The rate limit every gateway replica shares (API-08). */
+  rateLimiter: SharedRateLimiter;
 }
 
 export async function configureEdge(app: NestFastifyApplication, metrics: ServiceMetrics, settings: EdgeSettings): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(helmet as never, { contentSecurityPolicy: false });
   registerAuthentication(fastify, app.get(TokenVerifier));
-  // Per user when authenticated, per address otherwise (API-08); runs after authentication.
-  await app.register(rateLimit as never, {
-    hook: 'preHandler',
-    max: settings.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (req: FastifyRequest) => (req.principal ? `user:${req.principal.issuer}#${req.principal.subject}` : `ip:${req.ip}`),
-    allowList: (req: FastifyRequest) => isPublicRoute(req.url),
-    // An HttpException carrying the problem, so Nest's error path renders it as problem+json.
-    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string }) =>
-      new HttpException(problem(429, 'rate-limited', `Too many requests; retry after ${ctx.after}`), 429),
+  // Per user when authenticated, per address otherwise (API-08), shared by every gateway replica; runs
+  // after authentication.
+  fastify.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (isPublicRoute(req.url)) return;
+    const key = req.principal ? `user:${req.principal.issuer}#${req.principal.subject}` : `ip:${req.ip}`;
+    let decision;
+    try {
+      decision = await settings.rateLimiter.take(key);
+    } catch {
+      // The limit's store is the bus every request needs anyway: answered like the bus being away (REL-05).
+      return reply
+        .status(503)
+        .header('content-type', 'application/problem+json')
+        .header('retry-after', '1')
+        .send(problem(503, 'bus-unavailable', 'The message bus is unavailable'));
+    }
+    if (!decision.allowed) {
+      return reply
+        .status(429)
+        .header('content-type', 'application/problem+json')
+        .header('retry-after', String(decision.retryAfterSeconds))
+        .send(problem(429, 'rate-limited', `Too many requests; retry after ${decision.retryAfterSeconds} seconds`));
+    }
   });
   app.useGlobalGuards(new AuthenticatedGuard());
 

@@ -53,6 +53,11 @@ export class ServiceClient implements OnApplicationBootstrap {
     return this.call<Rep>(op.service, op.subject, request);
   }
 
+  /** The connection under the client (the shared rate limit's store, API-08). */
+  connection(): NatsConnection {
+    return this.client.unwrap<NatsConnection>();
+  }
+
   /** Readiness: the bus answers a round trip. */
   probe() {
     return {

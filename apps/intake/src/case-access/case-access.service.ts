@@ -13,7 +13,11 @@ import {
 import { Outbox } from '@stac/messaging';
 import { Clock } from '@stac/runtime';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { BreakGlassReview } from './break-glass-review.entity';
+import { BreakGlassReview } from '../break-glass-reviews/break-glass-review.entity';
+import { announceCaseAccess } from './case-access-announcement';
+
+/** The kinds this API grants and ends (assignments, panel seats): never the workflow's own (AC-02). */
+const MANAGED_KINDS = ['ASSIGNMENT', 'CONSULTATION_PANEL'] as const;
 
 /** Break-glass lasts 30 minutes (AC-06). */
 export const BREAK_GLASS_MS = 30 * 60 * 1000;
@@ -23,7 +27,10 @@ export interface Tracing {
   traceparent?: string;
 }
 
-/** Relationships to a case as workflow data: granted, ended, excluded, broken-glass — each audited (AC-02). */
+/**
+ * Relationships to a case as workflow data: granted, ended, excluded, broken-glass — each audited (AC-02) and
+ * announced to every service (`intake.case.access-changed.v1`, AC-14) in the same transaction.
+ */
 @Injectable()
 export class CaseAccessService {
   constructor(
@@ -40,30 +47,40 @@ export class CaseAccessService {
 
   async grant(r: RelationshipGrantRequest, a: Authorized, t: Tracing): Promise<RelationshipGranted> {
     return this.dataSource.transaction(async (m) => {
+      await this.assertCase(m, r.caseId);
       const relationshipId = await this.relationships.grant(m, {
         caseId: r.caseId,
         kind: r.kind,
         agency: r.agency,
+        issuer: r.issuer,
         subject: r.subject,
         createdBy: this.actorId(a),
       });
       await this.audit(m, a, t, 'case.relationship.grant', [r.caseId, relationshipId], [r.agency]);
+      await announceCaseAccess(m, this.outbox, r.caseId, this.clock.now(), t);
       return { relationshipId, validTo: null };
     });
   }
 
+  /**
+   * Ends an assignment or panel seat of THIS case (the one the caller was authorised on): a relationship of
+   * another case, or of a kind this API does not manage, is the 404 of a missing one and changes nothing.
+   */
   async end(caseId: string, relationshipId: string, a: Authorized, t: Tracing): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const ended = await this.relationships.end(m, relationshipId, this.actorId(a));
+      const ended = await this.relationships.end(m, caseId, relationshipId, MANAGED_KINDS, this.actorId(a));
       if (!ended) throw new ProblemException(CASE_NOT_FOUND);
       await this.audit(m, a, t, 'case.relationship.end', [caseId, relationshipId], []);
+      await announceCaseAccess(m, this.outbox, caseId, this.clock.now(), t);
     });
   }
 
   async exclude(r: ExclusionRequest, a: Authorized, t: Tracing): Promise<{ exclusionId: string }> {
     return this.dataSource.transaction(async (m) => {
+      await this.assertCase(m, r.caseId);
       const exclusionId = await this.relationships.exclude(m, r.caseId, { issuer: r.issuer, subject: r.subject }, this.actorId(a));
       await this.audit(m, a, t, 'case.exclusion.add', [r.caseId, exclusionId], []);
+      await announceCaseAccess(m, this.outbox, r.caseId, this.clock.now(), t);
       return { exclusionId };
     });
   }
@@ -100,6 +117,7 @@ export class CaseAccessService {
         caseId: r.caseId,
         kind: 'BREAK_GLASS',
         agency: a.principal.agency,
+        issuer: a.principal.issuer,
         subject: a.principal.subject,
         readOnly: true,
         justification: r.justification,
@@ -126,6 +144,7 @@ export class CaseAccessService {
         },
         { correlationId: t.correlationId, traceparent: t.traceparent },
       );
+      await announceCaseAccess(m, this.outbox, r.caseId, now, t);
       await this.accessLog.append(m, {
         operation: 'alteration',
         action: 'case.break-glass',
@@ -142,6 +161,12 @@ export class CaseAccessService {
       });
       return { relationshipId, validTo: validTo.toISOString() };
     });
+  }
+
+  /** Locks the case so its access changes are announced in order; a missing case is the one 404. */
+  private async assertCase(m: Parameters<AccessLog['append']>[0], caseId: string): Promise<void> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM stalking_case WHERE id = $1 FOR UPDATE`, [caseId]);
+    if (!rows.length) throw new ProblemException(CASE_NOT_FOUND);
   }
 
   private audit(m: Parameters<AccessLog['append']>[0], a: Authorized, t: Tracing, action: string, recordIds: string[], recipients: string[]) {

@@ -38,7 +38,7 @@ export class FieldGroupGrantsService {
     return this.dataSource.transaction((m) =>
       ctx.idempotent(m, 'case.field-group.grant', cmd, async () => {
         await this.lockCase(m, cmd.caseId);
-        const holder = { caseId: cmd.caseId, fieldGroup: cmd.fieldGroup, agency: cmd.agency, subject: cmd.subject ?? null };
+        const holder = { caseId: cmd.caseId, fieldGroup: cmd.fieldGroup, agency: cmd.agency, subject: cmd.subject ?? null, issuer: cmd.subject ? cmd.issuer : null };
         if (await this.grants.inForce(m, holder)) {
           throw rpcProblem(409, 'field-group-already-granted', `${cmd.fieldGroup} is already granted to this holder on the case; revoke it first to change it`);
         }
@@ -110,6 +110,7 @@ function viewOf(g: FieldGroupGrant, now: Date): FieldGroupGrantView {
     fieldGroup: g.fieldGroup,
     agency: g.agency,
     subject: g.subject,
+    issuer: g.issuer,
     reason: g.reason,
     validFrom: g.validFrom.toISOString(),
     validTo: g.validTo.toISOString(),

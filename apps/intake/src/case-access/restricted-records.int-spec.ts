@@ -257,7 +257,7 @@ describe('field-group grants through the API (AC-03, AC-12)', () => {
     await h.relationships.grant(h.ds, { caseId, kind: 'AGENCY_SHARE', agency: 'cps', agreementCode: 'police-to-cps', createdBy: 'test' });
     expect(await askLocation(otherProsecutor, caseId, [])).toBe(200);
     expect(await askLocation(prosecutor, caseId)).toBe(403);
-    const g = await grant(caseId, { fieldGroup: 'victim.location', agency: 'cps', subject: prosecutor.subject });
+    const g = await grant(caseId, { fieldGroup: 'victim.location', agency: 'cps', subject: prosecutor.subject, issuer: prosecutor.issuer });
     expect(g).toMatchObject({ fieldGroup: 'victim.location', agency: 'cps', subject: 'prosecutor-1', status: 'IN_FORCE', grantedBy: `${lead.issuer}#${lead.subject}` });
     expect(await askLocation(prosecutor, caseId)).toBe(200);
     expect(await askLocation(otherProsecutor, caseId)).toBe(403);

@@ -24,7 +24,7 @@ async function caseForConsultation(): Promise<string> {
 
 const schedule = (caseId: string, scheduledFor = '2026-12-08T10:00:00Z') =>
   h.consultations.schedule(
-    { caseId, scheduledFor, panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7' }] },
+    { caseId, scheduledFor, panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7', issuer: 'urn:test' }] },
     h.ctx('lead-1'),
   );
 
@@ -41,7 +41,7 @@ describe('consultations: schedule, reschedule and cancel with coded reasons', ()
         consultationId: c.consultationId,
         scheduledFor: '2026-12-08T10:00:00.000Z',
         agencies: ['police', 'probation', 'mental-health'],
-        panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7' }],
+        panel: [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7', issuer: 'urn:test' }],
       },
     ]);
     expect(c.history).toEqual([expect.objectContaining({ change: 'SCHEDULED', from: null, to: 'SCHEDULED', scheduledFor: '2026-12-08T10:00:00.000Z', reason: null })]);

@@ -25,6 +25,7 @@ import { StalkingCase } from '../cases/stalking-case.entity';
 import { actorOf, assertVersion, eventHeaders, illegalTransition } from '../lifecycle/case-workflow';
 import { Consultation, ConsultationAction, ConsultationChangeRecord, ConsultationDecision, ConsultationPanelMember } from './consultation.entity';
 import { endPanelSeats } from './panel-access';
+import { announceCaseAccess } from '../case-access/case-access-announcement';
 
 function actionView(a: ConsultationAction, now: Date): ConsultationActionView {
   return {
@@ -89,14 +90,16 @@ export class ConsultationsService {
           }),
         );
         const createdBy = `${ctx.principal.issuer}#${ctx.principal.subject}`;
-        const seats = new Map<string, { agency: Agency; subject?: string }>();
-        for (const p of cmd.panel) seats.set(`${p.agency}#${p.subject ?? ''}`, { agency: p.agency, ...(p.subject ? { subject: p.subject } : {}) });
+        const seats = new Map<string, { agency: Agency; issuer?: string; subject?: string }>();
+        for (const p of cmd.panel)
+          seats.set(`${p.agency}#${p.subject ? `${p.issuer}#${p.subject}` : ''}`, { agency: p.agency, ...(p.subject ? { issuer: p.issuer, subject: p.subject } : {}) });
         for (const p of seats.values()) {
           const relationshipId = await this.relationships.grant(m, {
             caseId: c.id,
             kind: 'CONSULTATION_PANEL',
             agency: p.agency,
             subject: p.subject,
+            issuer: p.issuer,
             justification: `consultation ${consultation.id}`,
             createdBy,
           });
@@ -116,6 +119,8 @@ export class ConsultationsService {
           correlationId: ctx.correlationId,
         });
         await this.recordChange(m, consultation, { change: 'SCHEDULED', from: null }, ctx, now);
+        // Named seats are relationships of one user: every service learns them (AC-14).
+        if ([...seats.values()].some((p) => p.subject)) await announceCaseAccess(m, this.outbox, c.id, now, eventHeaders(ctx));
         await this.outbox.enqueue(
           m,
           ConsultationScheduledV1,
@@ -194,7 +199,7 @@ export class ConsultationsService {
       consultation.status = 'CANCELLED';
       const saved = await m.save(consultation);
       await this.recordChange(m, saved, { change: 'CANCELLED', from, reason: cmd.reason, note: cmd.note }, ctx, now);
-      await endPanelSeats(m, { relationships: this.relationships, accessLog: this.accessLog }, { caseId: cmd.caseId, consultationId: saved.id }, ctx);
+      await endPanelSeats(m, { relationships: this.relationships, accessLog: this.accessLog, outbox: this.outbox }, { caseId: cmd.caseId, consultationId: saved.id, at: now }, ctx);
       await this.outbox.enqueue(
         m,
         ConsultationCancelledV1,

@@ -1,18 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import type { AccessLog, CaseRelationships } from '@stac/auth';
+import type { Outbox } from '@stac/messaging';
 import type { RequestContext } from '@stac/runtime';
+import { announceCaseAccess } from '../case-access/case-access-announcement';
 
 /**
  * Ends the CONSULTATION_PANEL relationships consultations granted (need-to-know, AC-02/AC-12: the next
  * request of a seat holder is refused): those of one consultation when it is cancelled, or of every
  * consultation of the case when the case closes. Audited as one `case.relationship.end`; returns the
- * relationships ended.
+ * relationships ended. Every service learns it from `intake.case.access-changed.v1` (AC-14).
  */
 export async function endPanelSeats(
   m: EntityManager,
-  deps: { relationships: CaseRelationships; accessLog: AccessLog },
-  scope: { caseId: string; consultationId?: string },
-  ctx: Pick<RequestContext, 'principal' | 'purpose' | 'decision' | 'correlationId'>,
+  deps: { relationships: CaseRelationships; accessLog: AccessLog; outbox: Outbox },
+  scope: { caseId: string; consultationId?: string; at: Date },
+  ctx: Pick<RequestContext, 'principal' | 'purpose' | 'decision' | 'correlationId' | 'traceparent'>,
 ): Promise<string[]> {
   const rows: { relationship_id: string }[] = await m.query(
     `SELECT p.relationship_id FROM consultation_panel_member p JOIN consultation k ON k.id = p.consultation_id
@@ -22,7 +24,7 @@ export async function endPanelSeats(
   );
   if (rows.length === 0) return [];
   const endedBy = `${ctx.principal.issuer}#${ctx.principal.subject}`;
-  for (const r of rows) await deps.relationships.end(m, r.relationship_id, endedBy);
+  for (const r of rows) await deps.relationships.end(m, scope.caseId, r.relationship_id, ['CONSULTATION_PANEL'], endedBy);
   const ended = rows.map((r) => r.relationship_id);
   await deps.accessLog.append(m, {
     operation: 'alteration',
@@ -37,5 +39,6 @@ export async function endPanelSeats(
     decision: ctx.decision,
     correlationId: ctx.correlationId,
   });
+  await announceCaseAccess(m, deps.outbox, scope.caseId, scope.at, { correlationId: ctx.correlationId, traceparent: ctx.traceparent });
   return ended;
 }

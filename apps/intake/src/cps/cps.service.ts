@@ -220,7 +220,7 @@ export class CpsService {
     const rows: { kind: CpsWorklistItem['kind']; case_id: string; request_id: string | null; at: Date }[] = await this.dataSource.query(
       `WITH visible AS (
          SELECT DISTINCT r.case_id FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
-          WHERE r.agency = 'cps' AND r.kind IN ('AGENCY_SHARE', 'CONSULTATION_PANEL') AND (r.subject IS NULL OR r.subject = $1)
+          WHERE r.agency = 'cps' AND r.kind IN ('AGENCY_SHARE', 'CONSULTATION_PANEL') AND (r.subject IS NULL OR (r.subject = $1 AND r.issuer = $7))
             AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
             AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))
        ), items AS (
@@ -238,7 +238,7 @@ export class CpsService {
         WHERE $2::timestamptz IS NULL OR (at, kind, case_id::text, COALESCE(request_id::text, '')) > ($2::timestamptz, $3::text, $4::text, $5::text)
         ORDER BY at, kind, case_id::text, COALESCE(request_id::text, '')
         LIMIT $6`,
-      [principal.subject, after?.at ?? null, after?.kind ?? '', after?.caseId ?? '', after?.requestId ?? '', limit + 1],
+      [principal.subject, after?.at ?? null, after?.kind ?? '', after?.caseId ?? '', after?.requestId ?? '', limit + 1, principal.issuer],
     );
     const page = rows.slice(0, limit);
     // The relationship data decides each case exactly as a request on it would (exclusions, purposes).

@@ -82,7 +82,7 @@ export class LifecycleService {
       const saved = await this.workflow.moveStatus(m, c, 'CLOSED', { at: now, actor: actorOf(ctx), headers: eventHeaders(ctx), reasonCode: cmd.reason, note: cmd.note ?? null });
       await this.clocks.stop(m, c.id, now);
       // Panel seats last while the case is open (need-to-know); a later consultation seats its panel anew.
-      await endPanelSeats(m, { relationships: this.relationships, accessLog: this.accessLog }, { caseId: c.id }, ctx);
+      await endPanelSeats(m, { relationships: this.relationships, accessLog: this.accessLog, outbox: this.outbox }, { caseId: c.id, at: now }, ctx);
       await this.outbox.enqueue(
         m,
         CaseClosedV1,

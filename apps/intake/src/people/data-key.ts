@@ -1,19 +1,13 @@
-import { createHash } from 'node:crypto';
-import { DATA_KEY_VAR, developmentEnabled, loadConfig } from '@stac/config';
-import { DataKeyError, PersonalDataCipher } from './personal-data-cipher';
+import { INTAKE_DATA_KEYS_VAR, INTAKE_SEARCH_KEY_VAR } from '@stac/config';
+import { keyRingFromEnv, searchKeyFromEnv } from '@stac/persistence';
+import { PersonalDataCipher } from './personal-data-cipher';
 
 /**
- * Fingerprints (SHA-256 of the base64 value) of keys that are published in the repository for local use
- * (formerly docker-compose.yml's default). Refused unless development is explicitly enabled
- * (NODE_ENV=development or test): keys come from configuration, never the repo (DP-02).
+ * The police's cipher in intake from INTAKE_DATA_KEYS (the key ring) and INTAKE_SEARCH_KEY (the search key),
+ * validated like every other variable: required in production, published development keys refused unless
+ * development is explicitly enabled (DP-02). intake's data migrations read it too.
  */
-const PUBLISHED_DEV_KEYS = new Set(['fea83c90f52fd6379ffbc1db7293150c8a4f9d6a361c2eda36507635c56ad082']);
-
-/** The agency's cipher from DATA_KEY (validated like every other variable; required, no default). */
 export function dataKeyFromEnv(env: NodeJS.ProcessEnv = process.env): PersonalDataCipher {
-  const { DATA_KEY } = loadConfig({ DATA_KEY: DATA_KEY_VAR }, env);
-  if (!developmentEnabled(env.NODE_ENV) && PUBLISHED_DEV_KEYS.has(createHash('sha256').update(DATA_KEY).digest('hex'))) {
-    throw new DataKeyError('config: DATA_KEY is the published development key; set the agency key from the secret store');
-  }
-  return PersonalDataCipher.fromBase64(DATA_KEY);
+  const ring = keyRingFromEnv('INTAKE_DATA_KEYS', INTAKE_DATA_KEYS_VAR, env);
+  return new PersonalDataCipher(ring, searchKeyFromEnv('INTAKE_SEARCH_KEY', INTAKE_SEARCH_KEY_VAR, ring, env));
 }

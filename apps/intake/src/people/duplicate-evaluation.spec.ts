@@ -1,3 +1,4 @@
+import { KeyRing } from '@stac/persistence';
 import { evaluate, evaluateStandardSet, formatEvaluation, type Evaluation } from '../testing/matching-evaluation';
 import { PersonalDataCipher } from './personal-data-cipher';
 import { DECOY_KINDS, SAME_PERSON_KINDS, SCRIPT_KINDS, evaluationSet, type SamePersonKind } from '../testing/synthetic-people';
@@ -82,7 +83,7 @@ describe('duplicate detection: found and false-alarm rates per kind on a synthet
 
   it('the earlier register (1,200 people, 400 second records, 300 look-alikes) keeps its figures', () => {
     const set = evaluationSet({ seed: 20261127, people: 1200, duplicates: 400, lookalikes: 300 });
-    const r = evaluate(set.records, new PersonalDataCipher(Buffer.alloc(32, 3)));
+    const r = evaluate(set.records, new PersonalDataCipher(KeyRing.generate(), Buffer.alloc(32, 3)));
     expect(r.records).toBeGreaterThanOrEqual(1000);
     expect(r.overall.likely.precision).toBeGreaterThanOrEqual(0.97);
     expect(r.overall.likelyOrPossible.recall).toBeGreaterThanOrEqual(0.95);

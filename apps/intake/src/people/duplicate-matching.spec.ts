@@ -1,9 +1,10 @@
+import { KeyRing } from '@stac/persistence';
 import { blockingKeys, matchPeople, probeKeys, type PersonIdentity } from './duplicate-matching';
 import { KNOWN_GIVEN_NAMES, areGivenNameVariants } from './given-name-variants';
 import { compactName, consonantSkeleton, editDistance, foldName, isOtherScript, nameTokens, phoneticCode } from './name-normalisation';
 import { PersonalDataCipher } from './personal-data-cipher';
 
-const cipher = new PersonalDataCipher(Buffer.alloc(32, 7));
+const cipher = new PersonalDataCipher(KeyRing.generate(), Buffer.alloc(32, 7));
 const hash = (l: string, v: string) => cipher.keyedHash(l, v);
 const hex = (bs: Buffer[]) => new Set(bs.map((b) => b.toString('hex')));
 const shareKey = (a: PersonIdentity, b: PersonIdentity) => {
@@ -275,7 +276,7 @@ describe('duplicate grading', () => {
 
 describe('blocking keys', () => {
   it('are keyed hashes: a different key gives different values and none contains the name', () => {
-    const other = new PersonalDataCipher(Buffer.alloc(32, 9));
+    const other = new PersonalDataCipher(KeyRing.generate(), Buffer.alloc(32, 9));
     const p = { givenName: 'Alex', familyName: 'Testperson' };
     const k1 = hex(blockingKeys(p, hash));
     const k2 = hex(blockingKeys(p, (l, v) => other.keyedHash(l, v)));

@@ -203,25 +203,48 @@ const better = (a: MatchResult | null, b: MatchResult | null): boolean =>
  * and a match through a previous name or alias says so.
  */
 export function matchPeople(query: PersonIdentity, candidate: PersonIdentity, o: MatchOptions = { mode: 'duplicate' }): MatchResult | null {
-  const ids = identifierAgreement(query, candidate);
-  if (ids === 'conflict') return null; // two different PNC/NHS numbers are two people
-  const dob = compareDob(query.dateOfBirth, candidate.dateOfBirth);
-  const forms = (n: PersonName): NamePair => ({ given: formOf(n.givenName), family: formOf(n.familyName) });
+  return prepareMatch(query, o)(candidate);
+}
+
+/**
+ * `matchPeople` with the query folded once, for grading many candidates against one query (a search, a
+ * duplicate check): the query's names are folded a single time, and each distinct name of the candidates
+ * once per call (a common family name shared by hundreds of candidates is folded once). The folded
+ * forms live only as long as the returned function.
+ */
+export function prepareMatch(query: PersonIdentity, o: MatchOptions = { mode: 'duplicate' }): (candidate: PersonIdentity) => MatchResult | null {
+  const folded = new Map<string, NameForm | null>();
+  const formOnce = (raw: string | null | undefined): NameForm | null => {
+    if (!raw) return null;
+    let f = folded.get(raw);
+    if (f === undefined) {
+      f = formOf(raw);
+      folded.set(raw, f);
+    }
+    return f;
+  };
+  const forms = (n: PersonName): NamePair => ({ given: formOnce(n.givenName), family: formOnce(n.familyName) });
   const qNames = namesOf(query).map(forms);
-  const cNames = namesOf(candidate).map(forms);
-  let best: MatchResult | null = null;
-  let bestViaOther = false;
-  for (let i = 0; i < qNames.length; i++) {
-    for (let j = 0; j < cNames.length; j++) {
-      const r = matchNames(qNames[i], cNames[j], ids, dob, o, !!query.dateOfBirth);
-      if (better(r, best)) {
-        best = r;
-        bestViaOther = i > 0 || j > 0;
+  const queryHasDob = !!query.dateOfBirth;
+  return (candidate) => {
+    const ids = identifierAgreement(query, candidate);
+    if (ids === 'conflict') return null; // two different PNC/NHS numbers are two people
+    const dob = compareDob(query.dateOfBirth, candidate.dateOfBirth);
+    const cNames = namesOf(candidate).map(forms);
+    let best: MatchResult | null = null;
+    let bestViaOther = false;
+    for (let i = 0; i < qNames.length; i++) {
+      for (let j = 0; j < cNames.length; j++) {
+        const r = matchNames(qNames[i], cNames[j], ids, dob, o, queryHasDob);
+        if (better(r, best)) {
+          best = r;
+          bestViaOther = i > 0 || j > 0;
+        }
       }
     }
-  }
-  if (best && bestViaOther) best.reasons.splice(ids === 'match' ? 1 : 0, 0, reason('OTHER_NAME_MATCH'));
-  return best;
+    if (best && bestViaOther) best.reasons.splice(ids === 'match' ? 1 : 0, 0, reason('OTHER_NAME_MATCH'));
+    return best;
+  };
 }
 
 interface NamePair {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessLog, CaseRelationships, decide, OWNING_FIELD_GROUPS, type AccessControl, type Principal } from '@stac/auth';
 import {
@@ -15,7 +15,7 @@ import {
   type RpcRequest,
 } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
-import { runMigrations, serviceDataSourceOptions } from '@stac/persistence';
+import { KeyRing, runMigrations, serviceDataSourceOptions } from '@stac/persistence';
 import { allMigrations, FixedClock, IdempotencyRecords, OperationKernel, type RequestContext } from '@stac/runtime';
 import { createTestDatabase, type TestDatabase } from '@stac/testing';
 import { IncidentsService } from '../incidents/incidents.service';
@@ -31,8 +31,9 @@ jest.setTimeout(60_000);
  * The people register and the course of conduct against a real Postgres with intake's own migrations:
  * encryption at rest, keyed-hash search, duplicate detection, per-case visibility, role history, timeline.
  */
-const key = PersonalDataCipher.generateKey();
-const cipher = PersonalDataCipher.fromBase64(key);
+const ring = KeyRing.generate(['k1']);
+const searchKey = randomBytes(32);
+const cipher = new PersonalDataCipher(ring, searchKey);
 const clock = new FixedClock(new Date('2026-11-27T12:00:00Z'));
 const screener: Principal = { issuer: 'urn:test', subject: 'screener-1', agency: 'police', roles: ['stac-screener'] };
 
@@ -87,7 +88,9 @@ async function newCase(opts: { visible: boolean }): Promise<string> {
 
 beforeAll(async () => {
   db = await createTestDatabase('people');
-  process.env.DATA_KEY = key;
+  // The data migrations seal and index with the same keys as the test's cipher.
+  process.env.INTAKE_DATA_KEYS = ring.toConfigValue();
+  process.env.INTAKE_SEARCH_KEY = searchKey.toString('base64');
   await runMigrations(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: allMigrations(INTAKE), applicationName: 'int' }));
   ds = new DataSource(serviceDataSourceOptions({ url: db.url, entities: INTAKE.entities, migrations: [], applicationName: 'int' }));
   await ds.initialize();

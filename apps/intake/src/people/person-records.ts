@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
-import { blockingKeys, matchPeople, probeKeys, type MatchOptions, type MatchResult, type PersonIdentity } from './duplicate-matching';
+import { blockingKeys, prepareMatch, probeKeys, type MatchOptions, type MatchResult, type PersonIdentity } from './duplicate-matching';
 import { Person } from './person.entity';
 import { PersonalDataCipher } from './personal-data-cipher';
 
@@ -47,9 +47,13 @@ export interface ScoredCandidate {
   match: MatchResult;
 }
 
-/** Candidates fetched from the blocking index before scoring; bounds the work of a very common name. */
-const MAX_BLOCK_CANDIDATES = 500;
-const PER_KEY_CANDIDATES = 250;
+/**
+ * Candidates fetched from the blocking index before scoring, and index entries read per key: bounds the
+ * work of a very common name (a surname shared by thousands reads 100 entries, not thousands). The
+ * people sharing the most keys come first, so the true match of a full name is never near the cut.
+ */
+const MAX_BLOCK_CANDIDATES = 150;
+const PER_KEY_CANDIDATES = 100;
 
 /**
  * The people register's storage: encrypts on the way in (DP-02), maintains the keyed-hash blocking keys,
@@ -190,21 +194,23 @@ export class PersonRecords {
     if (keys.length === 0) return [];
     const rows: { id: string; identity_enc: Buffer | null; identifiers_enc: Buffer | null; other_names_enc: Buffer | null; identity_known: boolean }[] = await m.query(
       // Bounded per key (a very common name cannot make one lookup scan the register), then the people
-      // sharing the most keys first.
+      // sharing the most keys first. The per-key order is the index's own (key, person_id), so each key is
+      // one index range read that stops at the limit (an index-only scan where the table is vacuumed).
       `SELECT p.id, p.identity_enc, p.identifiers_enc, p.other_names_enc, p.identity_known
          FROM (SELECT k.person_id, count(*) AS shared
                  FROM unnest($1::bytea[]) AS q(key)
-                 CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key LIMIT $3) k
+                 CROSS JOIN LATERAL (SELECT person_id FROM person_match_key m WHERE m.key = q.key ORDER BY m.key, m.person_id LIMIT $3) k
                 GROUP BY k.person_id ORDER BY shared DESC LIMIT $2) c
          JOIN person p ON p.id = c.person_id`,
       [keys, o.maxRows ?? MAX_BLOCK_CANDIDATES, o.perKey ?? PER_KEY_CANDIDATES],
     );
     const exclude = new Set(o.exclude ?? []);
+    const grade = prepareMatch(q, o);
     const scored: ScoredCandidate[] = [];
     for (const r of rows) {
       if (exclude.has(r.id)) continue;
       const identity = this.identityOf({ id: r.id, identityEnc: r.identity_enc, identifiersEnc: r.identifiers_enc, otherNamesEnc: r.other_names_enc });
-      const match = matchPeople(q, identity, o);
+      const match = grade(identity);
       if (!match) continue;
       const person = Object.assign(new Person(), {
         id: r.id,

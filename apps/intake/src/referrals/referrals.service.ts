@@ -11,7 +11,7 @@ import {
   type ReferralSubmission,
 } from '@stac/contracts';
 import { birthDateProblem, CLOCK_SKEW_MS, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
-import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, caseHiddenSql } from '@stac/auth';
+import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, CaseRelationships, decide } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { assertVersion } from '../lifecycle/case-workflow';
@@ -22,6 +22,8 @@ import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
 import { RestrictedRecordsService } from '../case-access/restricted-records.service';
 import { CounterAllegations } from '../people/counter-allegations';
+
+const relationships = new CaseRelationships();
 
 /** Agencies told of every referral for their known-to-services checks (domain.md §3 H2). */
 const CHECK_SHARES = [
@@ -93,25 +95,36 @@ export class ReferralsService {
       async () => {
         // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
         const existing = s.crimeReference ? await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } }) : null;
-        // A case hidden from the caller (excluded, or restricted and the caller not named) is never named to them (AC-09).
-        if (existing && (await this.hiddenFrom(m, existing.id, ctx))) {
+        if (!existing) return this.createCase(m, s as NewCaseReferral, ctx);
+        // The existing case is named only to a caller who may read it, as any read decides it: a case hidden
+        // from them (excluded, restricted and not named) or one they hold no relationship to is a 409 naming
+        // no case (AC-09). Either way the answer is logged (LAW-01, LAW-03).
+        const resource = await relationships.forPrincipal(m, existing.id, ctx.principal);
+        const decision = decide(ctx.principal, 'case.read', resource, [], ctx.purpose);
+        const entry = {
+          action: 'referral.existing-case',
+          principal: ctx.principal,
+          recordType: 'case',
+          recordIds: [existing.id],
+          fieldGroups: [],
+          purpose: ctx.purpose,
+          recipients: [ctx.principal.agency],
+          correlationId: ctx.correlationId,
+        };
+        if (!decision.allow) {
+          // Outside the transaction, which the refusal rolls back: the denial stays logged.
+          await this.accessLog.record(this.dataSource, { ...entry, operation: 'consultation', decision: { ...decision, rule: 'referral.existing-case' } });
           throw rpcProblem(409, 'crime-reference-in-use', 'This crime reference is already on a case');
         }
-        return existing
-          ? {
-              caseId: existing.id,
-              status: existing.status,
-              referredAt: existing.referredAt.toISOString(),
-              created: false,
-            }
-          : this.createCase(m, s as NewCaseReferral, ctx);
+        await this.accessLog.append(m, { ...entry, operation: 'disclosure', decision: { ...decision, rule: 'referral.existing-case' } });
+        return {
+          caseId: existing.id,
+          status: existing.status,
+          referredAt: existing.referredAt.toISOString(),
+          created: false,
+        };
       },
     );
-  }
-
-  private async hiddenFrom(m: EntityManager, caseId: string, ctx: RequestContext): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 WHERE ${caseHiddenSql('$1::uuid', '$2', '$3')}`, [caseId, ctx.principal.subject, ctx.principal.issuer]);
-    return rows.length > 0;
   }
 
   /** A custody trigger's relevant time is in the past and within the longest detention (nothing stored otherwise). */

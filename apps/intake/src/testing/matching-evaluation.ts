@@ -1,3 +1,4 @@
+import { KeyRing } from '@stac/persistence';
 import { blockingKeys, matchPeople, probeKeys, type MatchGrade } from '../people/duplicate-matching';
 import { PersonalDataCipher } from '../people/personal-data-cipher';
 import { DECOY_KINDS, SAME_PERSON_KINDS, hardEvaluationSet, type SyntheticPerson } from './synthetic-people';
@@ -90,7 +91,7 @@ export const STANDARD_SET = { seed: 20261130, people: 3000, perKind: 150 } as co
 
 export function evaluateStandardSet(): Evaluation {
   // A fixed synthetic key: the figures do not depend on it, only on which keys collide.
-  return evaluate(hardEvaluationSet(STANDARD_SET).records, new PersonalDataCipher(Buffer.alloc(32, 3)));
+  return evaluate(hardEvaluationSet(STANDARD_SET).records, new PersonalDataCipher(KeyRing.generate(), Buffer.alloc(32, 3)));
 }
 
 export function formatEvaluation(e: Evaluation): string {

@@ -32,7 +32,7 @@ export class WorkflowHarness {
   readonly clock = new FixedClock(new Date('2026-12-01T09:00:00Z'));
   readonly relationships = new CaseRelationships();
   readonly restrictions = new CaseRestrictions();
-  readonly cipher = PersonalDataCipher.fromBase64(PersonalDataCipher.generateKey());
+  readonly cipher = PersonalDataCipher.generate();
   readonly idempotency = new IdempotencyRecords(INTAKE.idempotencyTable);
   db!: TestDatabase;
   ds!: DataSource;

@@ -154,7 +154,7 @@ describe('worklists with a FixedClock', () => {
     const excluded = await h.referredCase(h.clock.now());
     const notMine = await h.referredCase(h.clock.now());
     for (const id of [mine, excluded]) {
-      await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-7', createdBy: 'test' });
+      await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-7', issuer: 'urn:test', createdBy: 'test' });
     }
     await h.relationships.exclude(h.ds, excluded, { issuer: 'urn:test', subject: 'officer-7' }, 'test');
     await h.screenAndTriage(mine);
@@ -262,7 +262,7 @@ describe('worklists with a FixedClock', () => {
       const cases: string[] = [];
       for (let i = 0; i < 5; i++) {
         const id = await h.referredCase(h.clock.now());
-        await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-page', createdBy: 'test' });
+        await h.relationships.grant(h.ds, { caseId: id, kind: 'ASSIGNMENT', agency: 'police', subject: 'officer-page', issuer: 'urn:test', createdBy: 'test' });
         cases.push(id);
       }
       await h.screenAndTriage(cases[3]);

@@ -203,7 +203,7 @@ export class WorklistsService {
            LEFT JOIN advice a ON a.case_id = c.id AND a.status <> 'SUPERSEDED'
            LEFT JOIN advice_item i ON i.advice_id = a.id
           WHERE c.id IN (SELECT r.case_id FROM case_relationship r
-                          WHERE r.kind = 'ASSIGNMENT' AND r.agency = $3 AND r.subject = $1
+                          WHERE r.kind = 'ASSIGNMENT' AND r.agency = $3 AND r.subject = $1 AND r.issuer = $2
                             AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now()))
             AND c.status <> 'CLOSED' AND ${NOT_EXCLUDED('c')}
           GROUP BY c.id) mine

@@ -24,13 +24,18 @@ export class ProbationConsultation {
   @Column({ name: 'recommendation_codes', type: 'text', array: true })
   recommendationCodes: ProbationRecommendationCode[];
 
-  @Column({ type: 'text', nullable: true })
-  summary: string | null;
+  /** Probation's own team only: AES-256-GCM under PROBATION_DATA_KEYS (key id in the ciphertext), bound to this row (DP-02). */
+  @Column({ name: 'summary_enc', type: 'bytea', nullable: true })
+  summaryEnc: Buffer | null;
+
+  /** Expand/contract: the plaintext summary of consultations recorded before sealing; `pnpm keys rotate probation` seals and clears it. */
+  @Column({ name: 'summary', type: 'text', nullable: true })
+  summaryUnsealed: string | null;
 
   @Column({ name: 'licence_conditions', type: 'jsonb' })
   licenceConditions: StoredLicenceCondition[];
 
-  /** victim.location: the zones' geography, AES-256-GCM under PROBATION_DATA_KEY, bound to this row. */
+  /** victim.location: the zones' geography, AES-256-GCM under PROBATION_DATA_KEYS (key id in the ciphertext), bound to this row. */
   @Column({ name: 'exclusion_zones_enc', type: 'bytea', nullable: true })
   exclusionZonesEnc: Buffer | null;
 

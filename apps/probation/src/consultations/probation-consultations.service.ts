@@ -9,6 +9,7 @@ import { ProbationCaseStage } from '../sentence/probation-case-stage.entity';
 import { ProbationConsultation, type StoredLicenceCondition } from './probation-consultation.entity';
 
 const ZONES_COLUMN = 'exclusion_zones';
+const SUMMARY_COLUMN = 'summary';
 
 function invalid(field: string, message: string) {
   return rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [{ field, message }] });
@@ -77,7 +78,8 @@ export class ProbationConsultationsService {
         caseId: cmd.caseId,
         kind: cmd.kind,
         recommendationCodes: cmd.recommendationCodes,
-        summary: cmd.summary ?? null,
+        summaryEnc: cmd.summary ? this.keys.seal(cmd.summary, id, SUMMARY_COLUMN) : null,
+        summaryUnsealed: null,
         licenceConditions: stored,
         exclusionZonesEnc: zones.length ? this.keys.seal(zones, id, ZONES_COLUMN) : null,
         completedBy: ctx.principal.subject,
@@ -117,7 +119,7 @@ export class ProbationConsultationsService {
       caseId: r.caseId,
       kind: r.kind,
       recommendationCodes: r.recommendationCodes,
-      ...(reader.owning ? { summary: r.summary } : {}),
+      ...(reader.owning ? { summary: r.summaryEnc ? this.keys.open<string>(r.summaryEnc, r.id, SUMMARY_COLUMN) : r.summaryUnsealed } : {}),
       licenceConditions: r.licenceConditions.map((c) => ({
         type: c.type,
         note: c.note,

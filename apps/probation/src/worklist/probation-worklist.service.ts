@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CaseRelationships, decide, type Principal, type Purpose } from '@stac/auth';
+import { CaseRelationships, decide, TEAM_MEMBER, type Principal, type Purpose } from '@stac/auth';
 import { type ProbationWorkKind, type ProbationWorklistItem, type ProbationWorklistView } from '@stac/contracts';
 import { addDays, londonDate, RELEASE_WORKLIST_DAYS } from '@stac/domain';
 import { Clock, rpcProblem } from '@stac/runtime';
@@ -31,6 +31,7 @@ export class ProbationWorklistService {
       `WITH visible AS (
          SELECT DISTINCT case_id FROM case_relationship
           WHERE agency = 'probation' AND kind IN ('OWNING_TEAM', 'ASSIGNMENT') AND (subject IS NULL OR subject = $1)
+            AND ${TEAM_MEMBER('case_relationship', '$9', '$10')}
             AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
        ), items AS (
          SELECT 'CHECK_DUE'::text AS kind, c.case_id, c.due_at AS at, false AS day
@@ -58,7 +59,7 @@ export class ProbationWorklistService {
         WHERE $5::timestamptz IS NULL OR (at, kind, case_id::text) > ($5::timestamptz, $6::text, $7::text)
         ORDER BY at, kind, case_id::text
         LIMIT $8`,
-      [principal.subject, today, addDays(today, RELEASE_WORKLIST_DAYS), addDays(today, MAPPA_REVIEW_AHEAD_DAYS), after?.at ?? null, after?.kind ?? '', after?.caseId ?? '', limit + 1],
+      [principal.subject, today, addDays(today, RELEASE_WORKLIST_DAYS), addDays(today, MAPPA_REVIEW_AHEAD_DAYS), after?.at ?? null, after?.kind ?? '', after?.caseId ?? '', limit + 1, principal.issuer, principal.team ?? null],
     );
     const page = rows.slice(0, limit);
     const resources = await this.relationships.forPrincipalMany(this.dataSource, page.map((r) => r.case_id), principal);

@@ -50,7 +50,7 @@ const scheduled = (consultationId: string, panel?: ConsultationScheduledV1['pane
   agencies: ['police', 'probation', 'mental-health', 'cps'],
   ...(panel ? { panel } : {}),
 });
-const fullPanel: ConsultationScheduledV1['panel'] = [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7' }, { agency: 'cps' }];
+const fullPanel: ConsultationScheduledV1['panel'] = [{ agency: 'police' }, { agency: 'probation' }, { agency: 'mental-health', subject: 'clin-7', issuer: 'urn:test' }, { agency: 'cps' }];
 const cancelled = (consultationId: string): ConsultationCancelledV1 => ({ consultationId, reason: 'NO_LONGER_REQUIRED', cancelledAt: '2026-12-02T09:00:00.000Z' });
 const closed: CaseClosedV1 = { reason: 'RISK_MANAGED', closedAt: '2026-12-05T09:00:00.000Z' };
 
@@ -123,7 +123,7 @@ describe('consultation panels reach risk-assessment (intake.consultation.* event
     const lateBefore = randomUUID();
     await deliver(panels.onScheduled, scheduled(before, [{ agency: 'police' }, { agency: 'probation' }]), caseId, at('2026-12-01T09:00:00Z'));
     // The consultation after the re-opening is delivered before the closing (a redelivery held the closing back).
-    await deliver(panels.onScheduled, scheduled(afterReopening, [{ agency: 'police' }, { agency: 'mental-health', subject: 'clin-7' }]), caseId, at('2026-12-10T09:00:00Z'));
+    await deliver(panels.onScheduled, scheduled(afterReopening, [{ agency: 'police' }, { agency: 'mental-health', subject: 'clin-7', issuer: 'urn:test' }]), caseId, at('2026-12-10T09:00:00Z'));
     await deliver(panels.onCaseClosed, closed, caseId, at('2026-12-05T09:00:00Z'));
     expect(await decision(probationOfficer, 'risk.assess', caseId)).toBe(403);
     expect(await decision(namedClinician, 'risk.assess', caseId)).toBe('allow via CONSULTATION_PANEL');

@@ -65,6 +65,7 @@ export class ConsultationPanels {
         kind: 'CONSULTATION_PANEL' as const,
         agency: s.agency,
         subject: s.subject,
+        issuer: s.issuer,
         fieldGroups: RISK_FIELD_GROUPS.filter((g) => OWNING_FIELD_GROUPS[s.agency].includes(g)),
         justification: `consultation ${event.consultationId}`,
         createdBy: CREATED_BY,
@@ -122,7 +123,7 @@ export class ConsultationPanels {
       `SELECT relationship_id, agency FROM consultation_panel_seat WHERE consultation_id = ANY($1::uuid[])`,
       [consultationIds],
     );
-    for (const s of seats) await this.relationships.end(m, s.relationship_id, CREATED_BY);
+    for (const s of seats) await this.relationships.end(m, caseId, s.relationship_id, ['CONSULTATION_PANEL'], CREATED_BY);
     await m.query(
       `UPDATE consultation_panel SET status = 'ENDED', ended_reason = $2, ended_at = $3 WHERE consultation_id = ANY($1::uuid[]) AND status = 'SEATED'`,
       [consultationIds, reason, this.clock.now()],
@@ -154,8 +155,9 @@ export class ConsultationPanels {
 }
 
 /** One seat per agency team or named attendee. */
+/** One seat per team or named user; a named seat without its issuer (announced before issuers travelled) seats nobody (AC-16). */
 function uniqueSeats(panel: ConsultationPanelSeatV1[]): ConsultationPanelSeatV1[] {
   const seats = new Map<string, ConsultationPanelSeatV1>();
-  for (const s of panel) seats.set(`${s.agency}#${s.subject ?? ''}`, s);
+  for (const s of panel) if (!s.subject || s.issuer) seats.set(`${s.agency}#${s.subject ? `${s.issuer}#${s.subject}` : ''}`, s);
   return [...seats.values()];
 }

@@ -49,9 +49,19 @@ export class RiskAssessment {
   @Column({ type: 'text', nullable: true })
   level: RiskLevel | null;
 
-  /** Field group `risk.rationale`. */
-  @Column({ type: 'text', nullable: true })
+  /**
+   * Field group `risk.rationale`. Not a column: held sealed in `rationaleEnc` (DP-02), opened on load and
+   * sealed on save by RiskRecordSealing.
+   */
   rationale: string | null;
+
+  /** AES-256-GCM under RISK_ASSESSMENT_DATA_KEYS, key id in the ciphertext, bound to (id, 'rationale'). */
+  @Column({ name: 'rationale_enc', type: 'bytea', nullable: true })
+  rationaleEnc: Buffer | null;
+
+  /** Expand/contract: the plaintext of rows saved before DP-02 sealing; cleared on save and by `pnpm keys rotate`. */
+  @Column({ name: 'rationale', type: 'text', nullable: true })
+  rationaleUnsealed: string | null;
 
   @Column({ name: 'domain_levels', type: 'jsonb' })
   domainLevels: DomainLevels;
@@ -62,9 +72,16 @@ export class RiskAssessment {
   @Column({ name: 'stalker_type_shared', type: 'boolean' })
   stalkerTypeShared: boolean;
 
-  /** Field group `risk.rationale`. */
-  @Column({ type: 'text', nullable: true })
+  /** Field group `risk.rationale`; like `rationale`, held sealed in `formulationEnc`. */
   formulation: string | null;
+
+  /** AES-256-GCM under RISK_ASSESSMENT_DATA_KEYS, key id in the ciphertext, bound to (id, 'formulation'). */
+  @Column({ name: 'formulation_enc', type: 'bytea', nullable: true })
+  formulationEnc: Buffer | null;
+
+  /** Expand/contract: the plaintext of rows saved before DP-02 sealing; cleared on save and by `pnpm keys rotate`. */
+  @Column({ name: 'formulation', type: 'text', nullable: true })
+  formulationUnsealed: string | null;
 
   @Column({ name: 'requires_review', type: 'boolean' })
   requiresReview: boolean;

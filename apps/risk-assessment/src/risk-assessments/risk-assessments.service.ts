@@ -24,6 +24,7 @@ import {
   type ReviewInterval,
 } from './assessment-rules';
 import { RiskAssessment } from './risk-assessment.entity';
+import { RiskRecordSealing } from './risk-record-sealing';
 
 const NOT_FOUND = () => rpcProblem(404, 'assessment-not-found', 'No such risk assessment on this case');
 
@@ -38,6 +39,7 @@ export class RiskAssessmentsService {
     private readonly outbox: Outbox,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly sealing: RiskRecordSealing,
   ) {}
 
   async create(caseId: string, draft: RiskAssessmentDraft, ctx: RequestContext): Promise<RiskAssessmentView> {
@@ -67,6 +69,7 @@ export class RiskAssessmentsService {
             );
           }
           const content = applyChanges(EMPTY_CONTENT, draft, def);
+          // rationale and formulation are not columns (sealed on save): set after create, which copies columns only.
           const a = m.create(RiskAssessment, {
             id: randomUUID(),
             caseId,
@@ -93,6 +96,7 @@ export class RiskAssessmentsService {
             nextReviewDue: null,
             reviewNotifiedFor: null,
           });
+          Object.assign(a, { rationale: content.rationale, formulation: content.formulation });
           const saved = await m.save(a);
           await this.audit(m, 'collection', 'risk.assess', saved, ctx);
           return toAssessmentView(saved, false);
@@ -114,6 +118,7 @@ export class RiskAssessmentsService {
         throw rpcProblem(409, 'illegal-transition', `Only a DRAFT can be changed; this one is ${a.status}`);
       const def = await this.catalogue.get(a.instrument, a.instrumentVersion, m);
       Object.assign(a, applyChanges(contentOf(a), changes, def));
+      this.sealing.seal(a); // rationale and formulation are not columns: sealed before the save (DP-02)
       const saved = await m.save(a);
       await this.audit(m, 'alteration', 'risk.assess', saved, ctx);
       return toAssessmentView(saved, false);

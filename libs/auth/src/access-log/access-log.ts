@@ -194,6 +194,7 @@ export type ChainProblem =
   | 'out-of-order'
   | 'behind-anchor'
   | 'anchor-mismatch'
+  | 'unanchored'
   | 'stale-unsealed';
 
 export interface ChainBreak {
@@ -214,6 +215,12 @@ export interface VerifyOptions {
   maxUnsealedAgeMs: number;
   /** The newest anchor; the chain must reach it with the same hash (newest rows deleted otherwise). */
   anchor?: ChainAnchor;
+  /**
+   * Anchors are checked: entries sealed longer ago than `maxUnsealedAgeMs` must be covered by the anchor.
+   * Without this a chain whose anchors were removed (the stream deleted) or stopped would pass with its
+   * newest entries deleted.
+   */
+  requireAnchor?: boolean;
   batch?: number;
 }
 
@@ -229,7 +236,8 @@ export interface VerifyResult {
  * a position that is not positive, a gap in the positions, a link that does not follow the previous one,
  * a hash that is not the keyed hash of the row (plain SHA-256 only up to the recorded legacy position),
  * rows sealed out of order (sealing times going backwards), a chain that ends before the anchored head or
- * differs from it, and unsealed rows older than the limit.
+ * differs from it, entries sealed longer ago than the limit that no anchor covers (with `requireAnchor`),
+ * and unsealed rows older than the limit.
  */
 export async function verifyAccessLog(
   query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>,
@@ -291,6 +299,16 @@ export async function verifyAccessLog(
       [o.anchor.chainSeq],
     );
     if (anchored > 0n && (!atAnchor || atAnchor.hash !== o.anchor.hash)) return broken(atAnchor ?? { seq: '-', id: '-' }, 'anchor-mismatch');
+  }
+
+  if (o.requireAnchor) {
+    const [unanchored] = await query(
+      `SELECT seq::text AS seq, id FROM access_log
+        WHERE chain_seq > $1::bigint AND sealed_at < now() - make_interval(secs => $2::double precision / 1000)
+        ORDER BY chain_seq LIMIT 1`,
+      [o.anchor?.chainSeq ?? '0', o.maxUnsealedAgeMs],
+    );
+    if (unanchored) return broken(unanchored, 'unanchored');
   }
 
   const [stale] = await query(

@@ -4,13 +4,15 @@ import type { Agency } from '@stac/domain';
 import type { CaseResource } from './decide';
 import { agreementId } from '../access-log/default-agreements';
 import type { FieldGroup, Principal, Purpose, Relationship, RelationshipKind } from './vocabulary';
+import type { Team } from './owning-teams';
 
 export interface Grant {
   caseId: string;
   kind: RelationshipKind;
   agency: Agency;
-  /** A named user; absent for team-wide relationships (owning team, agency share). */
+  /** A named user, by their token issuer AND subject (AC-16); absent for team-wide relationships (owning team, agency share). */
   subject?: string;
+  issuer?: string;
   fieldGroups?: readonly FieldGroup[];
   /** For AGENCY_SHARE: the data-sharing agreement (by code) whose purposes and field groups apply. */
   agreementCode?: string;
@@ -18,6 +20,13 @@ export interface Grant {
   justification?: string;
   validTo?: Date;
   createdBy: string;
+  /** Set on a replica of another service's relationship (`intake`); absent for this service's own. */
+  origin?: string;
+  /** A replica keeps the owner's id. */
+  id?: string;
+  validFrom?: Date;
+  /** For OWNING_TEAM where the agency has teams: only members of this team (same issuer) hold it (AC-02). */
+  team?: Team;
 }
 
 type Queryable = Pick<EntityManager, 'query'>;
@@ -41,10 +50,11 @@ export class CaseRelationships {
           db.query(
             `SELECT r.case_id, r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
                FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
-              WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR r.subject = $3)
+              WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
+                AND ${TEAM_MEMBER('r', '$4', '$5')}
                 AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
                 AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
-            [ids, p.agency, p.subject],
+            [ids, p.agency, p.subject, p.issuer, p.team ?? null],
           ),
           db.query(
             `SELECT DISTINCT case_id, 'excluded' AS fact, NULL AS field_group FROM case_exclusion
@@ -55,7 +65,7 @@ export class CaseRelationships {
                FROM case_restriction r WHERE r.case_id = ANY($1::uuid[]) AND cardinality(r.kinds) > 0
              UNION ALL
              SELECT case_id, 'field-group', field_group FROM case_field_group_grant
-              WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR subject = $3)
+              WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
                 AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
             [ids, p.agency, p.subject, p.issuer],
           ),
@@ -102,17 +112,19 @@ export class CaseRelationships {
   /** Several relationships in one statement (a new case opens five or so at once). */
   async grantMany(m: Queryable, grants: readonly Grant[]): Promise<string[]> {
     if (grants.length === 0) return [];
-    const ids = grants.map(() => randomUUID());
-    const COLUMNS = 11;
+    const ids = grants.map((g) => g.id ?? randomUUID());
+    const COLUMNS = 16;
     await m.query(
-      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by)
+      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by, issuer, origin, team, team_issuer)
        VALUES ${grants
          .map((_, r) => {
            const p = (c: number) => `$${r * COLUMNS + c}`;
-           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, now(), ${p(10)}::timestamptz, ${p(11)})`;
+           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)}, ${p(15)}, ${p(16)})`;
          })
          .join(', ')}`,
-      grants.flatMap((g, r) => [
+      grants.flatMap((g, r) => {
+        if (g.subject !== undefined && !g.issuer) throw new Error('a named relationship names its user by issuer and subject (AC-16)');
+        return [
         ids[r],
         g.caseId,
         g.kind,
@@ -124,19 +136,29 @@ export class CaseRelationships {
         g.justification ?? null,
         g.validTo ?? null,
         g.createdBy,
-      ]),
+        g.validFrom ?? null,
+        g.subject !== undefined ? g.issuer : null,
+        g.origin ?? null,
+        g.team?.team ?? null,
+        g.team?.issuer ?? null,
+      ];
+      }),
     );
     return ids;
   }
 
 
-  /** Ends a relationship now; the next request of its holder is denied (AC-12). */
-  async end(m: Queryable, relationshipId: string, endedBy: string): Promise<boolean> {
-    const rows = await m.query(
-      `UPDATE case_relationship SET valid_to = now(), ended_by = $2 WHERE id = $1 AND (valid_to IS NULL OR valid_to > now()) RETURNING id`,
-      [relationshipId, endedBy],
+  /**
+   * Ends a relationship of this case, of one of these kinds, now; the next request of its holder is
+   * denied (AC-12). False when the case holds no such relationship in force (another case's included).
+   */
+  async end(m: Queryable, caseId: string, relationshipId: string, kinds: readonly RelationshipKind[], endedBy: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await m.query(
+      `UPDATE case_relationship SET valid_to = now(), ended_by = $4
+        WHERE id = $1 AND case_id = $2 AND kind = ANY($3::text[]) AND origin IS NULL AND (valid_to IS NULL OR valid_to > now()) RETURNING id`,
+      [relationshipId, caseId, kinds, endedBy],
     );
-    return (rows as unknown[]).length > 0;
+    return rows.length > 0;
   }
 
   async exclude(m: Queryable, caseId: string, target: { issuer: string; subject: string }, createdBy: string): Promise<string> {
@@ -148,6 +170,13 @@ export class CaseRelationships {
     return id;
   }
 }
+
+/**
+ * SQL: the relationship row `r` is held by the caller's team, if it names one (AC-02): a team-wide
+ * relationship recorded with a team opens only for a member of that team as named by the same issuer.
+ */
+export const TEAM_MEMBER = (r: string, issuerParam: string, teamParam: string) =>
+  `(${r}.team IS NULL OR (${r}.team = ${teamParam} AND ${r}.team_issuer = ${issuerParam}))`;
 
 /** SQL: the user (`subjectParam`, `issuerParam`) is named, now, on the restricted case `caseIdSql`. */
 const NAMED = (caseIdSql: string, subjectParam: string, issuerParam: string) => `EXISTS (

@@ -1,5 +1,6 @@
 import type { Principal, Relationship, FieldGroup, Purpose } from './vocabulary';
 import { ruleFor } from './policy-table';
+import { rolesOfAgency } from './role-agencies';
 
 export type DenyReason =
   | 'unknown-action'
@@ -61,7 +62,8 @@ export function decide(
     ...extra,
   });
   if (!rule) return deny('unknown-action', 403);
-  if (!principal.roles.some((r) => rule.roles.includes(r))) return deny('role', 403);
+  // Only the roles that belong to the caller's agency count: a role from another agency is ignored (AC-01).
+  if (!rolesOfAgency(principal).some((r) => rule.roles.includes(r))) return deny('role', 403);
   if (!rule.agencies.includes(principal.agency)) return deny('agency', 403);
   if (!purpose || !rule.purposes.includes(purpose)) return deny('purpose', 403);
   if (rule.relationships.length === 0) {

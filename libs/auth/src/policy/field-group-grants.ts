@@ -13,6 +13,8 @@ export interface FieldGroupGrant {
   agency: Agency;
   /** The named user; null when the agency's team on the case holds it. */
   subject: string | null;
+  /** The named user's token issuer (AC-16); null with the subject. */
+  issuer: string | null;
   reason: string;
   validFrom: Date;
   validTo: Date;
@@ -30,14 +32,15 @@ export interface FieldGroupGrant {
 export class FieldGroupGrants {
   async grant(
     m: Queryable,
-    g: { caseId: string; fieldGroup: FieldGroup; agency: Agency; subject?: string | null; reason: string; validTo: Date; createdBy: string },
+    g: { caseId: string; fieldGroup: FieldGroup; agency: Agency; subject?: string | null; issuer?: string | null; reason: string; validTo: Date; createdBy: string },
   ): Promise<FieldGroupGrant> {
+    if (g.subject && !g.issuer) throw new Error('a named grant names its user by issuer and subject (AC-16)');
     const grantId = randomUUID();
     // In force from the database's now(), the clock every decision compares with (AC-12).
     const [row]: Record<string, unknown>[] = await m.query(
-      `INSERT INTO case_field_group_grant (id, case_id, field_group, agency, subject, reason, valid_from, valid_to, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8) RETURNING *`,
-      [grantId, g.caseId, g.fieldGroup, g.agency, g.subject ?? null, g.reason, g.validTo, g.createdBy],
+      `INSERT INTO case_field_group_grant (id, case_id, field_group, agency, subject, issuer, reason, valid_from, valid_to, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9) RETURNING *`,
+      [grantId, g.caseId, g.fieldGroup, g.agency, g.subject ?? null, g.subject ? g.issuer : null, g.reason, g.validTo, g.createdBy],
     );
     return rowToGrant(row);
   }
@@ -55,13 +58,13 @@ export class FieldGroupGrants {
   }
 
   /** A grant in force (not revoked, not yet ended) to the same holder for the same group, if any. */
-  async inForce(db: Queryable, g: { caseId: string; fieldGroup: FieldGroup; agency: Agency; subject?: string | null }): Promise<FieldGroupGrant | null> {
+  async inForce(db: Queryable, g: { caseId: string; fieldGroup: FieldGroup; agency: Agency; subject?: string | null; issuer?: string | null }): Promise<FieldGroupGrant | null> {
     const [row]: Record<string, unknown>[] = await db.query(
       `SELECT * FROM case_field_group_grant
-        WHERE case_id = $1 AND field_group = $2 AND agency = $3 AND subject IS NOT DISTINCT FROM $4
+        WHERE case_id = $1 AND field_group = $2 AND agency = $3 AND subject IS NOT DISTINCT FROM $4 AND issuer IS NOT DISTINCT FROM $5
           AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()
         LIMIT 1`,
-      [g.caseId, g.fieldGroup, g.agency, g.subject ?? null],
+      [g.caseId, g.fieldGroup, g.agency, g.subject ?? null, g.subject ? (g.issuer ?? null) : null],
     );
     return row ? rowToGrant(row) : null;
   }
@@ -83,6 +86,7 @@ function rowToGrant(r: Record<string, unknown>): FieldGroupGrant {
     fieldGroup: r.field_group as FieldGroup,
     agency: r.agency as Agency,
     subject: (r.subject as string | null) ?? null,
+    issuer: (r.issuer as string | null) ?? null,
     reason: r.reason as string,
     validFrom: r.valid_from as Date,
     validTo: r.valid_to as Date,

@@ -2,6 +2,7 @@ import { AGENCIES, ROLES, type Agency, type Role } from '@stac/domain';
 import { DEFAULT_AGREEMENTS } from '../access-log/default-agreements';
 import type { CaseResource } from './decide';
 import { OWNING_FIELD_GROUPS, POLICY, type PolicyRule } from './policy-table';
+import { roleBelongsTo } from './role-agencies';
 import { FIELD_GROUPS, PURPOSES, RELATIONSHIP_KINDS, type FieldGroup, type Purpose, type RelationshipKind } from './vocabulary';
 
 /** One cell of the generated access-control matrix (AC-10). */
@@ -66,7 +67,7 @@ export function expectedStatus(
   owner: Agency,
   restriction: MatrixRestriction = 'NONE',
 ): 200 | 403 | 404 {
-  if (!rule.roles.includes(role) || !rule.agencies.includes(agency) || !rule.purposes.includes(purpose)) return 403;
+  if (!rule.roles.includes(role) || !roleBelongsTo(role, agency) || !rule.agencies.includes(agency) || !rule.purposes.includes(purpose)) return 403;
   const groups = fieldGroup === 'NONE' ? [] : [fieldGroup];
   if (rule.relationships.length === 0) return groups.length ? 403 : 200;
   // A restricted case does not exist for anyone not named on it, except to manage who is named.

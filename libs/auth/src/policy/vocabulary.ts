@@ -24,6 +24,11 @@ export interface Principal {
   /** From the trusted issuer's configuration, never from a token claim or a header. */
   agency: Agency;
   roles: Role[];
+  /**
+   * The team inside the agency (the token's `team` claim), meaningful only with `issuer` (AC-02): it
+   * makes the caller a member of an owning team recorded with the same team and issuer.
+   */
+  team?: string;
 }
 
 /** A relationship the caller holds to one case, already filtered to the caller and to now. */

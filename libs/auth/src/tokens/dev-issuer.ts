@@ -38,6 +38,8 @@ export interface DevTokenRequest {
   /** Tests only: another `typ` header, or an older `iat`. */
   typ?: string;
   issuedAt?: number;
+  /** The `team` claim: the team inside the agency (AC-02). */
+  team?: string;
 }
 
 export async function mintDevToken(dir: string, r: DevTokenRequest): Promise<string> {
@@ -46,7 +48,7 @@ export async function mintDevToken(dir: string, r: DevTokenRequest): Promise<str
   const key = await importJWK(jwk, 'ES256');
   const now = Math.floor(Date.now() / 1000);
   // RFC 9068 access token type: verifiers refuse other JWTs (an ID token, a signed document) in its place.
-  const jwt = new SignJWT({ roles: r.roles })
+  const jwt = new SignJWT({ roles: r.roles, ...(r.team ? { team: r.team } : {}) })
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: r.typ ?? 'at+jwt' })
     .setIssuer(`${DEV_ISSUER_BASE}/${r.agency}`)
     .setSubject(r.subject)

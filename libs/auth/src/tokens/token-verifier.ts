@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createLocalJWKSet,
@@ -9,6 +10,7 @@ import {
 import { ROLES, type Role } from '@stac/domain';
 import type { Principal } from '../policy/vocabulary';
 import type { TrustedIssuer } from './trusted-issuers';
+import { TEAM_CLAIM } from '../policy/owning-teams';
 
 /** Algorithms accepted; `none` and symmetric algorithms never are (API-07). */
 export const ALLOWED_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
@@ -33,12 +35,24 @@ function localKeys(file: string): JWTVerifyGetKey {
   };
 }
 
+/** Verified tokens remembered at most this long (and never past their expiry or maximum age). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Verified tokens remembered at once; the oldest is forgotten first. */
+const VERIFIED_TOKEN_CAPACITY = 10_000;
+
 /**
  * Verifies OIDC access tokens (JWT) against the trusted issuers: signature from the issuer's JWKS,
  * issuer, audience, expiry, not-before and the algorithm allow-list. The agency comes from the issuer.
+ *
+ * A token that verified is remembered by its SHA-256 (never the token itself) with the principal it
+ * names, until the earliest of its expiry, its maximum age and a minute from now: a client's next request
+ * with the same token costs a hash instead of a signature check, at every hop (gateway and each service).
+ * Failures are never remembered. A key withdrawn from an issuer's JWKS stops tokens it signed within a
+ * minute; a token's own expiry and age limit hold to the millisecond.
  */
 export class TokenVerifier {
   private readonly keys = new Map<string, { issuer: TrustedIssuer; getKey: JWTVerifyGetKey }>();
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     issuers: readonly TrustedIssuer[],
@@ -55,8 +69,19 @@ export class TokenVerifier {
     }
   }
 
-  async verify(token: string | undefined): Promise<Principal> {
+  async verify(token: string | undefined, now = Date.now()): Promise<Principal> {
     if (!token) throw new AuthenticationError('missing bearer token');
+    const digest = createHash('sha256').update(token).digest('base64');
+    const known = this.verified.get(digest);
+    if (known && now < known.until) return { ...known.principal, roles: [...known.principal.roles] };
+    if (known) this.verified.delete(digest);
+    const { principal, expiresAt } = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_TOKEN_CAPACITY) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(digest, { principal, until: Math.min(expiresAt, now + VERIFIED_TOKEN_TTL_MS) });
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     let iss: string | undefined;
     try {
       iss = decodeJwt(token).iss;
@@ -77,7 +102,14 @@ export class TokenVerifier {
       });
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
       if (typeof payload.sub !== 'string' || !/^[\w.@:-]{1,128}$/.test(payload.sub)) throw new AuthenticationError('bad subject');
-      return { issuer: trusted.issuer.issuer, subject: payload.sub, agency: trusted.issuer.agency, roles };
+      // The team inside the agency, as this issuer names it (AC-02); a claim that is not a team code is no team.
+      const team = typeof payload.team === 'string' && TEAM_CLAIM.test(payload.team) ? payload.team : undefined;
+      // Remembered no longer than the token is valid: its expiry, and its maximum age from issue.
+      const expiresAt = Math.min(payload.exp! * 1000, (payload.iat! + this.options.maxTokenAgeSeconds) * 1000);
+      return {
+        principal: { issuer: trusted.issuer.issuer, subject: payload.sub, agency: trusted.issuer.agency, roles, ...(team ? { team } : {}) },
+        expiresAt,
+      };
     } catch (e) {
       if (e instanceof AuthenticationError) throw e;
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, ...) are safe to log.

@@ -3,6 +3,7 @@ export * from './streams';
 export * from './case-referred.v1';
 export * from './break-glass-opened.v1';
 export * from './case-restriction-changed.v1';
+export * from './case-access-changed.v1';
 export * from './incident-recorded.v1';
 export * from './risk-assessment-assessed.v1';
 export * from './risk-level-changed.v1';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessControl, AccessLog, isOwningAccess, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
+import { AccessControl, AccessLog, isOwningAccess, rolesOfAgency, ruleFor, type Authorized, type FieldGroup } from '@stac/auth';
 import type { Operation, RpcRequest } from '@stac/contracts';
 import { Clock } from '../clock';
 import { IdempotencyRecords } from '../idempotency';
@@ -11,10 +11,10 @@ import type { AuditDetail, RequestContext } from './request-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The role the caller acts in for an action: the first of their roles the policy rule accepts. */
+/** The role the caller acts in for an action: the first of their roles, of their own agency, the policy rule accepts. */
 export function actingRole(granted: Authorized, action: string): string {
   const roles = ruleFor(action)?.roles ?? [];
-  return granted.principal.roles.find((r) => roles.includes(r)) ?? granted.principal.roles[0] ?? 'unknown';
+  return rolesOfAgency(granted.principal).find((r) => roles.includes(r)) ?? granted.principal.roles[0] ?? 'unknown';
 }
 
 /**

@@ -14,6 +14,14 @@ export class ConsultationPanelSeatV1 {
   @IsOptional()
   @Matches(/^[\w.@:-]{1,128}$/)
   subject?: string;
+
+  /**
+   * The named attendee's token issuer: a seat is the user's (issuer, subject) (AC-16). A named seat announced
+   * before issuers travelled has none and is given to nobody.
+   */
+  @IsOptional()
+  @Matches(/^\S{1,200}$/)
+  issuer?: string;
 }
 
 /**

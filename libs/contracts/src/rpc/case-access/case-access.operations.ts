@@ -32,6 +32,14 @@ import {
   RestrictionSubmission,
   RestrictionView,
 } from './restricted-records';
+import {
+  BREAK_GLASS_REVIEWS,
+  BreakGlassReviewList,
+  BreakGlassReviewQuery,
+  BreakGlassReviewView,
+  CompleteBreakGlassReviewCommand,
+  CompleteBreakGlassReviewSubmission,
+} from './break-glass-reviews';
 
 const TAG = 'case access';
 const manage = { recordType: 'case-relationship', processing: 'alteration', caseIdField: 'caseId', loggedBy: 'handler' } as const;
@@ -268,6 +276,55 @@ export const ListFieldGroupGrants = operation<FieldGroupGrantsQuery, FieldGroupG
   },
 });
 
+const reviews = { recordType: 'break-glass-review', processing: 'consultation', loggedBy: 'handler' } as const;
+
+export const ListBreakGlassReviews = operation<BreakGlassReviewQuery, BreakGlassReviewList>({
+  name: 'break-glass-review.list',
+  service: 'intake',
+  subject: BREAK_GLASS_REVIEWS.list,
+  request: BreakGlassReviewQuery,
+  reply: BreakGlassReviewList,
+  action: 'break-glass-review.read',
+  access: reviews,
+  http: {
+    method: 'GET',
+    path: '/worklists/break-glass-reviews',
+    tag: TAG,
+    summary: "The owning agency DPO's worklist: open break-glass reviews, oldest first (AC-06)",
+    description: 'Every break-glass access opens a review task and raises an alarm (stac_security_alerts_total{kind="break-glass"}). Role: dpo of the police (intake owns the case).',
+    query: [
+      { name: 'cursor', type: 'string', description: 'The `nextCursor` of the previous page' },
+      { name: 'limit', type: 'int', description: 'Rows per page, 1-200 (default 50)' },
+    ],
+    purpose: true,
+    problems: [400, 403],
+  },
+});
+
+export const CompleteBreakGlassReview = operation<CompleteBreakGlassReviewCommand, BreakGlassReviewView>({
+  name: 'break-glass-review.complete',
+  service: 'intake',
+  subject: BREAK_GLASS_REVIEWS.complete,
+  request: CompleteBreakGlassReviewCommand,
+  reply: BreakGlassReviewView,
+  action: 'break-glass-review.complete',
+  access: { recordType: 'break-glass-review', processing: 'alteration', recordIdFields: ['reviewId'], loggedBy: 'handler' },
+  http: {
+    method: 'POST',
+    path: '/break-glass-reviews/:reviewId/completion',
+    tag: TAG,
+    summary: 'Complete a break-glass review with an outcome and a note (AC-06)',
+    description:
+      'Needs If-Match with the review ETag. Completing it again with the same outcome and note answers the completed review (a retry); ' +
+      'another outcome or note on a completed review is 409. Logged. Role: dpo of the police.',
+    body: CompleteBreakGlassReviewSubmission,
+    purpose: true,
+    ifMatch: true,
+    etag: true,
+    problems: [400, 403, 404, 409, 412, 428],
+  },
+});
+
 export const CASE_ACCESS_OPERATIONS = [
   GrantCaseRelationship,
   EndCaseRelationship,
@@ -280,4 +337,6 @@ export const CASE_ACCESS_OPERATIONS = [
   GrantFieldGroup,
   RevokeFieldGroup,
   ListFieldGroupGrants,
+  ListBreakGlassReviews,
+  CompleteBreakGlassReview,
 ] as const;

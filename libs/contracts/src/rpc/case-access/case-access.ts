@@ -26,6 +26,11 @@ export class RelationshipGrantRequest {
   @IsString()
   @Matches(/^[\w.@:-]{1,128}$/)
   subject: string;
+
+  @ApiProperty({ example: 'https://idp.example/police', description: "The user's token issuer: a relationship is the user's (issuer, subject) (AC-16)" })
+  @IsString()
+  @Matches(/^https:\/\/[^\s]{1,200}$/)
+  issuer: string;
 }
 
 export class RelationshipEndRequest {

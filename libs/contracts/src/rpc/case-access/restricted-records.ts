@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf } from 'class-validator';
 import { AGENCIES, FIELD_GROUPS, RESTRICTING_FLAGS, type Agency, type FieldGroup, type RestrictionKind } from '@stac/domain';
 import { IsPlainText } from '../../validation/plain-text';
 
@@ -135,6 +135,12 @@ export class FieldGroupGrantSubmission {
   @Matches(SUBJECT)
   subject?: string;
 
+  @ApiPropertyOptional({ example: 'https://idp.example/probation', description: "The named user's token issuer: required with `subject` (a grant is the user's issuer and subject, AC-16)" })
+  @ValidateIf((o: { subject?: string; issuer?: string }) => o.subject !== undefined || o.issuer !== undefined)
+  @IsString({ message: 'issuer is required with subject' })
+  @Matches(ISSUER)
+  issuer?: string;
+
   @ApiProperty({ minLength: 10, maxLength: 500, description: 'Why (kept with the grant and in the access log)' })
   @IsString()
   @Length(10, 500)
@@ -178,6 +184,7 @@ export class FieldGroupGrantView {
   @ApiProperty({ enum: FIELD_GROUPS }) fieldGroup: string;
   @ApiProperty({ enum: AGENCIES }) agency: string;
   @ApiProperty({ type: String, nullable: true, description: "Null: the agency's team on the case" }) subject: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The named user's token issuer; null for the agency's team" }) issuer: string | null;
   @ApiProperty() reason: string;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
   @ApiProperty({ format: 'date-time' }) validTo: string;

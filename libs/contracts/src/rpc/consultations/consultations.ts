@@ -58,6 +58,12 @@ export class PanelMember {
   @IsString()
   @Matches(/^[A-Za-z0-9@._:-]{2,100}$/, { message: 'subject must be 2-100 letters, digits or @._:-' })
   subject?: string;
+
+  @ApiPropertyOptional({ example: 'https://idp.example/mental-health', description: "A named attendee's token issuer: required with `subject` (a seat is the user's issuer and subject, AC-16)" })
+  @ValidateIf((o: { subject?: string; issuer?: string }) => o.subject !== undefined || o.issuer !== undefined)
+  @IsString({ message: 'issuer is required with subject' })
+  @Matches(/^https:\/\/\S{1,200}$/, { message: 'issuer must be an https URL' })
+  issuer?: string;
 }
 
 export class ScheduleConsultationSubmission {
