@@ -116,11 +116,13 @@ describe('the bus is authenticated and every service is held to its own allow-li
     advocacy.nc.publish(subject('audit.anchor.intake'), 'x');
     await advocacy.refused('Publish', subject('audit.anchor.intake'));
     expect(await messages(stream('risk-assessment'))).toBe(before);
-    // The gateway calls services and nothing else: no event, no JetStream.
+    // The gateway calls services and keeps its rate limit: no event, no other stream.
     const gateway = await as('gateway');
     gateway.nc.publish(subject('intake.case.referred.v1'), 'x');
     await gateway.refused('Publish', subject('intake.case.referred.v1'));
-    await expect(jetstreamManager(gateway.nc)).rejects.toThrow(/Permissions Violation/);
+    const gjsm = await jetstreamManager(gateway.nc);
+    await expect(gjsm.streams.info(stream('intake'))).rejects.toThrow(/Permissions Violation/);
+    await expect(gjsm.streams.delete(`${stack.namespace.toUpperCase()}_RATE_LIMITS`)).rejects.toThrow(/Permissions Violation/);
   });
 
   it("BUS-01: a service's credentials cannot take or answer another service's requests, nor read anyone's replies", async () => {

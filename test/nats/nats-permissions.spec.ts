@@ -129,8 +129,23 @@ describe('bus permissions (libs/messaging/src/bus-permissions.ts)', () => {
     expect(deletes).toEqual(u === 'dlq' ? [`$JS.API.STREAM.MSG.DELETE.${deadLetterStreamName(ns)}`] : []);
   });
 
-  it('BUS-01: the gateway calls services and nothing else; the tools have their own operations only', () => {
-    expect(perms('gateway')).toEqual({ publish: [`${ns}.rpc.>`], subscribe: [`_INBOX_${ns}_gateway.>`], allowResponses: false });
+  it('BUS-01: the gateway calls services and keeps its shared rate limit, nothing else; the tools have their own operations only', () => {
+    const rl = `${ns.toUpperCase()}_RATE_LIMITS`;
+    expect(perms('gateway')).toEqual({
+      publish: [
+        `${ns}.rpc.>`,
+        `${ns}.ratelimit.*`,
+        '$JS.API.INFO',
+        `$JS.API.STREAM.INFO.${rl}`,
+        `$JS.API.STREAM.CREATE.${rl}`,
+        `$JS.API.STREAM.UPDATE.${rl}`,
+        `$JS.API.STREAM.MSG.GET.${rl}`,
+      ],
+      subscribe: [`_INBOX_${ns}_gateway.>`],
+      allowResponses: false,
+    });
+    // No event stream, no consumer: the gateway cannot publish or read an event.
+    for (const { subject } of eventPrefixes) expect(perms('gateway').publish.some((p) => overlaps(p, subject))).toBe(false);
     expect(perms('audit-verify').publish.filter((p) => !/\.INFO(\.|$)/.test(p))).toEqual([`$JS.API.STREAM.MSG.GET.${authAnchorStreamName(ns)}`]);
     for (const t of ['dlq', 'reconcile', 'audit-verify'] as const) {
       expect(perms(t).allowResponses).toBe(false);

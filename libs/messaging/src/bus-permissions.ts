@@ -1,7 +1,7 @@
 import { STREAMS, type StreamDefinition } from '@stac/contracts';
 import { deadLetterFilter, deadLetterStreamName } from './dead-letters';
 import { streamName, wireSubject } from './provisioning';
-import { BUS_USERS, inboxPrefix, type BusDomainService, type BusUser } from '@stac/rpc/bus';
+import { BUS_USERS, inboxPrefix, rateLimitStreamName, rateLimitSubjects, type BusDomainService, type BusUser } from '@stac/rpc/bus';
 
 // The users and how they connect (inbox prefixes, credentials) live in libs/rpc, which the gateway loads.
 export * from '@stac/rpc/bus';
@@ -71,9 +71,24 @@ export function busPermissions(user: BusUser, namespace = '', streams: readonly 
   const anchors = anchorStreamName(namespace);
   const events = (s: StreamDefinition) => wireSubject(`${s.subjectPrefix}.>`, namespace);
   switch (user) {
-    case 'gateway':
-      // Calls every service; no JetStream at all.
-      return { publish: [wireSubject('rpc.>', namespace)], subscribe: [inbox], allowResponses: false };
+    case 'gateway': {
+      // Calls every service; of JetStream only its shared rate limit (API-08): one publish per request on
+      // `ratelimit.<hash>`, its stream's create/update/info and the oldest message for Retry-After.
+      const rl = rateLimitStreamName(namespace);
+      return {
+        publish: [
+          wireSubject('rpc.>', namespace),
+          rateLimitSubjects(namespace),
+          `${API}.INFO`,
+          `${API}.STREAM.INFO.${rl}`,
+          `${API}.STREAM.CREATE.${rl}`,
+          `${API}.STREAM.UPDATE.${rl}`,
+          `${API}.STREAM.MSG.GET.${rl}`,
+        ],
+        subscribe: [inbox],
+        allowResponses: false,
+      };
+    }
     case 'dlq':
       // Lists, replays (the original bytes on their original subject) and discards dead letters.
       return {

@@ -51,3 +51,15 @@ export function busConnectionOptions(
     inboxPrefix: inboxPrefix(busUser, namespace),
   };
 }
+
+/**
+ * The gateway's shared rate limit (API-08): a JetStream stream of one subject per hashed key,
+ * `ratelimit.<hash>`. Named here so the bus permissions grant the gateway exactly this stream.
+ */
+export const RATE_LIMIT_STREAM = 'RATE_LIMITS';
+export function rateLimitStreamName(namespace = ''): string {
+  return namespace ? `${namespace.toUpperCase()}_${RATE_LIMIT_STREAM}` : RATE_LIMIT_STREAM;
+}
+export function rateLimitSubjects(namespace = ''): string {
+  return namespace ? `${namespace}.ratelimit.*` : 'ratelimit.*';
+}
