@@ -1,10 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { randomBytes } from 'node:crypto';
 import { trustedIssuers } from '@stac/auth';
 import { loadConfig, migrationEnvSpec, SERVICE_DATABASES, SERVICE_ENV, type EnvSpec } from '@stac/config';
-import { DEV_IDP_URL, localComposeEnv, requiredComposeVariables } from '../../tools/stack/src/compose-local-env';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { BUS_USERS, natsPasswordVariable, type BusUser } from '@stac/messaging';
+import { DEV_IDP_URL, localComposeEnv, NATS_TLS_DIR, requiredComposeVariables, writeLocalNatsTls } from '../../tools/stack/src/compose-local-env';
+import { parseNatsConf } from '../nats/nats-conf';
 
 // There is no Docker engine on the development and CI machines (architecture.md §8): docker-compose.yml has
 // to be right by construction. This reads it the way Compose would and checks it against the code's
@@ -299,6 +303,41 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/^http:\s*\S*:?8222\s*$/m);
   });
 
+  it('BUS-01: NATS runs with TLS and a user per service and tool, each password from the operator, monitoring unpublished', () => {
+    const nats = services.nats;
+    const env = envOf('nats');
+    // The server reads every user's password from its environment (deploy/nats/nats.conf: $STAC_NATS_<USER>_PASSWORD).
+    for (const u of BUS_USERS) {
+      const v = natsPasswordVariable(u);
+      expect(String(nats.environment?.[v])).toBe(`\${${v}:?set ${v}}`);
+      expect(env[v]).toBe(OPERATOR_SECRETS[v]);
+      expect(read('deploy/nats/nats.conf')).toContain(`password: $${v}`);
+    }
+    // Certificate and key from the operator's TLS directory, where the shipped config looks for them.
+    const tlsMount = (nats.volumes ?? []).map((v) => interpolate(v, 'nats.volumes', {})).find((v) => v.split(':')[1] === '/etc/nats/tls');
+    expect(tlsMount).toBe('./.stac/nats-tls:/etc/nats/tls:ro');
+    const tls = parseNatsConf(read('deploy/nats/nats.conf')).tls as Record<string, string>;
+    for (const f of [tls.cert_file, tls.key_file]) expect(f.startsWith('/etc/nats/tls/')).toBe(true);
+    expect(nats.ports).toBeUndefined();
+    expect(parseNatsConf(read('deploy/nats/nats.conf')).http).toBe('127.0.0.1:8222');
+    // The migrate job never touches the bus.
+    expect(Object.keys(envOf('migrate')).filter((k) => /NATS/.test(k))).toEqual([]);
+  });
+
+  it.each(APPS)('BUS-01: %s connects as its own NATS user with its own password, over TLS verified against the mounted CA', (svc) => {
+    const env = envOf(svc);
+    expect(env.NATS_USER).toBe(svc);
+    const v = natsPasswordVariable(svc as BusUser);
+    expect(String(services[svc].environment?.NATS_PASSWORD)).toBe(`\${${v}:?set ${v}}`);
+    expect(env.NATS_PASSWORD).toBe(envOf('nats')[v]);
+    const others = APPS.filter((o) => o !== svc).map((o) => envOf(o).NATS_PASSWORD);
+    expect(others).not.toContain(env.NATS_PASSWORD);
+    const ca = (services[svc].volumes ?? []).map((m) => interpolate(m, `${svc}.volumes`, {}));
+    expect(ca).toEqual([`./.stac/nats-tls/ca.crt:${env.NATS_TLS_CA}:ro`]);
+    const config = loadConfig(SERVICE_ENV[svc], env) as unknown as Record<string, string>;
+    expect([config.NODE_ENV, config.NATS_USER, config.NATS_TLS_CA]).toEqual(['production', svc, '/etc/stac/nats-ca.crt']);
+  });
+
   it('runs the OpenTelemetry collector with the shipped config: OTLP/HTTP in, on the internal network only, and every app exports to it', () => {
     const c = services['otel-collector'];
     // A pinned release of the core distribution, never a moving tag.
@@ -377,6 +416,21 @@ describe('docker-compose.yml secrets and database roles', () => {
 
 describe('docker-compose.yml, local profile (`pnpm run compose:local-env`, then `--profile local up`)', () => {
   const local = localComposeEnv(composeText);
+
+  it('BUS-01: the generator makes a throwaway CA and a certificate the services verify the `nats` server with', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stac-nats-tls-'));
+    try {
+      expect(writeLocalNatsTls(dir)).toBe('written');
+      expect(writeLocalNatsTls(dir)).toBe('kept');
+      const verify = spawnSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'server.crt')], { encoding: 'utf8' });
+      expect(verify.stdout.trim()).toBe(`${join(dir, 'server.crt')}: OK`);
+      const text = spawnSync('openssl', ['x509', '-in', join(dir, 'server.crt'), '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' }).stdout;
+      expect(text).toMatch(/DNS:nats\b/);
+      expect(local.STAC_NATS_TLS_CA).toBe(`${NATS_TLS_DIR}/ca.crt`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the generated env file supplies every required variable with fresh values and switches to development', () => {
     for (const v of REQUIRED_VARS) expect({ [v]: local[v] }).toEqual({ [v]: expect.stringMatching(/\S/) });

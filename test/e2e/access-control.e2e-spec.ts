@@ -69,7 +69,7 @@ beforeAll(async () => {
   stack = await startStack({ logLevel: 'debug', overrides: { gateway: { RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) } } });
   intakeDb = new Client({ connectionString: stack.env.intake.DATABASE_URL });
   await intakeDb.connect();
-  rpc = new NamespacedNatsClient({ servers: [stack.env.gateway.NATS_URL] }, stack.namespace);
+  rpc = new NamespacedNatsClient(stack.natsOptions('gateway'), stack.namespace);
   await rpc.connect();
 }, 180_000);
 

@@ -176,7 +176,7 @@ describe('property-based fuzzing of every operation (API-01..API-09)', () => {
   });
 
   it('API-01/API-09: hostile messages sent straight to each service, past the gateway, are refused with a 4xx problem, never 5xx', async () => {
-    const client = new NamespacedNatsClient({ servers: stack.env.gateway.NATS_URL.split(','), name: 'api-fuzz' }, stack.namespace);
+    const client = new NamespacedNatsClient({ ...stack.natsOptions('gateway'), name: 'api-fuzz' }, stack.namespace);
     await client.connect();
     const statuses = new Map<number, number>();
     const poisons = new Map<string, number>();

@@ -37,7 +37,7 @@ export function sampleLeaks(samples: readonly Sample[], canaries: readonly strin
 export async function scanStreams(stack: Stack, canaries: readonly string[]): Promise<{ leaks: string[]; scanned: Map<string, number> }> {
   const leaks: string[] = [];
   const scanned = new Map<string, number>();
-  const nc = await connect({ servers: stack.env.gateway.NATS_URL });
+  const nc = await connect(stack.natsOptions('observer'));
   try {
     const jsm = await jetstreamManager(nc);
     for (const s of STREAMS) {

@@ -70,7 +70,7 @@ async function announced(caseId: string): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStack();
-  rpc = new NamespacedNatsClient({ servers: [stack.env.gateway.NATS_URL] }, stack.namespace);
+  rpc = new NamespacedNatsClient(stack.natsOptions('gateway'), stack.namespace);
   await rpc.connect();
   await user('screener', 'police', 'stac-screener');
   await user('lead', 'police', 'stac-lead');

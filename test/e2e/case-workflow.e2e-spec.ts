@@ -55,7 +55,7 @@ async function eventsOf(caseId: string): Promise<{ subject: string; info: Record
 
 /** Messages per subject on this stack's INTAKE stream (its EVENT_NAMESPACE). */
 async function streamCounts(): Promise<Record<string, number>> {
-  const nc = await connect({ servers: stack.env.intake.NATS_URL });
+  const nc = await connect(stack.natsOptions('observer'));
   try {
     const jsm = await jetstreamManager(nc);
     const intake = STREAMS.find((x) => x.producer === 'intake')!;

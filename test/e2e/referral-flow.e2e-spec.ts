@@ -378,7 +378,8 @@ describe('the access log after real traffic', () => {
     } finally {
       await c.end();
     }
-    const nc = await connect({ servers: stack.env.gateway.NATS_URL });
+    // As pnpm audit:verify does: its own bus user may read the anchors (BUS-01).
+    const nc = await connect(stack.natsOptions('audit-verify'));
     try {
       const urls = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, stack.env[s].DATABASE_URL]));
       const keys = Object.fromEntries(DOMAIN_SERVICES.map((s) => [s, ChainKey.fromBase64(stack.env[s].AUDIT_CHAIN_KEY)]));

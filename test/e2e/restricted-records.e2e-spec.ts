@@ -83,7 +83,7 @@ async function replicated(caseId: string): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStack();
-  rpc = new NamespacedNatsClient({ servers: [stack.env.gateway.NATS_URL] }, stack.namespace);
+  rpc = new NamespacedNatsClient(stack.natsOptions('gateway'), stack.namespace);
   await rpc.connect();
   await user('screener', 'police', 'stac-screener');
   await user('lead', 'police', 'stac-lead');

@@ -54,7 +54,8 @@ async function riskDb<T>(sql: string, params: unknown[] = []): Promise<T[]> {
 
 /** Publishes an intake event to this stack's streams, as intake's outbox relay would (envelope + msgID). */
 async function publishIntakeEvent(subject: string, eventType: string, caseId: string, additionalInformation: object): Promise<void> {
-  const nc = await connect({ servers: stack.env['risk-assessment'].NATS_URL });
+  // As intake's relay: only intake's bus user may publish on intake.> (BUS-02).
+  const nc = await connect(stack.natsOptions('intake'));
   try {
     const id = randomUUID();
     const envelope = { id, eventType, version: 1, occurredAt: new Date().toISOString(), producer: 'intake', caseId, aggregateVersion: 1, additionalInformation };

@@ -22,14 +22,16 @@ describe('a missing or malformed variable stops the process with one clear line 
   it.each([
     ['intake without DATABASE_URL', 'apps/intake/src/main.ts', {}, /^config: DATABASE_URL is required/],
     ['probation with a bad port', 'apps/probation/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_probation', HTTP_PORT: '99999' }, /^config: HTTP_PORT must be between 1 and 65535/],
-    ['gateway with no token issuer', 'apps/gateway/src/main.ts', {}, /^config: no token issuer configured/],
-    ['gateway in production with the dev issuer', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', AUTH_DEV_ISSUER_DIR: '/tmp/x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
-    ['DP-02: gateway with the dev issuer and no NODE_ENV (production by default)', 'apps/gateway/src/main.ts', { AUTH_DEV_ISSUER_DIR: '/tmp/x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
+    ['gateway with no token issuer', 'apps/gateway/src/main.ts', { NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: no token issuer configured/],
+    ['gateway in production with the dev issuer', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', AUTH_DEV_ISSUER_DIR: '/tmp/x', NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
+    ['DP-02: gateway with the dev issuer and no NODE_ENV (production by default)', 'apps/gateway/src/main.ts', { AUTH_DEV_ISSUER_DIR: '/tmp/x', NATS_USER: 'gateway', NATS_PASSWORD: 'x' }, /^config: AUTH_DEV_ISSUER_DIR is for development only/],
     ['LAW-07/DP-02: probation without AUDIT_CHAIN_KEY and no NODE_ENV', 'apps/probation/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_probation' }, /^config: AUDIT_CHAIN_KEY is required/],
     ['LAW-07/DP-02: advocacy with the published dev chain key in production', 'apps/advocacy/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/stac_advocacy', AUDIT_CHAIN_KEY: 'pvJBFwwF0nwDgoR1pTZIMMgBRsArxnYHgRdoKZh2Jsg=' }, /^config: AUDIT_CHAIN_KEY is the published development value/],
     ['DP-02: risk-assessment without its key ring and no NODE_ENV', 'apps/risk-assessment/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_risk', AUDIT_CHAIN_KEY: chainKey }, /^config: RISK_ASSESSMENT_DATA_KEYS is required/],
     ['DP-02: intake without its search key in production', 'apps/intake/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/stac_intake', AUDIT_CHAIN_KEY: chainKey, INTAKE_DATA_KEYS: `k1:${randomBytes(32).toString('base64')}` }, /^config: INTAKE_SEARCH_KEY is required/],
     ['DP-02: mental-health with the published development key ring in production', 'apps/mental-health/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/stac_mental_health', AUDIT_CHAIN_KEY: chainKey, MENTAL_HEALTH_DATA_KEYS: MENTAL_HEALTH_DATA_KEYS_VAR.devDefault }, /^config: MENTAL_HEALTH_DATA_KEYS is the published development value/],
+    ['BUS-01: intake in production (the default) without NATS credentials', 'apps/intake/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_intake', AUDIT_CHAIN_KEY: chainKey, INTAKE_DATA_KEYS: `k1:${randomBytes(32).toString('base64')}`, INTAKE_SEARCH_KEY: randomBytes(32).toString('base64') }, /^config: NATS_USER is required in production/],
+    ['BUS-01: gateway in production without a NATS password', 'apps/gateway/src/main.ts', { NODE_ENV: 'production', NATS_USER: 'gateway' }, /^config: NATS_PASSWORD is required in production/],
     ['risk-assessment with a bad NATS URL', 'apps/risk-assessment/src/main.ts', { DATABASE_URL: 'postgres://x@127.0.0.1/stac_risk', NATS_URL: 'http://127.0.0.1:4222' }, /^config: NATS_URL must use nats:/],
   ])('%s', (_name, entry, env, message) => {
     const r = start(entry, env as Record<string, string>);

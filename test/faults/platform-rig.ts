@@ -231,7 +231,8 @@ export class PlatformChecker {
   }
 
   async deadLetters(): Promise<number> {
-    const nc = await connect({ servers: this.stack.env.gateway.NATS_URL.split(','), timeout: 5000 });
+    // The stack's own permissioned NATS (BUS-01): look as the unrestricted test observer.
+    const nc = await connect({ ...this.stack.natsOptions('observer'), timeout: 5000 });
     try {
       const jsm = await jetstreamManager(nc);
       return (await listDeadLetters(jsm, { namespace: this.stack.namespace, limit: 100_000 }).catch(() => [])).length;

@@ -33,7 +33,7 @@ describe('the shipped NATS cluster configuration (deploy/nats/cluster/nats.conf)
   it('REL-07: three servers in one named cluster, each routed to all three, each with its own name from the environment', () => {
     expect(conf.server_name).toBe('$NATS_SERVER_NAME');
     expect(conf.listen).toBe('0.0.0.0:4222');
-    expect(conf.http).toBe('0.0.0.0:8222');
+    expect(conf.http).toBe('127.0.0.1:8222'); // BUS-01: monitoring on the server's own loopback only
     const cluster = block(conf.cluster);
     expect(cluster.name).toBe('stac');
     expect(cluster.listen).toBe('0.0.0.0:6222');
@@ -57,6 +57,9 @@ describe('the shipped NATS cluster configuration (deploy/nats/cluster/nats.conf)
       AUDIT_CHAIN_KEY: Buffer.alloc(32, 9).toString('base64'),
       NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222',
       EVENT_STREAM_REPLICAS: '3',
+      NATS_USER: 'intake',
+      NATS_PASSWORD: 'from-the-secret-store',
+      NATS_TLS_CA: '/etc/stac/nats-ca.crt',
     };
     const c = loadConfig(SERVICE_ENV.intake, env);
     expect(c.EVENT_STREAM_REPLICAS).toBe(3);

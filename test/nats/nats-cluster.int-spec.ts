@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,8 @@ import {
   ensureStream,
   EventConsumer,
   messagingLimits,
+  renderNatsAccounts,
+  withGeneratedAccounts,
 } from '@stac/messaging';
 import { eventually, uniqueToken } from '@stac/testing';
 import { createMessagingDb, newWidget, silentLogger, widgetContract, widgetEnvelope, type TestDb } from '../../libs/messaging/src/testing/messaging-harness';
@@ -28,6 +31,7 @@ jest.setTimeout(120_000);
  */
 const CONF = readFileSync(resolve(__dirname, '../../deploy/nats/cluster/nats.conf'), 'utf8');
 const BIN = process.env.NATS_SERVER_BIN ?? 'nats-server';
+const PASSWORD = randomBytes(12).toString('hex');
 
 /** `sync_interval` needs nats-server 2.10; an older local binary runs the file without that one line. */
 function serverSupportsSyncInterval(): boolean {
@@ -86,7 +90,12 @@ describe('NATS cluster from the shipped configuration (R3)', () => {
     for (const n of nodes) {
       let text = CONF;
       text = replaceOnce(text, 'listen: 0.0.0.0:4222', `listen: 127.0.0.1:${n.port}`);
-      text = replaceOnce(text, 'http: 0.0.0.0:8222', `http: 127.0.0.1:${n.httpPort}`);
+      text = replaceOnce(text, 'http: 127.0.0.1:8222', `http: 127.0.0.1:${n.httpPort}`);
+      // No certificates here: the client and route TLS blocks go (the e2e bus suite runs TLS). The shipped
+      // users stay, with this test's passwords, plus an unrestricted test user for the test's own streams.
+      text = replaceOnce(text, /^tls \{[^}]*\}$/m, '');
+      text = replaceOnce(text, /^ {2}tls \{[^}]*\}$/m, '');
+      text = withGeneratedAccounts(text, renderNatsAccounts({ password: () => PASSWORD, extraUsers: [{ user: 'r3-test', password: PASSWORD }] }));
       text = replaceOnce(text, 'listen: 0.0.0.0:6222', `listen: 127.0.0.1:${n.clusterPort}`);
       text = replaceOnce(text, 'store_dir: /data/jetstream', `store_dir: ${join(n.dir, 'jetstream')}`);
       for (const other of nodes) text = replaceOnce(text, `nats-route://${other.name}:6222`, `nats-route://127.0.0.1:${other.clusterPort}`);
@@ -94,7 +103,10 @@ describe('NATS cluster from the shipped configuration (R3)', () => {
       writeFileSync(n.conf, text);
     }
     await Promise.all(nodes.map(start));
-    nc = await connectNats(nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(','), 'r3-test');
+    nc = await connectNats(nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(','), 'r3-test', {
+      user: 'r3-test',
+      credentials: { user: 'r3-test', password: PASSWORD },
+    });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc, { checkAPI: false });
     // JetStream answers once the three servers elected a meta leader.
@@ -138,6 +150,8 @@ describe('NATS cluster from the shipped configuration (R3)', () => {
       NATS_URL: nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(','),
       EVENT_STREAM_REPLICAS: '3',
       EVENT_STREAM_MAX_MB: '64',
+      NATS_USER: 'intake',
+      NATS_PASSWORD: PASSWORD,
     });
     const { streamLimits, deadLetterLimits } = messagingLimits(config);
     // A stream made by a single-server deployment (R1) is scaled to R3 by the next service start.

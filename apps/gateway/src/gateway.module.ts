@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { TokensModule } from '@stac/auth/tokens';
 import type { Config, SERVICE_ENV } from '@stac/config';
 import { ObservabilityModule, ServiceMetrics } from '@stac/observability';
-import { NamespacedNatsClient } from '@stac/rpc';
+import { busConnectionOptions, busCredentials, NamespacedNatsClient } from '@stac/rpc';
 import { AuditController } from './audit/audit.controller';
 import { CaseViewService } from './cases/case-view.service';
 import { CasesController } from './cases/cases.controller';
@@ -26,7 +26,12 @@ class ServiceClientModule {
           provide: SERVICES_CLIENT,
           useFactory: () =>
             new NamespacedNatsClient(
-              { servers: config.NATS_URL.split(','), name: 'gateway', maxReconnectAttempts: -1 },
+              {
+                // BUS-01: the gateway's own bus user, TLS and inbox prefix (only it may read its replies).
+                ...busConnectionOptions(config.NATS_URL, 'gateway', config.NATS_NAMESPACE, busCredentials(config)),
+                name: 'gateway',
+                maxReconnectAttempts: -1,
+              },
               config.NATS_NAMESPACE,
             ),
         },

@@ -17,6 +17,10 @@ async function main() {
     AUTH_ISSUERS: JSON.stringify([{ issuer: 'https://issuer.docs.invalid', agency: 'police', jwksUri: 'https://issuer.docs.invalid/jwks' }]),
     AUTH_DEV_ISSUER_DIR: '',
     LOG_LEVEL: 'silent',
+    // Never used: nothing connects to NATS here.
+    NATS_USER: 'gateway',
+    NATS_PASSWORD: 'print-openapi-connects-nowhere',
+    NATS_TLS_CA: '',
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config, createLogger('gateway', 'silent'), new ServiceMetrics('gateway')),

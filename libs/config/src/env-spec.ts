@@ -19,6 +19,11 @@ export interface EnvVar {
    * in production the variable is required and this value is refused (DP-02: fail closed).
    */
   readonly devDefault?: string;
+  /**
+   * Empty (its default) only when development is explicitly enabled; production refuses to start without
+   * it (BUS-01: NATS credentials).
+   */
+  readonly requiredInProduction?: boolean;
 }
 
 /** Development behaviour (dev issuer, published dev keys) only when explicitly switched on (DP-02). */
@@ -72,6 +77,29 @@ const common = {
   },
   HTTP_HOST: { format: 'string', default: '127.0.0.1', description: 'Interface the HTTP server binds.' },
   NATS_URL: { format: 'nats-url', default: 'nats://127.0.0.1:4222', description: 'NATS server(s), comma separated.' },
+  NATS_USER: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    requiredInProduction: true,
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    description:
+      "This process's own NATS user (BUS-01; deploy/nats/nats.conf has one per service and tool, with its allow-lists); required in production, empty only in development against an open local NATS.",
+  },
+  NATS_PASSWORD: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    requiredInProduction: true,
+    description: "The NATS user's password, from the secret store (BUS-01); required in production.",
+  },
+  NATS_TLS_CA: {
+    format: 'string',
+    default: '',
+    allowEmpty: true,
+    description:
+      "PEM file of the CA that signed the NATS server's certificate; set = the connection must be TLS and the server is verified against it (the shipped nats.conf requires TLS).",
+  },
   NATS_NAMESPACE: {
     format: 'string',
     default: '',
@@ -112,6 +140,19 @@ const common = {
       'Base URL of the development identity provider container (compose local profile), whose JWKS is at <url>/jwks.json; enables the dev issuer (only with NODE_ENV=development or test).',
   },
   ...TRACING_ENV,
+} as const satisfies EnvSpec;
+
+/**
+ * The operator tools that talk to the bus (`pnpm dlq`, `pnpm events:reconcile`, `pnpm audit:verify`): each
+ * connects as its own NATS user (dlq, reconcile, audit-verify in deploy/nats/nats.conf), production by default.
+ */
+export const BUS_TOOL_ENV = {
+  NODE_ENV: common.NODE_ENV,
+  NATS_URL: common.NATS_URL,
+  NATS_USER: common.NATS_USER,
+  NATS_PASSWORD: common.NATS_PASSWORD,
+  NATS_TLS_CA: common.NATS_TLS_CA,
+  NATS_NAMESPACE: common.NATS_NAMESPACE,
 } as const satisfies EnvSpec;
 
 /**
@@ -191,7 +232,7 @@ const domainService = (httpPort: number) =>
       default: '90',
       min: 1,
       max: 3650,
-      description: 'Dead letters older than this leave the dead-letter stream.',
+      description: 'Dead letters older than this leave the dead-letter stream (set when the stream is created; no service may change it afterwards, BUS-01).',
     },
     OUTBOX_RETENTION_DAYS: {
       format: 'int',
@@ -502,18 +543,22 @@ export const DATABASE_MIGRATION_URL_VAR = {
 
 export function migrationEnvSpec<S extends keyof typeof SERVICE_DATABASES>(service: S) {
   // The owner's credentials and the chain key never meet: together they could rewrite and re-chain the log.
-  // Migrations are not traced: the tracing variables are the running service's only.
+  // Migrations are not traced: the tracing variables are the running service's only. Nor do they use the bus:
+  // the migrate job gets no NATS credentials (BUS-01).
   const {
     AUDIT_CHAIN_KEY: _key,
     AUDIT_ANCHOR_INTERVAL_MS: _interval,
     OTEL_EXPORTER_OTLP_ENDPOINT: _otlp,
     OTEL_TRACES_SAMPLER_ARG: _sampler,
     OTEL_BSP_SCHEDULE_DELAY: _bsp,
+    NATS_USER: _natsUser,
+    NATS_PASSWORD: _natsPassword,
+    NATS_TLS_CA: _natsCa,
     ...rest
   } = SERVICE_ENV[service];
   return { ...rest, DATABASE_MIGRATION_URL: DATABASE_MIGRATION_URL_VAR } as Omit<
     (typeof SERVICE_ENV)[S],
-    'AUDIT_CHAIN_KEY' | 'AUDIT_ANCHOR_INTERVAL_MS' | keyof typeof TRACING_ENV
+    'AUDIT_CHAIN_KEY' | 'AUDIT_ANCHOR_INTERVAL_MS' | 'NATS_USER' | 'NATS_PASSWORD' | 'NATS_TLS_CA' | keyof typeof TRACING_ENV
   > & { readonly DATABASE_MIGRATION_URL: typeof DATABASE_MIGRATION_URL_VAR };
 }
 

@@ -1,4 +1,4 @@
-import { developmentEnabled, loadConfig, migrationEnvSpec, SERVICE_ENV } from './index';
+import { BUS_TOOL_ENV, developmentEnabled, loadConfig, migrationEnvSpec, SERVICE_ENV } from './index';
 
 describe('loadConfig', () => {
   const ok = {
@@ -6,6 +6,8 @@ describe('loadConfig', () => {
     INTAKE_DATA_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     INTAKE_SEARCH_KEY: Buffer.alloc(32, 3).toString('base64'),
     AUDIT_CHAIN_KEY: Buffer.alloc(32, 2).toString('base64'),
+    NATS_USER: 'intake',
+    NATS_PASSWORD: 'bus-secret',
   };
 
   it('applies defaults and parses numbers', () => {
@@ -70,6 +72,24 @@ describe('loadConfig', () => {
     expect(loadConfig(SERVICE_ENV.intake, { ...withoutKey, NODE_ENV: 'development' }).AUDIT_CHAIN_KEY).toBe(published);
     expect(loadConfig(SERVICE_ENV.intake, { ...withoutKey, NODE_ENV: 'test' }).AUDIT_CHAIN_KEY).toBe(published);
     expect(() => loadConfig(SERVICE_ENV.intake, { ...ok, AUDIT_CHAIN_KEY: 'short' })).toThrow(/AUDIT_CHAIN_KEY must match/);
+  });
+
+  it('BUS-01: production refuses to start without NATS credentials; development may run on an open local NATS', () => {
+    const { NATS_USER: _u, NATS_PASSWORD: _p, ...anonymous } = ok;
+    expect(() => loadConfig(SERVICE_ENV.intake, anonymous)).toThrow(/^config: NATS_USER is required in production/);
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...anonymous, NODE_ENV: 'production', NATS_USER: 'intake' })).toThrow(
+      /^config: NATS_PASSWORD is required in production/,
+    );
+    expect(() => loadConfig(SERVICE_ENV.gateway, {})).toThrow(/^config: NATS_USER is required in production/);
+    // A malformed variable is still named first.
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...anonymous, HTTP_PORT: 'x' })).toThrow(/^config: HTTP_PORT must be an integer/);
+    expect(loadConfig(SERVICE_ENV.intake, { ...anonymous, NODE_ENV: 'development' }).NATS_USER).toBe('');
+    expect(() => loadConfig(SERVICE_ENV.intake, { ...anonymous, NODE_ENV: 'test', NATS_USER: 'intake' })).toThrow(/NATS_USER and NATS_PASSWORD go together/);
+    const c = loadConfig(SERVICE_ENV.intake, { ...ok, NATS_TLS_CA: '/etc/stac/nats-ca.crt' });
+    expect([c.NATS_USER, c.NATS_PASSWORD, c.NATS_TLS_CA]).toEqual(['intake', 'bus-secret', '/etc/stac/nats-ca.crt']);
+    // The migrate job never talks to the bus and gets no bus credentials.
+    expect('NATS_PASSWORD' in migrationEnvSpec('intake')).toBe(false);
+    expect(() => loadConfig(BUS_TOOL_ENV, {})).toThrow(/^config: NATS_USER is required in production/);
   });
 
   it('LAW-07: the migrate entry needs the owner credentials; the running service does not read them', () => {

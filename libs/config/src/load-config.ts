@@ -50,10 +50,16 @@ function parse(name: string, raw: string, v: EnvVar): string | number {
 export function loadConfig<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): Config<S> {
   const out: Record<string, string | number> = {};
   const dev = developmentEnabled(env.NODE_ENV ?? (spec.NODE_ENV as EnvVar | undefined)?.default);
+  const missingInProduction: string[] = [];
   for (const [name, v] of Object.entries(spec)) {
     const raw = env[name] ?? v.default ?? (dev ? v.devDefault : undefined);
     if (!dev && v.devDefault !== undefined && raw === v.devDefault)
       throw new ConfigError(`config: ${name} is the published development value; set it from the secret store`);
+    if ((raw === undefined || raw === '') && v.requiredInProduction && !dev) {
+      // Reported after every other variable, so a malformed one is still named first.
+      missingInProduction.push(`config: ${name} is required in production (${v.description})`);
+      continue;
+    }
     if (raw === '' && v.allowEmpty) {
       out[name] = '';
       continue;
@@ -61,6 +67,9 @@ export function loadConfig<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = 
     if (raw === undefined || raw === '') throw new ConfigError(`config: ${name} is required (${v.description})`);
     out[name] = parse(name, raw, v);
   }
+  if (missingInProduction.length) throw new ConfigError(missingInProduction[0]);
+  if ('NATS_USER' in spec && !out.NATS_USER !== !out.NATS_PASSWORD)
+    throw new ConfigError('config: NATS_USER and NATS_PASSWORD go together: set both or (development only) neither');
   return out as Config<S>;
 }
 

@@ -50,10 +50,15 @@ export const DEFAULT_DEAD_LETTER_LIMITS: StreamLimits = {
   discard: 'new',
 };
 
+/**
+ * Creates the dead-letter stream if missing. The services and `pnpm dlq` pass `update: false`: their bus
+ * users may create it but never change it (BUS-01), so none can shorten how long dead letters are kept.
+ */
 export async function ensureDeadLetterStream(
   jsm: JetStreamManager,
   namespace = '',
   limits: StreamLimits = DEFAULT_DEAD_LETTER_LIMITS,
+  opts: { update?: boolean } = {},
 ) {
   await ensureStreamConfig(
     jsm,
@@ -61,6 +66,7 @@ export async function ensureDeadLetterStream(
     [deadLetterFilter(undefined, namespace)],
     limits,
     2 * 60 * 1000,
+    opts,
   );
 }
 

@@ -191,13 +191,15 @@ export class EventConsumer {
       const s = streamForSubject(subject, this.o.streams ?? STREAMS);
       streams.set(s.name, s);
     }
+    // Create-if-missing only: a reader's bus user may not change the dead-letter stream or another's stream (BUS-01).
     await ensureDeadLetterStream(
       this.o.jsm,
       this.o.namespace,
       this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+      { update: false },
     );
     for (const def of streams.values()) {
-      await ensureStream(this.o.jsm, def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
+      await this.ensureSource(def);
       const name = streamName(def, this.o.namespace);
       await ensureDurable(this.o.jsm, {
         stream: name,
@@ -348,8 +350,15 @@ export class EventConsumer {
     for (const m of r.queue.splice(0)) this.handBack(r, m);
   }
 
+  /** The stream read from exists: created if missing; changed only by its producer (BUS-01). */
+  private ensureSource(def: StreamDefinition): Promise<void> {
+    return ensureStream(this.o.jsm, def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS, {
+      update: def.producer === this.o.consumer,
+    });
+  }
+
   private async attach(r: StreamReader) {
-    await ensureStream(this.o.jsm, r.def, this.o.namespace, this.o.streamLimits ?? DEFAULT_STREAM_LIMITS);
+    await this.ensureSource(r.def);
     await ensureDurable(this.o.jsm, {
       stream: r.stream,
       durable: this.o.consumer,
@@ -561,6 +570,7 @@ export class EventConsumer {
           this.o.jsm,
           this.o.namespace,
           this.o.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS,
+          { update: false },
         );
         await publishDeadLetter(this.o.js, letter, this.o.namespace);
       } catch (e) {

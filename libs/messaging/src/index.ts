@@ -10,6 +10,7 @@ export * from './event-consumer';
 export * from './event-validation';
 export * from './on-event.decorator';
 export * from './nats';
+export * from './bus-permissions';
 export * from './retention';
 export * from './reconcile';
 export * from './messaging.module';

@@ -12,10 +12,12 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
+import { STREAMS, streamForSubject, type EventContract, type StreamDefinition } from '@stac/contracts';
 import { LOGGER, ServiceMetrics } from '@stac/observability';
 import { EventConsumer, type RegisteredHandler } from './event-consumer';
 import { connectNats, natsProbe, type MessagingState } from './nats';
+import type { BusCredentials, BusDomainService } from '@stac/rpc/bus';
+import { CONSUMED_STREAMS } from './bus-permissions';
 import { MessagingPruner } from './retention';
 import { ON_EVENT, type EventHandlerFn } from './on-event.decorator';
 import { Outbox } from './outbox';
@@ -41,6 +43,8 @@ export interface MessagingOptions {
   prefetch?: number;
   /** NATS_NAMESPACE: an isolated copy of the streams on a shared NATS (tests, benchmarks); empty in production. */
   namespace?: string;
+  /** NATS_USER, NATS_PASSWORD, NATS_TLS_CA (BUS-01): the service's own bus user. */
+  credentials?: BusCredentials;
   /** Defaults to the platform's streams; tests pass their own. */
   streams?: readonly StreamDefinition[];
   /** Replicas, max age, max bytes and discard policy of the event streams (EVENT_STREAM_*). */
@@ -91,6 +95,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       this.relay.start();
     }
     const handlers = this.discoverHandlers();
+    if (!this.o.streams) assertConsumedStreamsGranted(this.o.service, handlers, streams);
     if (handlers.length) {
       this.consumer = new EventConsumer({
         consumer: this.o.service,
@@ -168,6 +173,26 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+/**
+ * A handler on a stream its service's bus user may not read (CONSUMED_STREAMS, bus-permissions.ts) fails
+ * at start with a message saying so, rather than as a permission error from NATS at run time.
+ */
+export function assertConsumedStreamsGranted(
+  service: string,
+  handlers: readonly RegisteredHandler[],
+  streams: readonly StreamDefinition[],
+): void {
+  const granted = CONSUMED_STREAMS[service as BusDomainService];
+  if (!granted) return;
+  for (const h of handlers) {
+    const s = streamForSubject(h.contract.subject, streams);
+    if (!granted.includes(s.name))
+      throw new Error(
+        `${service} handles ${h.contract.subject} from stream ${s.name}, which CONSUMED_STREAMS (libs/messaging/src/bus-permissions.ts) does not grant it; add it there and run pnpm run nats:conf`,
+      );
+  }
+}
+
 /** JetStream outbox relay, discovered `@OnEvent` consumers and the NATS connection for one service. */
 @Module({})
 export class MessagingModule {
@@ -178,7 +203,10 @@ export class MessagingModule {
       imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: o },
-        { provide: NATS_CONNECTION, useFactory: () => connectNats(o.natsUrl, o.service) },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: () => connectNats(o.natsUrl, o.service, { user: o.service, namespace: o.namespace, credentials: o.credentials }),
+        },
         { provide: MESSAGING_STATE, useFactory: (): MessagingState => ({ shuttingDown: false }) },
         {
           provide: NATS_PROBE,

@@ -1,14 +1,31 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { busConnectionOptions, isBusUser, type BusCredentials } from '@stac/rpc/bus';
 import type { DeadLetterStats } from './dead-letters';
 
-export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+/** Who connects: the bus user (its inbox prefix and, with credentials, its permissions; BUS-01). */
+export interface BusIdentity {
+  user: string;
+  namespace?: string;
+  credentials?: BusCredentials;
+}
+
+/**
+ * Connects to NATS. With `bus`, as that bus user: its credentials and TLS (from configuration) and its own
+ * inbox prefix, the only one its permissions let it read replies on.
+ */
+export async function connectNats(url: string, name: string, bus?: BusIdentity): Promise<NatsConnection> {
+  const servers = url.split(',').map((s) => s.trim());
   return connect({
-    servers: url.split(',').map((s) => s.trim()),
+    ...(bus && isBusUser(bus.user) ? busConnectionOptions(url, bus.user, bus.namespace, bus.credentials) : {}),
+    ...(bus && !isBusUser(bus.user) && bus.credentials?.user ? { user: bus.credentials.user, pass: bus.credentials.password } : {}),
+    servers,
     name,
     // Keep trying while NATS restarts; the readiness probe reports the outage meanwhile.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
-    timeout: 3000,
+    // The TLS handshake of a process starting beside many others (a stack booting on two cores) can take
+    // seconds; a first connection that times out stops the service.
+    timeout: 10_000,
   });
 }
 

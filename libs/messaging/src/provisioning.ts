@@ -49,13 +49,18 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   discard: 'new',
 };
 
-/** Creates or updates a stream with the given subjects and limits; safe to call from every service at every start. */
+/**
+ * Creates or updates a stream with the given subjects and limits; safe to call from every service at every
+ * start. `update: false` only creates a missing stream and leaves an existing one as it is: what a reader
+ * of another service's stream may do (BUS-01: only the producer's user may update its stream).
+ */
 export async function ensureStreamConfig(
   jsm: JetStreamManager,
   name: string,
   subjects: string[],
   limits: StreamLimits,
   duplicateWindowMs: number,
+  { update = true }: { update?: boolean } = {},
 ): Promise<void> {
   const config = {
     name,
@@ -70,7 +75,7 @@ export async function ensureStreamConfig(
   };
   try {
     await jsm.streams.info(name);
-    await jsm.streams.update(name, config);
+    if (update) await jsm.streams.update(name, config);
   } catch (e) {
     if (!isNotFound(e)) throw e;
     try {
@@ -82,12 +87,16 @@ export async function ensureStreamConfig(
   }
 }
 
-/** Creates or updates a producer's stream; safe to call from every service at every start. */
+/**
+ * Creates or updates a producer's stream; safe to call from every service at every start. Readers of the
+ * stream pass `update: false` (create it if missing, never change it).
+ */
 export async function ensureStream(
   jsm: JetStreamManager,
   s: StreamDefinition,
   namespace = '',
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
+  opts: { update?: boolean } = {},
 ): Promise<void> {
   // Re-publishing the same outbox row inside this window is dropped by the server (msgID = event id).
   await ensureStreamConfig(
@@ -96,6 +105,7 @@ export async function ensureStream(
     [wireSubject(`${s.subjectPrefix}.>`, namespace)],
     limits,
     10 * 60 * 1000,
+    opts,
   );
 }
 

@@ -5,3 +5,4 @@ export * from './rpc-problem';
 export * from './rpc-client';
 export * from './namespaced-nats';
 export * from './json-shape';
+export * from './bus-connection';

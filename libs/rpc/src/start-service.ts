@@ -46,7 +46,13 @@ export interface StartServiceOptions {
    * When set, the service also answers request/reply on NATS in a queue group named after it. On
    * shutdown it answers the requests in flight for at most `closeGraceMs` (10 s) before closing.
    */
-  nats?: { url: string; namespace?: string; closeGraceMs?: number };
+  nats?: {
+    url: string;
+    namespace?: string;
+    closeGraceMs?: number;
+    /** The service's bus user (BUS-01): credentials, TLS and its own inbox prefix (libs/messaging busConnectionOptions). */
+    connection?: { user?: string; pass?: string; tls?: { ca: string }; inboxPrefix?: string };
+  };
   /** Gateway-only HTTP setup (validation, filters, docs) before listening. */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -89,7 +95,13 @@ export async function startService(o: StartServiceOptions): Promise<INestApplica
     app.connectMicroservice<MicroserviceOptions>(
       {
         strategy: new NamespacedNatsServer(
-          { servers: o.nats.url.split(','), queue: o.service, name: `${o.service}-rpc`, maxReconnectAttempts: -1 },
+          {
+            ...o.nats.connection,
+            servers: o.nats.url.split(','),
+            queue: o.service,
+            name: `${o.service}-rpc`,
+            maxReconnectAttempts: -1,
+          },
           o.nats.namespace ?? '',
           o.nats.closeGraceMs,
         ),

@@ -41,7 +41,7 @@ import { CaseAccessReplica } from './case-access-replica';
 import { Clock, SystemClock } from './clock';
 import { OperationKernel } from './operations/operation-kernel';
 import { IdempotencyRecords } from './idempotency';
-import { exitOnFatal, startService } from '@stac/rpc';
+import { busConnectionOptions, busCredentials, exitOnFatal, startService } from '@stac/rpc';
 
 export type DomainServiceConfig = Config<(typeof SERVICE_ENV)['intake']>;
 
@@ -98,6 +98,7 @@ export function domainServiceModule(
         outboxPollMs: config.OUTBOX_POLL_MS,
         maxDeliver: config.CONSUMER_MAX_DELIVER,
         namespace: config.NATS_NAMESPACE,
+        credentials: busCredentials(config),
         ...messagingLimits(config),
       }),
       ObservabilityModule.forService({
@@ -169,7 +170,11 @@ export async function runDomainService(def: DomainServiceDefinition, env: NodeJS
       module: domainServiceModule(def, config, logger),
       logger,
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-      nats: { url: config.NATS_URL, namespace: config.NATS_NAMESPACE },
+      nats: {
+        url: config.NATS_URL,
+        namespace: config.NATS_NAMESPACE,
+        connection: busConnectionOptions(config.NATS_URL, def.service, config.NATS_NAMESPACE, busCredentials(config)),
+      },
     });
   });
 }

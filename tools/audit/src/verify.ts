@@ -4,7 +4,8 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Client } from 'pg';
 import { AnchorError, ChainKey, latestAnchor, verifyAccessLog, type ChainAnchor } from '@stac/auth';
-import { developmentEnabled, SERVICE_DATABASES } from '@stac/config';
+import { BUS_TOOL_ENV, developmentEnabled, loadConfig, SERVICE_DATABASES } from '@stac/config';
+import { busConnectionOptions, busCredentials } from '@stac/messaging';
 
 /**
  * `pnpm audit:verify`: walks every service's keyed, hash-chained access log and reports the first problem
@@ -122,9 +123,15 @@ async function main(): Promise<boolean> {
   let nc: NatsConnection | undefined;
   const settings: VerifySettings = { keys, maxUnsealedAgeMs: maxUnsealedSeconds * 1000 };
   if (!argv.includes('--no-anchor')) {
-    const namespace = env.NATS_NAMESPACE ?? '';
+    // BUS-01: as the audit-verify bus user (NATS_USER/NATS_PASSWORD; production by default requires them).
+    const c = loadConfig(BUS_TOOL_ENV, env);
+    const namespace = c.NATS_NAMESPACE;
     settings.anchor = async (service, key) => {
-      nc ??= await connect({ servers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','), timeout: 3000, name: 'stac-audit-verify' });
+      nc ??= await connect({
+        ...busConnectionOptions(c.NATS_URL, 'audit-verify', namespace, busCredentials(c)),
+        timeout: 3000,
+        name: 'stac-audit-verify',
+      });
       return latestAnchor(nc, key, service, namespace);
     };
   }

@@ -2,7 +2,9 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
+import { BUS_TOOL_ENV, loadConfig } from '@stac/config';
 import {
+  busCredentials,
   connectNats,
   deadLetterStats,
   discardDeadLetter,
@@ -17,7 +19,8 @@ import { actionLogger, operatorId, parseArgs } from './operator';
 const USAGE = `usage: pnpm dlq list [--consumer <service>] [--limit N] [--json]
        pnpm dlq replay <seq>... | --all [--consumer <service>]
        pnpm dlq discard <seq>... | --all [--consumer <service>]
-env: NATS_URL (default nats://127.0.0.1:4222), NATS_NAMESPACE (isolated stacks; default none)`;
+env: NATS_URL (default nats://127.0.0.1:4222), NATS_NAMESPACE (isolated stacks; default none),
+     NATS_USER/NATS_PASSWORD (the dlq bus user; required unless NODE_ENV=development), NATS_TLS_CA`;
 
 export interface DlqContext {
   nc: NatsConnection;
@@ -70,7 +73,8 @@ export async function runDlq(argv: string[], ctx: DlqContext): Promise<number> {
   const consumer = options.get('consumer')?.[0];
   const jsm = await jetstreamManager(ctx.nc);
   const js = jetstream(ctx.nc);
-  await ensureDeadLetterStream(jsm, ctx.namespace);
+  // Create-if-missing: the dlq user may not change the stream's limits (BUS-01).
+  await ensureDeadLetterStream(jsm, ctx.namespace, undefined, { update: false });
   const who = { operator: ctx.operator, namespace: ctx.namespace || undefined };
   switch (command) {
     case 'list': {
@@ -148,11 +152,13 @@ export async function runDlq(argv: string[], ctx: DlqContext): Promise<number> {
 
 if (require.main === module) {
   (async () => {
-    const nc = await connectNats(process.env.NATS_URL || 'nats://127.0.0.1:4222', 'stac-dlq');
+    // BUS-01: as the dlq bus user (NATS_USER/NATS_PASSWORD; production by default requires them).
+    const c = loadConfig(BUS_TOOL_ENV);
+    const nc = await connectNats(c.NATS_URL, 'stac-dlq', { user: 'dlq', namespace: c.NATS_NAMESPACE, credentials: busCredentials(c) });
     try {
       return await runDlq(process.argv.slice(2), {
         nc,
-        namespace: process.env.NATS_NAMESPACE ?? '',
+        namespace: c.NATS_NAMESPACE,
         out: process.stdout,
         log: actionLogger('dlq'),
         operator: operatorId(),

@@ -2,9 +2,10 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { SERVICE_DATABASES } from '@stac/config';
+import { BUS_TOOL_ENV, loadConfig, SERVICE_DATABASES } from '@stac/config';
 import { STREAMS } from '@stac/contracts';
 import {
+  busCredentials,
   connectNats,
   ensureStream,
   reconcileOutbox,
@@ -98,8 +99,10 @@ function targetsFromArgs(
 if (require.main === module) {
   (async () => {
     const { targets, since } = targetsFromArgs(process.argv.slice(2), process.env);
-    const namespace = process.env.NATS_NAMESPACE ?? '';
-    const nc = await connectNats(process.env.NATS_URL || 'nats://127.0.0.1:4222', 'stac-events-reconcile');
+    // BUS-01: as the reconcile bus user (NATS_USER/NATS_PASSWORD; production by default requires them).
+    const c = loadConfig(BUS_TOOL_ENV);
+    const namespace = c.NATS_NAMESPACE;
+    const nc = await connectNats(c.NATS_URL, 'stac-events-reconcile', { user: 'reconcile', namespace, credentials: busCredentials(c) });
     try {
       // A deleted stream is created again (default limits; the services re-apply the configured
       // ones at their next start) before anything is published to it.

@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const settings = stackSettingsFromEnv();
   const colors = Boolean(process.stdout.isTTY);
   const output = logFormatFromEnv() === 'pretty' ? prettyLogStream(process.stdout, { colors }) : process.stdout;
-  if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl }))) process.exit(1);
+  // On the compose NATS (BUS-01) the check connects as the gateway's user, over TLS.
+  const natsAuth = {
+    ...(settings.natsPasswords.gateway ? { user: 'gateway', pass: settings.natsPasswords.gateway } : {}),
+    ...(settings.natsTlsCa ? { tls: { caFile: settings.natsTlsCa } } : {}),
+  };
+  if (!(await preflight({ pgBase: settings.pgBase, natsUrl: settings.natsUrl, natsAuth }))) process.exit(1);
   // NODE_ENV=development said explicitly: the services default to production (DP-02).
   const env = stackEnv({
     ...settings,

@@ -60,7 +60,8 @@ export async function checkPostgres(pgBase: string): Promise<Problem | undefined
   }
 }
 
-export async function checkNats(natsUrl: string): Promise<Problem | undefined> {
+/** `auth`: a bus user's credentials and TLS, when the NATS is a permissioned one (compose's; BUS-01). */
+export async function checkNats(natsUrl: string, auth: Record<string, unknown> = {}): Promise<Problem | undefined> {
   const fix = [
     `locally:  ${NATS_START}`,
     `with Docker:  ${COMPOSE_UP} nats`,
@@ -69,6 +70,7 @@ export async function checkNats(natsUrl: string): Promise<Problem | undefined> {
   let nc;
   try {
     nc = await connect({
+      ...auth,
       servers: natsUrl.split(',').map((s) => s.trim()),
       timeout: 3000,
       reconnect: false,
@@ -94,13 +96,13 @@ export async function checkNats(natsUrl: string): Promise<Problem | undefined> {
 
 /** Runs the requested checks; prints every problem with its fix to `out` and returns whether all passed. */
 export async function preflight(
-  checks: { pgBase?: string; natsUrl?: string },
+  checks: { pgBase?: string; natsUrl?: string; natsAuth?: Record<string, unknown> },
   out: NodeJS.WritableStream = process.stderr,
 ): Promise<boolean> {
   const problems = (
     await Promise.all([
       checks.pgBase !== undefined ? checkPostgres(checks.pgBase) : undefined,
-      checks.natsUrl !== undefined ? checkNats(checks.natsUrl) : undefined,
+      checks.natsUrl !== undefined ? checkNats(checks.natsUrl, checks.natsAuth) : undefined,
     ])
   ).filter((p): p is Problem => p !== undefined);
   for (const p of problems) {

@@ -117,6 +117,8 @@ describe('stackSettingsFromEnv', () => {
       devIssuerDir: resolve(__dirname, '../../../.stac/dev-issuer'),
       dataKeyFile: resolve(__dirname, '../../../.stac/dev-data-key'),
       chainKeyFile: resolve(__dirname, '../../../.stac/dev-chain-key'),
+      natsPasswords: {},
+      natsTlsCa: undefined,
     });
     expect(
       stackSettingsFromEnv({
@@ -136,6 +138,21 @@ describe('stackSettingsFromEnv', () => {
     for (const svc of SERVICES) expect(traced[svc].OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
     for (const svc of SERVICES) expect(stackEnv(base)[svc].OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
     expect(() => stackSettingsFromEnv({ STAC_PORT_BASE: 'abc' })).toThrow(/STAC_PORT_BASE/);
+  });
+
+  it('BUS-01: on the compose NATS each service connects as its own user, over TLS, from the local env file', () => {
+    const settings = stackSettingsFromEnv({
+      STAC_NATS_INTAKE_PASSWORD: 'pw-intake',
+      STAC_NATS_RISK_ASSESSMENT_PASSWORD: 'pw-risk',
+      STAC_NATS_GATEWAY_PASSWORD: 'pw-gw',
+      STAC_NATS_TLS_CA: '.stac/nats-tls/ca.crt',
+    });
+    expect(settings.natsPasswords).toEqual({ intake: 'pw-intake', 'risk-assessment': 'pw-risk', gateway: 'pw-gw' });
+    const env = stackEnv({ ...base, natsPasswords: settings.natsPasswords, natsTlsCa: settings.natsTlsCa });
+    expect([env.intake.NATS_USER, env.intake.NATS_PASSWORD]).toEqual(['intake', 'pw-intake']);
+    expect([env['risk-assessment'].NATS_USER, env.gateway.NATS_USER]).toEqual(['risk-assessment', 'gateway']);
+    expect(env.probation.NATS_USER).toBe('');
+    for (const svc of SERVICES) expect(env[svc].NATS_TLS_CA).toBe(resolve('.stac/nats-tls/ca.crt'));
   });
 });
 

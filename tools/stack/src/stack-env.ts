@@ -48,6 +48,12 @@ export interface StackEnvOptions {
   readonly chainKey?: string;
   /** OTEL_EXPORTER_OTLP_ENDPOINT for every service: a collector's OTLP/HTTP base URL turns tracing on. */
   readonly otlpEndpoint?: string;
+  /**
+   * A NATS with users (the compose one, BUS-01): each service's password (its NATS_USER is its name) and
+   * the CA of the server's certificate. Absent: no credentials, as on an open local nats-server.
+   */
+  readonly natsPasswords?: Partial<Record<ServiceName, string>>;
+  readonly natsTlsCa?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -93,6 +99,12 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
     env.HTTP_HOST = o.host ?? '127.0.0.1';
     env.HTTP_PORT = String(servicePort(service, o.portBase));
     env.NATS_URL = o.natsUrl;
+    const natsPassword = o.natsPasswords?.[service];
+    if (natsPassword) {
+      env.NATS_USER = service;
+      env.NATS_PASSWORD = natsPassword;
+    }
+    if (o.natsTlsCa) env.NATS_TLS_CA = o.natsTlsCa;
     if (o.devIssuerDir !== undefined && 'AUTH_DEV_ISSUER_DIR' in spec)
       env.AUTH_DEV_ISSUER_DIR = o.devIssuerDir;
     if ('AUDIT_CHAIN_KEY' in spec) env.AUDIT_CHAIN_KEY = chainKey;
@@ -133,6 +145,12 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     pgBase: env.STAC_PG_URL || 'postgres://postgres@127.0.0.1:5432',
     natsUrl: env.NATS_URL || String(SERVICE_ENV.gateway.NATS_URL.default),
+    // The compose NATS (BUS-01): the passwords from the local profile's env file (STAC_NATS_<SERVICE>_PASSWORD)
+    // and its throwaway CA (STAC_NATS_TLS_CA=.stac/nats-tls/ca.crt).
+    natsPasswords: Object.fromEntries(
+      SERVICES.map((s) => [s, env[`STAC_NATS_${s.toUpperCase().replace(/-/g, '_')}_PASSWORD`]]).filter(([, v]) => v),
+    ) as Partial<Record<ServiceName, string>>,
+    natsTlsCa: env.STAC_NATS_TLS_CA ? resolve(env.STAC_NATS_TLS_CA) : undefined,
     portBase,
     logLevel: env.LOG_LEVEL || undefined,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,

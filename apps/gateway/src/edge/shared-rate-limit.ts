@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import { RATE_LIMIT_STREAM, rateLimitStreamName, rateLimitSubjects } from '@stac/rpc';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** JetStream's error code when a subject already holds `max_msgs_per_subject` messages under discard-new-per-subject. */
 const PER_SUBJECT_LIMIT = 10077;
 const nanos = (ms: number) => ms * 1_000_000;
 
-export const RATE_LIMIT_STREAM = 'RATE_LIMITS';
-export function rateLimitStreamName(namespace = ''): string {
-  return namespace ? `${namespace.toUpperCase()}_${RATE_LIMIT_STREAM}` : RATE_LIMIT_STREAM;
-}
+// The stream's name lives with the bus users (libs/rpc), whose permissions grant the gateway this stream only (BUS-01).
+export { RATE_LIMIT_STREAM, rateLimitStreamName };
 
 export interface SharedRateLimitSettings {
   /** Requests per window per key (RATE_LIMIT_PER_MINUTE): every gateway replica must be given the same. */
@@ -51,7 +50,7 @@ export class SharedRateLimiter {
 
   private config(): Partial<StreamConfig> {
     return {
-      subjects: [`${this.s.namespace ? `${this.s.namespace}.` : ''}ratelimit.*`],
+      subjects: [rateLimitSubjects(this.s.namespace)],
       storage: StorageType.Memory,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.New,

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { JetStreamApiError, RetentionPolicy, StorageType, DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { ANCHOR_STREAM, anchorStreamName, anchorSubject } from '@stac/messaging';
 import type { ChainAnchor, ChainKey } from './access-log';
 
 /**
@@ -10,15 +11,9 @@ import type { ChainAnchor, ChainKey } from './access-log';
  * The anchor carries its own HMAC under the chain key: an older (position, hash) pair copied from the
  * database cannot be replayed as a newer anchor by someone without the key.
  */
-export const ANCHOR_STREAM = 'AUDIT_ANCHORS';
-
-export function anchorStreamName(namespace = ''): string {
-  return namespace ? `${namespace.toUpperCase()}_${ANCHOR_STREAM}` : ANCHOR_STREAM;
-}
-export function anchorSubject(service: string, namespace = ''): string {
-  const subject = `audit.anchor.${service}`;
-  return namespace ? `${namespace}.${subject}` : subject;
-}
+// The stream's and subjects' names live with the bus permissions (libs/messaging), which grant each service
+// its own anchor subject only.
+export { ANCHOR_STREAM, anchorStreamName, anchorSubject };
 
 export interface AnchorMessage extends ChainAnchor {
   service: string;

@@ -4,10 +4,13 @@
  * shared servers are never touched.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUS_USERS, inboxPrefix, type BusUser } from '@stac/rpc/bus';
+import { renderNatsAccounts } from '../bus-permissions';
 
 export async function sparePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -178,6 +181,117 @@ export class PrivatePostgres {
       } catch {
         /* already gone */
       }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 made with openssl; null when openssl is missing. */
+export function throwawayTls(dir: string): { ca: string; cert: string; key: string } | null {
+  const ossl = (args: string[]) => spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  if (ossl(['version']).status !== 0) return null;
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const steps: string[][] = [
+    ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=stac-test-ca'],
+    ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
+  ];
+  for (const s of steps) {
+    const r = ossl(s);
+    if (r.status !== 0) throw new Error(`openssl ${s[0]} failed: ${r.stderr}`);
+  }
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  const r = ossl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'san.ext']);
+  if (r.status !== 0) throw new Error(`openssl x509 failed: ${r.stderr}`);
+  return { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
+}
+
+/**
+ * A nats-server configured like the shipped one (BUS-01): one account, one user per service and tool with
+ * the allow-lists of bus-permissions.ts for this namespace, fresh random passwords, TLS with a throwaway CA
+ * when openssl is there. `observer` is a test-only user without restrictions, to look at what landed.
+ */
+export class PermissionedNats {
+  private proc?: ChildProcess;
+  readonly dir = mkdtempSync(join(tmpdir(), 'stac-bus-nats-'));
+  port = 0;
+  readonly passwords = new Map<string, string>(BUS_USERS.map((u) => [u, randomBytes(12).toString('hex')]));
+  readonly observer = { user: 'observer', password: randomBytes(12).toString('hex') };
+  tls: { ca: string; cert: string; key: string } | null = null;
+
+  constructor(readonly namespace = '', private readonly opts: { tls?: boolean } = {}) {}
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** NATS_URL, NATS_USER, NATS_PASSWORD and NATS_TLS_CA of one bus user, as a service's configuration gets them. */
+  env(user: BusUser): Record<string, string> {
+    return {
+      NATS_URL: this.url,
+      NATS_USER: user,
+      NATS_PASSWORD: this.passwords.get(user)!,
+      NATS_TLS_CA: this.tls?.ca ?? '',
+    };
+  }
+
+  /** Connection options of a bus user (or the observer), TLS included. */
+  connectOptions(user: BusUser | 'observer', password?: string) {
+    const base = {
+      servers: [this.url],
+      ...(this.tls ? { tls: { ca: readFileSync(this.tls.ca, 'utf8') } } : {}),
+      timeout: 5000,
+    };
+    if (user === 'observer') return { ...base, user: this.observer.user, pass: this.observer.password };
+    return { ...base, user, pass: password ?? this.passwords.get(user)!, inboxPrefix: inboxPrefix(user, this.namespace) };
+  }
+
+  async start(): Promise<void> {
+    this.port = await sparePort();
+    if (this.opts.tls !== false) this.tls = throwawayTls(this.dir);
+    const conf = [
+      `server_name: bus-${this.port}`,
+      `listen: 127.0.0.1:${this.port}`,
+      ...(this.tls ? [`tls {`, `  cert_file: ${JSON.stringify(this.tls.cert)}`, `  key_file: ${JSON.stringify(this.tls.key)}`, `  timeout: 2`, `}`] : []),
+      `jetstream {`,
+      `  store_dir: ${JSON.stringify(join(this.dir, 'jetstream'))}`,
+      `  max_memory_store: 64MB`,
+      `  max_file_store: 1GB`,
+      `}`,
+      renderNatsAccounts({
+        namespace: this.namespace,
+        password: (u) => this.passwords.get(u)!,
+        extraUsers: [this.observer],
+      }),
+    ].join('\n');
+    const file = join(this.dir, 'nats.conf');
+    writeFileSync(file, conf);
+    const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
+    this.proc = spawn(bin, ['-c', file, '-l', this.logFile], { stdio: 'ignore' });
+    const proc = this.proc;
+    await until('permissioned nats-server to listen', async () => {
+      if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode} (config ${file})`);
+      return portOpen(this.port);
+    });
+  }
+
+  get logFile(): string {
+    return join(this.dir, 'nats.log');
+  }
+
+  /** The server's log lines reporting a permissions violation (publish or subscription refused). */
+  violations(): string[] {
+    if (!existsSync(this.logFile)) return [];
+    return readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => /Violation/.test(l));
+  }
+
+  async close(): Promise<void> {
+    const p = this.proc;
+    if (p && p.exitCode === null) {
+      const exited = new Promise<void>((r) => p.once('exit', () => r()));
+      p.kill('SIGKILL');
+      await exited;
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
