@@ -74,6 +74,18 @@ describe('input hardening at the validation layer (every operation)', () => {
     expect(await cases()).toBe(before);
   });
 
+  it('API-02: a lone surrogate in a body (JSON allows \\ud800, text does not) is 400 naming the field at the gateway; nothing stored', async () => {
+    const before = await cases();
+    // JSON.stringify writes a lone surrogate as the escape \ud800.
+    const body = JSON.stringify(syntheticReferral('IH', { victim: { givenName: 'Synthetic', familyName: 'Vic\ud800tim' } }));
+    expect(body).toContain('\\ud800');
+    const res = await api(officer).post('/api/v1/referrals').set('content-type', 'application/json').send(body);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'validation-failed' });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(res.body.errors)).toMatch(/victim\.familyName/);
+    expect(await cases()).toBe(before);
+  });
+
   it('API-02: names are stored Unicode-normalised (NFC): a decomposed accent finds the composed name', async () => {
     const res = await api(officer)
       .post('/api/v1/referrals')

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { IsString } from 'class-validator';
-import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
+import { exceedsJsonDepth, malformedStringPath, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
 import { parseRpcBody } from './rpc-problem';
 
 class EndCommand {
@@ -40,5 +40,23 @@ describe('request body shape (API-02, API-03)', () => {
     expect(prototypeKeyPath(JSON.parse('{"caseId":"c","list":[{"a":1}]}'))).toBeUndefined();
     expect(await parseRpcBody(EndCommand, { caseId: 'c' })).toMatchObject({ caseId: 'c' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('API-02: a lone surrogate anywhere in a body (value or key) is 400 naming the field, before validation; pairs are text', async () => {
+    for (const [text, field] of [
+      ['{"caseId":"\\ud800"}', 'caseId'],
+      ['{"caseId":"c","x":{"email":"a\\udc00b"}}', 'x.email'],
+      ['{"caseId":"c","list":["ok","\\udbff"]}', 'list.1'],
+      ['{"caseId":"c","\\ud83d":1}', '\ud83d'],
+    ] as const) {
+      const body = JSON.parse(text) as unknown;
+      expect(malformedStringPath(body)).toBe(field);
+      await expect(parseRpcBody(EndCommand, body)).rejects.toMatchObject({
+        problem: { status: 400, code: 'validation-failed', errors: [{ field, message: expect.stringMatching(/not valid Unicode/) }] },
+      });
+    }
+    // A surrogate pair is one character (an emoji, a CJK extension name): accepted.
+    expect(malformedStringPath(JSON.parse('{"caseId":"\\ud83d\\ude00 \\ud840\\udc0b"}'))).toBeUndefined();
+    expect(await parseRpcBody(EndCommand, { caseId: '\u{1F600}' })).toMatchObject({ caseId: '\u{1F600}' });
   });
 });

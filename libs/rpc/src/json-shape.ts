@@ -42,6 +42,32 @@ export function prototypeKeyPath(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A UTF-16 surrogate without its partner: not a character, and not storable as UTF-8 text. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first string (value or key) of a parsed JSON value holding a lone surrogate (`"\ud800"` is valid
+ * JSON but no text), as a dotted path (`''` for the body itself); undefined when every string is
+ * well-formed (API-02; found by the API fuzzer: Postgres refused such an e-mail address with a 500).
+ */
+export function malformedStringPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return path;
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      if (LONE_SURROGATE.test(k)) return at;
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
+}
+
 /** A copy of a parsed JSON value (already depth-checked) with every string in NFC. */
 export function nfcStrings<T>(value: T): T {
   if (typeof value === 'string') return value.normalize('NFC') as T;

@@ -1,4 +1,4 @@
-import { exceedsJsonDepth, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
+import { exceedsJsonDepth, malformedStringPath, MAX_JSON_DEPTH, nfcStrings, prototypeKeyPath } from './json-shape';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { problem, ProblemException, type FieldProblem, type Problem } from '@stac/contracts';
@@ -26,6 +26,12 @@ export const STRICT_VALIDATION = {
   validationError: { target: false, value: false },
 } as const;
 
+/** The field problem of a string that is not well-formed Unicode (API-02). */
+export function malformedStringProblem(path: string): { field: string; message: string } {
+  const field = path || 'body';
+  return { field, message: `${field} is not valid Unicode text (a lone surrogate)` };
+}
+
 /** Validates a request body with its contract class: depth-bounded, strings in NFC, whitelisted, every field named. */
 export async function parseRpcBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -38,6 +44,8 @@ export async function parseRpcBody<T extends object>(cls: new () => T, body: unk
       errors: [{ field: prototypeKey, message: `${prototypeKey} is a prototype key and is not allowed` }],
     });
   }
+  const malformed = malformedStringPath(body);
+  if (malformed !== undefined) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [malformedStringProblem(malformed)] });
   const instance = plainToInstance(cls, nfcStrings(body));
   const errors = await validate(instance, STRICT_VALIDATION);
   if (errors.length) {

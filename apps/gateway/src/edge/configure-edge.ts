@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, LOGGER, setHttpRoute, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import { TokenVerifier } from '@stac/auth/tokens';
-import { exceedsJsonDepth, fieldProblems, MAX_JSON_DEPTH, problem, STRICT_VALIDATION } from '@stac/rpc';
+import { exceedsJsonDepth, fieldProblems, malformedStringPath, malformedStringProblem, MAX_JSON_DEPTH, problem, STRICT_VALIDATION } from '@stac/rpc';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
@@ -84,6 +84,14 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
         .status(400)
         .header('content-type', 'application/problem+json')
         .send(problem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+    }
+    // JSON may spell a lone surrogate ("\ud800"): no text, and Postgres refuses it (API-02).
+    const malformed = req.body !== undefined ? malformedStringPath(req.body) : undefined;
+    if (malformed !== undefined) {
+      return reply
+        .status(400)
+        .header('content-type', 'application/problem+json')
+        .send(problem(400, 'validation-failed', 'The request is not valid', { errors: [malformedStringProblem(malformed)] }));
     }
   });
   const probes = new CaseProbeDetector({ threshold: 20, windowMs: 60_000 }, app.get(LOGGER), metrics);
