@@ -49,13 +49,13 @@ export interface ScoredCandidate {
 
 /**
  * Candidates fetched from the blocking index before scoring, and index entries read per key: bounds the
- * work of a very common name (a surname shared by thousands reads 100 entries, not thousands). Each key
+ * work of a very common name (a surname shared by thousands reads 60 entries, not thousands). Each key
  * counts in inverse proportion to the people it holds, so a rare key (this given name with this date of
  * birth) outweighs many common ones (the one-edit forms of a common name), and the true match of a full
  * name is never near the cut however common the name.
  */
-const MAX_BLOCK_CANDIDATES = 150;
-const PER_KEY_CANDIDATES = 100;
+const MAX_BLOCK_CANDIDATES = 120;
+const PER_KEY_CANDIDATES = 60;
 
 /**
  * The people register's storage: encrypts on the way in (DP-02), maintains the keyed-hash blocking keys,
