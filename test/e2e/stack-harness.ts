@@ -3,6 +3,7 @@ import request from 'supertest';
 import { Writable } from 'node:stream';
 import {
   deleteNamespaceStreams,
+  freePortBlock,
   launchServices,
   repoRoot,
   TEST_STREAM_MAX_MB,
@@ -91,8 +92,8 @@ export async function startStack(
   const env = stackEnv({
     pgBase,
     natsUrl: bus?.url ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    // A random block of ports unless told otherwise, so parallel stacks do not collide.
-    portBase: opts.portBase ?? 20000 + 10 * Math.floor(Math.random() * 1200), // below the ephemeral range (32768+)
+    // A random block of free ports unless told otherwise, so parallel stacks (and other servers) do not collide.
+    portBase: opts.portBase ?? (await freePortBlock(SERVICES.length)),
     databaseSuffix: suffix,
     nodeEnv: 'test',
     logLevel: opts.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',

@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './launch-services';
 export * from './test-streams';
 export * from './problem-of';
+export * from './free-ports';
