@@ -8,6 +8,7 @@ import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jet
 import {
   ACCESS_LOG_TABLE,
   env,
+  answerCaseReads,
   healthServer,
   natsConnection,
   onStop,
@@ -84,34 +85,7 @@ async function main() {
     }
   })();
 
-  const enc = new TextEncoder();
-  nc.subscribe(`${namespace}.rpc.${service}.case.read`, {
-    queue: service,
-    callback: (_e, msg) =>
-      void (async () => {
-        const req = msg.json<{
-          authorization: string;
-          purpose: string;
-          correlationId: string;
-          caseId: string;
-        }>();
-        try {
-          const principal = await verify(req.authorization);
-          const { rows } = await db.query(READ, [
-            req.caseId,
-            principal.issuer,
-            principal.subject,
-            req.purpose,
-            req.correlationId,
-          ]);
-          msg.respond(
-            enc.encode(JSON.stringify(rows.length ? { status: 200, body: rows[0] } : { status: 404 })),
-          );
-        } catch {
-          msg.respond(enc.encode(JSON.stringify({ status: 500 })));
-        }
-      })(),
-  });
+  answerCaseReads(nc, { namespace, part: service, db, read: READ, verify });
   const health = await healthServer();
   onStop(async () => {
     messages.stop();

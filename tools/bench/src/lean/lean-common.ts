@@ -94,3 +94,42 @@ export function onStop(stop: () => Promise<void>): void {
   process.once('SIGTERM', run);
   process.once('SIGINT', run);
 }
+
+/**
+ * A process's part of the case view: `rpc.<part>.case.read` answered in its queue group, the token
+ * verified, then `read` (one statement: the access-log row and the SELECT) with
+ * (caseId, issuer, subject, purpose, correlationId).
+ */
+export function answerCaseReads(
+  nc: NatsConnection,
+  o: { namespace: string; part: string; db: Pool; read: string; verify: ReturnType<typeof tokenVerifier> },
+): void {
+  const enc = new TextEncoder();
+  nc.subscribe(`${o.namespace}.rpc.${o.part}.case.read`, {
+    queue: o.part,
+    callback: (_e, msg) =>
+      void (async () => {
+        const req = msg.json<{
+          authorization: string;
+          purpose: string;
+          correlationId: string;
+          caseId: string;
+        }>();
+        try {
+          const principal = await o.verify(req.authorization);
+          const { rows } = await o.db.query(o.read, [
+            req.caseId,
+            principal.issuer,
+            principal.subject,
+            req.purpose,
+            req.correlationId,
+          ]);
+          msg.respond(
+            enc.encode(JSON.stringify(rows.length ? { status: 200, body: rows[0] } : { status: 404 })),
+          );
+        } catch {
+          msg.respond(enc.encode(JSON.stringify({ status: 500 })));
+        }
+      })(),
+  });
+}

@@ -9,6 +9,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   ACCESS_LOG_TABLE,
   env,
+  answerCaseReads,
   healthServer,
   keyedHash,
   natsConnection,
@@ -199,33 +200,7 @@ async function main() {
         }
       })(),
   });
-  nc.subscribe(`${namespace}.rpc.intake.case.read`, {
-    queue: 'intake',
-    callback: (_e, msg) =>
-      void (async () => {
-        const req = msg.json<{
-          authorization: string;
-          purpose: string;
-          correlationId: string;
-          caseId: string;
-        }>();
-        try {
-          const principal = await verify(req.authorization);
-          const { rows } = await db.query(READ, [
-            req.caseId,
-            principal.issuer,
-            principal.subject,
-            req.purpose,
-            req.correlationId,
-          ]);
-          msg.respond(
-            enc.encode(JSON.stringify(rows.length ? { status: 200, body: rows[0] } : { status: 404 })),
-          );
-        } catch {
-          msg.respond(enc.encode(JSON.stringify({ status: 500 })));
-        }
-      })(),
-  });
+  answerCaseReads(nc, { namespace, part: 'intake', db, read: READ, verify });
   const health = await healthServer();
   onStop(async () => {
     running = false;
