@@ -179,6 +179,9 @@ describe('named relationships and grants are keyed by issuer and subject', () =>
 
 describe('every change to who may see a case is announced to every service', () => {
   it('AC-14: grant, exclusion, ending and break-glass each announce the whole state, versioned, in the same transaction', async () => {
+    // Break-glass ends on the service clock and the state is read on the database's: in service they agree,
+    // so here too (the harness's fixed morning would otherwise be over before the break-glass is announced).
+    h.clock.set(new Date());
     const caseId = await refer();
     const seat = await call(lead, GrantCaseRelationship, { caseId, kind: 'CONSULTATION_PANEL', agency: 'cps', issuer: prosecutor.issuer, subject: prosecutor.subject }, (r, c) => caseAccess.grant(r, c, c));
     await call(lead, ExcludeFromCase, { caseId, issuer: otherScreener.issuer, subject: otherScreener.subject }, (r, c) => caseAccess.exclude(r, c, c));

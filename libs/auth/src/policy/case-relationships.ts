@@ -31,6 +31,17 @@ export interface Grant {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+/** One row of `forPrincipalMany`: a relationship of the caller, or a fact about the case. */
+interface CaseFactRow {
+  case_id: string;
+  fact: 'relationship' | 'excluded' | 'restricted' | 'named' | 'field-group';
+  kind: string | null;
+  field_groups: string[] | null;
+  read_only: boolean | null;
+  purposes: string[] | null;
+  field_group: string | null;
+}
+
 /** Relationships to cases held in the owning service's own database (AC-02, AC-07, AC-12). */
 export class CaseRelationships {
   /** What the caller holds on a case right now; checked on every request so a revocation bites at once. */
@@ -39,52 +50,49 @@ export class CaseRelationships {
   }
 
   /**
-   * The same for many cases in two queries (searches and worklists touching hundreds of cases): the
-   * caller's relationships, then the facts that qualify them — exclusions (AC-07), the case's restriction
-   * to named people and whether the caller is named, field groups granted on top (AC-03).
+   * The same for many cases in one query (searches and worklists touching hundreds of cases): the
+   * caller's relationships, and the facts that qualify them — exclusions (AC-07), the case's restriction
+   * to named people and whether the caller is named, field groups granted on top (AC-03) — as rows of one
+   * result, so every access decision costs one round trip to the database.
    */
   async forPrincipalMany(db: Queryable, caseIds: readonly string[], p: Principal): Promise<Map<string, CaseResource>> {
     const ids = [...new Set(caseIds)];
-    const [rels, facts]: [Record<string, unknown>[], { case_id: string; fact: 'excluded' | 'restricted' | 'named' | 'field-group'; field_group: string | null }[]] = ids.length
-      ? await Promise.all([
-          db.query(
-            `SELECT r.case_id, r.kind, r.field_groups, r.read_only, a.purposes AS agreement_purposes, a.field_groups AS agreement_field_groups
-               FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
-              WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
-                AND ${TEAM_MEMBER('r', '$4', '$5')}
-                AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
-                AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))`,
-            [ids, p.agency, p.subject, p.issuer, p.team ?? null],
-          ),
-          db.query(
-            `SELECT DISTINCT case_id, 'excluded' AS fact, NULL AS field_group FROM case_exclusion
-              WHERE case_id = ANY($1::uuid[]) AND subject = $3 AND issuer = $4
-                AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
-             UNION ALL
-             SELECT r.case_id, CASE WHEN ${NAMED('r.case_id', '$3', '$4')} THEN 'named' ELSE 'restricted' END, NULL
-               FROM case_restriction r WHERE r.case_id = ANY($1::uuid[]) AND cardinality(r.kinds) > 0
-             UNION ALL
-             SELECT case_id, 'field-group', field_group FROM case_field_group_grant
-              WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
-                AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
-            [ids, p.agency, p.subject, p.issuer],
-          ),
-        ])
-      : [[], []];
+    const rows: CaseFactRow[] = ids.length
+      ? await db.query(
+          `SELECT r.case_id, 'relationship' AS fact, r.kind, coalesce(a.field_groups, r.field_groups) AS field_groups, r.read_only,
+                  a.purposes, NULL::text AS field_group
+             FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
+            WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
+              AND ${TEAM_MEMBER('r', '$4', '$5')}
+              AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
+              AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))
+           UNION ALL
+           SELECT DISTINCT case_id, 'excluded', NULL::text, NULL::text[], NULL::boolean, NULL::text[], NULL::text FROM case_exclusion
+            WHERE case_id = ANY($1::uuid[]) AND subject = $3 AND issuer = $4
+              AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
+           UNION ALL
+           SELECT r.case_id, CASE WHEN ${NAMED('r.case_id', '$3', '$4')} THEN 'named' ELSE 'restricted' END, NULL::text, NULL::text[], NULL::boolean, NULL::text[], NULL::text
+             FROM case_restriction r WHERE r.case_id = ANY($1::uuid[]) AND cardinality(r.kinds) > 0
+           UNION ALL
+           SELECT case_id, 'field-group', NULL::text, NULL::text[], NULL::boolean, NULL::text[], field_group FROM case_field_group_grant
+            WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
+              AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
+          [ids, p.agency, p.subject, p.issuer, p.team ?? null],
+        )
+      : [];
     const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: false }]));
-    for (const f of facts) {
+    for (const f of rows) {
       const r = out.get(f.case_id) as { -readonly [K in keyof CaseResource]: CaseResource[K] };
-      if (f.fact === 'excluded') r.excluded = true;
+      if (f.fact === 'relationship') {
+        (r.relationships as Relationship[]).push({
+          kind: f.kind as RelationshipKind,
+          fieldGroups: (f.field_groups as FieldGroup[]) ?? [],
+          purposes: (f.purposes as Purpose[] | null) ?? undefined,
+          readOnly: f.read_only === true,
+        });
+      } else if (f.fact === 'excluded') r.excluded = true;
       else if (f.fact === 'field-group') r.fieldGroupGrants = [...(r.fieldGroupGrants ?? []), f.field_group as FieldGroup];
       else r.restriction = { named: f.fact === 'named' };
-    }
-    for (const r of rels) {
-      (out.get(r.case_id as string)!.relationships as Relationship[]).push({
-        kind: r.kind as RelationshipKind,
-        fieldGroups: ((r.agreement_field_groups ?? r.field_groups) as FieldGroup[]) ?? [],
-        purposes: (r.agreement_purposes as Purpose[] | null) ?? undefined,
-        readOnly: r.read_only === true,
-      });
     }
     return out;
   }
