@@ -100,6 +100,15 @@ export class NamespacedNatsServer extends ServerNats {
     super.bindEvents(tracking);
   }
 
+  /**
+   * Our patterns are plain subjects (`rpc.intake.person.search`). Nest's default first tries JSON.parse on
+   * every message's pattern, which throws, and builds a stack trace, for each of them.
+   */
+  protected override getRouteFromPattern(pattern: string): string {
+    const first = pattern.charCodeAt(0);
+    return first === 0x7b || first === 0x22 ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
+  }
+
   override async handleMessage(channel: string, natsMsg: NatsMsgLike): Promise<unknown> {
     const token = {};
     this.inFlight.add(token);
