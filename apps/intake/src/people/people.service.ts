@@ -28,7 +28,7 @@ import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { CaseParticipant } from './case-participant.entity';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
 import { MATCH_REASONS, type MatchReasonCode } from './duplicate-matching';
-import { visibleCases } from './case-visibility';
+import { visibleCases, visibleParticipation } from './case-visibility';
 import { assertOtherNames, isRecordedName, otherNameProblems } from './other-names';
 import { CounterAllegations } from './counter-allegations';
 import { compactName } from './name-normalisation';
@@ -77,10 +77,9 @@ export class PeopleService {
     // are not read, and another batch is read only when some of this one were on cases the caller may not see.
     for (let from = 0; from < found.length && visibleMatches.length < want; from += want + SEARCH_SLACK) {
       const batch = found.slice(from, from + want + SEARCH_SLACK);
-      const participation = await this.participation(this.dataSource.manager, batch.map((f) => f.person.id));
-      const visible = await this.visibleCases(this.dataSource.manager, granted, [...participation.values()].flatMap((c) => c.map((x) => x.caseId)));
+      const visible = await visibleParticipation(this.dataSource.manager, granted.principal, granted.purpose, batch.map((f) => f.person.id));
       for (const f of batch) {
-        const cases = (participation.get(f.person.id) ?? []).filter((c) => visible.has(c.caseId));
+        const cases = visible.get(f.person.id) ?? [];
         // Never a person only on cases the caller may not see (AC-09), nor an orphan record.
         if (cases.length > 0) visibleMatches.push({ f, cases });
       }
@@ -134,9 +133,8 @@ export class PeopleService {
         if (body.personId) {
           personId = body.personId;
           // Only a person the caller can already see somewhere may be linked; otherwise it does not exist for them.
-          const cases = (await this.participation(m, [personId])).get(personId) ?? [];
-          const visible = await this.visibleCases(m, granted, cases.map((c) => c.caseId));
-          if (!cases.some((c) => visible.has(c.caseId))) throw PERSON_NOT_FOUND();
+          const visible = await visibleParticipation(m, granted.principal, granted.purpose, [personId]);
+          if (!visible.get(personId)?.length) throw PERSON_NOT_FOUND();
           created = false;
         } else {
           const p = body.person!;
@@ -465,18 +463,6 @@ export class PeopleService {
   // --- helpers --------------------------------------------------------------------------------------
 
   /** Cases (with current roles) each person takes part in, ended roles included as cases with no roles. */
-  private async participation(db: Queryable, personIds: string[]): Promise<Map<string, CaseRolesView[]>> {
-    const out = new Map<string, CaseRolesView[]>();
-    if (personIds.length === 0) return out;
-    const rows: { person_id: string; case_id: string; roles: string[] }[] = await db.query(
-      `SELECT person_id, case_id, coalesce(array_agg(role ORDER BY role) FILTER (WHERE valid_to IS NULL), '{}') AS roles
-         FROM case_participant WHERE person_id = ANY($1::uuid[]) GROUP BY person_id, case_id`,
-      [personIds],
-    );
-    for (const r of rows) out.set(r.person_id, [...(out.get(r.person_id) ?? []), { caseId: r.case_id, roles: r.roles }]);
-    return out;
-  }
-
   private async peopleOnCase(db: Queryable, caseId: string): Promise<Set<string>> {
     const rows: { person_id: string }[] = await db.query('SELECT DISTINCT person_id FROM case_participant WHERE case_id = $1', [caseId]);
     return new Set(rows.map((r) => r.person_id));
@@ -500,10 +486,9 @@ export class PeopleService {
     const sides = candidates.map((c) =>
       ours.has(c.personId) ? { c, mine: c.personId, other: c.candidateId } : { c, mine: c.candidateId, other: c.personId },
     );
-    const participation = await this.participation(db, sides.map((s) => s.other));
-    const visible = await this.visibleCases(db, granted, [...participation.values()].flatMap((cs) => cs.map((x) => x.caseId)));
+    const visible = await visibleParticipation(db, granted.principal, granted.purpose, sides.map((s) => s.other));
     return sides.flatMap(({ c, mine, other }) => {
-      const otherCases = (participation.get(other) ?? []).filter((x) => visible.has(x.caseId));
+      const otherCases = visible.get(other) ?? [];
       if (otherCases.length === 0) return [];
       return [
         {

@@ -31,6 +31,16 @@ export interface Grant {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+/**
+ * Cases named by SQL instead of by id: an array expression of case ids over one parameter, `$1` (say, the
+ * cases some people are on), so the cases are found and decided in the same round trip. Only cases with a
+ * relationship or a fact come back; the others have neither (no access).
+ */
+export interface CasesNamedBy {
+  readonly sql: string;
+  readonly param: unknown;
+}
+
 /** One row of `forPrincipalMany`: a relationship of the caller, or a fact about the case. */
 interface CaseFactRow {
   case_id: string;
@@ -55,33 +65,36 @@ export class CaseRelationships {
    * to named people and whether the caller is named, field groups granted on top (AC-03) — as rows of one
    * result, so every access decision costs one round trip to the database.
    */
-  async forPrincipalMany(db: Queryable, caseIds: readonly string[], p: Principal): Promise<Map<string, CaseResource>> {
-    const ids = [...new Set(caseIds)];
-    const rows: CaseFactRow[] = ids.length
+  async forPrincipalMany(db: Queryable, cases: readonly string[] | CasesNamedBy, p: Principal): Promise<Map<string, CaseResource>> {
+    const named = !Array.isArray(cases);
+    const ids = named ? [] : [...new Set(cases as readonly string[])];
+    const idsSql = named ? `(${(cases as CasesNamedBy).sql})` : '$1::uuid[]';
+    const rows: CaseFactRow[] = named || ids.length
       ? await db.query(
           `SELECT r.case_id, 'relationship' AS fact, r.kind, coalesce(a.field_groups, r.field_groups) AS field_groups, r.read_only,
                   a.purposes, NULL::text AS field_group
              FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
-            WHERE r.case_id = ANY($1::uuid[]) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
+            WHERE r.case_id = ANY(${idsSql}) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
               AND ${TEAM_MEMBER('r', '$4', '$5')}
               AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
               AND (r.agreement_id IS NULL OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())))
            UNION ALL
            SELECT DISTINCT case_id, 'excluded', NULL::text, NULL::text[], NULL::boolean, NULL::text[], NULL::text FROM case_exclusion
-            WHERE case_id = ANY($1::uuid[]) AND subject = $3 AND issuer = $4
+            WHERE case_id = ANY(${idsSql}) AND subject = $3 AND issuer = $4
               AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
            UNION ALL
            SELECT r.case_id, CASE WHEN ${NAMED('r.case_id', '$3', '$4')} THEN 'named' ELSE 'restricted' END, NULL::text, NULL::text[], NULL::boolean, NULL::text[], NULL::text
-             FROM case_restriction r WHERE r.case_id = ANY($1::uuid[]) AND cardinality(r.kinds) > 0
+             FROM case_restriction r WHERE r.case_id = ANY(${idsSql}) AND cardinality(r.kinds) > 0
            UNION ALL
            SELECT case_id, 'field-group', NULL::text, NULL::text[], NULL::boolean, NULL::text[], field_group FROM case_field_group_grant
-            WHERE case_id = ANY($1::uuid[]) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
+            WHERE case_id = ANY(${idsSql}) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
               AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
-          [ids, p.agency, p.subject, p.issuer, p.team ?? null],
+          [named ? (cases as CasesNamedBy).param : ids, p.agency, p.subject, p.issuer, p.team ?? null],
         )
       : [];
     const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: false }]));
     for (const f of rows) {
+      if (!out.has(f.case_id)) out.set(f.case_id, { relationships: [], excluded: false });
       const r = out.get(f.case_id) as { -readonly [K in keyof CaseResource]: CaseResource[K] };
       if (f.fact === 'relationship') {
         (r.relationships as Relationship[]).push({
