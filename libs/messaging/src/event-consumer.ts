@@ -102,9 +102,12 @@ const HAND_BACK_MARGIN_MS = 500;
 /** After this many infrastructure failures of one message while every probe says healthy, the message itself is suspect. */
 const MAX_INFRA_FAILURES_WHILE_HEALTHY = 10;
 
+/** Stateless between calls (no `stream` option), so one decoder serves every message. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseJson(data: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    return JSON.parse(utf8.decode(data));
   } catch {
     return undefined;
   }
