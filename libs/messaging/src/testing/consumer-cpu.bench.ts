@@ -4,7 +4,9 @@
  * handler writes one row through the inbox transaction, as the services' handlers do. Prints CPU
  * (user + system of this process) and wall time per event, and the database's commits per event.
  *
- *   node -r @swc-node/register libs/messaging/src/testing/consumer-cpu.bench.ts [--events 4000] [--prefetch 32] [--cpu-prof]
+ *   node -r @swc-node/register libs/messaging/src/testing/consumer-cpu.bench.ts [--events 4000] [--prefetch 32] [--max-batch n] [--cpu-prof]
+ *
+ * `--max-batch 1`: one transaction per event (the consumer before batching).
  *
  * Test-only (not part of the library); removes its database and stream at the end.
  */
@@ -21,6 +23,7 @@ function arg(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const events = arg('events', 4000);
   const prefetch = arg('prefetch', 32);
+  const maxBatch = process.argv.includes('--max-batch') ? arg('max-batch', prefetch) : undefined;
   const profile = process.argv.includes('--cpu-prof');
   const h = await new MessagingHarness().connect();
   try {
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
         (await db.ds.query<{ n: string }[]>(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1`, [dbName]))[0].n,
       );
     const metrics = new ServiceMetrics('bench');
-    const consumer = h.consumer(db, s, name, { metrics, prefetch, ackWaitMs: 30_000 });
+    const consumer = h.consumer(db, s, name, { metrics, prefetch, ackWaitMs: 30_000, ...(maxBatch ? { maxBatch } : {}) });
     const session = profile ? new Session() : undefined;
     if (session) {
       session.connect();
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         events,
         prefetch,
+        maxBatch: maxBatch ?? prefetch,
         cpuMsPerEvent: Number((cpuMs / events).toFixed(3)),
         wallMsPerEvent: Number((wallMs / events).toFixed(3)),
         eventsPerSecond: Math.round(events / (wallMs / 1000)),
