@@ -68,4 +68,42 @@ describe('event consumer through an outage of its database', () => {
     expect(consumer.paused).toBe(false);
     expect((await metrics.consumerPaused.get()).values.find((v) => v.labels.consumer === name)?.value).toBe(0);
   });
+
+  it('REL-07: an outage in the middle of a batch (the connection killed under its transaction) pauses the consumer; every event of the batch then takes effect once, in order, with no delivery spent', async () => {
+    const s = await h.newStream();
+    const name = `svc-${s.tok}`;
+    const metrics = new ServiceMetrics('test');
+    const events = Array.from({ length: 12 }, () => widgetEnvelope(s, newWidget()));
+    let last = 0;
+    for (const env of events) last = (await publishEnvelope(h, s, env)).seq;
+    let struck = false;
+    const consumer = h.consumer(db, s, name, {
+      metrics,
+      maxDeliver: 3,
+      redeliveryBaseMs: 20,
+      probeMaxMs: 500,
+      prefetch: 32,
+      onHandle: async (_e, ctx) => {
+        // A backlog is handled in batches; the outage strikes inside one, after this event's write.
+        if (ctx.envelope.id === events[4].id && !struck) {
+          struck = true;
+          await refuseConnections(true);
+        }
+      },
+    });
+    await consumer.start();
+    await eventually(async () => consumer.paused, { what: 'the consumer to pause' });
+    await sleep(1_500);
+    expect(consumer.paused).toBe(true);
+    await refuseConnections(false);
+
+    await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'catch-up after the outage', timeoutMs: 20_000 });
+    expect((await h.effects(db, name)).map((e) => e.event_id)).toEqual(events.map((e) => e.id));
+    expect(await h.deadLetters(name)).toEqual([]);
+    const ci = await h.jsm.consumers.info(s.stream.name, name);
+    expect(ci.num_redelivered).toBe(0);
+    const handled = (await metrics.eventsHandled.get()).values.filter((v) => v.labels.consumer === name);
+    expect(handled.find((v) => v.labels.outcome === 'ok')?.value).toBe(events.length);
+    expect(handled.find((v) => v.labels.outcome === 'retry')).toBeUndefined();
+  });
 });

@@ -358,4 +358,194 @@ describe('event consumer (Postgres + JetStream)', () => {
     expect(await handled(metrics, name)).toEqual({ ignored: 2 });
     expect(await h.deadLetters(name)).toEqual([]);
   });
+
+  /**
+   * Several events waiting together are handled in one transaction (issue #14). Each test holds the
+   * consumer in a first "gate" event's handler until the server has delivered the rest to the open
+   * pull and this process has read them (a NATS round trip on the same connection), so the batch is
+   * exactly what the test published. The inbox and effect rows record their transaction id.
+   */
+  describe('batches', () => {
+    const PULL_EXPIRY_MS = 4_000;
+    let bdb: TestDb;
+
+    beforeAll(async () => {
+      bdb = await h.db('batch');
+      for (const t of ['inbox', 'widget_effect']) {
+        await bdb.ds.query(`ALTER TABLE ${t} ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id()`);
+      }
+    });
+
+    async function transactionsOf(consumer: string, eventIds: string[]): Promise<number> {
+      const [r] = await bdb.ds.query<{ n: number }[]>(
+        `SELECT count(DISTINCT tx)::int AS n FROM (
+           SELECT tx FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])
+           UNION ALL SELECT tx FROM widget_effect WHERE consumer = $1 AND event_id = ANY($2::uuid[])) t`,
+        [consumer, eventIds],
+      );
+      return r.n;
+    }
+
+    /** A consumer whose handler waits at the gate event until `open()`; `onHandle` sees every other event. */
+    async function gated(
+      s: Awaited<ReturnType<MessagingHarness['newStream']>>,
+      name: string,
+      o: Parameters<MessagingHarness['consumer']>[3] = {},
+    ) {
+      let open!: () => void;
+      const opened = new Promise<void>((res) => (open = res));
+      let atGate = false;
+      const gate = widgetEnvelope(s, newWidget());
+      const consumer = h.consumer(bdb, s, name, {
+        prefetch: 32,
+        // Long enough for the test to publish the batch into the pull the gate event came with.
+        pullExpiryMs: PULL_EXPIRY_MS,
+        ...o,
+        onHandle: async (e, ctx) => {
+          if (ctx.envelope.id === gate.id) {
+            atGate = true;
+            await opened;
+            return;
+          }
+          await o.onHandle?.(e, ctx);
+        },
+      });
+      await consumer.start();
+      await publishEnvelope(h, s, gate);
+      await eventually(async () => atGate, { what: 'the gate event in its handler' });
+      return {
+        consumer,
+        gate,
+        /** Releases the gate once the server has delivered `count` messages after it and this process has read them. */
+        async release(count: number) {
+          await eventually(async () => (await h.jsm.consumers.info(s.stream.name, name)).num_ack_pending === count + 1, {
+            what: 'the batch delivered to the open pull',
+          });
+          await h.nc.flush();
+          open();
+        },
+      };
+    }
+
+    it('REL-04: a batch of events waiting together commits in one transaction, every effect exactly once and in stream order, acked after commit', async () => {
+      const s = await h.newStream();
+      const name = `svc-${s.tok}`;
+      const metrics = new ServiceMetrics('test');
+      const g = await gated(s, name, { metrics });
+      const batch = Array.from({ length: 12 }, () => widgetEnvelope(s, newWidget()));
+      let last = 0;
+      for (const env of batch) last = (await publishEnvelope(h, s, env)).seq;
+      await g.release(batch.length);
+
+      await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'the batch acked' });
+      expect((await h.effects(bdb, name)).map((e) => e.event_id)).toEqual([g.gate.id, ...batch.map((e) => e.id)]);
+      expect((await h.effects(bdb, name)).map((e) => e.correlation)).toEqual([g.gate.id, ...batch.map((e) => e.id)].map((id) => `corr-${id}`));
+      const ids = batch.map((e) => e.id);
+      expect(await transactionsOf(name, ids)).toBe(1);
+      expect(await transactionsOf(name, [g.gate.id, ...ids])).toBe(2);
+      expect(await handled(metrics, name)).toEqual({ ok: 13 });
+      const ci = await h.jsm.consumers.info(s.stream.name, name);
+      expect(ci.num_redelivered).toBe(0);
+      expect(await h.deadLetters(name)).toEqual([]);
+    });
+
+    it('REL-04: a failing event in the middle of a batch leaves the others applied once, and is itself retried or dead-lettered as on its own, its handler not run twice for one delivery', async () => {
+      const s = await h.newStream();
+      const name = `svc-${s.tok}`;
+      const metrics = new ServiceMetrics('test');
+      const calls = new Map<string, number>();
+      const g = await gated(s, name, {
+        metrics,
+        maxDeliver: 5,
+        redeliveryBaseMs: 100,
+        onHandle: (e, ctx) => {
+          const n = (calls.get(ctx.envelope.id) ?? 0) + 1;
+          calls.set(ctx.envelope.id, n);
+          if (e.mode === 'fail-twice' && n === 1) throw new Error('connection reset by peer (of a partner service)');
+          if (e.mode === 'reject') throw new PermanentEventError('widget refers to an unknown batch');
+        },
+      });
+      const modes = ['ok', 'ok', 'fail-twice', 'ok', 'reject', 'ok', 'ok'] as const;
+      const batch = modes.map((mode) => widgetEnvelope(s, newWidget({ mode })));
+      let last = 0;
+      const seqs: number[] = [];
+      for (const env of batch) seqs.push((last = (await publishEnvelope(h, s, env)).seq));
+      await g.release(batch.length);
+
+      await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'the batch settled' });
+      const [ok0, ok1, transient, ok3, rejected, ok5, ok6] = batch.map((e) => e.id);
+      // Every other event once, in stream order; the transient one once, after its redelivery.
+      expect((await h.effects(bdb, name)).map((e) => e.event_id)).toEqual([g.gate.id, ok0, ok1, ok3, ok5, ok6, transient]);
+      expect(await h.deadLetters(name)).toEqual([
+        expect.objectContaining({
+          stream_seq: String(seqs[4]),
+          event_id: rejected,
+          reason: 'rejected by handler: widget refers to an unknown batch',
+        }),
+      ]);
+      expect(await bdb.ds.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2`, [name, rejected])).toEqual([]);
+      // The failing handlers ran once per delivery: the rolled-back batch's error decided their outcome.
+      expect(calls.get(transient)).toBe(2);
+      expect(calls.get(rejected)).toBe(1);
+      expect(await handled(metrics, name)).toEqual({ ok: 7, retry: 1, dead_letter: 1 });
+    });
+
+    it('REL-04: the same event twice in one batch, and an event already handled, take effect once', async () => {
+      const s = await h.newStream();
+      const name = `svc-${s.tok}`;
+      const metrics = new ServiceMetrics('test');
+      const g = await gated(s, name, { metrics });
+      const a = widgetEnvelope(s, newWidget());
+      const b = widgetEnvelope(s, newWidget());
+      await publishEnvelope(h, s, a);
+      // Re-published under other message ids (as events:reconcile may, after the dedup window).
+      await publishEnvelope(h, s, a, `${a.id}-again`);
+      await publishEnvelope(h, s, { ...a, id: a.id.toUpperCase() }, `${a.id}-upper`);
+      await publishEnvelope(h, s, b);
+      const last = (await publishEnvelope(h, s, g.gate, `${g.gate.id}-again`)).seq;
+      await g.release(5);
+
+      await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'the batch acked' });
+      expect((await h.effects(bdb, name)).map((e) => e.event_id)).toEqual([g.gate.id, a.id, b.id]);
+      expect(await transactionsOf(name, [a.id, b.id])).toBe(1);
+      expect(await handled(metrics, name)).toEqual({ ok: 3, duplicate: 3 });
+      const [n] = await bdb.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = $1`, [name]);
+      expect(n.n).toBe(3);
+    });
+
+    it('REL-04: stop() during a batch commits and acks the events handled so far and hands back the rest (without their inbox rows) to be taken over at once', async () => {
+      const s = await h.newStream();
+      const name = `svc-${s.tok}`;
+      const ackWaitMs = 30_000;
+      let handledInBatch = 0;
+      const g = await gated(s, name, {
+        ackWaitMs,
+        onHandle: async () => {
+          handledInBatch++;
+          await sleep(150);
+        },
+      });
+      const batch = Array.from({ length: 10 }, () => widgetEnvelope(s, newWidget()));
+      let last = 0;
+      for (const env of batch) last = (await publishEnvelope(h, s, env)).seq;
+      await g.release(batch.length);
+      await eventually(async () => handledInBatch >= 3, { what: 'the batch under way' });
+      const stopAt = Date.now();
+      await g.consumer.stop();
+      // The handler in hand (150 ms) and at most what is left of the open pull's expiry.
+      expect(Date.now() - stopAt).toBeLessThan(PULL_EXPIRY_MS + 2_000);
+      const byFirst = handledInBatch;
+      expect(byFirst).toBeLessThan(batch.length);
+      // What the first instance handled is committed; nothing else is in the inbox.
+      const committed = (await h.effects(bdb, name)).map((e) => e.event_id);
+      expect(committed).toEqual([g.gate.id, ...batch.slice(0, byFirst).map((e) => e.id)]);
+      const [n] = await bdb.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = $1`, [name]);
+      expect(n.n).toBe(byFirst + 1);
+
+      await h.consumer(bdb, s, name, { ackWaitMs }).start();
+      await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'the rest, taken over', timeoutMs: ackWaitMs + 15_000 });
+      expect(Date.now() - stopAt).toBeLessThan(ackWaitMs / 3);
+      expect((await h.effects(bdb, name)).map((e) => e.event_id)).toEqual([g.gate.id, ...batch.map((e) => e.id)]);
+    }, 60_000);
+  });
 });

@@ -8,8 +8,18 @@ import type {
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { streamForSubject, STREAMS, type EventContract, type StreamDefinition } from '@stac/contracts';
-import { inSpan, SpanKind, traceparentFrom, traceparentOf, type ServiceMetrics, type Span } from '@stac/observability';
+import { streamForSubject, STREAMS, type EventContract, type EventEnvelope, type StreamDefinition } from '@stac/contracts';
+import {
+  failSpan,
+  inSpan,
+  runWithin,
+  SpanKind,
+  startSpan,
+  traceparentFrom,
+  traceparentOf,
+  type ServiceMetrics,
+  type Span,
+} from '@stac/observability';
 import {
   deadLetterStats,
   ensureDeadLetterStream,
@@ -32,7 +42,7 @@ import {
   streamName,
   type StreamLimits,
 } from './provisioning';
-import { validateEvent } from './event-validation';
+import { validateEvent, type Validated } from './event-validation';
 import { WakeableSleep } from './wakeable-sleep';
 
 export interface RegisteredHandler {
@@ -56,6 +66,11 @@ export interface EventConsumerOptions {
   redeliveryMaxMs?: number;
   /** Messages pulled per request and held ahead of the (sequential) handler per stream; default 32. */
   prefetch?: number;
+  /**
+   * Most events handled in one transaction when several are waiting (default: the prefetch). 1 turns
+   * batching off: every event in its own transaction.
+   */
+  maxBatch?: number;
   /**
    * How long one pull request stays open on the server (default 2 s, at least 1 s). Short, so a
    * stopping instance leaves no pull request behind that a new message could be sent to.
@@ -87,9 +102,12 @@ const HAND_BACK_MARGIN_MS = 500;
 /** After this many infrastructure failures of one message while every probe says healthy, the message itself is suspect. */
 const MAX_INFRA_FAILURES_WHILE_HEALTHY = 10;
 
+/** Stateless between calls (no `stream` option), so one decoder serves every message. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseJson(data: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    return JSON.parse(utf8.decode(data));
   } catch {
     return undefined;
   }
@@ -119,8 +137,8 @@ interface StreamReader {
   def: StreamDefinition;
   /** Delivered to us, not started yet. */
   queue: JsMsg[];
-  /** The message being handled (or held while paused). */
-  inHand?: JsMsg;
+  /** The messages taken from the queue and not settled yet (being handled, or held while paused). */
+  inHand: JsMsg[];
   fetch?: ConsumerMessages;
   /**
    * Until when the server may still deliver to our pull request (0 = none open). A message handed
@@ -129,6 +147,16 @@ interface StreamReader {
   pullOpenUntil: number;
   wake: WakeableSleep;
   loop?: Promise<void>;
+}
+
+/** A message read and validated for its handler, not handled yet. */
+interface Prepared {
+  m: JsMsg;
+  handler: RegisteredHandler;
+  headers: Partial<EventHeaders>;
+  raw: unknown;
+  /** Undefined when the message is not JSON. */
+  result?: Validated<object>;
 }
 
 interface Pause {
@@ -162,6 +190,7 @@ export class EventConsumer {
   private stats: DeadLetterStats = { count: 0, oldestAgeSeconds: 0 };
   private readonly ackWaitMs: number;
   private readonly pullExpiryMs: number;
+  private readonly maxBatch: number;
 
   constructor(private readonly o: EventConsumerOptions) {
     for (const h of o.handlers) {
@@ -172,6 +201,7 @@ export class EventConsumer {
     }
     this.ackWaitMs = o.ackWaitMs ?? 30_000;
     this.pullExpiryMs = Math.max(1000, o.pullExpiryMs ?? 2000);
+    this.maxBatch = Math.max(1, o.maxBatch ?? o.prefetch ?? 32);
   }
 
   /** True while an outage holds this consumer. */
@@ -208,7 +238,7 @@ export class EventConsumer {
         ackWaitMs: this.ackWaitMs,
       });
       this.watchMaxDeliveries(name);
-      const reader: StreamReader = { stream: name, def, queue: [], pullOpenUntil: 0, wake: new WakeableSleep() };
+      const reader: StreamReader = { stream: name, def, queue: [], inHand: [], pullOpenUntil: 0, wake: new WakeableSleep() };
       this.readers.push(reader);
     }
     for (const r of this.readers) r.loop = this.read(r);
@@ -259,7 +289,7 @@ export class EventConsumer {
   private keepHeldAlive(): void {
     for (const r of this.readers) {
       try {
-        r.inHand?.working();
+        for (const m of r.inHand) m.working();
         for (const m of r.queue) m.working();
       } catch {
         // NATS is reconnecting: the next beat tries again.
@@ -316,11 +346,8 @@ export class EventConsumer {
         r.wake.wake();
       });
       for (;;) {
-        const m = r.queue.shift();
-        if (m) {
-          r.inHand = m;
-          await this.handle(m, r);
-          r.inHand = undefined;
+        if (r.queue.length) {
+          await this.handleWaiting(r);
           continue;
         }
         if (done || this.stopping) break;
@@ -383,15 +410,233 @@ export class EventConsumer {
     return undefined;
   }
 
+  /**
+   * Handles what waits in the queue (at most `maxBatch` messages), in stream order: consecutive first
+   * deliveries of valid events in one transaction (`handleBatch`); anything else — an invalid message,
+   * a redelivery (a message that failed once is suspect and must not roll a batch back again), or an
+   * event with no batchable neighbour — on its own (`handle`), exactly as every message once was.
+   */
+  private async handleWaiting(r: StreamReader): Promise<void> {
+    // Taken one by one, so stop() still finds (and hands back) whatever this does not take.
+    const run: Prepared[] = [];
+    let single: Prepared | undefined;
+    try {
+      while (run.length < this.maxBatch && !this.stopping) {
+        const m = r.queue.shift();
+        if (!m) break;
+        const handler = this.bySubject.get(localSubject(m.subject, this.o.namespace));
+        if (!handler) {
+          // Another consumer's event on a stream we read (or a newer major we do not handle yet).
+          m.ack();
+          this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome: 'ignored' });
+          continue;
+        }
+        r.inHand.push(m);
+        const p = await this.prepare(m, handler);
+        if (this.batchable(p)) run.push(p);
+        else {
+          single = p;
+          break;
+        }
+      }
+      await this.handleRun(run, r);
+      r.inHand = single ? [single.m] : [];
+      if (single) await this.handleOne(single, r);
+    } finally {
+      r.inHand = [];
+    }
+  }
+
+  /** One message on its own, unless stop() has begun: then it has not started and goes back at once. */
+  private async handleOne(p: Prepared, r: StreamReader): Promise<void> {
+    if (this.stopping) this.handBack(r, p.m);
+    else await this.handle(p.m, r, p);
+  }
+
+  private batchable(p: Prepared): boolean {
+    return this.maxBatch > 1 && p.m.info.deliveryCount === 1 && !!p.result?.ok;
+  }
+
+  /** Reads and validates a message for its handler (no side effect; the outcome is decided later). */
+  private async prepare(m: JsMsg, handler: RegisteredHandler): Promise<Prepared> {
+    const raw = parseJson(m.data);
+    return {
+      m,
+      handler,
+      headers: fromNatsHeaders(m.headers),
+      raw,
+      result: raw === undefined ? undefined : await validateEvent(raw, handler.contract),
+    };
+  }
+
+  /**
+   * First deliveries of valid events, in order, with as few transactions as their outcomes allow
+   * (normally one; see handleBatch). A batch that fails in a handler is split there: the events
+   * before it are handled again (in a new batch), the failing one gets the outcome its error gives on
+   * its own (retry with backoff, dead letter, or a pause on an infrastructure failure) without its
+   * handler being run a second time, and the events after it go on in a new batch. A batch that fails
+   * outside its handlers (the inbox insert, the commit) is handled one event at a time.
+   */
+  private async handleRun(run: Prepared[], r: StreamReader): Promise<void> {
+    let pending = run;
+    while (pending.length) {
+      if (this.stopping) {
+        for (const p of pending) this.handBack(r, p.m);
+        return;
+      }
+      if (pending.length === 1) {
+        await this.handle(pending[0].m, r, pending[0]);
+        return;
+      }
+      const failure = await this.handleBatch(pending, r);
+      if (!failure) return;
+      if (failure.at === undefined) {
+        for (const [k, p] of pending.entries()) {
+          if (this.stopping) this.handBack(r, p.m);
+          // Read afresh when a handler of the rolled-back batch has seen (and may have changed) the event.
+          else await this.handle(p.m, r, k < failure.invoked ? undefined : p);
+        }
+        return;
+      }
+      const before: Prepared[] = [];
+      for (const p of pending.slice(0, failure.at)) before.push(await this.prepare(p.m, p.handler));
+      await this.handleRun(before, r);
+      await this.settleFailed(pending[failure.at], failure.error, r);
+      pending = pending.slice(failure.at + 1);
+    }
+  }
+
+  /**
+   * One attempt at a batch: one transaction, one multi-row inbox INSERT (events already in the inbox,
+   * or twice in the batch, are duplicates), then each new event's handler in stream order through the
+   * same manager, each in its own span with the context fields one event always had; commit, then ack
+   * every message (REL-04: ack only after commit). stop() during the batch ends it after the handler
+   * in hand: the handled events commit and are acked, the rest (and their inbox rows) go back.
+   * Returns the failure that rolled the batch back, if any: where (`at`, the index of a failing
+   * handler) and how many handlers had started.
+   */
+  private async handleBatch(
+    run: Prepared[],
+    r: StreamReader,
+  ): Promise<{ at?: number; invoked: number; error: unknown } | undefined> {
+    const spans: Span[] = [];
+    let at: number | undefined;
+    let outcomes: ('ok' | 'duplicate')[];
+    try {
+      outcomes = await this.o.dataSource.transaction(async (manager) => {
+        const ids = run.map((p) => this.envelopeOf(p).id.toLowerCase());
+        // Sorted, so two instances inserting overlapping ids take their row locks in the same order.
+        const inserted: { event_id: string }[] = await manager.query(
+          'INSERT INTO inbox (consumer, event_id) SELECT $1::text, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
+          [this.o.consumer, [...ids].sort()],
+        );
+        const fresh = new Set(inserted.map((row) => row.event_id));
+        const out: ('ok' | 'duplicate')[] = [];
+        for (let i = 0; i < run.length; i++) {
+          if (this.stopping) {
+            // Not started: back to the server, with no inbox row left behind to make it a duplicate.
+            if (fresh.size) {
+              await manager.query('DELETE FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])', [
+                this.o.consumer,
+                [...fresh],
+              ]);
+            }
+            break;
+          }
+          const p = run[i];
+          const envelope = this.envelopeOf(p);
+          // A CONSUMER span per delivery handled, as on its own (see process()).
+          const { span, context } = startSpan(`event.handle ${p.handler.contract.subject}`, this.spanOptions(p.m, p.handler, p.headers));
+          span.setAttributes({ 'messaging.message.id': envelope.id, 'stac.event.id': envelope.id });
+          spans.push(span);
+          if (!fresh.delete(ids[i])) {
+            out.push('duplicate');
+            continue;
+          }
+          at = i;
+          await runWithin(context, () =>
+            p.handler.handle(envelope.additionalInformation as object, {
+              manager,
+              envelope,
+              correlationId: p.headers.correlationId ?? envelope.id,
+              causationId: envelope.id,
+              // This handler's span, so the events it writes continue the trace (the message's own when tracing is off).
+              traceparent: traceparentOf(span) ?? p.headers.traceparent,
+            }),
+          );
+          at = undefined;
+          out.push('ok');
+        }
+        return out;
+      });
+    } catch (e) {
+      if (at !== undefined) failSpan(spans[at], e);
+      for (const [i, span] of spans.entries()) {
+        span.setAttribute('stac.outcome', i === at ? (isInfrastructureFailure(e) ? 'paused' : 'retry') : 'batch_rolled_back');
+        span.end();
+      }
+      if (at === undefined) {
+        this.o.logger.warn(
+          { stream: r.stream, events: run.length, err: { type: (e as Error)?.name, code: databaseErrorCode(e) } },
+          'event batch rolled back; handling its events one at a time',
+        );
+      }
+      return { at, invoked: spans.length, error: e };
+    }
+    for (let i = 0; i < run.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome) {
+        // After the commit: a lost ack is a redelivery that the inbox turns into a duplicate.
+        try {
+          run[i].m.ack();
+        } catch {
+          // NATS is away: redelivered after the ack wait, then a duplicate.
+        }
+        this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome });
+        spans[i].setAttribute('stac.outcome', outcome);
+        spans[i].end();
+      } else this.handBack(r, run[i].m);
+    }
+    return undefined;
+  }
+
+  /**
+   * The outcome of a batch's event whose handler failed (the batch rolled back), as one attempt on its
+   * own would have given it, without running the handler again; an infrastructure failure pauses the
+   * consumer first and then handles the message on its own, as `handle` does.
+   */
+  private async settleFailed(p: Prepared, error: unknown, r: StreamReader): Promise<void> {
+    let failure = error;
+    if (error instanceof PermanentEventError || !isInfrastructureFailure(error)) {
+      try {
+        const outcome = await this.failed(p.m, this.envelopeOf(p).id, p.raw, error);
+        this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome });
+        return;
+      } catch (e) {
+        failure = e; // the dead letter could not be stored: NATS is away
+      }
+    }
+    this.o.metrics?.eventsHandled.inc({ consumer: this.o.consumer, outcome: 'paused' });
+    await this.waitForDependencies(failure, r.stream);
+    if (this.stopping) this.handBack(r, p.m);
+    else await this.handle(p.m, r);
+  }
+
+  private envelopeOf(p: Prepared): EventEnvelope<unknown> {
+    if (!p.result?.ok) throw new Error('not a valid event');
+    return p.result.envelope;
+  }
+
   /** Handles one message to a final outcome, waiting out outages with the message in hand. */
-  private async handle(m: JsMsg, r: StreamReader): Promise<void> {
+  private async handle(m: JsMsg, r: StreamReader, prepared?: Prepared): Promise<void> {
     const stream = r.stream;
     let healthyFailures = 0;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       let outcome: Outcome;
       let failure: unknown;
       try {
-        outcome = await this.process(m);
+        // The message as read for the batch, once: a retry reads it afresh.
+        outcome = await this.process(m, attempt === 0 ? prepared : undefined);
       } catch (e) {
         failure = e;
         outcome = isInfrastructureFailure(e) ? 'paused' : 'retry';
@@ -436,51 +681,58 @@ export class EventConsumer {
   /**
    * One attempt at one message. Returns `paused` (nothing decided, the message is still held) for
    * an infrastructure failure; every other outcome has acked, nak-ed or terminated the message.
+   * `prepared`: the message already read and validated (by the batch reader) and not yet handled.
    */
-  async process(m: JsMsg): Promise<Outcome> {
-    const handler = this.bySubject.get(localSubject(m.subject, this.o.namespace));
+  async process(m: JsMsg, prepared?: Prepared): Promise<Outcome> {
+    const handler = prepared?.handler ?? this.bySubject.get(localSubject(m.subject, this.o.namespace));
     if (!handler) {
       // Another consumer's event on a stream we read (or a newer major we do not handle yet).
       m.ack();
       return 'ignored';
     }
-    const headers = fromNatsHeaders(m.headers);
+    const headers = prepared?.headers ?? fromNatsHeaders(m.headers);
     // A CONSUMER span per delivery handled, child of the relay's publish span (the message's
     // traceparent): the handler's queries and the events it writes belong to it.
-    return inSpan(
-      `event.handle ${handler.contract.subject}`,
-      {
-        kind: SpanKind.CONSUMER,
-        remoteParent: traceparentFrom(headers.traceparent),
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': handler.contract.subject,
-          'messaging.consumer.group.name': this.o.consumer,
-          'stac.consumer': this.o.consumer,
-          'stac.event.type': handler.contract.eventType,
-          'stac.delivery': m.info.deliveryCount,
-        },
-      },
-      async (span) => {
-        try {
-          const outcome = await this.processWith(m, handler, headers, span);
-          span.setAttribute('stac.outcome', outcome);
-          return outcome;
-        } catch (e) {
-          span.setAttribute('stac.outcome', isInfrastructureFailure(e) ? 'paused' : 'retry');
-          throw e;
-        }
-      },
-    );
+    return inSpan(`event.handle ${handler.contract.subject}`, this.spanOptions(m, handler, headers), async (span) => {
+      try {
+        const outcome = await this.processWith(m, handler, headers, span, prepared);
+        span.setAttribute('stac.outcome', outcome);
+        return outcome;
+      } catch (e) {
+        span.setAttribute('stac.outcome', isInfrastructureFailure(e) ? 'paused' : 'retry');
+        throw e;
+      }
+    });
   }
 
-  private async processWith(m: JsMsg, handler: RegisteredHandler, headers: Partial<EventHeaders>, span: Span): Promise<Outcome> {
-    const raw = parseJson(m.data);
+  private spanOptions(m: JsMsg, handler: RegisteredHandler, headers: Partial<EventHeaders>) {
+    return {
+      kind: SpanKind.CONSUMER,
+      remoteParent: traceparentFrom(headers.traceparent),
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': handler.contract.subject,
+        'messaging.consumer.group.name': this.o.consumer,
+        'stac.consumer': this.o.consumer,
+        'stac.event.type': handler.contract.eventType,
+        'stac.delivery': m.info.deliveryCount,
+      },
+    };
+  }
+
+  private async processWith(
+    m: JsMsg,
+    handler: RegisteredHandler,
+    headers: Partial<EventHeaders>,
+    span: Span,
+    prepared?: Prepared,
+  ): Promise<Outcome> {
+    const raw = prepared ? prepared.raw : parseJson(m.data);
     const eventId = eventIdOf(raw);
     if (eventId) span.setAttributes({ 'messaging.message.id': eventId, 'stac.event.id': eventId });
     if (raw === undefined) return this.deadLetterOrHold(m, 'malformed: not UTF-8 JSON');
-    const result = await validateEvent(raw, handler.contract);
+    const result = prepared?.result ?? (await validateEvent(raw, handler.contract));
     if (!result.ok)
       return this.deadLetterOrHold(
         m,
@@ -508,39 +760,37 @@ export class EventConsumer {
         return 'ok' as const;
       });
     } catch (e) {
-      const kind = (e as Error)?.name ?? 'Error';
-      if (e instanceof PermanentEventError)
-        return this.deadLetterOrHold(m, `rejected by handler: ${e.message}`, raw);
-      if (isInfrastructureFailure(e)) throw e;
-      if (isPermanentDatabaseError(e)) {
-        // The code, not the message: database messages can quote the offending values.
-        return this.deadLetterOrHold(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
-      }
-      if (m.info.deliveryCount >= this.o.maxDeliver) {
-        return this.deadLetterOrHold(
-          m,
-          `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`,
-          raw,
-        );
-      }
-      const delay = this.delayFor(m.info.deliveryCount);
-      this.o.logger.warn(
-        {
-          subject: m.subject,
-          eventId: envelope.id,
-          delivery: m.info.deliveryCount,
-          delayMs: delay,
-          err: { type: kind },
-        },
-        'event handler failed; will redeliver',
-      );
-      m.nak(delay);
-      return 'retry';
+      if (!(e instanceof PermanentEventError) && isInfrastructureFailure(e)) throw e;
+      return this.failed(m, envelope.id, raw, e);
     }
     // Outside the try: the effect is committed, so a failing ack must never count as a handler
     // failure. A lost ack means a redelivery that the inbox turns into a duplicate.
     m.ack();
     return outcome;
+  }
+
+  /** A failure of the message itself (handler or database): dead letter when it can never succeed or has no delivery left, else nak with backoff. */
+  private async failed(m: JsMsg, eventId: string, raw: unknown, e: unknown): Promise<Outcome> {
+    const kind = (e as Error)?.name ?? 'Error';
+    if (e instanceof PermanentEventError) return this.deadLetterOrHold(m, `rejected by handler: ${e.message}`, raw);
+    if (isPermanentDatabaseError(e)) {
+      // The code, not the message: database messages can quote the offending values.
+      return this.deadLetterOrHold(m, `rejected by the database (SQLSTATE ${databaseErrorCode(e)})`, raw);
+    }
+    if (m.info.deliveryCount >= this.o.maxDeliver) {
+      return this.deadLetterOrHold(
+        m,
+        `failed ${m.info.deliveryCount} deliveries (max_deliver ${this.o.maxDeliver}); last error ${kind}`,
+        raw,
+      );
+    }
+    const delay = this.delayFor(m.info.deliveryCount);
+    this.o.logger.warn(
+      { subject: m.subject, eventId, delivery: m.info.deliveryCount, delayMs: delay, err: { type: kind } },
+      'event handler failed; will redeliver',
+    );
+    m.nak(delay);
+    return 'retry';
   }
 
   private delayFor(deliveryCount: number): number {

@@ -31,6 +31,12 @@ describe('failure classification', () => {
     ['NATS closed', Object.assign(new Error('closed'), { name: 'ClosedConnectionError' })],
     ['wrapped by TypeORM', { name: 'QueryFailedError', message: 'x', driverError: { code: 'ECONNRESET' } }],
     ['cause chain', { message: 'outer', cause: { code: '57P01' } }],
+    [
+      "the session ended mid-transaction (TypeORM's released query runner)",
+      Object.assign(new Error('Database connection provided by a query runner was already released'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
   ])('REL-07: %s is an infrastructure failure (pause, no delivery spent)', (_, e) => {
     expect(isInfrastructureFailure(e)).toBe(true);
   });

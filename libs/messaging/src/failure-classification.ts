@@ -38,13 +38,21 @@ const INFRA_MESSAGES = [
   /sorry, too many clients/i,
 ];
 
-/** NATS client errors while the connection is down or reconnecting. */
-const INFRA_NATS_NAMES = new Set([
+/**
+ * Error names that mean a lost connection: NATS client errors while the connection is down or
+ * reconnecting, and TypeORM's released query runner: when the server ends a session mid-transaction,
+ * TypeORM releases the transaction's query runner on the connection's error event, so the statements
+ * after the loss fail with this rather than with the socket error. (A handler that used a manager
+ * after its transaction would fail this way while every probe answers: the consumer then treats it
+ * as a failure of the message after a few attempts, see MAX_INFRA_FAILURES_WHILE_HEALTHY.)
+ */
+const INFRA_ERROR_NAMES = new Set([
   'ClosedConnectionError',
   'TimeoutError',
   'RequestError',
   'NoRespondersError',
   'ConnectionError',
+  'QueryRunnerProviderAlreadyReleasedError',
 ]);
 
 function chain(e: unknown): unknown[] {
@@ -80,7 +88,7 @@ export function isInfrastructureFailure(e: unknown): boolean {
       if (/^[0-9A-Z]{5}$/.test(code) && INFRA_PG_CLASSES.some((c) => code.startsWith(c))) return true;
     }
     const name = (x as { name?: unknown }).name;
-    if (typeof name === 'string' && INFRA_NATS_NAMES.has(name)) return true;
+    if (typeof name === 'string' && INFRA_ERROR_NAMES.has(name)) return true;
     const message = (x as { message?: unknown }).message;
     if (typeof message === 'string' && INFRA_MESSAGES.some((r) => r.test(message))) return true;
   }
