@@ -10,8 +10,22 @@ interface Statement {
 /** `INSERT INTO t (columns) VALUES (row)` and nothing after the row. */
 const SINGLE_ROW_INSERT = /^(INSERT INTO [a-z_][a-z0-9_]* \([^()]*\) VALUES )(\((?:[^()]|\([^()]*\))*\))$/;
 
+/** Renumbered SQL by statement and offset: the same few statements recur on every request. */
+const renumbered = new Map<string, string>();
+const RENUMBERED_CAPACITY = 2000;
+
 /** The statement's placeholders $1..$count moved up by `offset`. */
 function renumber(sql: string, count: number, offset: number): string {
+  const key = `${offset}:${count}:${sql}`;
+  const known = renumbered.get(key);
+  if (known !== undefined) return known;
+  const out = renumberNow(sql, count, offset);
+  if (renumbered.size >= RENUMBERED_CAPACITY) renumbered.clear();
+  renumbered.set(key, out);
+  return out;
+}
+
+function renumberNow(sql: string, count: number, offset: number): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
     const k = Number(n);
     if (k < 1 || k > count) throw new Error(`WriteBatch: $${k} has no parameter`);

@@ -72,11 +72,15 @@ export class ReferralsService {
     this.checkDates(submission);
     this.checkOtherNames(submission);
     try {
-      return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+      // Most referrals are of a new crime: the case is written without looking for the reference first,
+      // and its unique index answers whether it was new (one round trip fewer per referral).
+      return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx, false));
     } catch (e) {
-      // A concurrent referral of the same crime reference committed first: answer with that case.
+      // The crime reference is already on a case (recorded earlier, or by a concurrent referral that
+      // committed first): everything this attempt wrote is rolled back, and the next attempt looks the
+      // case up and answers with it as before.
       if ((e as { code?: string }).code === '23505') {
-        return this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+        return this.dataSource.transaction((m) => this.referIn(m, submission, ctx, true));
       }
       throw e;
     }
@@ -86,6 +90,7 @@ export class ReferralsService {
     m: EntityManager,
     s: ReferralSubmission,
     ctx: RequestContext,
+    lookUp: boolean,
   ): Promise<ReferralAccepted> {
     return ctx.idempotent(
       m,
@@ -93,9 +98,10 @@ export class ReferralsService {
       s,
       async () => {
         // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
-        const [existing]: { id: string; status: string; referred_at: Date }[] = s.crimeReference
-          ? await m.query('SELECT id, status, referred_at FROM stalking_case WHERE crime_reference = $1', [s.crimeReference])
-          : [];
+        const [existing]: { id: string; status: string; referred_at: Date }[] =
+          lookUp && s.crimeReference
+            ? await m.query('SELECT id, status, referred_at FROM stalking_case WHERE crime_reference = $1', [s.crimeReference])
+            : [];
         if (!existing) return this.createCase(m, s as NewCaseReferral, ctx);
         // The existing case is named only to a caller who may read it, as any read decides it: a case hidden
         // from them (excluded, restricted and not named) or one they hold no relationship to is a 409 naming
