@@ -4,6 +4,7 @@ import pino from 'pino';
 import { eventually } from '@stac/testing';
 import { toNatsHeaders } from './headers';
 import { Outbox } from './outbox';
+import { OUTBOX_PICK } from './outbox-relay';
 import {
   createWidget,
   MessagingHarness,
@@ -321,6 +322,18 @@ describe('outbox relay (Postgres + JetStream)', () => {
     expect(effects[0].correlation).toBe(events[0].id);
     expect(effects[1].correlation).toBe(events[1].id);
     expect(effects[2].correlation).toBe(`corr-${events[2].additionalInformation.widgetId}`);
+  });
+
+  it('REL-02: the pick reads only unpublished rows, through the partial index, with thousands already published and no statistics', async () => {
+    const db = await h.db('rel_pick');
+    await db.ds.query(
+      `INSERT INTO outbox (id, subject, envelope, published_at)
+       SELECT gen_random_uuid(), 'x.y', '{"eventType":"x"}'::jsonb, CASE WHEN n <= 20000 THEN now() END FROM generate_series(1, 20010) AS n`,
+    );
+    const plan: { 'QUERY PLAN': string }[] = await db.ds.query(`EXPLAIN ${OUTBOX_PICK.replace('$1', '256')}`);
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan (using|on) outbox_unpublished/);
+    expect(text).not.toMatch(/Seq Scan/);
   });
 
   it('unique ids: the relay publishes each outbox row with msgID = event id', async () => {

@@ -30,6 +30,14 @@ interface OutboxRow {
   headers: EventHeaders | null;
 }
 
+/**
+ * The relay's pick: the oldest unpublished rows, read through the partial index `outbox_unpublished`
+ * (`(seq) WHERE published_at IS NULL`), so it never walks the rows already published, however many the
+ * table keeps (autovacuum may be off: the plan must not depend on statistics).
+ */
+export const OUTBOX_PICK = `SELECT seq, id, subject, envelope::text AS envelope, envelope->>'eventType' AS event_type, headers
+         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`;
+
 /** Advisory lock key: one active relay per service database, so per-aggregate order holds. */
 const RELAY_LOCK = 0x5354_4143; // 'STAC'
 
@@ -212,11 +220,7 @@ export class OutboxRelay {
 
   /** Publishes up to `limit` rows in order; marks the contiguous prefix that the server acknowledged. */
   async publishBatch(client: Client, limit: number): Promise<number> {
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT seq, id, subject, envelope::text AS envelope, envelope->>'eventType' AS event_type, headers
-         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-      [limit],
-    );
+    const { rows } = await client.query<OutboxRow>(OUTBOX_PICK, [limit]);
     if (rows.length === 0) return 0;
     // Pipelined on one connection: the server stores them in send order.
     // Each publish runs in its own async function so a row that throws synchronously (bad headers)

@@ -3,3 +3,4 @@ export * from './ensure-database';
 export * from './database-probe';
 export * from './database-roles';
 export * from './encryption';
+export * from './write-batch';

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type StreamConfig } from '@nats-io/jetstream';
 import { RATE_LIMIT_STREAM, rateLimitStreamName, rateLimitSubjects } from '@stac/rpc';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** JetStream's error code when a subject already holds `max_msgs_per_subject` messages under discard-new-per-subject. */
 const PER_SUBJECT_LIMIT = 10077;
 const nanos = (ms: number) => ms * 1_000_000;
+/** Keys whose subjects are remembered at once (forgotten all together past it). */
+const SUBJECTS_REMEMBERED = 10_000;
 
 // The stream's name lives with the bus users (libs/rpc), whose permissions grant the gateway this stream only (BUS-01).
 export { RATE_LIMIT_STREAM, rateLimitStreamName };
@@ -37,6 +39,10 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
  */
 export class SharedRateLimiter {
   private ready?: Promise<void>;
+  /** The JetStream client of the current connection (made once per connection, not per request). */
+  private client?: { nc: NatsConnection; js: JetStreamClient };
+  /** Subjects of recent keys: a user's next request costs a map lookup instead of a SHA-256. */
+  private readonly subjects = new Map<string, string>();
 
   constructor(
     private readonly connection: () => NatsConnection,
@@ -44,8 +50,19 @@ export class SharedRateLimiter {
   ) {}
 
   private subject(key: string): string {
+    const known = this.subjects.get(key);
+    if (known !== undefined) return known;
     const token = createHash('sha256').update(key).digest('hex').slice(0, 32);
-    return `${this.s.namespace ? `${this.s.namespace}.` : ''}ratelimit.${token}`;
+    const subject = `${this.s.namespace ? `${this.s.namespace}.` : ''}ratelimit.${token}`;
+    if (this.subjects.size >= SUBJECTS_REMEMBERED) this.subjects.clear();
+    this.subjects.set(key, subject);
+    return subject;
+  }
+
+  private jetstream(): JetStreamClient {
+    const nc = this.connection();
+    if (this.client?.nc !== nc) this.client = { nc, js: jetstream(nc, { timeout: this.s.timeoutMs }) };
+    return this.client.js;
   }
 
   private config(): Partial<StreamConfig> {
@@ -93,7 +110,7 @@ export class SharedRateLimiter {
     const subject = this.subject(key);
     for (let attempt = 0; ; attempt++) {
       await this.ensureStream();
-      const js = jetstream(this.connection(), { timeout: this.s.timeoutMs });
+      const js = this.jetstream();
       try {
         await js.publish(subject, new Uint8Array(0), { expect: { streamName: rateLimitStreamName(this.s.namespace) } });
         return { allowed: true };

@@ -13,14 +13,13 @@ import {
 import { birthDateProblem, CLOCK_SKEW_MS, londonDate, pastTimeProblem, type AdvocacyReferralBasis } from '@stac/domain';
 import { AccessLog, CASE_NOT_FOUND, CaseAccessGrants, CaseRelationships, decide } from '@stac/auth';
 import { Outbox } from '@stac/messaging';
+import { WriteBatch } from '@stac/persistence';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
 import { assertVersion } from '../lifecycle/case-workflow';
-import { Incident } from '../incidents/incident.entity';
-import { CaseParticipant } from '../people/case-participant.entity';
 import { otherNameProblems } from '../people/other-names';
 import { PersonRecords } from '../people/person-records';
 import { StalkingCase } from '../cases/stalking-case.entity';
-import { RestrictedRecordsService } from '../case-access/restricted-records.service';
+import { RestrictedRecordsService, restrictionKindsOf } from '../case-access/restricted-records.service';
 import { CounterAllegations } from '../people/counter-allegations';
 
 const relationships = new CaseRelationships();
@@ -73,11 +72,15 @@ export class ReferralsService {
     this.checkDates(submission);
     this.checkOtherNames(submission);
     try {
-      return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+      // Most referrals are of a new crime: the case is written without looking for the reference first,
+      // and its unique index answers whether it was new (one round trip fewer per referral).
+      return await this.dataSource.transaction((m) => this.referIn(m, submission, ctx, false));
     } catch (e) {
-      // A concurrent referral of the same crime reference committed first: answer with that case.
+      // The crime reference is already on a case (recorded earlier, or by a concurrent referral that
+      // committed first): everything this attempt wrote is rolled back, and the next attempt looks the
+      // case up and answers with it as before.
       if ((e as { code?: string }).code === '23505') {
-        return this.dataSource.transaction((m) => this.referIn(m, submission, ctx));
+        return this.dataSource.transaction((m) => this.referIn(m, submission, ctx, true));
       }
       throw e;
     }
@@ -87,6 +90,7 @@ export class ReferralsService {
     m: EntityManager,
     s: ReferralSubmission,
     ctx: RequestContext,
+    lookUp: boolean,
   ): Promise<ReferralAccepted> {
     return ctx.idempotent(
       m,
@@ -94,7 +98,10 @@ export class ReferralsService {
       s,
       async () => {
         // Without a crime reference (a partner's referral) only the Idempotency-Key recognises a retry.
-        const existing = s.crimeReference ? await m.findOne(StalkingCase, { where: { crimeReference: s.crimeReference } }) : null;
+        const [existing]: { id: string; status: string; referred_at: Date }[] =
+          lookUp && s.crimeReference
+            ? await m.query('SELECT id, status, referred_at FROM stalking_case WHERE crime_reference = $1', [s.crimeReference])
+            : [];
         if (!existing) return this.createCase(m, s as NewCaseReferral, ctx);
         // The existing case is named only to a caller who may read it, as any read decides it: a case hidden
         // from them (excluded, restricted and not named) or one they hold no relationship to is a 409 naming
@@ -119,8 +126,8 @@ export class ReferralsService {
         await this.accessLog.append(m, { ...entry, operation: 'disclosure', decision: { ...decision, rule: 'referral.existing-case' } });
         return {
           caseId: existing.id,
-          status: existing.status,
-          referredAt: existing.referredAt.toISOString(),
+          status: existing.status as ReferralAccepted['status'],
+          referredAt: existing.referred_at.toISOString(),
           created: false,
         };
       },
@@ -225,56 +232,63 @@ export class ReferralsService {
     const victimId = randomUUID();
     const personOfConcernId = randomUUID();
 
-    await m.insert(StalkingCase, {
-      id: caseId,
-      crimeReference: s.crimeReference ?? null,
-      source: s.source,
-      partnerAgency: s.partnerAgency ?? null,
-      custodyStartedAt,
-      // A custody trigger arrives with the suspect arrested and in custody.
-      ...(s.source === 'CUSTODY_TRIGGER' ? { cjStage: 'ARRESTED' as const } : {}),
-      offenceClass: s.offenceClass,
-      notStalkingRationale: s.notStalkingRationale ?? null,
-      flags: s.flags,
-      bcu: s.bcu,
-      caseOfficer: s.caseOfficer ?? null,
-      status: 'REFERRED',
-      referredAt: now,
-      advocacyReferral: s.advocacyReferral,
-      advocacyOverrideBasis: s.advocacyOverrideBasis ?? null,
-      advocacyOverrideBy: advocacy === 'LAWFUL_OVERRIDE' ? actor : null,
-      version: 1,
-    });
-    // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02); possible
-    // duplicates among earlier records are proposed for a person to decide, never merged.
-    await this.people.create(m, { id: victimId, ...s.victim, identityKnown: true });
-    await this.people.create(m, { id: personOfConcernId, ...s.personOfConcern });
-    await this.people.detectDuplicates(m, victimId, s.victim, now);
-    if (s.personOfConcern.identityKnown)
-      await this.people.detectDuplicates(m, personOfConcernId, s.personOfConcern, now);
-    await m.insert(CaseParticipant, [
-      { caseId, personId: victimId, role: 'VICTIM', validFrom: now, validTo: null },
-      { caseId, personId: personOfConcernId, role: 'PERSON_OF_CONCERN', validFrom: now, validTo: null },
-    ]);
-    // The victim is a person of concern on an earlier case where this suspect is the victim: a counter-allegation.
-    await this.counterAllegations.detect(m, caseId, now, { ...ctx, decision: { allow: true, rule: 'referral.create', status: 200 } });
-    await m.insert(
-      Incident,
-      s.incidents.map((i) => ({
-        id: randomUUID(),
+    // Every row this referral makes up in Node (the case, its people and their match keys, participants,
+    // incidents, the outbox event, the relationships and the access-log rows) goes to Postgres as one
+    // statement (one round trip instead of one each); then the reads that need those rows.
+    const batch = new WriteBatch(m);
+    // A custody trigger arrives with the suspect arrested and in custody; otherwise the column's default.
+    const custody = s.source === 'CUSTODY_TRIGGER';
+    batch.add(
+      `INSERT INTO stalking_case (id, crime_reference, source, partner_agency, custody_started_at, offence_class, not_stalking_rationale, flags, bcu,
+                                 case_officer, status, referred_at, advocacy_referral, advocacy_override_basis, advocacy_override_by, version${custody ? ', cj_stage' : ''})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, 'REFERRED', $11, $12, $13, $14, 1${custody ? ", 'ARRESTED'" : ''})`,
+      [
         caseId,
-        occurredAt: new Date(i.occurredAt),
-        behaviours: i.behaviours,
-      })),
+        s.crimeReference ?? null,
+        s.source,
+        s.partnerAgency ?? null,
+        custodyStartedAt,
+        s.offenceClass,
+        s.notStalkingRationale ?? null,
+        s.flags,
+        s.bcu,
+        s.caseOfficer ?? null,
+        now,
+        s.advocacyReferral,
+        s.advocacyOverrideBasis ?? null,
+        advocacy === 'LAWFUL_OVERRIDE' ? actor : null,
+      ],
     );
-    // A staff-linked or public-figure case is restricted to named people before any service hears of it.
-    await this.restricted.restrictAtReferral(m, caseId, s.flags, ctx.principal, now, {
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      traceparent: ctx.traceparent,
-    });
+    // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02).
+    this.people.createInBatch(batch, [
+      { id: victimId, ...s.victim, identityKnown: true },
+      { id: personOfConcernId, ...s.personOfConcern },
+    ]);
+    batch.add(
+      `INSERT INTO case_participant (case_id, person_id, role, valid_from, valid_to)
+       VALUES ($1, $2, 'VICTIM', $4, NULL), ($1, $3, 'PERSON_OF_CONCERN', $4, NULL)`,
+      [caseId, victimId, personOfConcernId, now],
+    );
+    batch.add(
+      `INSERT INTO incident (id, case_id, occurred_at, behaviours)
+       SELECT t.id, $1, t.occurred_at, ARRAY(SELECT jsonb_array_elements_text(t.behaviours))
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id uuid, occurred_at timestamptz, behaviours jsonb)) WITH ORDINALITY AS t(id, occurred_at, behaviours, n)
+        ORDER BY t.n`,
+      [caseId, JSON.stringify(s.incidents.map((i) => ({ id: randomUUID(), occurred_at: new Date(i.occurredAt).toISOString(), behaviours: i.behaviours })))],
+    );
+    // A staff-linked or public-figure case is restricted to named people before any service hears of it:
+    // its restriction (and its event) is written after the case and before the referral's event.
+    if (restrictionKindsOf(s.flags).length) {
+      await batch.flush();
+      await this.restricted.restrictAtReferral(m, caseId, s.flags, ctx.principal, now, {
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId,
+        traceparent: ctx.traceparent,
+      });
+    }
+    const w = batch.manager();
     await this.outbox.enqueue(
-      m,
+      w,
       CaseReferredV1,
       {
         caseId,
@@ -295,7 +309,7 @@ export class ReferralsService {
       },
       { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent },
     );
-    await this.grants.open(m, {
+    await this.grants.open(w, {
       caseId,
       owner: 'police',
       shares: [...CHECK_SHARES, ...(advocacy ? [ADVOCACY_SHARE] : [])],
@@ -304,7 +318,7 @@ export class ReferralsService {
       correlationId: ctx.correlationId,
     });
     // s62: personal data of victim and person of concern collected (LAW-01), in the same transaction.
-    await this.accessLog.append(m, {
+    await this.accessLog.append(w, {
       operation: 'collection',
       action: 'referral.create',
       principal: ctx.principal,
@@ -318,7 +332,7 @@ export class ReferralsService {
     });
     if (advocacy) {
       // s62: the disclosure to advocacy and its legal basis, with who decided an override (AC-05).
-      await this.accessLog.append(m, {
+      await this.accessLog.append(w, {
         operation: 'disclosure',
         action: advocacy === 'LAWFUL_OVERRIDE' ? 'referral.consent-override' : 'referral.create',
         principal: ctx.principal,
@@ -331,6 +345,24 @@ export class ReferralsService {
         decision: { allow: true, rule: advocacy === 'LAWFUL_OVERRIDE' ? 'referral.consent-override' : 'referral.create' },
         correlationId: ctx.correlationId,
       });
+    }
+    await batch.flush();
+    // Possible duplicates among earlier records are proposed for a person to decide, never merged: the
+    // candidates of both people in one statement, after their rows and match keys exist (as before, the
+    // victim's search can find the person of concern of this same referral).
+    const proposed = await this.people.detectDuplicatesOfMany(
+      m,
+      [
+        { personId: victimId, identity: s.victim },
+        ...(s.personOfConcern.identityKnown ? [{ personId: personOfConcernId, identity: s.personOfConcern }] : []),
+      ],
+      now,
+    );
+    // The victim is a person of concern on an earlier case where this suspect is the victim: a counter-allegation.
+    // Both people are new records on this case alone, so another case can hold "the same person" only through
+    // a duplicate proposal just made: without one there is nothing to find (the query would answer nothing).
+    if (proposed.length > 0) {
+      await this.counterAllegations.detect(m, caseId, now, { ...ctx, decision: { allow: true, rule: 'referral.create', status: 200 } });
     }
     return { caseId, status: 'REFERRED', referredAt: now.toISOString(), created: true };
   }
