@@ -12,6 +12,7 @@ import {
 import { join } from 'node:path';
 import type { BusUser } from '@stac/messaging';
 import { PermissionedNats } from '../../libs/messaging/src/testing/private-servers';
+import { buildCompiled } from '../../tools/stack/src/compiled';
 import { dropStackDatabases, migrateAll } from '../../tools/stack/src/run-migrations';
 import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
@@ -102,6 +103,8 @@ export async function startStack(
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   let services: LaunchedServices;
   try {
+    // The services run compiled, as under `pnpm start` (a no-op when `pnpm test` has built already).
+    buildCompiled();
     await migrateAll(env, quiet, pgBase);
     services = await launchServices(
       SERVICES.map((name) => ({ name, entry: serviceEntry(name), env: env[name] })),

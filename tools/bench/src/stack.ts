@@ -4,6 +4,8 @@ import { SERVICE_ENV } from '@stac/config';
 import { deleteNamespaceStreams, launchServices, type LaunchedServices } from '@stac/testing';
 // The stack tool's helpers, as the end-to-end harness uses them (to move into a lib later).
 // eslint-disable-next-line @nx/enforce-module-boundaries
+import { buildCompiled } from '../../stack/src/compiled';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { dropStackDatabases, migrateAll } from '../../stack/src/run-migrations';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
@@ -93,6 +95,8 @@ export async function startBenchStack(
       cb();
     },
   });
+  // The services and their migrations run compiled, as under `pnpm start`.
+  buildCompiled();
   await migrateAll(env, collect, o.pgBase);
 
   let crash: string | undefined;

@@ -1,7 +1,7 @@
 // `pnpm start`: checks Postgres and NATS, migrates every service database, runs every app with
 // prefixed logs (readable lines in development, JSON in production) until Ctrl-C. See tools/stack/README.md.
-import { ensureDevIssuerKeys } from '@stac/auth';
-import { launchServices, type LaunchedServices } from '@stac/testing';
+import { ensureDevIssuerKeys } from '@stac/auth/dev-issuer';
+import { launchServices, type LaunchedServices } from '@stac/testing/launch';
 import { preflight, redact } from './preflight';
 import { logFormatFromEnv, prettyLogStream } from './pretty-logs';
 import { migrateAll } from './run-migrations';

@@ -1,5 +1,5 @@
-import { dropServiceDatabase, prepareServiceDatabase, serviceRoles, urlDatabase, urlRole, withRole } from '@stac/persistence';
-import { runToCompletion } from '@stac/testing';
+import { dropServiceDatabase, prepareServiceDatabase, serviceRoles, urlDatabase, urlRole, withRole } from '@stac/persistence/roles';
+import { runToCompletion } from '@stac/testing/launch';
 import { DOMAIN_SERVICES, migrateEntry, type ServiceEnv, type ServiceName } from './stack-env';
 
 /**
