@@ -12,6 +12,7 @@ import {
   DOMAIN_SERVICES,
   SERVICES,
   serviceEntry,
+  serviceNodeArgs,
   stackEnv,
   type ServiceName,
 } from '../../stack/src/stack-env';
@@ -106,7 +107,8 @@ export async function startBenchStack(
     {
       readyTimeoutMs: 90_000,
       stopGraceMs: 10_000,
-      nodeArgs: prof.nodeArgs,
+      // The same flags as `pnpm start`, then the profiler's preload.
+      nodeArgs: [...serviceNodeArgs(), ...prof.nodeArgs],
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping) crash ??= `${name} exited (${signal ?? `code ${code}`}) during the bench`;
       },

@@ -5,7 +5,15 @@ import { launchServices, type LaunchedServices } from '@stac/testing/launch';
 import { preflight, redact } from './preflight';
 import { logFormatFromEnv, prettyLogStream } from './pretty-logs';
 import { migrateAll } from './run-migrations';
-import { devDataKey, devSecret, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
+import {
+  devDataKey,
+  devSecret,
+  SERVICES,
+  serviceEntry,
+  serviceNodeArgs,
+  stackEnv,
+  stackSettingsFromEnv,
+} from './stack-env';
 
 const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
     {
       output,
       colors,
+      nodeArgs: serviceNodeArgs(),
       readyTimeoutMs: Number(process.env.STAC_READY_TIMEOUT_MS) || 120_000,
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping)
