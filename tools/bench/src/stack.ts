@@ -108,7 +108,7 @@ export async function startBenchStack(
       readyTimeoutMs: 90_000,
       stopGraceMs: 10_000,
       // The same flags as `pnpm start`, then the profiler's preload.
-      nodeArgs: [...serviceNodeArgs(), ...prof.nodeArgs],
+      nodeArgs: [...serviceNodeArgs(), ...(prof.nodeArgs ?? [])],
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping) crash ??= `${name} exited (${signal ?? `code ${code}`}) during the bench`;
       },

@@ -118,6 +118,9 @@ interface OneStart {
   rss?: Record<string, number>;
 }
 
+/** Process groups of starts under way: killed by the bench's clean-up when it is interrupted mid-start. */
+const liveGroups = new Set<number>();
+
 async function startOnce(o: StartPhaseOptions, env: NodeJS.ProcessEnv, measureRss: boolean): Promise<OneStart> {
   const [cmd, ...args] = o.command ?? ['pnpm', 'start'];
   const began = performance.now();
@@ -125,6 +128,7 @@ async function startOnce(o: StartPhaseOptions, env: NodeJS.ProcessEnv, measureRs
   const child = spawn(cmd, args, { cwd: o.cwd ?? repoRoot(), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pgid = child.pid;
   if (!pgid) throw new Error(`start: could not spawn ${cmd}`);
+  liveGroups.add(pgid);
   const tail: string[] = [];
   let readyAt: number | undefined;
   const onLine = (chunk: Buffer) => {
@@ -178,6 +182,8 @@ async function startOnce(o: StartPhaseOptions, env: NodeJS.ProcessEnv, measureRs
   } catch (e) {
     killGroup('SIGKILL');
     throw e;
+  } finally {
+    liveGroups.delete(pgid);
   }
 }
 
@@ -185,6 +191,15 @@ export async function measureStart(o: StartPhaseOptions): Promise<StartFigures> 
   const id = randomBytes(3).toString('hex');
   const suffix = `_start_${id}`;
   const namespace = `start${id}`;
+  o.registerCleanup('stop a pnpm start under way', async () => {
+    for (const pgid of liveGroups) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
   const secrets = mkdtempSync(join(tmpdir(), 'stac-bench-start-'));
   o.registerCleanup('remove the start phase secrets', async () => rmSync(secrets, { recursive: true, force: true }));
   // The same names the launcher derives, for dropping them afterwards.
