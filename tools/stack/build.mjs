@@ -95,12 +95,12 @@ function rewriteRequires(code, { srcFile, outFile, byName, packages }) {
     } else if (spec.startsWith('.')) {
       const abs = resolve(dirname(srcFile), spec);
       const owner = packages.find((p) => abs === p.src || abs.startsWith(p.src + sep));
-      if (!owner) return whole;
-      const rel = relative(owner.src, abs);
-      const candidates = [`${rel}.ts`, join(rel, 'index.ts'), rel];
-      const found = candidates.find((c) => existsSync(join(owner.src, c)) && statSync(join(owner.src, c)).isFile());
-      if (!found) return whole;
-      target = join(owner.out, found.replace(/\.ts$/, '.js'));
+      const rel = owner ? relative(owner.src, abs) : '';
+      const isFile = (f) => existsSync(f) && statSync(f).isFile();
+      const found = owner && [`${rel}.ts`, join(rel, 'index.ts'), rel].find((c) => isFile(join(owner.src, c)));
+      // A module of some package's src/: its compiled (or copied) file. Anything else (a package.json, a
+      // file outside src/): the original, since the output sits one folder deeper than its source.
+      target = found ? join(owner.out, found.replace(/\.ts$/, '.js')) : abs;
     } else return whole;
     let path = relative(dirname(outFile), target).split(sep).join('/');
     if (!path.startsWith('.')) path = `./${path}`;
