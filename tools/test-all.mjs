@@ -30,6 +30,13 @@ const LAYERS = [
   { project: 'e2e', args: ['--runInBand'] },
 ];
 
+// The end-to-end stacks run the compiled services (`pnpm build`, incremental), as `pnpm start` does.
+const build = spawnSync(process.execPath, ['tools/stack/build.mjs'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(build.status || 1);
+}
+
 // Streams of earlier test runs that were killed part-way hold storage on the shared NATS server.
 spawnSync(process.execPath, ['-r', '@swc-node/register', 'libs/testing/src/sweep-test-streams.ts'], {
   cwd: root,

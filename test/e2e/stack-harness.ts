@@ -12,10 +12,11 @@ import {
 import { join } from 'node:path';
 import type { BusUser } from '@stac/messaging';
 import { PermissionedNats } from '../../libs/messaging/src/testing/private-servers';
+import { buildCompiled } from '../../tools/stack/src/compiled';
 import { dropStackDatabases, migrateAll } from '../../tools/stack/src/run-migrations';
 import { ensureDevIssuerKeys, mintDevToken } from '@stac/auth';
 import type { Agency, Role } from '@stac/domain';
-import { SERVICES, serviceEntry, stackEnv, type ServiceName } from '../../tools/stack/src/stack-env';
+import { SERVICES, serviceEntry, serviceNodeArgs, stackEnv, type ServiceName } from '../../tools/stack/src/stack-env';
 
 /** The e2e run's own dev issuer keys (git-ignored), so tests use real tokens and never bypass auth. */
 export const DEV_ISSUER_DIR = join(repoRoot(), '.stac', 'e2e-issuer');
@@ -102,12 +103,15 @@ export async function startStack(
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   let services: LaunchedServices;
   try {
+    // The services run compiled, as under `pnpm start` (a no-op when `pnpm test` has built already).
+    buildCompiled();
     await migrateAll(env, quiet, pgBase);
     services = await launchServices(
       SERVICES.map((name) => ({ name, entry: serviceEntry(name), env: env[name] })),
       {
         // E2E_READY_TIMEOUT_MS: a machine shared by many stacks can need longer than 90 s.
         readyTimeoutMs: Number(process.env.E2E_READY_TIMEOUT_MS) || 90_000,
+        nodeArgs: serviceNodeArgs(),
         stopGraceMs: 10_000,
         keepLines: 0,
         output: process.env.E2E_LOG_LEVEL ? process.stdout : undefined,

@@ -141,5 +141,13 @@ describe('runToCompletion', () => {
 
   it('rejects when the entry does not exist', async () => {
     await expect(runToCompletion('apps/nope/src/migrate.ts', {})).rejects.toThrow(/does not exist/);
+    await expect(runToCompletion('apps/nope/dist/local/migrate.js', {})).rejects.toThrow(/run `pnpm build` first/);
+  });
+
+  it('runs compiled JavaScript as plain node with only the given flags, TypeScript under swc', async () => {
+    const js = await runToCompletion('libs/testing/src/fixtures/exec-argv.cjs', {}, { nodeArgs: ['--max-semi-space-size=2'] });
+    expect(JSON.parse(js)).toEqual(['--max-semi-space-size=2']);
+    const ts = await runToCompletion('libs/testing/src/fixtures/health-fixture.ts', { FAIL_WITH: '0' }, { nodeArgs: ['--max-semi-space-size=2'] });
+    expect(ts).toContain('fixture: refusing to start');
   });
 });

@@ -4,16 +4,19 @@ import { createConnection } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /**
- * Starts service entry points as real child processes (`node -r @swc-node/register <entry>`), the way
- * `pnpm start` and the end-to-end harness run the stack: every output line prefixed with `[name]`,
- * readiness judged by each service's own `/health/ready`, and a handle for stopping, killing and
- * restarting services in failure tests.
+ * Starts service entry points as real child processes, the way `pnpm start` and the end-to-end harness run
+ * the stack: every output line prefixed with `[name]`, readiness judged by each service's own
+ * `/health/ready`, and a handle for stopping, killing and restarting services in failure tests.
+ *
+ * A compiled entry (`.js`, `.cjs`, `.mjs`: `apps/<svc>/dist/local/main.js`, built by `pnpm build`) runs as
+ * plain `node <entry>`; a TypeScript entry (`.ts`: fixtures, the bench's baseline) under
+ * `node -r @swc-node/register <entry>`.
  */
 
 export interface ServiceLaunchSpec {
   /** Shown as the `[name]` log prefix and used by `kill`/`restart`. */
   readonly name: string;
-  /** Entry file, relative to the repository root (or absolute). */
+  /** Entry file, relative to the repository root (or absolute): compiled JavaScript, or TypeScript (run under swc). */
   readonly entry: string;
   /** Added to the parent's environment; HTTP_HOST/HTTP_PORT locate `/health/ready`. */
   readonly env: Readonly<Record<string, string>>;
@@ -30,7 +33,7 @@ export interface LaunchOptions {
   readonly stopGraceMs?: number;
   /** Working directory; the repository root by default. */
   readonly cwd?: string;
-  /** Extra `node` flags placed before `-r @swc-node/register`. */
+  /** Extra `node` flags placed before the entry (and before `-r @swc-node/register` for a `.ts` entry). */
   readonly nodeArgs?: readonly string[];
   /** Lines kept per service for error messages and `logs()`; 0 keeps everything. */
   readonly keepLines?: number;
@@ -202,8 +205,12 @@ function installExitHook() {
 
 function nodeCommandArgs(entry: string, cwd: string, nodeArgs: readonly string[] = []): string[] {
   const file = isAbsolute(entry) ? entry : resolve(cwd, entry);
-  if (!existsSync(file)) throw new Error(`launch-services: entry ${entry} does not exist (cwd ${cwd})`);
-  return [...nodeArgs, '-r', '@swc-node/register', file];
+  if (!existsSync(file)) {
+    const hint = /\.[cm]?js$/.test(file) ? ' (compiled JavaScript: run `pnpm build` first)' : '';
+    throw new Error(`launch-services: entry ${entry} does not exist (cwd ${cwd})${hint}`);
+  }
+  // TypeScript needs a loader; compiled JavaScript runs as it is.
+  return file.endsWith('.ts') ? [...nodeArgs, '-r', '@swc-node/register', file] : [...nodeArgs, file];
 }
 
 /**
@@ -394,7 +401,7 @@ export interface RunOptions {
 }
 
 /**
- * Runs a one-shot entry (a service's migrate.ts) to its end. Resolves with its output; rejects with
+ * Runs a one-shot entry (a service's compiled migrate.js, or a .ts entry under swc) to its end. Resolves with its output; rejects with
  * the exit code and the output when it fails or outlives `timeoutMs`.
  */
 export function runToCompletion(

@@ -33,6 +33,8 @@ export interface BenchOptions {
   readonly viewRate: number;
   /** Skip the lean comparator (figures then have no ratios to it). */
   readonly noLean: boolean;
+  /** Migrated (warm) `pnpm start` runs of the start-up phase, after a first one on fresh databases; 0 skips it. */
+  readonly startRuns: number;
 }
 
 export const USAGE = `pnpm bench [options]
@@ -47,6 +49,8 @@ export const USAGE = `pnpm bench [options]
   --view-users <n>      distinct users (tokens) the case views rotate through (default 40)
   --view-rate <n>       offered case views/s in the paced case-view run (default 100)
   --no-lean             skip the lean comparator (no "x times lean" figures)
+  --start-runs <n>      \`pnpm start\` timed to ready this many times on migrated databases, after a first start
+                        on fresh ones (default 3; 0 skips the start-up phase)
   --shared-nats         run the stack on NATS_URL (in its own NATS_NAMESPACE) instead of a private nats-server
   --same-people         every referral names the same victim and person of concern (worst case for intake's
                         duplicate-person matching; by default people vary as in a real register)
@@ -86,6 +90,7 @@ export function parseBenchArgs(
       'view-users': { type: 'string' },
       'view-rate': { type: 'string' },
       'no-lean': { type: 'boolean', default: false },
+      'start-runs': { type: 'string' },
       json: { type: 'boolean', default: false },
       'shared-nats': { type: 'boolean', default: false },
       'same-people': { type: 'boolean', default: false },
@@ -120,6 +125,7 @@ export function parseBenchArgs(
     viewUsers: positive('view-users', values['view-users'], 40),
     viewRate: positive('view-rate', values['view-rate'], 100),
     noLean: values['no-lean'] ?? false,
+    startRuns: positive('start-runs', values['start-runs'], 3, true),
     stackPort: positive('BENCH_PORT_BASE', env.BENCH_PORT_BASE, 4300),
     baselinePort: positive('BENCH_BASELINE_PORT', env.BENCH_BASELINE_PORT, 4290),
   };

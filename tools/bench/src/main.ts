@@ -31,6 +31,7 @@ import { startLeanStack } from './lean/lean-stack';
 import type { LagFigures, LeanFigures, ViewFigures } from './report';
 import { benchPeopleCount, benchPersonSearch } from './person-search';
 import { benchTimeline } from './timeline';
+import { measureStart, type StartFigures } from './start-time';
 
 const began = Date.now();
 const log = (line: string) =>
@@ -244,10 +245,25 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   const nats = await benchNats(o, warnings);
   for (const w of warnings) log(`warning: ${w}`);
 
-  // 2. The lean comparator: the same hops written bare, alone on the machine.
+  // 2. `pnpm start` timed to ready and stopped (its own databases and namespace, the stack's ports), alone.
+  let start: StartFigures | undefined;
+  if (o.startRuns > 0) {
+    log(`start: \`pnpm start\` on :${o.stackPort}-${o.stackPort + 5}, a first start then ${o.startRuns} on migrated databases`);
+    start = await measureStart({
+      pgBase: o.pgBase,
+      natsUrl: nats.url,
+      sharedNats: nats.shared,
+      portBase: o.stackPort,
+      warmRuns: o.startRuns,
+      log,
+      registerCleanup: (what, fn) => void onCleanup(what, fn),
+    });
+  }
+
+  // 3. The lean comparator: the same hops written bare, alone on the machine.
   const lean = o.noLean ? undefined : await leanRun(o, nats.url, issuer, users);
 
-  // 3. The gateway with the whole stack behind it.
+  // 4. The gateway with the whole stack behind it.
   log(`stack: migrating and starting six services on :${o.stackPort}-${o.stackPort + 5}`);
   const stack = await startBenchStack(
     {
@@ -299,7 +315,7 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   log(`consumers: ${drain.complete}/${drain.cases} complete after ${Math.round(drain.waitedMs)} ms`);
   crashCheck();
 
-  // 4. Lag at a fixed offered rate, from a drained state.
+  // 5. Lag at a fixed offered rate, from a drained state.
   const lagRunFigures = await lagRun('stack', referrals('L'), o, () =>
     probe.waitForParts(crimeReferencePrefix('L'), { timeoutMs: 60_000, stallMs: 15_000 }),
   );
@@ -307,7 +323,7 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   const lagLoad = lagRunFigures.http;
   warnings.push(...strayAnswers('lag run', lagLoad.ok, lagRunFigures.cases));
 
-  // 5. The composed case view, over the cases of the gateway run, from many users.
+  // 6. The composed case view, over the cases of the gateway run, from many users.
   const caseView = await caseViews(
     'stack',
     stack.gatewayUrl,
@@ -320,7 +336,7 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   crashCheck();
   const rssAfterLoad = rssOf(stack.processes());
 
-  // 6. Person search over a large synthetic register and a 500-incident timeline (opt in: BENCH_PEOPLE=<count>).
+  // 7. Person search over a large synthetic register and a 500-incident timeline (opt in: BENCH_PEOPLE=<count>).
   const people = benchPeopleCount();
   if (people) {
     await benchPersonSearch(stack, issuer.headers, people, log);
@@ -375,7 +391,8 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
     caseView,
     rss,
     lean,
-    targets: evaluateTargets({ gateway, lag, caseView, rss, lean }),
+    start,
+    targets: evaluateTargets({ gateway, lag, caseView, rss, lean, start }),
     warnings,
   };
   return { figures, profiles };

@@ -236,6 +236,30 @@ describe('formatReport', () => {
     expect(formatReport(figures())).not.toContain('Postgres connections');
   });
 
+  it('shows the start-up phase and misses the start target at 6 s or with a process left after Ctrl-C', () => {
+    const start = {
+      command: 'pnpm start',
+      firstMs: 7900,
+      warmMs: [4200, 3900, 4100],
+      medianMs: 4100,
+      cpuToReadyMs: 9800,
+      stopMs: [2100, 2200, 2000, 2300],
+      orphans: 0,
+      rssIdle: { pnpm: 50, launcher: 70, gateway: 120, intake: 140 },
+    };
+    const f = { ...figures(), start };
+    const target = (s: typeof start) => evaluateTargets({ ...f, start: s }).find((t) => t.id === 'start-ready');
+    expect(target(start)).toMatchObject({ value: 4.1, unit: 's', pass: true });
+    expect(target({ ...start, medianMs: 6000 })).toMatchObject({ pass: false });
+    expect(target({ ...start, orphans: 1 })).toMatchObject({ pass: false, note: '1 processes left after Ctrl-C' });
+    const out = formatReport({ ...f, targets: evaluateTargets(f) });
+    expect(out).toContain('4.1 s median of 3 (4.2 s, 3.9 s, 4.1 s); first start, fresh databases 7.9 s');
+    expect(out).toContain('CPU to ready       9.8 s');
+    expect(out).toContain('idle RSS           380 MB (pnpm 50, launcher 70, gateway 120, intake 140)');
+    expect(out).toMatch(/pnpm start ready < 6 s \(median, migrated\) +4\.10 s +PASS/);
+    expect(formatReport(figures())).not.toContain('start-up');
+  });
+
   it('lists warnings at the end', () => {
     const f = { ...figures(), warnings: ['a dev stack answers on :3000'] };
     expect(formatReport(f).split('\n').pop()).toBe('  warning: a dev stack answers on :3000');

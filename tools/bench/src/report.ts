@@ -2,6 +2,7 @@
  * Pure figures and formatting of the bench: percentiles, the ratio to the baseline, the targets and
  * the human and JSON reports. No I/O here (report.spec.ts covers it).
  */
+import type { StartFigures } from './start-time';
 
 /** Nearest-rank percentile of an ascending array; 0 when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -85,10 +86,11 @@ export interface Target {
     | 'cpu-per-referral-vs-lean'
     | 'cpu-per-view-vs-lean'
     | 'view-paced-p99'
-    | 'rss-after-load';
+    | 'rss-after-load'
+    | 'start-ready';
   readonly label: string;
   readonly value: number;
-  readonly unit: '%' | 'ms' | 'x' | 'MB';
+  readonly unit: '%' | 'ms' | 'x' | 'MB' | 's';
   readonly pass: boolean;
   readonly note?: string;
 }
@@ -116,6 +118,8 @@ export interface BenchFigures {
   /** MB per process of the stack: idle after start, and after every load. */
   readonly rss?: { readonly idle: Readonly<Record<string, number>>; readonly afterLoad: Readonly<Record<string, number>> };
   readonly lean?: LeanFigures;
+  /** `pnpm start` timed to ready, stopped, and its processes' RSS (start-time.ts). */
+  readonly start?: StartFigures;
   readonly targets: readonly Target[];
   readonly warnings: readonly string[];
 }
@@ -129,6 +133,7 @@ export const TARGETS = {
   cpuPerViewVsLean: 2,
   viewPacedP99Ms: 25,
   rssAfterLoadMb: 600,
+  startReadyMs: 6000,
 } as const;
 
 const sum = (r: Readonly<Record<string, number>> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
@@ -148,7 +153,7 @@ export function summarizeLag(times: readonly { referredAt: number; lastPartAt?: 
   };
 }
 
-export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag' | 'caseView' | 'lean' | 'rss'>): Target[] {
+export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag' | 'caseView' | 'lean' | 'rss' | 'start'>): Target[] {
   const incomplete = f.lag.cases - f.lag.complete;
   const targets: Target[] = [
     {
@@ -227,6 +232,16 @@ export function evaluateTargets(f: Pick<BenchFigures, 'gateway' | 'lag' | 'caseV
       value: total,
       unit: 'MB',
       pass: total < TARGETS.rssAfterLoadMb,
+    });
+  }
+  if (f.start) {
+    targets.push({
+      id: 'start-ready',
+      label: `pnpm start ready < ${TARGETS.startReadyMs / 1000} s (median, migrated)`,
+      value: f.start.medianMs / 1000,
+      unit: 's',
+      pass: f.start.medianMs < TARGETS.startReadyMs && f.start.orphans === 0,
+      note: f.start.orphans ? `${f.start.orphans} processes left after Ctrl-C` : undefined,
     });
   }
   return targets;
@@ -314,6 +329,21 @@ function rssLines(f: BenchFigures): string[] {
   return lines;
 }
 
+function startLines(f: BenchFigures): string[] {
+  const s = f.start;
+  if (!s) return [];
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const rss = Object.entries(s.rssIdle);
+  return [
+    '',
+    `  start-up (\`${s.command}\` to "every service is ready", then Ctrl-C)`,
+    `    ready              ${secs(s.medianMs)} median of ${s.warmMs.length} (${s.warmMs.map(secs).join(', ')}); first start, fresh databases ${secs(s.firstMs)}`,
+    `    CPU to ready       ${secs(s.cpuToReadyMs)} (every process of the group, build and migrations included; median)`,
+    `    stopped            ${s.stopMs.map(secs).join(', ')}; ${s.orphans} processes left`,
+    `    idle RSS           ${int(sum(s.rssIdle))} MB (${rss.map(([n, mb]) => `${n} ${int(mb)}`).join(', ')})`,
+  ];
+}
+
 function dbWaitLines(f: BenchFigures): string[] {
   const waits = f.gateway.dbWaits;
   if (!waits || !Object.keys(waits).length) return [];
@@ -351,6 +381,7 @@ export function formatReport(f: BenchFigures): string {
     ...cpuLines(f),
     ...viewLines(f),
     ...rssLines(f),
+    ...startLines(f),
     ...dbWaitLines(f),
     '',
     `  consumers caught up ${int(f.drain.waitedMs)} ms after the gateway run ` +
@@ -374,7 +405,13 @@ export function formatReport(f: BenchFigures): string {
     table(
       f.targets.map((t) => [
         t.label,
-        t.unit === '%' ? `${n1(t.value)}%` : t.unit === 'x' ? `${n1(t.value)}x` : `${n1(t.value)} ${t.unit}`,
+        t.unit === '%'
+          ? `${n1(t.value)}%`
+          : t.unit === 'x'
+            ? `${n1(t.value)}x`
+            : t.unit === 's'
+              ? `${n2(t.value)} s`
+              : `${n1(t.value)} ${t.unit}`,
         t.pass ? 'PASS' : 'MISS',
         t.note ?? '',
       ]),

@@ -4,12 +4,15 @@ import { SERVICE_ENV } from '@stac/config';
 import { deleteNamespaceStreams, launchServices, type LaunchedServices } from '@stac/testing';
 // The stack tool's helpers, as the end-to-end harness uses them (to move into a lib later).
 // eslint-disable-next-line @nx/enforce-module-boundaries
+import { buildCompiled } from '../../stack/src/compiled';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { dropStackDatabases, migrateAll } from '../../stack/src/run-migrations';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   DOMAIN_SERVICES,
   SERVICES,
   serviceEntry,
+  serviceNodeArgs,
   stackEnv,
   type ServiceName,
 } from '../../stack/src/stack-env';
@@ -93,6 +96,8 @@ export async function startBenchStack(
       cb();
     },
   });
+  // The services and their migrations run compiled, as under `pnpm start`.
+  buildCompiled();
   await migrateAll(env, collect, o.pgBase);
 
   let crash: string | undefined;
@@ -102,7 +107,8 @@ export async function startBenchStack(
     {
       readyTimeoutMs: 90_000,
       stopGraceMs: 10_000,
-      nodeArgs: prof.nodeArgs,
+      // The same flags as `pnpm start`, then the profiler's preload.
+      nodeArgs: [...serviceNodeArgs(), ...(prof.nodeArgs ?? [])],
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping) crash ??= `${name} exited (${signal ?? `code ${code}`}) during the bench`;
       },

@@ -1,11 +1,19 @@
 // `pnpm start`: checks Postgres and NATS, migrates every service database, runs every app with
 // prefixed logs (readable lines in development, JSON in production) until Ctrl-C. See tools/stack/README.md.
-import { ensureDevIssuerKeys } from '@stac/auth';
-import { launchServices, type LaunchedServices } from '@stac/testing';
+import { ensureDevIssuerKeys } from '@stac/auth/dev-issuer';
+import { launchServices, type LaunchedServices } from '@stac/testing/launch';
 import { preflight, redact } from './preflight';
 import { logFormatFromEnv, prettyLogStream } from './pretty-logs';
 import { migrateAll } from './run-migrations';
-import { devDataKey, devSecret, SERVICES, serviceEntry, stackEnv, stackSettingsFromEnv } from './stack-env';
+import {
+  devDataKey,
+  devSecret,
+  SERVICES,
+  serviceEntry,
+  serviceNodeArgs,
+  stackEnv,
+  stackSettingsFromEnv,
+} from './stack-env';
 
 const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
     {
       output,
       colors,
+      nodeArgs: serviceNodeArgs(),
       readyTimeoutMs: Number(process.env.STAC_READY_TIMEOUT_MS) || 120_000,
       onUnexpectedExit: (name, code, signal) => {
         if (!stopping)

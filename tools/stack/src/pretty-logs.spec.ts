@@ -49,6 +49,11 @@ describe('pnpm start log format', () => {
     ]);
   });
 
+  it('recognises a prefix padded to the longest service name, padding kept', async () => {
+    const text = await render([`[intake]          ${line({ msg: 'request completed' })}\n`]);
+    expect(text).toMatch(/^\[intake\] {10}\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request completed\n$/);
+  });
+
   it('keeps the prefix on every line of an error’s stack, and on coloured prefixes', async () => {
     const err = { type: 'Error', message: 'boom', stack: 'Error: boom\n    at handler (x.ts:1:1)' };
     const coloured = `\x1b[36m[advocacy]\x1b[0m ${line({ level: 'error', msg: 'handler failed', err })}\n`;

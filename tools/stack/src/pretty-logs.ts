@@ -15,7 +15,9 @@ export function logFormatFromEnv(env: NodeJS.ProcessEnv = process.env): LogForma
 // What the launcher writes: `[service] <line the service printed>`, the prefix possibly in colour
 // (ANSI escapes, built from the character code because control characters in a regex literal are lint errors).
 const ESC = String.fromCharCode(27);
-const PREFIXED = new RegExp(`^((?:${ESC}\\[[0-9;]*m)?\\[[^\\]\\s]+\\](?:${ESC}\\[0m)?) (.*)$`);
+// The launcher pads every prefix to the longest service name (`[intake]          {...}`): the padding belongs
+// to the prefix, so every service's JSON is recognised, not only the longest-named one's.
+const PREFIXED = new RegExp(`^((?:${ESC}\\[[0-9;]*m)?\\[[^\\]\\s]+\\](?:${ESC}\\[0m)? +)(.*)$`);
 
 /**
  * A stream for the launcher's output that turns each service's pino JSON line into one readable line
@@ -33,7 +35,7 @@ export function prettyLogStream(out: NodeJS.WritableStream, o: { colors: boolean
   });
   const format = (line: string): string => {
     const m = PREFIXED.exec(line);
-    const [prefix, body] = m ? [`${m[1]} `, m[2]] : ['', line];
+    const [prefix, body] = m ? [m[1], m[2]] : ['', line];
     if (!body.startsWith('{')) return `${line}\n`;
     try {
       if (typeof JSON.parse(body) !== 'object') return `${line}\n`;

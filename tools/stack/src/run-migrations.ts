@@ -1,6 +1,6 @@
-import { dropServiceDatabase, prepareServiceDatabase, serviceRoles, urlDatabase, urlRole, withRole } from '@stac/persistence';
-import { runToCompletion } from '@stac/testing';
-import { DOMAIN_SERVICES, migrateEntry, type ServiceEnv, type ServiceName } from './stack-env';
+import { dropServiceDatabase, prepareServiceDatabase, serviceRoles, urlDatabase, urlRole, withRole } from '@stac/persistence/roles';
+import { runToCompletion } from '@stac/testing/launch';
+import { DOMAIN_SERVICES, migrateEntry, serviceNodeArgs, type ServiceEnv, type ServiceName } from './stack-env';
 
 /**
  * The two roles of a service database (LAW-07) as the local stack names them: the runtime role is the
@@ -35,7 +35,7 @@ export async function migrateAll(
       return runToCompletion(
         migrateEntry(svc),
         { ...serviceEnv, DATABASE_MIGRATION_URL: migrationUrl },
-        { name: `migrate ${svc}`, output: out, timeoutMs: migrateTimeoutMs() },
+        { name: `migrate ${svc}`, output: out, timeoutMs: migrateTimeoutMs(), nodeArgs: serviceNodeArgs() },
       );
     }),
   );

@@ -2,7 +2,17 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, SERVICE_DATABASES, SERVICE_ENV } from '@stac/config';
-import { devDataKey, DOMAIN_SERVICES, SERVICES, stackEnv, stackSettingsFromEnv } from './stack-env';
+import {
+  DEFAULT_SERVICE_NODE_ARGS,
+  devDataKey,
+  DOMAIN_SERVICES,
+  migrateEntry,
+  serviceEntry,
+  serviceNodeArgs,
+  SERVICES,
+  stackEnv,
+  stackSettingsFromEnv,
+} from './stack-env';
 
 const base = { pgBase: 'postgres://postgres@127.0.0.1:5432', natsUrl: 'nats://127.0.0.1:4222' };
 
@@ -168,5 +178,31 @@ describe('devDataKey', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('compiled entries and their node flags', () => {
+  it('runs every service and migration from the compiled output of `pnpm build`', () => {
+    expect(serviceEntry('risk-assessment')).toBe('apps/risk-assessment/dist/local/main.js');
+    expect(migrateEntry('intake')).toBe('apps/intake/dist/local/migrate.js');
+  });
+
+  it('gives every service a small young generation unless STAC_SERVICE_NODE_ARGS says otherwise', () => {
+    expect(serviceNodeArgs({})).toEqual([...DEFAULT_SERVICE_NODE_ARGS]);
+    expect(DEFAULT_SERVICE_NODE_ARGS.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
+    expect(serviceNodeArgs({ STAC_SERVICE_NODE_ARGS: ' --max-semi-space-size=8  --trace-gc ' })).toEqual([
+      '--max-semi-space-size=8',
+      '--trace-gc',
+    ]);
+    expect(serviceNodeArgs({ STAC_SERVICE_NODE_ARGS: '' })).toEqual([]);
+  });
+
+  it('runs a second stack on its own databases and event namespace when told (the bench start-up phase)', () => {
+    const settings = stackSettingsFromEnv({ STAC_DATABASE_SUFFIX: '_start_abc', NATS_NAMESPACE: 'startabc' });
+    expect(settings).toMatchObject({ databaseSuffix: '_start_abc', natsNamespace: 'startabc' });
+    const env = stackEnv({ ...base, ...settings });
+    expect(env.intake.DATABASE_URL).toMatch(/\/stac_intake_start_abc$/);
+    for (const svc of SERVICES) expect(env[svc].NATS_NAMESPACE).toBe('startabc');
+    expect(stackSettingsFromEnv({})).toMatchObject({ databaseSuffix: undefined, natsNamespace: undefined });
   });
 });

@@ -2,8 +2,8 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_DATABASES, SERVICE_ENV, type DatabaseService } from '@stac/config';
-import { serviceRoles, withRole } from '@stac/persistence';
-import { repoRoot } from '@stac/testing';
+import { serviceRoles, withRole } from '@stac/persistence/roles';
+import { repoRoot } from '@stac/testing/launch';
 
 /**
  * The environment of every service when the stack runs as local processes (`pnpm start`, `pnpm migrate`,
@@ -54,6 +54,8 @@ export interface StackEnvOptions {
    */
   readonly natsPasswords?: Partial<Record<ServiceName, string>>;
   readonly natsTlsCa?: string;
+  /** NATS_NAMESPACE of every service: a stack of its own on a shared NATS (tests, the bench). */
+  readonly natsNamespace?: string;
   /** Last word: per-service values set after everything else. */
   readonly overrides?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
 }
@@ -115,6 +117,7 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
       if (name.endsWith('_SEARCH_KEY')) env[name] = derivedKey(dataKey, `stac:dev:${name}`);
     }
     if (o.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = o.otlpEndpoint;
+    if (o.natsNamespace) env.NATS_NAMESPACE = o.natsNamespace;
     if (service in SERVICE_DATABASES) {
       // The service runs as its database's runtime role, never as the owner its migrations run as (LAW-07).
       const db = databaseName(service as DatabaseService, o.databaseSuffix);
@@ -132,9 +135,27 @@ export function stackEnv(o: StackEnvOptions): Record<ServiceName, ServiceEnv> {
   return out;
 }
 
-/** Entry points by the repository convention. */
-export const serviceEntry = (service: ServiceName) => `apps/${service}/src/main.ts`;
-export const migrateEntry = (service: DatabaseService) => `apps/${service}/src/migrate.ts`;
+/**
+ * Entry points by the repository convention, compiled: `pnpm build` (tools/stack/build.mjs, run first by
+ * `pnpm start`, `pnpm migrate`, the e2e harness and the bench) turns `apps/<svc>/src/main.ts` into
+ * `apps/<svc>/dist/local/main.js`, which runs as plain `node` with no TypeScript loader.
+ */
+export const serviceEntry = (service: ServiceName) => `apps/${service}/dist/local/main.js`;
+export const migrateEntry = (service: DatabaseService) => `apps/${service}/dist/local/migrate.js`;
+
+/**
+ * Node flags of every service and migration process the stack tools start (`pnpm start`, `pnpm migrate`, the
+ * e2e stacks, the bench). V8 sizes a service's young generation at about 64 MB by default and keeps it once
+ * start-up has grown it: after boot that is mostly empty heap, a third of an idle service's RSS. A 2 MB
+ * semi-space keeps it at a few MB; the heap limit (old space) is untouched. Measured in tools/stack/README.md.
+ * `STAC_SERVICE_NODE_ARGS` replaces the default (space-separated; empty for none).
+ */
+export const DEFAULT_SERVICE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
+
+export function serviceNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.STAC_SERVICE_NODE_ARGS;
+  return raw === undefined ? [...DEFAULT_SERVICE_NODE_ARGS] : raw.split(/\s+/).filter(Boolean);
+}
 
 /** Reads the stack tool's own settings from the environment (see tools/stack/README.md). */
 export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
@@ -152,6 +173,9 @@ export function stackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     ) as Partial<Record<ServiceName, string>>,
     natsTlsCa: env.STAC_NATS_TLS_CA ? resolve(env.STAC_NATS_TLS_CA) : undefined,
     portBase,
+    // A second stack beside the developer's (the bench's start-up phase): its own databases and event namespace.
+    databaseSuffix: env.STAC_DATABASE_SUFFIX || undefined,
+    natsNamespace: env.NATS_NAMESPACE || undefined,
     logLevel: env.LOG_LEVEL || undefined,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     devIssuerDir: resolve(env.AUTH_DEV_ISSUER_DIR || join(repoRoot(), '.stac', 'dev-issuer')),
