@@ -20,6 +20,8 @@ export async function connectNats(url: string, name: string, bus?: BusIdentity):
     ...(bus && !isBusUser(bus.user) && bus.credentials?.user ? { user: bus.credentials.user, pass: bus.credentials.password } : {}),
     servers,
     name,
+    // No Error (stack trace) built for every request and publish acknowledgement (see busConnectionOptions).
+    noAsyncTraces: true,
     // Keep trying while NATS restarts; the readiness probe reports the outage meanwhile.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,

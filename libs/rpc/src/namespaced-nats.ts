@@ -1,5 +1,5 @@
-import { ClientNats, NatsContext, ServerNats, type NatsOptions } from '@nestjs/microservices';
-import type { MsgHdrs } from '@nats-io/transport-node';
+import { ClientNats, NatsContext, ServerNats, type NatsOptions, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { MsgHdrs, Msg, NatsConnection } from '@nats-io/transport-node';
 import { runWithin, SpanKind, startSpan, TRACEPARENT_HEADER, traceparentFrom, type Span } from '@stac/observability';
 
 type NatsClientLike = Parameters<ServerNats['bindEvents']>[0];
@@ -14,6 +14,11 @@ interface Connection {
 
 /** Default bound on answering the requests in flight when the server closes. */
 export const RPC_CLOSE_GRACE_MS = 10_000;
+/**
+ * How long the client keeps a request's reply slot open. The caller gives up sooner (callService's timeout,
+ * RPC_TIMEOUT_MS) and ignores a late answer; this only bounds how long such a slot lingers.
+ */
+export const RPC_REPLY_SLOT_MS = 120_000;
 
 function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -178,5 +183,37 @@ export class NamespacedNatsClient extends ClientNats {
   protected override normalizePattern(pattern: Parameters<ClientNats['normalizePattern']>[0]): string {
     const subject = super.normalizePattern(pattern);
     return this.namespace ? `${this.namespace}.${subject}` : subject;
+  }
+
+  /**
+   * A request over the connection's one shared reply subscription (the client's request/reply). Nest's own
+   * publish subscribes a new inbox for every request and unsubscribes it after the answer: a SUB, a PUB and
+   * an UNSUB, two socket writes, where this sends one PUB. Socket writes are the gateway's largest cost per
+   * request. The answer is read exactly as Nest reads it (createSubscriptionHandler), under the same inbox
+   * prefix (BUS-01), with the same headers (the trace context).
+   */
+  protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    let wanted = true;
+    try {
+      const packet = this.assignPacketId(partialPacket);
+      const serialized = this.serializer.serialize(packet) as { data: Uint8Array; headers?: MsgHdrs };
+      const answer = this.createSubscriptionHandler(packet, (p) => {
+        if (wanted) callback(p);
+      });
+      (this.natsClient as unknown as NatsConnection)
+        .request(this.normalizePattern(partialPacket.pattern), serialized.data, {
+          timeout: RPC_REPLY_SLOT_MS,
+          headers: this.mergeHeaders(serialized.headers),
+        })
+        .then(
+          (msg: Msg) => answer(null, msg as never),
+          (err: Error) => answer(err, undefined as never),
+        );
+    } catch (err) {
+      callback({ err });
+    }
+    return () => {
+      wanted = false;
+    };
   }
 }
