@@ -339,7 +339,7 @@ async function run(o: BenchOptions): Promise<{ figures: BenchFigures; profiles?:
   // 7. Person search over a large synthetic register and a 500-incident timeline (opt in: BENCH_PEOPLE=<count>).
   const people = benchPeopleCount();
   if (people) {
-    await benchPersonSearch(stack, issuer.headers, people, log);
+    await benchPersonSearch(stack, issuer.headers, people, log, databaseUrl(o.pgBase, 'postgres'));
     await benchTimeline(stack, issuer.headers, log);
     crashCheck();
   }

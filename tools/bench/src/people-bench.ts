@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { createBenchIssuer } from './auth';
 import { cleanup, cleanupOnSignals, onCleanup } from './cleanup';
+import { databaseUrl } from './databases';
 import { benchPeopleCount, benchPersonSearch } from './person-search';
 import { startBenchStack } from './stack';
 import { benchTimeline } from './timeline';
@@ -19,9 +20,10 @@ async function standalone(): Promise<number> {
     const people = benchPeopleCount({ BENCH_PEOPLE: '1000000', ...process.env })!;
     const issuer = await createBenchIssuer();
     onCleanup('remove the bench token issuer', async () => issuer.remove());
+    const pgBase = process.env.STAC_PG_URL || 'postgres://postgres@127.0.0.1:5432';
     const stack = await startBenchStack(
       {
-        pgBase: process.env.STAC_PG_URL || 'postgres://postgres@127.0.0.1:5432',
+        pgBase,
         natsUrl: process.env.NATS_URL || 'nats://127.0.0.1:4222',
         portBase: Number(process.env.BENCH_PORT_BASE || 4400),
         devIssuerDir: issuer.dir,
@@ -29,7 +31,7 @@ async function standalone(): Promise<number> {
       },
       (what, fn) => void onCleanup(what, fn),
     );
-    const search = await benchPersonSearch(stack, issuer.headers, people, log);
+    const search = await benchPersonSearch(stack, issuer.headers, people, log, databaseUrl(pgBase, 'postgres'));
     const timeline = await benchTimeline(stack, issuer.headers, log);
     process.stdout.write(`${JSON.stringify({ personSearch: search, timeline })}\n`);
     return 0;
