@@ -32,6 +32,11 @@ export function malformedStringProblem(path: string): { field: string; message: 
   return { field, message: `${field} is not valid Unicode text (a lone surrogate)` };
 }
 
+/** The field error for a `__proto__`, `constructor` or `prototype` key at `path` (API-03). */
+export function prototypeKeyProblem(path: string): { field: string; message: string } {
+  return { field: path, message: `${path} is a prototype key and is not allowed` };
+}
+
 /** Validates a request body with its contract class: depth-bounded, strings in NFC, whitelisted, every field named. */
 export async function parseRpcBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -40,9 +45,7 @@ export async function parseRpcBody<T extends object>(cls: new () => T, body: unk
   if (exceedsJsonDepth(body)) throw rpcProblem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   const prototypeKey = prototypeKeyPath(body);
   if (prototypeKey) {
-    throw rpcProblem(400, 'validation-failed', 'The request is not valid', {
-      errors: [{ field: prototypeKey, message: `${prototypeKey} is a prototype key and is not allowed` }],
-    });
+    throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [prototypeKeyProblem(prototypeKey)] });
   }
   const malformed = malformedStringPath(body);
   if (malformed !== undefined) throw rpcProblem(400, 'validation-failed', 'The request is not valid', { errors: [malformedStringProblem(malformed)] });

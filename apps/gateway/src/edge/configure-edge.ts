@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CORRELATION_HEADER, correlationIdFrom, LOGGER, setHttpRoute, type ServiceMetrics } from '@stac/observability';
 import helmet from '@fastify/helmet';
 import { TokenVerifier } from '@stac/auth/tokens';
-import { exceedsJsonDepth, fieldProblems, malformedStringPath, malformedStringProblem, MAX_JSON_DEPTH, problem, STRICT_VALIDATION } from '@stac/rpc';
+import { exceedsJsonDepth, fieldProblems, malformedStringPath, malformedStringProblem, MAX_JSON_DEPTH, problem, prototypeKeyPath, prototypeKeyProblem, STRICT_VALIDATION } from '@stac/rpc';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { CaseProbeDetector } from './case-probe-detector';
 import { isPublicRoute, registerAuthentication } from './authentication';
@@ -84,6 +84,16 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
         .status(400)
         .header('content-type', 'application/problem+json')
         .send(problem(400, 'too-deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+    }
+    // A `constructor` key holding a plain object passes Fastify's parser and class-validator's whitelist
+    // (which looks the key up on a plain object and finds Object.prototype.constructor): refused here, as
+    // each service refuses it (API-03; found by the API fuzzer on order.expiry.scan).
+    const prototypeKey = req.body !== undefined ? prototypeKeyPath(req.body) : undefined;
+    if (prototypeKey) {
+      return reply
+        .status(400)
+        .header('content-type', 'application/problem+json')
+        .send(problem(400, 'validation-failed', 'The request is not valid', { errors: [prototypeKeyProblem(prototypeKey)] }));
     }
     // JSON may spell a lone surrogate ("\ud800"): no text, and Postgres refuses it (API-02).
     const malformed = req.body !== undefined ? malformedStringPath(req.body) : undefined;
