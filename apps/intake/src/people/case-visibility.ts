@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CaseRelationships, decide, type Principal, type Purpose } from '@stac/auth';
+import { caseFactParams, caseFactsSql, caseResourcesOf, CaseRelationships, decide, type CaseFactRow, type Principal, type Purpose } from '@stac/auth';
 import type { CaseRolesView } from '@stac/contracts';
 
 type Queryable = Pick<EntityManager, 'query'>;
@@ -26,8 +26,8 @@ export async function visibleCases(
 
 /**
  * The cases each of these people is on, only those the caller may see people on (decided as
- * `visibleCases` does): the people's cases and the caller's relationships to them are read side by side,
- * one round trip where a lookup of the cases and then of the relationships took two.
+ * `visibleCases` does): the people's cases and the caller's relationships to them are read by one
+ * statement, the participation once and the cases' facts over it, in one round trip.
  */
 export async function visibleParticipation(
   db: Queryable,
@@ -38,27 +38,27 @@ export async function visibleParticipation(
 ): Promise<Map<string, CaseRolesView[]>> {
   const out = new Map<string, CaseRolesView[]>();
   if (personIds.length === 0) return out;
-  const [rows, resources] = await Promise.all([
-    db.query(
-      `SELECT person_id, case_id, coalesce(array_agg(role ORDER BY role) FILTER (WHERE valid_to IS NULL), '{}') AS roles
-         FROM case_participant WHERE person_id = ANY($1::uuid[]) GROUP BY person_id, case_id`,
-      [personIds],
-    ) as Promise<{ person_id: string; case_id: string; roles: CaseRolesView['roles'] }[]>,
-    new CaseRelationships().forPrincipalMany(
-      db,
-      { sql: 'ARRAY(SELECT DISTINCT case_id FROM case_participant WHERE person_id = ANY($1::uuid[]))', param: personIds },
-      principal,
-    ),
-  ]);
+  const rows: (CaseFactRow & { person_id: string | null; roles: CaseRolesView['roles'] | null })[] = await db.query(
+    `WITH part AS MATERIALIZED (
+       SELECT person_id, case_id, coalesce(array_agg(role ORDER BY role) FILTER (WHERE valid_to IS NULL), '{}') AS roles
+         FROM case_participant WHERE person_id = ANY($1::uuid[]) GROUP BY person_id, case_id)
+     SELECT case_id, 'participant' AS fact, NULL::text AS kind, NULL::text[] AS field_groups, NULL::boolean AS read_only,
+            NULL::text[] AS purposes, NULL::text AS field_group, person_id, roles FROM part
+     UNION ALL
+     SELECT f.*, NULL::uuid, NULL::text[] FROM (${caseFactsSql('ARRAY(SELECT DISTINCT case_id FROM part)')}) f`,
+    [personIds, ...caseFactParams(principal)],
+  );
+  const resources = caseResourcesOf(rows.filter((r) => r.person_id === null));
   const none = { relationships: [], excluded: false };
   const allowed = new Map<string, boolean>();
   for (const r of rows) {
+    if (r.person_id === null) continue;
     let allow = allowed.get(r.case_id);
     if (allow === undefined) {
       allow = decide(principal, action, resources.get(r.case_id) ?? none, [], purpose).allow;
       allowed.set(r.case_id, allow);
     }
-    if (allow) out.set(r.person_id, [...(out.get(r.person_id) ?? []), { caseId: r.case_id, roles: r.roles }]);
+    if (allow) out.set(r.person_id, [...(out.get(r.person_id) ?? []), { caseId: r.case_id, roles: r.roles ?? [] }]);
   }
   return out;
 }

@@ -31,18 +31,8 @@ export interface Grant {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
-/**
- * Cases named by SQL instead of by id: an array expression of case ids over one parameter, `$1` (say, the
- * cases some people are on), so the cases are found and decided in the same round trip. Only cases with a
- * relationship or a fact come back; the others have neither (no access).
- */
-export interface CasesNamedBy {
-  readonly sql: string;
-  readonly param: unknown;
-}
-
-/** One row of `forPrincipalMany`: a relationship of the caller, or a fact about the case. */
-interface CaseFactRow {
+/** One row of `caseFactsSql`: a relationship of the caller, or a fact about the case. */
+export interface CaseFactRow {
   case_id: string;
   fact: 'relationship' | 'excluded' | 'restricted' | 'named' | 'field-group';
   kind: string | null;
@@ -52,26 +42,14 @@ interface CaseFactRow {
   field_group: string | null;
 }
 
-/** Relationships to cases held in the owning service's own database (AC-02, AC-07, AC-12). */
-export class CaseRelationships {
-  /** What the caller holds on a case right now; checked on every request so a revocation bites at once. */
-  async forPrincipal(db: Queryable, caseId: string, p: Principal): Promise<CaseResource> {
-    return (await this.forPrincipalMany(db, [caseId], p)).get(caseId)!;
-  }
-
-  /**
-   * The same for many cases in one query (searches and worklists touching hundreds of cases): the
-   * caller's relationships, and the facts that qualify them — exclusions (AC-07), the case's restriction
-   * to named people and whether the caller is named, field groups granted on top (AC-03) — as rows of one
-   * result, so every access decision costs one round trip to the database.
-   */
-  async forPrincipalMany(db: Queryable, cases: readonly string[] | CasesNamedBy, p: Principal): Promise<Map<string, CaseResource>> {
-    const named = !Array.isArray(cases);
-    const ids = named ? [] : [...new Set(cases as readonly string[])];
-    const idsSql = named ? `(${(cases as CasesNamedBy).sql})` : '$1::uuid[]';
-    const rows: CaseFactRow[] = named || ids.length
-      ? await db.query(
-          `SELECT r.case_id, 'relationship' AS fact, r.kind, coalesce(a.field_groups, r.field_groups) AS field_groups, r.read_only,
+/**
+ * The caller's relationships to the cases of an array expression of case ids (`idsSql`), and the facts that
+ * qualify them — exclusions (AC-07), the case's restriction to named people and whether the caller is
+ * named, field groups granted on top (AC-03) — as `CaseFactRow`s of one statement. The caller is `$2`..`$5`
+ * (`caseFactParams`), so a statement can find the cases (over `$1`) and decide them in one round trip.
+ */
+export function caseFactsSql(idsSql: string): string {
+  return `SELECT r.case_id, 'relationship' AS fact, r.kind, coalesce(a.field_groups, r.field_groups) AS field_groups, r.read_only,
                   a.purposes, NULL::text AS field_group
              FROM case_relationship r LEFT JOIN sharing_agreement a ON a.id = r.agreement_id
             WHERE r.case_id = ANY(${idsSql}) AND r.agency = $2 AND (r.subject IS NULL OR (r.subject = $3 AND r.issuer = $4))
@@ -88,26 +66,49 @@ export class CaseRelationships {
            UNION ALL
            SELECT case_id, 'field-group', NULL::text, NULL::text[], NULL::boolean, NULL::text[], field_group FROM case_field_group_grant
             WHERE case_id = ANY(${idsSql}) AND agency = $2 AND (subject IS NULL OR (subject = $3 AND issuer = $4))
-              AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`,
-          [named ? (cases as CasesNamedBy).param : ids, p.agency, p.subject, p.issuer, p.team ?? null],
-        )
-      : [];
-    const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: false }]));
-    for (const f of rows) {
-      if (!out.has(f.case_id)) out.set(f.case_id, { relationships: [], excluded: false });
-      const r = out.get(f.case_id) as { -readonly [K in keyof CaseResource]: CaseResource[K] };
-      if (f.fact === 'relationship') {
-        (r.relationships as Relationship[]).push({
-          kind: f.kind as RelationshipKind,
-          fieldGroups: (f.field_groups as FieldGroup[]) ?? [],
-          purposes: (f.purposes as Purpose[] | null) ?? undefined,
-          readOnly: f.read_only === true,
-        });
-      } else if (f.fact === 'excluded') r.excluded = true;
-      else if (f.fact === 'field-group') r.fieldGroupGrants = [...(r.fieldGroupGrants ?? []), f.field_group as FieldGroup];
-      else r.restriction = { named: f.fact === 'named' };
-    }
-    return out;
+              AND revoked_at IS NULL AND valid_from <= now() AND valid_to > now()`;
+}
+
+/** The caller's parameters `$2`..`$5` of `caseFactsSql`. */
+export const caseFactParams = (p: Principal): unknown[] => [p.agency, p.subject, p.issuer, p.team ?? null];
+
+/** What the caller holds on each case, from `caseFactsSql` rows; every id in `ids` is in the answer. */
+export function caseResourcesOf(rows: readonly CaseFactRow[], ids: readonly string[] = []): Map<string, CaseResource> {
+  const out = new Map<string, CaseResource>(ids.map((id) => [id, { relationships: [], excluded: false }]));
+  for (const f of rows) {
+    if (!out.has(f.case_id)) out.set(f.case_id, { relationships: [], excluded: false });
+    const r = out.get(f.case_id) as { -readonly [K in keyof CaseResource]: CaseResource[K] };
+    if (f.fact === 'relationship') {
+      (r.relationships as Relationship[]).push({
+        kind: f.kind as RelationshipKind,
+        fieldGroups: (f.field_groups as FieldGroup[]) ?? [],
+        purposes: (f.purposes as Purpose[] | null) ?? undefined,
+        readOnly: f.read_only === true,
+      });
+    } else if (f.fact === 'excluded') r.excluded = true;
+    else if (f.fact === 'field-group') r.fieldGroupGrants = [...(r.fieldGroupGrants ?? []), f.field_group as FieldGroup];
+    else r.restriction = { named: f.fact === 'named' };
+  }
+  return out;
+}
+
+/** Relationships to cases held in the owning service's own database (AC-02, AC-07, AC-12). */
+export class CaseRelationships {
+  /** What the caller holds on a case right now; checked on every request so a revocation bites at once. */
+  async forPrincipal(db: Queryable, caseId: string, p: Principal): Promise<CaseResource> {
+    return (await this.forPrincipalMany(db, [caseId], p)).get(caseId)!;
+  }
+
+  /**
+   * The same for many cases in one query (searches and worklists touching hundreds of cases): the
+   * caller's relationships, and the facts that qualify them — exclusions (AC-07), the case's restriction
+   * to named people and whether the caller is named, field groups granted on top (AC-03) — as rows of one
+   * result, so every access decision costs one round trip to the database.
+   */
+  async forPrincipalMany(db: Queryable, caseIds: readonly string[], p: Principal): Promise<Map<string, CaseResource>> {
+    const ids = [...new Set(caseIds)];
+    const rows: CaseFactRow[] = ids.length ? await db.query(caseFactsSql('$1::uuid[]'), [ids, ...caseFactParams(p)]) : [];
+    return caseResourcesOf(rows, ids);
   }
 
   /**
