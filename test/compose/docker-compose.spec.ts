@@ -29,6 +29,7 @@ type Service = {
   networks?: string[] | Record<string, unknown>;
   user?: string;
   profiles?: string[];
+  shm_size?: string;
 };
 type Compose = {
   services: Record<string, Service>;
@@ -244,6 +245,20 @@ describe('docker-compose.yml', () => {
     expect(services.postgres.image).toMatch(/^postgres:15\b/);
     expect(services.postgres.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
     expect(String(services.postgres.healthcheck?.test)).toMatch(/pg_isready/);
+  });
+
+  it('sizes Postgres for the people register: shared_buffers (STAC_PG_SHARED_BUFFERS, 2GB by default), autoprewarm, room in /dev/shm', () => {
+    const settings = (env: Record<string, string>) =>
+      Object.fromEntries(
+        (services.postgres.command ?? [])
+          .map((c, i, all) => (all[i - 1] === '-c' ? interpolate(c, 'postgres.command', env) : undefined))
+          .filter((c): c is string => c !== undefined)
+          .map((c) => c.split('=') as [string, string]),
+      );
+    expect(services.postgres.command?.[0]).toBe('postgres');
+    expect(settings({})).toEqual({ shared_buffers: '2GB', effective_cache_size: '6GB', shared_preload_libraries: 'pg_prewarm' });
+    expect(settings({ STAC_PG_SHARED_BUFFERS: '8GB', STAC_PG_EFFECTIVE_CACHE_SIZE: '24GB' })).toMatchObject({ shared_buffers: '8GB', effective_cache_size: '24GB' });
+    expect(services.postgres.shm_size).toBe('256mb');
   });
 
   it('runs every domain service migration in the migrate job with the same database URLs as the services', () => {
