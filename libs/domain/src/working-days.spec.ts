@@ -1,4 +1,4 @@
-import { ENGLAND_AND_WALES, WorkingDayCalendar } from './working-days';
+import { ENGLAND_AND_WALES, WorkingDayCalendar, wallClock } from './working-days';
 
 const due = (from: string, days: number) => ENGLAND_AND_WALES.addWorkingDays(new Date(from), days).toISOString();
 
@@ -69,5 +69,32 @@ describe('England and Wales working-day calendar', () => {
       }
     }
     expect(new OneHoliday().addWorkingDays(new Date('2026-11-24T09:00:00Z'), 1).toISOString()).toBe('2026-11-26T09:00:00.000Z');
+  });
+});
+
+describe('wallClock (offsets read once per quarter hour)', () => {
+  const direct = (timeZone: string, d: Date) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(d)
+        .map((x) => [x.type, x.value]),
+    );
+    return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second, d.getUTCMilliseconds())).toISOString();
+  };
+
+  it.each([
+    ['Europe/London', '2026-03-29T00:00:00.000Z'],
+    ['Europe/London', '2026-10-25T00:00:00.000Z'],
+    // A half-hour zone whose clocks change at 02:00/03:00 local: 16:30 UTC.
+    ['Australia/Adelaide', '2026-04-04T15:00:00.000Z'],
+    ['Australia/Adelaide', '2026-10-03T15:00:00.000Z'],
+    ['Asia/Kathmandu', '2026-06-01T00:00:00.000Z'],
+  ])('agrees with Intl for every 7 seconds around the clock changes of %s from %s, asked in any order', (zone, from) => {
+    const start = new Date(from).getTime();
+    const instants = Array.from({ length: (3 * 3600) / 7 }, (_, i) => start + i * 7_000 + (i % 1000));
+    // Backwards then forwards: the cached quarter must not depend on which instant asked first.
+    for (const t of [...instants].reverse().concat(instants)) {
+      expect(wallClock(zone, new Date(t)).toISOString()).toBe(direct(zone, new Date(t)));
+    }
   });
 });

@@ -88,10 +88,39 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock time of an instant in a time zone, as if it were UTC (milliseconds kept). */
-function wallClock(timeZone: string, d: Date): Date {
+/** A zone's offset from UTC over one quarter of an hour of UTC time, by zone and quarter (offsets change on quarter hours). */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR_MS = 15 * 60_000;
+const OFFSETS_KEPT = 10_000;
+
+/** The zone's wall clock minus UTC at an instant, in whole seconds (read from Intl: the time zone database). */
+function offsetAt(timeZone: string, t: number): number {
+  const d = new Date(t);
   const p = Object.fromEntries(formatter(timeZone).formatToParts(d).map((x) => [x.type, x.value]));
-  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second, d.getUTCMilliseconds()));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - (t - d.getUTCMilliseconds());
+}
+
+/**
+ * The wall-clock time of an instant in a time zone, as if it were UTC (milliseconds kept). Formatting
+ * with Intl costs tens of microseconds and every event handler asks for today's date: the offset is read
+ * once per quarter hour of UTC, and kept only when it is the same at both ends of the quarter (a quarter
+ * with a clock change inside is read afresh each time).
+ */
+export function wallClock(timeZone: string, d: Date): Date {
+  const t = d.getTime();
+  const quarter = Math.floor(t / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = offsetAt(timeZone, t);
+    const start = offsetAt(timeZone, quarter * QUARTER_HOUR_MS);
+    const end = offsetAt(timeZone, (quarter + 1) * QUARTER_HOUR_MS - 1);
+    if (start === end && start === offset) {
+      if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+      offsets.set(key, offset);
+    }
+  }
+  return new Date(t + offset);
 }
 
 /** The instant at which the time zone shows the given wall-clock time. */
