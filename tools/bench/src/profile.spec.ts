@@ -1,4 +1,7 @@
-import { packageOf, summarizeProfile, type CpuProfile } from './profile';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageOf, summarizeProfile, summarizeProfiles, type CpuProfile } from './profile';
 
 describe('packageOf', () => {
   it('names the package, built-in or repository project a frame belongs to', () => {
@@ -38,5 +41,24 @@ describe('summarizeProfile', () => {
       { name: '(garbage collector)', ms: 1 },
     ]);
     expect(s.byFunction[0]).toEqual({ name: 'query pg:10', ms: 4 });
+  });
+});
+
+describe('summarizeProfiles', () => {
+  it("reads each process's first profile only: a later one (<name>-<pid>.<n>.cpuprofile) is another run's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stac-prof-'));
+    try {
+      const sampled = (ms: number): CpuProfile => ({
+        nodes: [{ id: 1, callFrame: { functionName: 'work', url: '/x/node_modules/pg/a.js', lineNumber: 1 } }],
+        samples: [1, 1],
+        timeDeltas: [0, ms * 1000],
+      });
+      writeFileSync(join(dir, 'risk-assessment-4242.cpuprofile'), JSON.stringify(sampled(5)));
+      writeFileSync(join(dir, 'risk-assessment-4242.2.cpuprofile'), JSON.stringify(sampled(500)));
+      const summaries = summarizeProfiles(dir);
+      expect(summaries.map((s) => [s.process, s.busyMs])).toEqual([['risk-assessment', 5]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

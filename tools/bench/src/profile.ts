@@ -95,13 +95,16 @@ export function summarizeProfile(processName: string, p: CpuProfile, top = 12): 
   };
 }
 
-/** Summaries of every `<name>-<pid>.cpuprofile` in `dir`, busiest process first. */
+/** The first profile of each process (`<name>-<pid>.cpuprofile`; later ones are `<name>-<pid>.<n>.cpuprofile`). */
+const FIRST_PROFILE = /-\d+\.cpuprofile$/;
+
+/** Summaries of every process's first profile (`<name>-<pid>.cpuprofile`) in `dir`, busiest process first. */
 export function summarizeProfiles(dir: string, top = 12): ProfileSummary[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
+    .filter((f) => FIRST_PROFILE.test(f))
     .map((f) =>
       summarizeProfile(
-        f.replace(/-\d+\.cpuprofile$/, ''),
+        f.replace(FIRST_PROFILE, ''),
         JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile,
         top,
       ),
