@@ -211,6 +211,18 @@ describe('property-based fuzzing of every operation (API-01..API-09)', () => {
     expect(serverErrors(statuses)).toBe(0);
   });
 
+  it('API-03: a JSON body that is not an object, null included, is refused at the gateway as every service refuses it (found by seed 1211233048)', async () => {
+    const op = OPS.find((o) => o.name === 'order.expiry.scan')!;
+    const token = await actorToken(op);
+    for (const raw of ['null', '[]', '1', '"x"']) {
+      const res = await request(stack.gatewayUrl)
+        .post('/api/v1/orders/expiry-scan')
+        .set({ authorization: `Bearer ${token}`, 'x-purpose-of-use': 'investigation', 'content-type': 'application/json' })
+        .send(raw);
+      expect([raw, res.status, res.body.code]).toEqual([raw, 400, 'invalid-body']);
+    }
+  });
+
   it('API-09: after the hostile requests every service is healthy and no database changed (the access log aside)', async () => {
     for (const service of SERVICES) await request(stack.services.url(service)).get('/health/ready').expect(200);
     expect(changed(before, await settled())).toEqual([]);

@@ -79,6 +79,14 @@ export async function configureEdge(app: NestFastifyApplication, metrics: Servic
   });
   // A small body can nest deeply enough to overflow the validator's stack: refused before it (API-03).
   fastify.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    // A body is a JSON object, as every service requires: a JSON null would otherwise pass as no body at all
+    // (the validation pipe turns null into {}), found by the API fuzzer (seed 1211233048) on order.expiry.scan.
+    if (req.body !== undefined && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
+      return reply
+        .status(400)
+        .header('content-type', 'application/problem+json')
+        .send(problem(400, 'invalid-body', 'Request body must be a JSON object'));
+    }
     if (req.body !== undefined && exceedsJsonDepth(req.body)) {
       return reply
         .status(400)

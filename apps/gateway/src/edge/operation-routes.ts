@@ -15,8 +15,9 @@ const METHOD = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } 
 /** Every route can also answer these: no or bad token, rate limit, bus down, service too slow. */
 const EDGE_PROBLEMS = [401, 429, 503, 504];
 
+/** No body, or an empty JSON object. A JSON `null`, array or scalar is a body (API-03: refused where none is taken). */
 function isEmptyBody(body: unknown): boolean {
-  return body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+  return body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
 }
 
 function invalid(field: string, message: string): HttpException {
