@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { eventually } from '@stac/testing';
+import { eventually, syntheticReferralBody } from '@stac/testing';
 import type { Stack } from './stack-harness';
 import type { ServiceName } from '../../tools/stack/src/stack-env';
 
@@ -16,22 +16,7 @@ export function syntheticReferral(
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   seq += 1;
-  return {
-    crimeReference: `CR-${tag}-${process.pid}-${randomBytes(3).toString('hex')}-${seq}`,
-    advocacyReferral: 'CONSENT_GIVEN',
-    source: 'CRIME_REPORT',
-    offenceClass: 'S4A_FEAR',
-    flags: ['DOMESTIC', 'CYBER'],
-    bcu: 'CE',
-    caseOfficer: 'PC-4411',
-    victim: { givenName: 'Synthetic', familyName: 'Victim', dateOfBirth: '1991-02-03' },
-    personOfConcern: { identityKnown: true, givenName: 'Synthetic', familyName: 'Suspect' },
-    incidents: [
-      { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-      { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-    ],
-    ...overrides,
-  };
+  return { ...syntheticReferralBody(`CR-${tag}-${process.pid}-${randomBytes(3).toString('hex')}-${seq}`), ...overrides };
 }
 
 /** One query against a service's own database in the stack. */

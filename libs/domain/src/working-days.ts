@@ -112,13 +112,13 @@ export function wallClock(timeZone: string, d: Date): Date {
   const key = `${timeZone}|${quarter}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    offset = offsetAt(timeZone, t);
     const start = offsetAt(timeZone, quarter * QUARTER_HOUR_MS);
     const end = offsetAt(timeZone, (quarter + 1) * QUARTER_HOUR_MS - 1);
-    if (start === end && start === offset) {
+    if (start === end) {
+      offset = start;
       if (offsets.size >= OFFSETS_KEPT) offsets.clear();
       offsets.set(key, offset);
-    }
+    } else offset = offsetAt(timeZone, t);
   }
   return new Date(t + offset);
 }

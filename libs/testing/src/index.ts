@@ -4,3 +4,4 @@ export * from './launch-services';
 export * from './test-streams';
 export * from './problem-of';
 export * from './free-ports';
+export * from './synthetic-referral';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { syntheticReferralBody } from '@stac/testing';
 
 /** Short id of this bench run, so crime references never collide with earlier runs or other stacks. */
 export const RUN_ID = randomBytes(3).toString('hex');
@@ -129,24 +130,8 @@ export function referralFactory(phase: string, o: ReferralOptions = {}): () => s
   let seq = 0;
   return () => {
     seq += 1;
-    const victim = o.samePeople
-      ? { givenName: 'Synthetic', familyName: 'Victim', dateOfBirth: '1991-02-03' }
-      : person();
-    const suspect = o.samePeople ? { givenName: 'Synthetic', familyName: 'Suspect' } : person();
-    return JSON.stringify({
-      crimeReference: `${prefix}${seq}`,
-      advocacyReferral: 'CONSENT_GIVEN',
-      source: 'CRIME_REPORT',
-      offenceClass: 'S4A_FEAR',
-      flags: ['DOMESTIC', 'CYBER'],
-      bcu: 'CE',
-      caseOfficer: 'PC-4411',
-      victim,
-      personOfConcern: { identityKnown: true, ...suspect },
-      incidents: [
-        { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-        { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-      ],
-    });
+    return JSON.stringify(
+      syntheticReferralBody(`${prefix}${seq}`, o.samePeople ? {} : { victim: person(), personOfConcern: person() }),
+    );
   };
 }

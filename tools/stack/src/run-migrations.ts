@@ -31,15 +31,20 @@ export async function migrateAll(
   out: NodeJS.WritableStream,
   adminUrl: string,
 ): Promise<void> {
-  const scan = scanMigrations(repoRoot());
+  // Scanned only when some database already existed (fresh stacks, as the e2e harness makes, never need it).
+  let scan: ReturnType<typeof scanMigrations> | undefined;
+  const migrationsOf = (svc: ServiceName) => {
+    scan ??= scanMigrations(repoRoot());
+    return scan.problems.length ? undefined : scan.manifest.services[svc]?.map((m) => m.name);
+  };
   const results = await Promise.allSettled(
     DOMAIN_SERVICES.map(async (svc) => {
       const { database, roles, migrationUrl } = stackDatabase(env[svc]);
       const password = new URL(env[svc].DATABASE_URL).password;
       const pw = password ? decodeURIComponent(password) : undefined;
       const created = await prepareServiceDatabase(adminUrl, database, roles, { owner: pw, runtime: pw });
-      const expected = scan.problems.length ? undefined : scan.manifest.services[svc]?.map((m) => m.name);
-      if (!created && expected && (await schemaUpToDate(adminUrl, database, roles.runtime, expected))) {
+      const expected = created ? undefined : migrationsOf(svc);
+      if (expected && (await schemaUpToDate(adminUrl, database, roles.runtime, expected))) {
         out.write(`[migrate ${svc}] ${svc}: schema up to date, nothing to run\n`);
         return;
       }

@@ -4,6 +4,7 @@ import { AccessLog, CaseAccessGrants, type Principal } from '@stac/auth';
 import type { ReferralSubmission } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
 import { testRequestContext } from '@stac/runtime/testing';
+import { syntheticReferralBody } from '@stac/testing';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { PersonRecords } from '../people/person-records';
 import { ReferralsService } from './referrals.service';
@@ -28,21 +29,10 @@ const officer: Principal = { issuer: 'urn:test', subject: 'officer-1', agency: '
 /** The bench's referral body: consent to advocacy, two incidents, both people named. */
 function referral(people: { victim: string; suspect: string }): ReferralSubmission {
   seq += 1;
-  return {
-    crimeReference: `CR-STMT-${process.pid}-${seq}`,
-    advocacyReferral: 'CONSENT_GIVEN',
-    source: 'CRIME_REPORT',
-    offenceClass: 'S4A_FEAR',
-    flags: ['DOMESTIC', 'CYBER'],
-    bcu: 'CE',
-    caseOfficer: 'PC-4411',
+  return syntheticReferralBody(`CR-STMT-${process.pid}-${seq}`, {
     victim: { givenName: 'Olivia', familyName: people.victim, dateOfBirth: '1990-04-01' },
-    personOfConcern: { identityKnown: true, givenName: 'Noah', familyName: people.suspect, dateOfBirth: '1988-02-03' },
-    incidents: [
-      { occurredAt: '2026-11-01T18:30:00Z', behaviours: ['FOLLOWING', 'LOITERING'] },
-      { occurredAt: '2026-11-08T07:10:00Z', behaviours: ['CONTACTING', 'THREATS'] },
-    ],
-  } as ReferralSubmission;
+    personOfConcern: { givenName: 'Noah', familyName: people.suspect, dateOfBirth: '1988-02-03' },
+  }) as unknown as ReferralSubmission;
 }
 
 async function counted<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
