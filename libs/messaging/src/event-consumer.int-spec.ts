@@ -1,7 +1,9 @@
 import { eventually } from '@stac/testing';
 import { ServiceMetrics } from '@stac/observability';
 import { ensureDurable } from './provisioning';
+import type { Logger } from 'typeorm';
 import { PermanentEventError } from './on-event.decorator';
+import { Outbox } from './outbox';
 import {
   MessagingHarness,
   newWidget,
@@ -28,9 +30,10 @@ describe('event consumer (Postgres + JetStream)', () => {
     db = await h.db('consumer');
   });
 
+  // Stops every consumer the tests started, one after another (each within its pull expiry).
   afterAll(async () => {
     await h.close();
-  });
+  }, 90_000);
 
   async function inboxCount(consumer: string): Promise<number> {
     const [r] = await db.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = $1`, [consumer]);
@@ -371,7 +374,7 @@ describe('event consumer (Postgres + JetStream)', () => {
 
     beforeAll(async () => {
       bdb = await h.db('batch');
-      for (const t of ['inbox', 'widget_effect']) {
+      for (const t of ['inbox', 'widget_effect', 'outbox']) {
         await bdb.ds.query(`ALTER TABLE ${t} ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id()`);
       }
     });
@@ -488,6 +491,53 @@ describe('event consumer (Postgres + JetStream)', () => {
       expect(calls.get(transient)).toBe(2);
       expect(calls.get(rejected)).toBe(1);
       expect(await handled(metrics, name)).toEqual({ ok: 7, retry: 1, dead_letter: 1 });
+    });
+
+    it('REL-04: the outbox rows the handlers of a batch write go with the batch in one statement, in stream order; a rejected event leaves none', async () => {
+      const s = await h.newStream();
+      const name = `svc-${s.tok}`;
+      const outbox = new Outbox(name);
+      const inserts: string[] = [];
+      const logger = bdb.ds.logger;
+      const logQuery = logger.logQuery.bind(logger);
+      (logger as Logger).logQuery = (query, parameters, runner) => {
+        if (/INSERT INTO outbox/.test(query)) inserts.push(query);
+        return logQuery(query, parameters, runner);
+      };
+      try {
+        const g = await gated(s, name, {
+          maxDeliver: 1,
+          onHandle: async (e, ctx) => {
+            await outbox.enqueue(ctx.manager, s.Contract, { aggregateVersion: 1, additionalInformation: e }, { correlationId: ctx.correlationId, causationId: ctx.causationId });
+            if (e.mode === 'reject') throw new PermanentEventError('widget refers to an unknown batch');
+          },
+        });
+        const modes = ['ok', 'ok', 'ok', 'reject', 'ok', 'ok'] as const;
+        const batch = modes.map((mode) => widgetEnvelope(s, newWidget({ mode })));
+        let last = 0;
+        for (const env of batch) last = (await publishEnvelope(h, s, env)).seq;
+        const before = inserts.length;
+        await g.release(batch.length);
+        await eventually(() => h.consumerSettled(s.stream.name, name, last), { what: 'the batch settled' });
+
+        const rows = await bdb.ds.query<{ widget: string; tx: string }[]>(
+          `SELECT envelope->'additionalInformation'->>'widgetId' AS widget, tx::text FROM outbox WHERE subject = $1 ORDER BY seq`,
+          [s.Contract.subject],
+        );
+        // The gate event's handler writes nothing; the rejected event's row went with its rolled-back batch.
+        const expected = batch.filter((_, i) => modes[i] !== 'reject').map((e) => (e.additionalInformation as { widgetId: string }).widgetId);
+        expect(rows.map((r) => r.widget)).toEqual(expected);
+        // The events before the rejected one ran again as a batch, the events after it as another: two
+        // transactions, each writing its outbox rows in one statement of several rows.
+        expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
+        const sent = inserts.slice(before);
+        expect(sent).toHaveLength(2);
+        for (const q of sent) expect(q).toMatch(/VALUES \(\$1, \$2, \$3, \$4\), \(\$5/);
+        // Stopped here, not in the suite's teardown, which stops every consumer one after another.
+        await g.consumer.stop();
+      } finally {
+        logger.logQuery = logQuery;
+      }
     });
 
     it('REL-04: the same event twice in one batch, and an event already handled, take effect once', async () => {

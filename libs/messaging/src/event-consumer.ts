@@ -8,6 +8,7 @@ import type {
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { WriteBatch } from '@stac/persistence';
 import { streamForSubject, STREAMS, type EventContract, type EventEnvelope, type StreamDefinition } from '@stac/contracts';
 import {
   failSpan,
@@ -524,6 +525,8 @@ export class EventConsumer {
     let outcomes: ('ok' | 'duplicate')[];
     try {
       outcomes = await this.o.dataSource.transaction(async (manager) => {
+        // The batch's access-log and outbox rows, written together before the commit (appendRow).
+        const appends = new WriteBatch(manager).collectAppends();
         const ids = run.map((p) => this.envelopeOf(p).id.toLowerCase());
         // Sorted, so two instances inserting overlapping ids take their row locks in the same order.
         const inserted: { event_id: string }[] = await manager.query(
@@ -567,6 +570,7 @@ export class EventConsumer {
           at = undefined;
           out.push('ok');
         }
+        await appends.flush();
         return out;
       });
     } catch (e) {
@@ -749,6 +753,7 @@ export class EventConsumer {
           [this.o.consumer, envelope.id],
         );
         if (inserted.length === 0) return 'duplicate' as const;
+        const appends = new WriteBatch(manager).collectAppends();
         await handler.handle(envelope.additionalInformation as object, {
           manager,
           envelope,
@@ -757,6 +762,7 @@ export class EventConsumer {
           // This handler's span, so the events it writes continue the trace (the message's own when tracing is off).
           traceparent: traceparentOf(span) ?? headers.traceparent,
         });
+        await appends.flush();
         return 'ok' as const;
       });
     } catch (e) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventContract, EventEnvelope } from '@stac/contracts';
 import { traceparentOf } from '@stac/observability';
+import { appendRow } from '@stac/persistence';
 import type { EventHeaders } from './headers';
 
 export interface OutboxEntry<T extends object> {
@@ -43,7 +44,7 @@ export class Outbox {
       ...(entry.detailUrl ? { detailUrl: entry.detailUrl } : {}),
       additionalInformation: entry.additionalInformation,
     };
-    await manager.query('INSERT INTO outbox (id, subject, envelope, headers) VALUES ($1, $2, $3, $4)', [
+    await appendRow(manager, 'INSERT INTO outbox (id, subject, envelope, headers) VALUES ($1, $2, $3, $4)', [
       envelope.id,
       contract.subject,
       JSON.stringify(envelope),

@@ -3,12 +3,33 @@ import type { EntityManager } from 'typeorm';
 interface Statement {
   sql: string;
   params: unknown[];
-  /** The SQL as first added, when it is a one-row `INSERT ... VALUES (...)` further rows can join. */
-  single?: string;
 }
 
 /** `INSERT INTO t (columns) VALUES (row)` and nothing after the row. */
 const SINGLE_ROW_INSERT = /^(INSERT INTO [a-z_][a-z0-9_]* \([^()]*\) VALUES )(\((?:[^()]|\([^()]*\))*\))$/;
+
+/** The batch collecting a transaction's append-only rows, by the transaction's query runner (see `WriteBatch.collectAppends`). */
+const appendSinks = new WeakMap<object, WriteBatch>();
+const MAX_DEFERRED_PARAMETERS = 30_000;
+/** Marks the managers `WriteBatch.manager()` hands out: their `query` already defers. */
+const DEFERRING = Symbol('WriteBatch.deferring');
+
+/**
+ * Writes one row of an append-only table (the access log, the outbox): rows nobody reads back in the
+ * transaction that writes them. When that transaction has a batch collecting such rows
+ * (`collectAppends`, e.g. an event consumer's transaction), the row joins the batch and is written with
+ * the batch, before the commit; otherwise it is written at once through `m`.
+ */
+export async function appendRow(m: Pick<EntityManager, 'query'> & { queryRunner?: object }, sql: string, params: unknown[]): Promise<void> {
+  const sink = (m as { [DEFERRING]?: true })[DEFERRING] || !m.queryRunner ? undefined : appendSinks.get(m.queryRunner);
+  if (!sink) {
+    await m.query(sql, params);
+    return;
+  }
+  sink.add(sql, params);
+  // Far below Postgres's 65,535 parameters per statement: a long batch goes in several statements.
+  if (sink.parameterCount > MAX_DEFERRED_PARAMETERS) await sink.flush();
+}
 
 /** Renumbered SQL by statement and offset: the same few statements recur on every request. */
 const renumbered = new Map<string, string>();
@@ -46,6 +67,9 @@ function renumberNow(sql: string, count: number, offset: number): string {
  */
 export class WriteBatch {
   private readonly statements: Statement[] = [];
+  /** The collected one-row `INSERT ... VALUES (...)` statements further rows can join, by their SQL as first added. */
+  private readonly singles = new Map<string, Statement>();
+  private parameters = 0;
 
   constructor(private readonly m: EntityManager) {
     if (!m.queryRunner?.isTransactionActive) throw new Error('WriteBatch must run inside a transaction');
@@ -53,21 +77,41 @@ export class WriteBatch {
 
   add(sql: string, params: unknown[]): void {
     if (sql.includes('$$')) throw new Error('WriteBatch: dollar-quoted SQL cannot be renumbered');
-    const last = this.statements.at(-1);
     const row = SINGLE_ROW_INSERT.exec(sql);
-    // The same one-row INSERT again (the access log's rows, one append each): one more row of a VALUES
-    // list, so the rows are numbered in the order they were added, as one INSERT after another numbers them.
-    if (last && row && last.single === sql) {
-      last.sql += `, ${renumber(row[2], params.length, last.params.length)}`;
-      last.params.push(...params);
-      return;
+    const earlier = row ? this.singles.get(sql) : undefined;
+    // The same one-row INSERT again (the access log's rows, one append each): one more row of its VALUES
+    // list, so the rows are numbered in the order they were added, as one INSERT after another numbers
+    // them. (The parts of one statement run in no set order; the rows of one VALUES list do.)
+    if (row && earlier) {
+      earlier.sql += `, ${renumber(row[2], params.length, earlier.params.length)}`;
+      earlier.params.push(...params);
+    } else {
+      const statement = { sql, params: [...params] };
+      this.statements.push(statement);
+      if (row) this.singles.set(sql, statement);
     }
-    this.statements.push({ sql, params: [...params], single: row ? sql : undefined });
+    this.parameters += params.length;
+  }
+
+  /** Parameters collected so far (a statement takes at most 65,535). */
+  get parameterCount(): number {
+    return this.parameters;
+  }
+
+  /**
+   * Makes this batch the sink of the transaction's append-only rows (`appendRow`: access-log and outbox
+   * rows), from any writer that runs in it, until the transaction ends. The owner of the transaction must
+   * `flush()` before it commits.
+   */
+  collectAppends(): this {
+    appendSinks.set(this.m.queryRunner as object, this);
+    return this;
   }
 
   /** A manager for writers that only INSERT and read nothing back: their statements join the batch. */
   manager(): EntityManager {
     const deferred = {
+      [DEFERRING]: true,
       queryRunner: this.m.queryRunner,
       query: async (sql: string, params: unknown[] = []) => {
         this.add(sql, params);
@@ -84,6 +128,8 @@ export class WriteBatch {
   /** Runs every collected write as one statement (nothing when empty) and empties the batch. */
   async flush(): Promise<void> {
     const parts = this.statements.splice(0);
+    this.singles.clear();
+    this.parameters = 0;
     if (parts.length === 0) return;
     if (parts.length === 1) {
       await this.m.query(parts[0].sql, parts[0].params);

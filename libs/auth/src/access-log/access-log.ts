@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { appendRow } from '@stac/persistence';
 import type { Decision } from '../policy/decide';
 import type { FieldGroup, Principal, Purpose } from '../policy/vocabulary';
 import { ACCESS_LOG_CHAIN_LOCK } from './access-log-keyed-chain.migration';
@@ -122,6 +123,13 @@ export class AccessLog {
   }
 
   private async insert(db: Pick<EntityManager, 'query'>, e: AccessEntry): Promise<string> {
+    const values = this.valuesOf(e);
+    await appendRow(db, INSERT_ROW, values);
+    return values[0] as string;
+  }
+
+  /** The row's hashed fields in `HASHED` order (the id first). */
+  private valuesOf(e: AccessEntry): unknown[] {
     const row: AccessLogRow = {
       id: randomUUID(),
       occurred_at: new Date().toISOString(),
@@ -143,8 +151,7 @@ export class AccessLog {
       reason: e.decision.reason ?? null,
       correlation_id: e.correlationId,
     };
-    await db.query(INSERT_ROW, HASHED.map((k) => row[k]));
-    return row.id;
+    return HASHED.map((k) => row[k]);
   }
 }
 
