@@ -368,6 +368,26 @@ describe('probation on a real Postgres with an injectable clock', () => {
     expect(partner.some((h) => 'changedBy' in h)).toBe(false);
   });
 
+  it('H2, AC-02: the first check of a case opens probation’s access once; the same person again opens nothing; another person of concern gets a check of their own', async () => {
+    const caseId = randomUUID();
+    const suspect = randomUUID();
+    const referred = { personOfConcernId: suspect, referredAt: clock.now().toISOString() } as CaseReferredV1;
+    await ds.transaction((m) => checks.onCaseReferred(referred, eventContext(m, caseId)));
+    await ds.transaction((m) => checks.onCaseReferred(referred, eventContext(m, caseId)));
+    const named = { personId: suspect, role: 'PERSON_OF_CONCERN', requestedAt: clock.now().toISOString(), trigger: 'ADDED' } as PersonCheckRequestedV1;
+    await ds.transaction((m) => checks.onPersonCheckRequested(named, eventContext(m, caseId)));
+    const second = randomUUID();
+    await ds.transaction((m) => checks.onPersonCheckRequested({ ...named, personId: second }, eventContext(m, caseId)));
+
+    expect(await ds.query(`SELECT person_id, reason, status, version FROM supervision_check WHERE case_id = $1 ORDER BY reason`, [caseId])).toEqual([
+      { person_id: second, reason: 'NEW_PERSON_OF_CONCERN', status: 'REQUESTED', version: 1 },
+      { person_id: suspect, reason: 'REFERRAL', status: 'REQUESTED', version: 1 },
+    ]);
+    const grants: { kind: string; agency: string }[] = await ds.query(`SELECT kind, agency FROM case_relationship WHERE case_id = $1 ORDER BY kind, agency`, [caseId]);
+    expect(grants.filter((g) => g.kind === 'OWNING_TEAM')).toEqual([{ kind: 'OWNING_TEAM', agency: 'probation' }]);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.relationship.grant' AND $1 = ANY(record_ids)`, [caseId])).toEqual([{ n: 1 }]);
+  });
+
   it('H2: a person of concern recorded unknown and identified later is checked again: a waiting check in place, an answered one by a new check', async () => {
     clock.set(new Date('2026-12-01T09:00:00Z'));
     const caseId = randomUUID();

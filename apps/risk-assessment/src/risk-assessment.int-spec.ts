@@ -123,6 +123,9 @@ describe('risk-assessment service (Nest TestingModule, real Postgres + JetStream
       { kind: 'AGENCY_SHARE', agency: 'probation', field_groups: [], code: 'police-risk-summary-to-probation' },
       { kind: 'OWNING_TEAM', agency: 'police', field_groups: ['risk.rationale'], code: null },
     ]);
+    // Opened once, so logged once (LAW-01); the case's coded context recorded with the task.
+    expect(await ds.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.relationship.grant' AND $1 = ANY(record_ids)`, [caseId])).toEqual([{ n: 1 }]);
+    expect(await ds.query(`SELECT domestic FROM risk_case_context WHERE case_id = $1`, [caseId])).toEqual([{ domestic: false }]);
   });
 
   it('completing the screening with an S-DASH closes the task; the level is the judged one and the review falls due 28 days later (HIGH)', async () => {

@@ -23,6 +23,11 @@ export interface CaseAccessPlan {
   assignee?: Principal;
   actor: Principal;
   correlationId: string;
+  /**
+   * Open only if this actor has not opened the case yet (an idempotent open decided in the same
+   * statement as the write); the caller serialises concurrent openers of one case.
+   */
+  unlessOpened?: boolean;
 }
 
 /**
@@ -37,10 +42,11 @@ export class CaseAccessGrants {
     @Optional() @Inject(OWNING_TEAMS) private readonly owningTeams: OwningTeams = {},
   ) {}
 
-  async open(m: EntityManager, plan: CaseAccessPlan): Promise<void> {
+  /** Opens access and logs it; false (nothing written) when `unlessOpened` found the case opened by this actor. */
+  async open(m: EntityManager, plan: CaseAccessPlan): Promise<boolean> {
     const createdBy = `${plan.actor.issuer}#${plan.actor.subject}`;
     const fieldGroups = plan.ownerFieldGroups ?? OWNING_FIELD_GROUPS[plan.owner];
-    await this.relationships.grantMany(m, [
+    const written = await this.relationships.grantMany(m, [
       // Where the owning agency has teams, the case is its owning team's, not every user of the agency (AC-02).
       { caseId: plan.caseId, kind: 'OWNING_TEAM', agency: plan.owner, fieldGroups, createdBy, team: this.owningTeams[plan.owner] },
       ...(plan.assignee
@@ -63,7 +69,8 @@ export class CaseAccessGrants {
         agreementCode: s.agreementCode,
         createdBy,
       })),
-    ]);
+    ], plan.unlessOpened ? { unlessHeld: { kind: 'OWNING_TEAM', createdBy } } : {});
+    if (written.length === 0) return false;
     await this.accessLog.append(m, {
       operation: 'alteration',
       action: 'case.relationship.grant',
@@ -76,5 +83,6 @@ export class CaseAccessGrants {
       decision: { allow: true, rule: 'case.relationship.grant' },
       correlationId: plan.correlationId,
     });
+    return true;
   }
 }

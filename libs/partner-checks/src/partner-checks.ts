@@ -105,8 +105,6 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
     const m = ctx.manager;
     // One check at a time per case decides whether access is already open.
     await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 11))', [`partner-check:${caseId}`]);
-    const first = !(await m.exists(this.def.record, { where: { caseId } as never }));
-    if (!first && o.reason !== 'PERSON_IDENTIFIED' && (await m.exists(this.def.record, { where: { caseId, personId: o.personId } as never }))) return null;
     const check = Object.assign(new this.def.record(), {
       id: randomUUID(),
       caseId,
@@ -122,8 +120,20 @@ export class PartnerChecks<E extends PartnerCheckRecord, A extends PartnerCheckA
       contactHowToReach: null,
       version: 1,
     } satisfies Partial<PartnerCheckRecord>);
-    const inserted = await m.createQueryBuilder().insert().into(this.def.record).values(check as never).orIgnore().returning('id').execute();
-    if ((inserted.raw as unknown[]).length === 0) return null;
+    // One statement: the check is opened unless the person already has one on the case (the re-check of an
+    // identified person always is; the unique (case, person, reason) stops a second), and says whether it
+    // is the case's first (RETURNING reads the table as it was before this row).
+    const table = m.connection.getMetadata(this.def.record).tablePath;
+    const opened: { first: boolean }[] = await m.query(
+      `INSERT INTO ${table} (id, case_id, person_id, status, reason, requested_at, due_at, version)
+       SELECT $1, $2, $3, 'REQUESTED', $4, $5, $6, 1
+        WHERE $4 = 'PERSON_IDENTIFIED' OR NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.case_id = $2 AND c.person_id = $3)
+       ON CONFLICT DO NOTHING
+       RETURNING NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.case_id = $2 AND c.id <> $1) AS first`,
+      [check.id, caseId, o.personId, o.reason, o.requestedAt, check.dueAt],
+    );
+    if (opened.length === 0) return null;
+    const first = opened[0].first;
     if (first) {
       await this.grants.open(m, {
         caseId,

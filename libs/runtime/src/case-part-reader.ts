@@ -1,19 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AccessControl, AccessLog, isOwningAccess, type Authorized, type FieldGroup } from '@stac/auth';
+import { AccessControl, AccessLog, isOwningAccess, type AccessEntry, type Authorized, type FieldGroup } from '@stac/auth';
 import { CasePartQuery, type RpcRequest } from '@stac/contracts';
 import { parseRpcBody } from '@stac/rpc';
 
+/**
+ * Runs one read (a plain SELECT over `$1..$n` of `params`) and writes the part's access-log row in the
+ * same statement, when the read returns a row (AccessLog.readLogged): one round trip fewer per part. At
+ * most one call per part; a part whose log names records of the part (`recordIds`) cannot use it.
+ */
+export type LoggedRead = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
 export interface CasePartRead<T> {
   recordType: string;
-  load(caseId: string, granted: Authorized & { owning: boolean }): Promise<T | null>;
+  /** Loads the part; a part read in one statement reads it through `logged`. */
+  load(caseId: string, granted: Authorized & { owning: boolean }, logged: LoggedRead): Promise<T | null>;
   /** Ids of the records disclosed, for the access log (the case id is always included). */
   recordIds?(part: T): string[];
 }
 
 /**
  * One authorised, audited read of this service's part of a case: decide per request (AC-02/03/09),
- * load, write the access-log row, and only then answer (LAW-01, LAW-02).
+ * load, write the access-log row (with the load's own statement when it reads through `logged`), and
+ * only then answer (LAW-01, LAW-02).
  */
 @Injectable()
 export class CasePartReader {
@@ -33,20 +42,30 @@ export class CasePartReader {
       operation: 'consultation',
     });
     const owning = isOwningAccess(granted.decision);
-    const part = await o.load(caseId, { ...granted, owning });
-    if (!part) return null;
-    await this.accessLog.record(this.dataSource, {
+    const entry = (recordIds: string[]): AccessEntry => ({
       operation: owning ? 'consultation' : 'disclosure',
       action: 'case.read',
       principal: granted.principal,
       recordType: o.recordType,
-      recordIds: [caseId, ...(o.recordIds?.(part) ?? [])],
+      recordIds,
       fieldGroups: granted.fieldGroups,
       purpose: granted.purpose,
       recipients: [granted.principal.agency],
       decision: granted.decision,
       correlationId: req.correlationId,
     });
+    let reads = 0;
+    let logged = false;
+    const loggedRead: LoggedRead = async <R>(sql: string, params: unknown[]) => {
+      if (o.recordIds) throw new Error(`${o.recordType}: a part whose log names its records logs after the load`);
+      if (reads++) throw new Error(`${o.recordType}: one logged read per part`);
+      const rows = await this.accessLog.readLogged<R>(this.dataSource, sql, params, entry([caseId]));
+      logged = rows.length > 0;
+      return rows;
+    };
+    const part = await o.load(caseId, { ...granted, owning }, loggedRead);
+    if (!part) return null;
+    if (!logged) await this.accessLog.record(this.dataSource, entry([caseId, ...(o.recordIds?.(part) ?? [])]));
     return part;
   }
 }

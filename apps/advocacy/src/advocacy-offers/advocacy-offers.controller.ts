@@ -15,7 +15,7 @@ export class AdvocacyOffersController {
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<AdvocacyOfferPart>> {
     return this.reader.read(req, {
       recordType: 'advocacy-offer',
-      load: (caseId, granted) => this.offers.casePart(caseId, { owning: granted.owning, agency: granted.principal.agency }),
+      load: (caseId, granted, logged) => this.offers.casePart(caseId, { owning: granted.owning, agency: granted.principal.agency }, logged),
     });
   }
 }

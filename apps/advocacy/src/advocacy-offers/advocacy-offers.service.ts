@@ -5,11 +5,10 @@ import { CaseReferredV1, RiskLevelChangedV1, type AdvocacyOfferPart } from '@sta
 import { ADVOCACY_PRIORITY_FOR_LEVEL, type RiskLevel } from '@stac/domain';
 import { CaseAccessGrants, systemPrincipal } from '@stac/auth';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
-import { Clock } from '@stac/runtime';
+import { Clock, type LoggedRead } from '@stac/runtime';
 import { SafetyPlansService } from '../safety-plans/safety-plans.service';
 import { consentInForce, updatedRows, type OfferRow } from '../victim-support/victim-support-record';
 import { VictimSupportService } from '../victim-support/victim-support.service';
-import { AdvocacyOffer } from './advocacy-offer.entity';
 
 const RANK: Record<RiskLevel, number> = { STANDARD: 0, MEDIUM: 1, HIGH: 2 };
 
@@ -33,23 +32,14 @@ export class AdvocacyOffersService {
     // Only a victim who consented, or was referred on a recorded lawful basis, is offered an advocate (AC-05).
     if (!event.advocacyReferralBasis) return;
     const now = this.clock.now();
-    const inserted = await ctx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(AdvocacyOffer)
-      .values({
-        id: randomUUID(),
-        caseId: caseIdOf(ctx),
-        victimId: event.victimId,
-        status: 'PENDING',
-        openedAt: now,
-        version: 1,
-      })
-      .orIgnore()
-      .returning('id')
-      .execute();
+    // The new offer as stored (this transaction's own row, so no other can change it before the commit).
+    const [offer]: OfferRow[] = await ctx.manager.query(
+      `INSERT INTO advocacy_offer (id, case_id, victim_id, status, opened_at, version) VALUES ($1, $2, $3, 'PENDING', $4, 1)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [randomUUID(), caseIdOf(ctx), event.victimId, now],
+    );
     // Nothing inserted: another event already opened this record and its access.
-    if ((inserted.raw as unknown[]).length === 0) return;
+    if (!offer) return;
     await this.grants.open(ctx.manager, {
       caseId: caseIdOf(ctx),
       owner: 'advocacy',
@@ -57,7 +47,6 @@ export class AdvocacyOffersService {
       actor: systemPrincipal('advocacy', 'advocacy'),
       correlationId: ctx.correlationId,
     });
-    const [offer]: OfferRow[] = await ctx.manager.query(`SELECT * FROM advocacy_offer WHERE case_id = $1 FOR UPDATE`, [caseIdOf(ctx)]);
     const headers = { correlationId: ctx.correlationId, causationId: ctx.causationId, traceparent: ctx.traceparent };
     await this.support.appendConsent(
       ctx.manager,
@@ -100,9 +89,14 @@ export class AdvocacyOffersService {
    * police, under advocacy-to-police) sees the consent state, and allocation and plan status only while the
    * victim's consent (or a lawful override) covers telling it. Never notes, needs or contact preferences.
    */
-  async casePart(caseId: string, reader: { owning: boolean; agency?: string } = { owning: true }): Promise<AdvocacyOfferPart | null> {
-    // One round trip: the offer with the case's risk level and its latest safety plan.
-    const [row]: (OfferRow & { level: RiskLevel | null; plan_status: string | null; plan_review_due_at: Date | null })[] = await this.dataSource.query(
+  async casePart(
+    caseId: string,
+    reader: { owning: boolean; agency?: string } = { owning: true },
+    read: LoggedRead = (sql, params) => this.dataSource.query(sql, params),
+  ): Promise<AdvocacyOfferPart | null> {
+    // One round trip: the offer with the case's risk level and its latest safety plan (and, read through
+    // the case-part reader, the access-log row).
+    const [row] = await read<OfferRow & { level: RiskLevel | null; plan_status: string | null; plan_review_due_at: Date | null }>(
       `SELECT o.*, r.level, p.status AS plan_status, p.review_due_at AS plan_review_due_at
          FROM advocacy_offer o
          LEFT JOIN case_risk_level r ON r.case_id = o.case_id

@@ -13,6 +13,6 @@ export class SupervisionChecksController {
 
   @MessagePattern(CASE_PART.probation)
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<ProbationCasePart>> {
-    return this.reader.read(req, { recordType: 'supervision-check', load: (caseId) => this.checks.casePart(caseId) });
+    return this.reader.read(req, { recordType: 'supervision-check', load: (caseId, _granted, logged) => this.checks.casePart(caseId, logged) });
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '@stac/contracts';
 import { OnEvent, type EventContext } from '@stac/messaging';
 import { contactRouteOf, currentChecks } from '@stac/partner-checks';
-import { Clock, type RequestContext } from '@stac/runtime';
+import { Clock, type LoggedRead, type RequestContext } from '@stac/runtime';
 import { ProbationKeys } from '../keys/probation-keys';
 import { MappaDecision } from '../mappa/mappa-decision.entity';
 import { SupervisionCheck as SupervisionCheckEntity, type SupervisionCheck } from './supervision-check.entity';
@@ -113,19 +113,43 @@ export class SupervisionChecksService {
     return all[0] ?? null;
   }
 
-  /** Probation's part of the unified case view: the check's answer and contact route, and the MAPPA level. */
-  async casePart(caseId: string): Promise<ProbationCasePart | null> {
-    const c = await this.forCase(caseId);
+  /**
+   * Probation's part of the unified case view: the check's answer and contact route, and the MAPPA level.
+   * One statement (with the access-log row, through the case-part reader): the first current check, as
+   * `forCase` gives it (a PERSON_IDENTIFIED check stands in for the person's earlier ones, `currentChecks`),
+   * with the case's latest MAPPA decision.
+   */
+  async casePart(caseId: string, read: LoggedRead = (sql, params) => this.dataSource.query(sql, params)): Promise<ProbationCasePart | null> {
+    const [c] = await read<{
+      id: string;
+      status: SupervisionCheck['status'];
+      supervision_status: SupervisionCheck['supervisionStatus'];
+      requested_at: Date;
+      contact_team: string | null;
+      contact_role: string | null;
+      contact_how_to_reach: string | null;
+      category: MappaDecision['category'] | null;
+      level: MappaDecision['level'] | null;
+    }>(
+      `SELECT c.id, c.status, c.supervision_status, c.requested_at, c.contact_team, c.contact_role, c.contact_how_to_reach, m.category, m.level
+         FROM supervision_check c
+         LEFT JOIN LATERAL (SELECT category, level FROM mappa_decision d WHERE d.case_id = c.case_id ORDER BY d.set_at DESC LIMIT 1) m ON true
+        WHERE c.case_id = $1
+          AND (c.reason = 'PERSON_IDENTIFIED'
+               OR NOT EXISTS (SELECT 1 FROM supervision_check i WHERE i.case_id = c.case_id AND i.person_id = c.person_id AND i.reason = 'PERSON_IDENTIFIED'))
+        ORDER BY c.requested_at, c.id
+        LIMIT 1`,
+      [caseId],
+    );
     if (!c) return null;
-    const mappa = await this.dataSource.manager.findOne(MappaDecision, { where: { caseId }, order: { setAt: 'DESC' } });
     return {
       checkId: c.id,
       status: c.status,
-      answer: c.supervisionStatus,
-      requestedAt: c.requestedAt.toISOString(),
-      contactRoute: contactRouteOf(c),
-      mappaCategory: mappa?.category ?? null,
-      mappaLevel: mappa?.level ?? null,
+      answer: c.supervision_status,
+      requestedAt: c.requested_at.toISOString(),
+      contactRoute: contactRouteOf({ contactTeam: c.contact_team, contactRole: c.contact_role, contactHowToReach: c.contact_how_to_reach }),
+      mappaCategory: c.category ?? null,
+      mappaLevel: c.level ?? null,
     };
   }
 }

@@ -16,19 +16,16 @@ export class RiskCaseAccess {
 
   /** Idempotent: a case this service already opened is left as it is. */
   async ensureOpened(m: EntityManager, caseId: string, correlationId: string): Promise<void> {
-    // Serialise per case so two first events for one case cannot both open it.
+    // Serialise per case so two first events for one case cannot both open it; the open itself finds
+    // (in its one statement) whether this service opened the case already.
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('risk-case-access:' || $1::text))`, [caseId]);
-    const opened: unknown[] = await m.query(
-      `SELECT 1 FROM case_relationship WHERE case_id = $1 AND kind = 'OWNING_TEAM' AND created_by = $2 LIMIT 1`,
-      [caseId, `${ACTOR.issuer}#${ACTOR.subject}`],
-    );
-    if (opened.length) return;
     await this.grants.open(m, {
       caseId,
       owner: 'police',
       // Risk records carry one restricted group: rationale and formulation (AC-03).
       ownerFieldGroups: ['risk.rationale'],
       shares: RISK_SUMMARY_AGREEMENTS.map((a) => ({ agency: a.to, agreementCode: a.code })),
+      unlessOpened: true,
       actor: ACTOR,
       correlationId,
     });

@@ -5,7 +5,8 @@ import { caseHiddenSql } from '@stac/auth';
 import { reassessmentReasonForCjStage, screeningDueAt, WorkingDayCalendar, type Agency, type RiskInstrument, type RiskTaskReason } from '@stac/domain';
 import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, LicenceEndedV1, OffenderReleasedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
-import { Clock } from '@stac/runtime';
+import { WriteBatch } from '@stac/persistence';
+import { Clock, type LoggedRead } from '@stac/runtime';
 import { RiskCaseAccess } from '../case-access/risk-case-access';
 import { ScreeningTask, type TaskTrigger } from './screening-task.entity';
 
@@ -52,7 +53,9 @@ export class ScreeningTasksService {
   async onCaseReferred(event: CaseReferredV1, ctx: EventContext): Promise<void> {
     const caseId = caseIdOf(ctx);
     const referredAt = new Date(event.referredAt);
-    await ctx.manager
+    // The task and the case's coded context in one statement: both are new rows nothing here reads back.
+    const writes = new WriteBatch(ctx.manager);
+    const [taskSql, taskParams] = ctx.manager
       .createQueryBuilder()
       .insert()
       .into(ScreeningTask)
@@ -72,12 +75,15 @@ export class ScreeningTasksService {
         version: 1,
       })
       .orIgnore()
-      .execute();
+      .getQueryAndParameters();
+    writes.add(taskSql, taskParams);
     // The coded context later decisions need (a DASH only in a domestic context); the first referral event wins.
-    await ctx.manager.query(
-      `INSERT INTO risk_case_context (case_id, domestic, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING`,
-      [caseId, event.flags.includes('DOMESTIC'), this.clock.now()],
-    );
+    writes.add(`INSERT INTO risk_case_context (case_id, domestic, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING`, [
+      caseId,
+      event.flags.includes('DOMESTIC'),
+      this.clock.now(),
+    ]);
+    await writes.flush();
     await this.access.ensureOpened(ctx.manager, caseId, ctx.correlationId);
   }
 
@@ -289,16 +295,20 @@ export class ScreeningTasksService {
   }
 
   /** The referral's screening task for the unified case view (the earliest task of the case). */
-  async casePart(caseId: string): Promise<ScreeningTaskPart | null> {
-    const t = await this.dataSource.manager.findOne(ScreeningTask, { where: { caseId }, order: { openedAt: 'ASC' } });
+  async casePart(caseId: string, read: LoggedRead = (sql, params) => this.dataSource.query(sql, params)): Promise<ScreeningTaskPart | null> {
+    // The case's first task (its screening), in one statement (with the access-log row, through the case-part reader).
+    const [t] = await read<Pick<ScreeningTaskPart, 'taskId' | 'status' | 'instrument' | 'reason'> & { due_at: Date; opened_at: Date }>(
+      `SELECT id AS "taskId", status, instrument, reason, due_at, opened_at FROM screening_task WHERE case_id = $1 ORDER BY opened_at, id LIMIT 1`,
+      [caseId],
+    );
     return t
       ? {
-          taskId: t.id,
+          taskId: t.taskId,
           status: t.status,
           instrument: t.instrument,
           reason: t.reason,
-          dueAt: t.dueAt.toISOString(),
-          openedAt: t.openedAt.toISOString(),
+          dueAt: t.due_at.toISOString(),
+          openedAt: t.opened_at.toISOString(),
         }
       : null;
   }

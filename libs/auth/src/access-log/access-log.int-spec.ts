@@ -75,6 +75,24 @@ describe('s62 access log', () => {
     );
   });
 
+  it('LAW-01, LAW-02: a read logged in its own statement writes its row when, and only when, it returns a row; a failing read writes none', async () => {
+    const found = '00000000-0000-4000-8000-00000000aa01';
+    const missing = '00000000-0000-4000-8000-00000000aa02';
+    const failing = '00000000-0000-4000-8000-00000000aa03';
+    const rowsOf = async (id: string) =>
+      ds.query(`SELECT operation, action, record_ids, actor_subject, decision, rule FROM access_log WHERE $1 = ANY(record_ids)`, [id]);
+    const read = `SELECT x.id, x.n FROM (VALUES ($1::uuid, 1), ($1::uuid, 2)) AS x(id, n) WHERE $2::boolean ORDER BY x.n`;
+
+    expect(await log.readLogged(ds, read, [found, true], entry(found))).toEqual([{ id: found, n: 1 }, { id: found, n: 2 }]);
+    expect(await rowsOf(found)).toEqual([
+      { operation: 'consultation', action: 'case.read', record_ids: [found], actor_subject: 'dpo-1', decision: 'allow', rule: 'case.read:OWNING_TEAM' },
+    ]);
+    expect(await log.readLogged(ds, read, [missing, false], entry(missing))).toEqual([]);
+    expect(await rowsOf(missing)).toEqual([]);
+    await expect(log.readLogged(ds, `SELECT 1 / 0 AS boom WHERE $1::uuid IS NOT NULL`, [failing], entry(failing))).rejects.toThrow(/division by zero/);
+    expect(await rowsOf(failing)).toEqual([]);
+  });
+
   it('LAW-04: the log is append-only, even for the service role (UPDATE, DELETE, TRUNCATE refused)', async () => {
     await expect(ds.query(`UPDATE access_log SET action = 'x'`)).rejects.toThrow(/permission denied/);
     await expect(ds.query(`DELETE FROM access_log`)).rejects.toThrow(/permission denied/);

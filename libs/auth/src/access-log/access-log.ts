@@ -122,6 +122,21 @@ export class AccessLog {
     return this.insert(db, e);
   }
 
+  /**
+   * A read and its access-log row in ONE statement (LAW-01, LAW-02): `sql` runs as a `WITH` part and the
+   * row is written by the same statement when, and only when, the read returns a row; both happen or
+   * neither does. One round trip instead of two. `sql` is a plain SELECT using `$1..$n` of `params`.
+   */
+  async readLogged<R>(db: Pick<DataSource, 'query'>, sql: string, params: unknown[], e: AccessEntry): Promise<R[]> {
+    const n = params.length;
+    return db.query(
+      `WITH part AS (${sql}),
+       logged AS (INSERT INTO access_log (${HASHED.join(', ')}) SELECT ${HASHED.map((_, i) => `$${n + i + 1}`).join(', ')} WHERE EXISTS (SELECT 1 FROM part))
+       SELECT * FROM part`,
+      [...params, ...this.valuesOf(e)],
+    );
+  }
+
   private async insert(db: Pick<EntityManager, 'query'>, e: AccessEntry): Promise<string> {
     const values = this.valuesOf(e);
     await appendRow(db, INSERT_ROW, values);

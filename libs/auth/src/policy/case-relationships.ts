@@ -131,22 +131,25 @@ export class CaseRelationships {
     return id;
   }
 
-  /** Several relationships in one statement (a new case opens five or so at once). */
-  async grantMany(m: Queryable, grants: readonly Grant[]): Promise<string[]> {
+  /**
+   * Several relationships in one statement (a new case opens five or so at once). `unlessHeld`: only
+   * when the case holds no relationship of that kind created by that actor yet, decided by the same
+   * statement (the caller serialises concurrent openers); returns the ids written, none when it held one.
+   */
+  async grantMany(m: Queryable, grants: readonly Grant[], o: { unlessHeld?: { kind: RelationshipKind; createdBy: string } } = {}): Promise<string[]> {
     if (grants.length === 0) return [];
     const ids = grants.map((g) => g.id ?? randomUUID());
     const COLUMNS = 16;
-    await m.query(
-      `INSERT INTO case_relationship (id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by, issuer, origin, team, team_issuer)
-       VALUES ${grants
-         .map((_, r) => {
-           const p = (c: number) => `$${r * COLUMNS + c}`;
-           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}, ${p(13)}, ${p(14)}, ${p(15)}, ${p(16)})`;
-         })
-         .join(', ')}`,
-      grants.flatMap((g, r) => {
-        if (g.subject !== undefined && !g.issuer) throw new Error('a named relationship names its user by issuer and subject (AC-16)');
-        return [
+    // Every value typed, so the rows read the same as a VALUES list of an INSERT and as a subquery.
+    const values = `VALUES ${grants
+      .map((_, r) => {
+        const p = (c: number) => `$${r * COLUMNS + c}`;
+        return `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::text, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text[], ${p(7)}::uuid, ${p(8)}::boolean, ${p(9)}::text, least(coalesce(${p(12)}::timestamptz, now()), now()), ${p(10)}::timestamptz, ${p(11)}::text, ${p(13)}::text, ${p(14)}::text, ${p(15)}::text, ${p(16)}::text)`;
+      })
+      .join(', ')}`;
+    const params = grants.flatMap((g, r) => {
+      if (g.subject !== undefined && !g.issuer) throw new Error('a named relationship names its user by issuer and subject (AC-16)');
+      return [
         ids[r],
         g.caseId,
         g.kind,
@@ -164,9 +167,20 @@ export class CaseRelationships {
         g.team?.team ?? null,
         g.team?.issuer ?? null,
       ];
-      }),
+    });
+    const columns = 'id, case_id, kind, agency, subject, field_groups, agreement_id, read_only, justification, valid_from, valid_to, created_by, issuer, origin, team, team_issuer';
+    if (!o.unlessHeld) {
+      await m.query(`INSERT INTO case_relationship (${columns}) ${values}`, params);
+      return ids;
+    }
+    const n = params.length;
+    const written: { id: string }[] = await m.query(
+      `INSERT INTO case_relationship (${columns}) SELECT * FROM (${values}) AS g
+        WHERE NOT EXISTS (SELECT 1 FROM case_relationship r WHERE r.case_id = $${n + 1} AND r.kind = $${n + 2} AND r.created_by = $${n + 3})
+       RETURNING id`,
+      [...params, grants[0].caseId, o.unlessHeld.kind, o.unlessHeld.createdBy],
     );
-    return ids;
+    return written.map((w) => w.id);
   }
 
 
