@@ -28,6 +28,11 @@ export class AdvocacyConsentStatuses {
 
   async forCase(m: EntityManager, caseId: string): Promise<AdvocacyConsentStatus | null> {
     const [row] = await m.query(`SELECT state, scope, changed_at FROM case_advocacy_consent WHERE case_id = $1`, [caseId]);
-    return row ? { state: row.state, scope: row.scope, changedAt: (row.changed_at as Date).toISOString() } : null;
+    return advocacyConsentOf(row);
   }
+}
+
+/** A `case_advocacy_consent` row (state, scope, changed_at) as the case shows it; null when none. */
+export function advocacyConsentOf(row: { state: string | null; scope: string[] | null; changed_at: Date | null } | undefined): AdvocacyConsentStatus | null {
+  return row?.state ? { state: row.state, scope: row.scope ?? [], changedAt: (row.changed_at as Date).toISOString() } : null;
 }

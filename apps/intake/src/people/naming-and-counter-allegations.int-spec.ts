@@ -5,7 +5,6 @@ import { Outbox } from '@stac/messaging';
 import type { RequestContext } from '@stac/runtime';
 import { testRequestContext } from '@stac/runtime/testing';
 import { problemOf } from '@stac/testing';
-import { AdvocacyConsentStatuses } from '../advocacy-status/advocacy-consent.service';
 import { CasesService } from '../cases/cases.service';
 import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -75,7 +74,7 @@ beforeAll(async () => {
   records = new PersonRecords(h.cipher);
   referrals = new ReferralsService(h.ds, outbox, new CaseAccessGrants(h.relationships, accessLog), accessLog, records, h.clock, h.restrictedRecords, h.counterAllegations);
   people = new PeopleService(h.ds, accessLog, records, h.clock, outbox, h.counterAllegations);
-  cases = new CasesService(h.ds, records, new AdvocacyConsentStatuses(), new PartnerAnswersService(h.ds), h.counterAllegations);
+  cases = new CasesService(h.ds, records, new PartnerAnswersService(h.ds), h.counterAllegations);
 });
 afterAll(() => h.stop());
 
