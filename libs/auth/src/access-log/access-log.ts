@@ -128,10 +128,9 @@ export class AccessLog {
    * neither does. One round trip instead of two. `sql` is a plain SELECT using `$1..$n` of `params`.
    */
   async readLogged<R>(db: Pick<DataSource, 'query'>, sql: string, params: unknown[], e: AccessEntry): Promise<R[]> {
-    const n = params.length;
     return db.query(
       `WITH part AS (${sql}),
-       logged AS (INSERT INTO access_log (${HASHED.join(', ')}) SELECT ${HASHED.map((_, i) => `$${n + i + 1}`).join(', ')} WHERE EXISTS (SELECT 1 FROM part))
+       logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${rowPlaceholders(params.length)} WHERE EXISTS (SELECT 1 FROM part))
        SELECT * FROM part`,
       [...params, ...this.valuesOf(e)],
     );
@@ -170,7 +169,17 @@ export class AccessLog {
   }
 }
 
-const INSERT_ROW = `INSERT INTO access_log (${HASHED.join(', ')}) VALUES (${HASHED.map((_, i) => `$${i + 1}`).join(', ')})`;
+const HASHED_COLUMNS = HASHED.join(', ');
+
+/** `$n+1, ..., $n+19`: the row's placeholders after `n` parameters of the statement, made once per `n`. */
+const placeholders = new Map<number, string>();
+function rowPlaceholders(n: number): string {
+  let known = placeholders.get(n);
+  if (known === undefined) placeholders.set(n, (known = HASHED.map((_, i) => `$${n + i + 1}`).join(', ')));
+  return known;
+}
+
+const INSERT_ROW = `INSERT INTO access_log (${HASHED_COLUMNS}) VALUES (${rowPlaceholders(0)})`;
 
 const SELECT_HASHED = `${HASHED.filter((k) => k !== 'occurred_at').join(', ')},
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
