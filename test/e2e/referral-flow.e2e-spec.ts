@@ -64,10 +64,12 @@ describe('foundation flow: a referral reaches every agency', () => {
     const view = await eventually(
       async () => {
         const v = await api().get(`/api/v1/cases/${res.body.caseId}`).expect(200);
-        const parts = [v.body.riskAssessment, v.body.advocacy, v.body.mentalHealth, v.body.probation];
+        // The risk summary opens with the screening task's commit, but is read by a second request to risk
+        // that can run just before that commit while the first runs just after it: wait for both.
+        const parts = [v.body.riskAssessment, v.body.riskSummary, v.body.advocacy, v.body.mentalHealth, v.body.probation];
         return parts.every((p) => p.status === 'available') ? v.body : undefined;
       },
-      { timeoutMs: 15_000, what: 'all four downstream parts on the case view' },
+      { timeoutMs: 15_000, what: 'all four downstream parts (and the risk summary) on the case view' },
     );
     expect(view.intake).toMatchObject({
       caseId: res.body.caseId,
