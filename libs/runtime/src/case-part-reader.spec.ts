@@ -52,6 +52,17 @@ describe('CasePartReader (LAW-01, LAW-02: one access-log row per part disclosed)
     expect(recorded.map((e) => e.recordIds)).toEqual([[caseId], [caseId, 'p-1']]);
   });
 
+  it('LAW-02: the row records the legal basis the part gives for the read', async () => {
+    const { read, recorded } = reader([]);
+    await read({
+      recordType: 'mental-health-case-part',
+      load: async () => ({ checks: ['k-1'] }),
+      recordIds: (p) => p.checks,
+      legalBasis: (g) => (g.owning ? undefined : `agreement:mental-health-to-${g.principal.agency}`),
+    });
+    expect(recorded).toEqual([expect.objectContaining({ operation: 'disclosure', recordIds: [caseId, 'k-1'], legalBasis: 'agreement:mental-health-to-police' })]);
+  });
+
   it('refuses a second logged read in one part, and a logged read by a part whose row names its records', async () => {
     const { read } = reader([{ id: 'x' }]);
     await expect(

@@ -17,6 +17,8 @@ export interface CasePartRead<T> {
   load(caseId: string, granted: Authorized & { owning: boolean }, logged: LoggedRead): Promise<T | null>;
   /** Ids of the records disclosed, for the access log (the case id is always included). */
   recordIds?(part: T): string[];
+  /** The legal basis the access-log row records for this read (a disclosure's agreement), if any. */
+  legalBasis?(granted: Authorized & { owning: boolean }): string | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export class CasePartReader {
       recordIds,
       fieldGroups: granted.fieldGroups,
       purpose: granted.purpose,
+      legalBasis: o.legalBasis?.({ ...granted, owning }),
       recipients: [granted.principal.agency],
       decision: granted.decision,
       correlationId: req.correlationId,

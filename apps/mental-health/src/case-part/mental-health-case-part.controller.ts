@@ -1,14 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { AccessControl, AccessLog, isOwningAccess, type FieldGroup } from '@stac/auth';
-import { CASE_PART, CasePartQuery, type CasePartAnswer, type MentalHealthCasePart, type RpcRequest } from '@stac/contracts';
+import { CASE_PART, type CasePartAnswer, type MentalHealthCasePart, type RpcRequest } from '@stac/contracts';
 import { currentChecks } from '@stac/partner-checks';
-import { Clock, parseRpcBody } from '@stac/runtime';
+import { CasePartReader, Clock } from '@stac/runtime';
 import { ArrangementsService } from '../arrangements/arrangements.service';
 import { MhConsultationsService } from '../consultations/mh-consultations.service';
 import { InterventionsService } from '../interventions/interventions.service';
-import { checkView, KnownToServicesChecksService } from '../known-to-services-checks/known-to-services-checks.service';
+import { KnownToServicesCheck } from '../known-to-services-checks/known-to-services-check.entity';
+import { checkView } from '../known-to-services-checks/known-to-services-checks.service';
 import { disclosureBasis } from '../trust-workflow';
 
 /**
@@ -20,63 +20,54 @@ import { disclosureBasis } from '../trust-workflow';
 @Controller()
 export class MentalHealthCasePartController {
   constructor(
-    private readonly access: AccessControl,
-    private readonly accessLog: AccessLog,
+    private readonly reader: CasePartReader,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly checks: KnownToServicesChecksService,
     private readonly consultations: MhConsultationsService,
     private readonly arrangements: ArrangementsService,
     private readonly interventions: InterventionsService,
   ) {}
 
   @MessagePattern(CASE_PART['mental-health'])
-  async casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<MentalHealthCasePart>> {
-    const { caseId, fieldGroups } = await parseRpcBody(CasePartQuery, req.body);
-    const granted = await this.access.authorize(req, {
-      action: 'case.read',
-      caseId,
-      fieldGroups: fieldGroups as FieldGroup[] | undefined,
+  casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<MentalHealthCasePart>> {
+    return this.reader.read(req, {
       recordType: 'mental-health-case-part',
-      operation: 'consultation',
-    });
-    const part = await this.load(caseId);
-    if (!part) return null;
-    const owning = isOwningAccess(granted.decision);
-    await this.accessLog.record(this.dataSource, {
-      operation: owning ? 'consultation' : 'disclosure',
-      action: 'case.read',
-      principal: granted.principal,
-      recordType: 'mental-health-case-part',
-      recordIds: [
-        caseId,
+      load: (caseId) => this.load(caseId),
+      recordIds: (part) => [
         ...part.checks.map((c) => c.checkId),
         ...part.consultations.map((c) => c.consultationId),
         ...part.arrangements.map((a) => a.arrangementId),
         ...part.interventions.map((i) => i.interventionId),
       ],
-      fieldGroups: granted.fieldGroups,
-      purpose: granted.purpose,
-      legalBasis: disclosureBasis({ ...granted, owning }),
-      recipients: [granted.principal.agency],
-      decision: granted.decision,
-      correlationId: req.correlationId,
+      legalBasis: disclosureBasis,
     });
-    return part;
   }
 
+  /**
+   * The checks and whether the case has consultations, arrangements or interventions, in one statement;
+   * each of those is read only when the case has one (most cases have none).
+   */
   private async load(caseId: string): Promise<MentalHealthCasePart | null> {
     const m = this.dataSource.manager;
     const now = this.clock.now();
-    // Sequential: one pooled connection per read is enough.
-    const all = await this.checks.forCase(m, caseId);
+    const { entities: all, raw } = await m
+      .createQueryBuilder(KnownToServicesCheck, 'c')
+      .addSelect('EXISTS (SELECT 1 FROM mh_consultation x WHERE x.case_id = c.case_id)', 'has_consultations')
+      .addSelect('EXISTS (SELECT 1 FROM mh_arrangement x WHERE x.case_id = c.case_id)', 'has_arrangements')
+      .addSelect('EXISTS (SELECT 1 FROM intervention x WHERE x.case_id = c.case_id)', 'has_interventions')
+      .where('c.case_id = :caseId', { caseId })
+      .orderBy('c.requestedAt', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getRawAndEntities<{ has_consultations: boolean; has_arrangements: boolean; has_interventions: boolean }>();
     const checks = all.map((c) => checkView(c, now));
     if (!checks.length) return null;
+    const has = raw[0];
     // The summary is of the checks that stand (one answered while the person was unknown is replaced by the re-check).
     const standing = currentChecks(all).map((c) => checkView(c, now));
-    const consultations = await this.consultations.forCase(m, caseId);
-    const arrangements = await this.arrangements.views(m, caseId);
-    const interventions = await this.interventions.views(m, caseId);
+    // Sequential: one pooled connection per read is enough.
+    const consultations = has.has_consultations ? await this.consultations.forCase(m, caseId) : [];
+    const arrangements = has.has_arrangements ? await this.arrangements.views(m, caseId) : [];
+    const interventions = has.has_interventions ? await this.interventions.views(m, caseId) : [];
     const first = standing[0];
     const answered = standing.find((c) => c.answer === 'YES') ?? standing.find((c) => c.status === 'ANSWERED');
     return {
