@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DuplicateCandidate } from './duplicate-candidate.entity';
-import { blockingKeys, prepareMatch, probeKeys, type MatchOptions, type MatchResult, type PersonIdentity } from './duplicate-matching';
+import { blockingKeys, prepareMatch, probeKeys, type KeyedHash, type MatchOptions, type MatchResult, type PersonIdentity } from './duplicate-matching';
 import { Person } from './person.entity';
 import { PersonalDataCipher } from './personal-data-cipher';
 import type { WriteBatch } from '@stac/persistence';
@@ -68,7 +68,22 @@ type CandidateOptions = MatchOptions & { exclude?: string[]; limit?: number; max
 export class PersonRecords {
   constructor(@Inject(PersonalDataCipher) private readonly cipher: PersonalDataCipher) {}
 
-  private readonly hash = (label: string, value: string) => this.cipher.keyedHash(label, value);
+  private readonly hash: KeyedHash = (label, value) => this.cipher.keyedHash(label, value);
+
+  /**
+   * A keyed hash that remembers its answers, for one request whose people are hashed more than once (a
+   * referral's new people: their stored match keys, then the duplicate probe of the same names). Made per
+   * request and dropped with it: no name outlives the request in memory.
+   */
+  rememberingHash(): KeyedHash {
+    const known = new Map<string, Buffer>();
+    return (label, value) => {
+      const k = `${label}\u0000${value}`;
+      let h = known.get(k);
+      if (!h) known.set(k, (h = this.hash(label, value)));
+      return h;
+    };
+  }
 
   async create(m: EntityManager, r: NewPersonRecord): Promise<Person> {
     const { person, keys } = this.prepare(r);
@@ -85,8 +100,8 @@ export class PersonRecords {
    * New people's rows and match keys as `create` writes them, added to a batch of writes sent as one
    * statement (a referral's victim and person of concern). Returns the ids.
    */
-  createInBatch(batch: WriteBatch, records: NewPersonRecord[]): string[] {
-    const prepared = records.map((r) => this.prepare(r));
+  createInBatch(batch: WriteBatch, records: NewPersonRecord[], hash = this.hash): string[] {
+    const prepared = records.map((r) => this.prepare(r, hash));
     const col = <K extends keyof Person>(k: K) => prepared.map((p) => p.person[k] ?? null);
     batch.add(
       `INSERT INTO person (id, identity_enc, identifiers_enc, other_names_enc, contact_enc, location_enc, identity_known, version)
@@ -106,7 +121,7 @@ export class PersonRecords {
   }
 
   /** A new person's row, its personal fields sealed with the agency key (DP-02), and its keyed-hash match keys. */
-  private prepare(r: NewPersonRecord): { person: Partial<Person>; keys: Buffer[] } {
+  private prepare(r: NewPersonRecord, hash = this.hash): { person: Partial<Person>; keys: Buffer[] } {
     const id = r.id ?? randomUUID();
     const identity = { givenName: r.givenName ?? null, familyName: r.familyName ?? null, dateOfBirth: r.dateOfBirth ?? null };
     const hasIdentity = Object.values(identity).some((v) => v !== null);
@@ -131,7 +146,7 @@ export class PersonRecords {
       version: 1,
     };
     // Previous names get the same keys as the current one: found by search and duplicate detection alike.
-    return { person, keys: blockingKeys({ ...identity, identifiers, otherNames }, this.hash) };
+    return { person, keys: blockingKeys({ ...identity, identifiers, otherNames }, hash) };
   }
 
   /**
@@ -233,9 +248,14 @@ export class PersonRecords {
    * Candidates of several identities (each with its own options) in one statement: the probe of each is
    * the same as `candidates` makes alone, and so is the scoring.
    */
-  private async candidatesOfMany(m: Pick<EntityManager, 'query'>, qs: PersonIdentity[], o: CandidateOptions | CandidateOptions[]): Promise<ScoredCandidate[][]> {
+  private async candidatesOfMany(
+    m: Pick<EntityManager, 'query'>,
+    qs: PersonIdentity[],
+    o: CandidateOptions | CandidateOptions[],
+    hash = this.hash,
+  ): Promise<ScoredCandidate[][]> {
     const options = (i: number) => (Array.isArray(o) ? o[i] : o);
-    const probes = qs.map((q, i) => ({ i, keys: probeKeys(q, this.hash) })).filter((p) => p.keys.length > 0);
+    const probes = qs.map((q, i) => ({ i, keys: probeKeys(q, hash) })).filter((p) => p.keys.length > 0);
     const results: ScoredCandidate[][] = qs.map(() => []);
     if (probes.length === 0) return results;
     const params: unknown[] = [];
@@ -297,13 +317,19 @@ export class PersonRecords {
    * `detectDuplicates` for several people added together (a referral's victim and person of concern):
    * one statement finds the candidates of all, one records the proposals, in the order of the people.
    */
-  async detectDuplicatesOfMany(m: Pick<EntityManager, 'query'>, people: { personId: string; identity: PersonIdentity }[], now: Date): Promise<DuplicateCandidate[]> {
+  async detectDuplicatesOfMany(
+    m: Pick<EntityManager, 'query'>,
+    people: { personId: string; identity: PersonIdentity }[],
+    now: Date,
+    hash = this.hash,
+  ): Promise<DuplicateCandidate[]> {
     // The records sharing the most keys are the likely ones; bounded so a very common name (every
     // referral of one synthetic victim, say) costs the same as a rare one.
     const found = await this.candidatesOfMany(
       m,
       people.map((p) => p.identity),
       people.map((p) => ({ mode: 'duplicate' as const, exclude: [p.personId], limit: 10, maxRows: 100, perKey: 50 })),
+      hash,
     );
     const rows = people.flatMap((p, i) =>
       found[i].map((c) =>

@@ -259,11 +259,17 @@ export class ReferralsService {
         advocacy === 'LAWFUL_OVERRIDE' ? actor : null,
       ],
     );
-    // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02).
-    this.people.createInBatch(batch, [
-      { id: victimId, ...s.victim, identityKnown: true },
-      { id: personOfConcernId, ...s.personOfConcern },
-    ]);
+    // Personal fields encrypted with the agency key, names indexed by keyed hashes (DP-02); the duplicate
+    // probe below hashes the same names, once.
+    const hash = this.people.rememberingHash();
+    this.people.createInBatch(
+      batch,
+      [
+        { id: victimId, ...s.victim, identityKnown: true },
+        { id: personOfConcernId, ...s.personOfConcern },
+      ],
+      hash,
+    );
     batch.add(
       `INSERT INTO case_participant (case_id, person_id, role, valid_from, valid_to)
        VALUES ($1, $2, 'VICTIM', $4, NULL), ($1, $3, 'PERSON_OF_CONCERN', $4, NULL)`,
@@ -357,6 +363,7 @@ export class ReferralsService {
         ...(s.personOfConcern.identityKnown ? [{ personId: personOfConcernId, identity: s.personOfConcern }] : []),
       ],
       now,
+      hash,
     );
     // The victim is a person of concern on an earlier case where this suspect is the victim: a counter-allegation.
     // Both people are new records on this case alone, so another case can hold "the same person" only through
