@@ -18,7 +18,9 @@ export type Validated<T> = { ok: true; envelope: EventEnvelope<T> } | { ok: fals
  */
 export async function validateEvent<T extends object>(raw: unknown, contract: EventContract<T>): Promise<Validated<T>> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problems: ['envelope: not an object'] };
-  const envelope = plainToInstance(EnvelopeDto, raw);
+  // The envelope's own fields only: the payload is copied once, into its contract's class, below.
+  const { additionalInformation, ...fields } = raw as Record<string, unknown>;
+  const envelope = Object.assign(plainToInstance(EnvelopeDto, fields), { additionalInformation });
   const problems = flatten(await validate(envelope, { whitelist: true, forbidUnknownValues: true }));
   if (envelope.eventType !== contract.eventType) problems.push(`eventType: expected ${contract.eventType}`);
   if (envelope.version !== contract.version) problems.push(`version: expected ${contract.version}`);
