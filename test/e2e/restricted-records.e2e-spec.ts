@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DEV_ISSUER_BASE } from '@stac/auth';
-import { CASE_PART, GET_RISK_SUMMARY } from '@stac/contracts';
+import { CASE_PART, GET_RISK_SUMMARY, RISK_CASE_VIEW } from '@stac/contracts';
 import type { Agency, Role } from '@stac/domain';
 import { callService, NamespacedNatsClient, RpcCallError } from '@stac/runtime';
 import { eventually } from '@stac/testing';
@@ -159,6 +159,15 @@ describe('AC-15: a staff-linked case is visible only to the people named on it, 
       expect({ service, pattern, open: open.status, seen: seen.status }).toEqual({ service, pattern, open: seen.status, seen: seen.status });
       if (pattern !== GET_RISK_SUMMARY) expect({ service, status: seen.status, empty: seen.body === 'null' }).toEqual({ service, status: 200, empty: false });
     }
+    // Risk's combined case-view request answers each part as its own request does: for the unnamed officer
+    // the bytes of a random id, for the named one both parts.
+    const hidden = await direct('risk-assessment', people.unnamed, caseId, RISK_CASE_VIEW);
+    const missing = await direct('risk-assessment', people.unnamed, random, RISK_CASE_VIEW);
+    expect(hidden).toEqual(missing);
+    expect(JSON.parse(hidden.body)).toMatchObject({ screeningTask: { ok: false, problem: { status: 404 } }, summary: { ok: false, problem: { status: 404 } } });
+    const seen = JSON.parse((await direct('risk-assessment', people.named, caseId, RISK_CASE_VIEW)).body);
+    const alone = [await direct('risk-assessment', people.named, caseId), await direct('risk-assessment', people.named, caseId, GET_RISK_SUMMARY)].map((r) => JSON.parse(r.body));
+    expect(seen).toEqual({ screeningTask: { ok: true, answer: alone[0] }, summary: { ok: true, answer: alone[1] } });
   });
 
   it("AC-09: each agency's own routes answer the unnamed the bytes of a random id (risk, the trust, probation, advocacy)", async () => {

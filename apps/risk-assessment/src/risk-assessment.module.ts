@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ENGLAND_AND_WALES, WorkingDayCalendar } from '@stac/domain';
 import type { DomainServiceDefinition } from '@stac/runtime';
 import { RiskCaseAccess } from './case-access/risk-case-access';
+import { RiskCaseViewController } from './case-view/risk-case-view.controller';
 import { ConsultationPanels } from './consultation-panels/consultation-panels';
 import { InstrumentCatalogue } from './instruments/instrument-catalogue';
 import { InstrumentsController } from './instruments/instruments.controller';
@@ -27,7 +28,7 @@ import { VictimSituationTrigger } from './victim-situation/victim-situation-trig
 import { CaseRestrictionsHandler } from './case-access/case-restrictions.handler';
 
 @Module({
-  controllers: [ScreeningTasksController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
+  controllers: [ScreeningTasksController, RiskCaseViewController, InstrumentsController, RiskAssessmentsController, RiskSummaryController, WorklistController],
   providers: [
     // Intake's restriction of a case to named people, replicated (restricted records, AC-14).
     CaseRestrictionsHandler,

@@ -1,13 +1,15 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import {
   CASE_PART,
-  GET_RISK_SUMMARY,
+  RISK_CASE_VIEW,
   type AdvocacyOfferPart,
+  type RiskCaseViewAnswer,
   type RiskSummaryView,
   type IntakeCasePart,
   type ProbationCasePart,
   type MentalHealthCasePart,
   type ScreeningTaskPart,
+  type SettledPart,
 } from '@stac/contracts';
 import { CASE_NOT_FOUND } from '@stac/contracts';
 import { RpcCallError } from '@stac/rpc';
@@ -46,21 +48,34 @@ export class CaseViewService {
         ...ctx,
         body: { caseId, ...(fieldGroups && service === 'intake' ? { fieldGroups } : {}) },
       });
-    const part = async <T>(service: keyof typeof CASE_PART, pattern?: string): Promise<PartStatus<T>> => {
-      try {
-        const data = await ask<T>(service, pattern);
-        return data ? { status: 'available', data } : { status: 'none' };
-      } catch (e) {
-        if (e instanceof RpcCallError && e.problem.status === 404) return { status: 'none' };
-        if (e instanceof RpcCallError && e.problem.status < 500) throw e;
-        if (e instanceof RpcCallError) return { status: 'unavailable', code: e.problem.code };
-        throw e;
-      }
+    // A part's answer as its status: a 404 is nothing to see; any other refusal fails the view as it came;
+    // a service failure leaves that part unavailable and the rest of the view intact.
+    const statusOf = <T>(settled: SettledPart<T>): PartStatus<T> => {
+      if (settled.ok) return settled.answer ? { status: 'available', data: settled.answer } : { status: 'none' };
+      const { problem } = settled;
+      if (problem.status === 404) return { status: 'none' };
+      if (problem.status < 500) throw new RpcCallError(problem);
+      return { status: 'unavailable', code: problem.code };
     };
-    const [intake, riskAssessment, riskSummary, advocacy, mentalHealth, probation] = await Promise.all([
+    const settle = <T>(answer: Promise<T | null>): Promise<SettledPart<T>> =>
+      answer.then(
+        (a) => ({ ok: true as const, answer: a }),
+        (e: unknown) => {
+          if (e instanceof RpcCallError) return { ok: false as const, problem: e.problem };
+          throw e;
+        },
+      );
+    const part = async <T>(service: keyof typeof CASE_PART): Promise<PartStatus<T>> => statusOf(await settle(ask<T>(service)));
+    // Risk answers its screening task and its shareable summary in one request, each decided on its own.
+    const risk = async (): Promise<[PartStatus<ScreeningTaskPart>, PartStatus<RiskSummaryView>]> => {
+      const answer = await settle(ask<RiskCaseViewAnswer>('risk-assessment', RISK_CASE_VIEW));
+      if (!answer.ok) return [statusOf(answer), statusOf(answer)];
+      if (!answer.answer) throw new Error('risk-assessment answered the case view with nothing');
+      return [statusOf(answer.answer.screeningTask), statusOf(answer.answer.summary)];
+    };
+    const [intake, [riskAssessment, riskSummary], advocacy, mentalHealth, probation] = await Promise.all([
       ask<IntakeCasePart>('intake'),
-      part<ScreeningTaskPart>('risk-assessment'),
-      part<RiskSummaryView>('risk-assessment', GET_RISK_SUMMARY),
+      risk(),
       part<AdvocacyOfferPart>('advocacy'),
       part<MentalHealthCasePart>('mental-health'),
       part<ProbationCasePart>('probation'),

@@ -13,10 +13,8 @@ export class RiskSummaryController {
 
   /** The shareable summary, now or at a past instant (`at`). Partner agencies read it under their agreement. */
   @Handles(GetRiskSummary)
-  async get(body: RiskSummaryRequest, ctx: RequestContext) {
-    const summary = await this.summaries.get(body.caseId, { at: body.at ? new Date(body.at) : undefined, owning: ctx.owning });
-    await ctx.audit(this.dataSource, { recordIds: [body.caseId] });
-    return summary;
+  get(body: RiskSummaryRequest, ctx: RequestContext) {
+    return this.summaries.read(body, ctx);
   }
 
   @Handles(GetRiskLevelHistory)

@@ -6,9 +6,11 @@ import {
   type AssessorView,
   type RiskLevelHistoryView,
   type RiskSummaryAssessmentView,
+  type RiskSummaryRequest,
   type RiskSummaryView,
 } from '@stac/contracts';
 import { Outbox, type EventHeaders } from '@stac/messaging';
+import type { RequestContext } from '@stac/runtime';
 import { RiskAssessment } from '../risk-assessments/risk-assessment.entity';
 
 /** What is stored per summary version; the stalker type is kept with its sharing flag and filtered on read. */
@@ -108,6 +110,13 @@ export class RiskSummaryService {
    * The summary now, or reconstructed as it stood at `at` (the last version in effect then). The
    * stalker type is shown to the owning agency, and to others only where the assessor shared it.
    */
+  /** The summary as `GetRiskSummary` answers it, its access-log row written before it leaves (LAW-02). */
+  async read(body: RiskSummaryRequest, ctx: RequestContext): Promise<RiskSummaryView> {
+    const summary = await this.get(body.caseId, { at: body.at ? new Date(body.at) : undefined, owning: ctx.owning });
+    await ctx.audit(this.dataSource, { recordIds: [body.caseId] });
+    return summary;
+  }
+
   async get(caseId: string, opts: { at?: Date; owning: boolean }): Promise<RiskSummaryView> {
     const [row] = await this.dataSource.query(
       `SELECT version, summary FROM risk_summary_version

@@ -13,6 +13,6 @@ export class ScreeningTasksController {
 
   @MessagePattern(CASE_PART['risk-assessment'])
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<ScreeningTaskPart>> {
-    return this.reader.read(req, { recordType: 'screening-task', load: (caseId, _granted, logged) => this.tasks.casePart(caseId, logged) });
+    return this.reader.read(req, this.tasks.partRead);
   }
 }

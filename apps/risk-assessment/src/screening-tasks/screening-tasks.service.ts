@@ -6,7 +6,7 @@ import { reassessmentReasonForCjStage, screeningDueAt, WorkingDayCalendar, type 
 import { CaseReferredV1, CaseStageChangedV1, IncidentRecordedV1, LicenceEndedV1, OffenderReleasedV1, OrderEndedV1, type RiskTaskView, type ScreeningTaskPart } from '@stac/contracts';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
 import { WriteBatch } from '@stac/persistence';
-import { Clock, type LoggedRead } from '@stac/runtime';
+import { Clock, type CasePartRead, type LoggedRead } from '@stac/runtime';
 import { RiskCaseAccess } from '../case-access/risk-case-access';
 import { ScreeningTask, type TaskTrigger } from './screening-task.entity';
 
@@ -293,6 +293,12 @@ export class ScreeningTasksService {
     }
     return q.getMany();
   }
+
+  /** The screening task's part of the case view, as the CasePartReader reads and logs it. */
+  readonly partRead: CasePartRead<ScreeningTaskPart> = {
+    recordType: 'screening-task',
+    load: (caseId, _granted, logged) => this.casePart(caseId, logged),
+  };
 
   /** The referral's screening task for the unified case view (the earliest task of the case). */
   async casePart(caseId: string, read: LoggedRead = (sql, params) => this.dataSource.query(sql, params)): Promise<ScreeningTaskPart | null> {

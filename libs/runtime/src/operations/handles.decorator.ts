@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { Operation, RpcRequest } from '@stac/contracts';
-import { disclosedIds, OperationKernel } from './operation-kernel';
+import { OperationKernel } from './operation-kernel';
 import type { RequestContext } from './request-context';
 
 const KERNEL = Symbol('operationKernel');
@@ -26,15 +26,8 @@ export function Handles<Req extends object, Rep>(op: Operation<Req, Rep>) {
     // Property injection: the kernel is the controller's dependency without every constructor naming it.
     Inject(OperationKernel)(target, KERNEL);
     const handler = descriptor.value!;
-    const admitted = async function (this: Record<symbol, OperationKernel>, raw: RpcRequest<unknown>): Promise<Rep> {
-      const kernel = this[KERNEL];
-      const { request, ctx } = await kernel.admit(op, raw);
-      const reply = await handler.call(this, request, ctx);
-      if (op.access.loggedBy === 'kernel') {
-        const caseId = op.access.caseIdField ? String((request as Record<string, unknown>)[op.access.caseIdField]).toLowerCase() : undefined;
-        await kernel.afterHandled(ctx, caseId, disclosedIds(reply));
-      }
-      return reply;
+    const admitted = function (this: Record<symbol, OperationKernel>, raw: RpcRequest<unknown>): Promise<Rep> {
+      return this[KERNEL].run(op, raw, (request, ctx) => handler.call(this, request, ctx));
     };
     Object.defineProperty(admitted, 'name', { value: String(key) });
     descriptor.value = admitted as unknown as M;

@@ -62,6 +62,25 @@ export class OperationKernel {
     return { request, ctx: this.contextFor(op, granted, raw, caseId) };
   }
 
+  /**
+   * One whole operation in this process: admit `raw`, run the handler with the validated request and its
+   * context and, for a `loggedBy: 'kernel'` read, log what the reply discloses before it is returned. What
+   * `@Handles` binds to the operation's subject; also for a handler that answers two operations at once.
+   */
+  async run<Req extends object, Rep>(
+    op: Operation<Req, Rep>,
+    raw: RpcRequest<unknown>,
+    handler: (request: Req, ctx: RequestContext) => Promise<Rep> | Rep,
+  ): Promise<Rep> {
+    const { request, ctx } = await this.admit(op, raw);
+    const reply = await handler(request, ctx);
+    if (op.access.loggedBy === 'kernel') {
+      const caseId = op.access.caseIdField ? String((request as Record<string, unknown>)[op.access.caseIdField]).toLowerCase() : undefined;
+      await this.afterHandled(ctx, caseId, disclosedIds(reply));
+    }
+    return reply;
+  }
+
   private contextFor(op: Operation, granted: Authorized, raw: RpcRequest<unknown>, caseId: string | undefined): RequestContext {
     const owning = isOwningAccess(granted.decision);
     const ctx: RequestContext = {

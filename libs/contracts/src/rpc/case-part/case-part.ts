@@ -1,6 +1,8 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID } from 'class-validator';
 import type { ServiceName } from '@stac/domain';
 import type { CounterAllegationView } from '../people-register/people-register';
+import type { Problem } from '../problem';
+import type { RiskSummaryView } from '../risk-summary/risk-summary';
 
 /** Each service answers for its own part of the unified case view. */
 export const CASE_PART: Record<Exclude<ServiceName, 'gateway'>, string> = {
@@ -25,6 +27,22 @@ export class CasePartQuery {
 
 /** `null` from a service means it holds nothing for this case (yet). */
 export type CasePartAnswer<T> = T | null;
+
+/**
+ * Risk-assessment's two parts of the case view in one request (body: `CasePartQuery`): the screening task
+ * (as `CASE_PART['risk-assessment']` answers it) and the shareable risk summary (as `GET_RISK_SUMMARY`
+ * answers it). Each is authorised, logged and answered on its own; one refused or failed does not take
+ * the other with it.
+ */
+export const RISK_CASE_VIEW = 'rpc.risk-assessment.case-view.get';
+
+/** One part of a combined answer: the part's own answer, or the problem it alone would have answered. */
+export type SettledPart<T> = { ok: true; answer: CasePartAnswer<T> } | { ok: false; problem: Problem };
+
+export interface RiskCaseViewAnswer {
+  screeningTask: SettledPart<ScreeningTaskPart>;
+  summary: SettledPart<RiskSummaryView>;
+}
 
 export interface IntakeCasePart {
   caseId: string;
