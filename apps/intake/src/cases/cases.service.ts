@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Authorized } from '@stac/auth';
 import type { IntakeCasePart } from '@stac/contracts';
-import { Incident } from '../incidents/incident.entity';
-import { CaseParticipant } from '../people/case-participant.entity';
-import { Person } from '../people/person.entity';
 import { PersonRecords } from '../people/person-records';
 import { advocacyConsentOf } from '../advocacy-status/advocacy-consent.service';
-import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
+import type { PartnerCheckAnswer } from '../partner-answers/partner-check-answer.entity';
+import { checkSummary } from '../partner-answers/partner-answers.service';
 import { CounterAllegations } from '../people/counter-allegations';
 import { visibleCases } from '../people/case-visibility';
 import type { StalkingCase } from './stalking-case.entity';
@@ -29,6 +27,10 @@ interface CaseHead {
   consent_scope: string[] | null;
   consent_changed_at: Date | null;
   counter_alleged: boolean;
+  /** JSON lists (null when empty); bytea as base64 and timestamps as ISO text. */
+  participants: { personId: string; role: string; identityKnown: boolean; identityEnc: string | null }[] | null;
+  incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[] | null;
+  partner_answers: (Omit<PartnerCheckAnswer, 'answeredAt' | 'sourceEventId'> & { answeredAt: string })[] | null;
 }
 
 @Injectable()
@@ -36,7 +38,6 @@ export class CasesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly people: PersonRecords,
-    private readonly partnerAnswers: PartnerAnswersService,
     private readonly counterAllegations: CounterAllegations,
   ) {}
 
@@ -45,35 +46,28 @@ export class CasesService {
    * for the owning team (`withNames`) the names and the counter-allegations to cases the viewer may see.
    */
   async casePart(caseId: string, o: { withNames: boolean; viewer?: Pick<Authorized, 'principal' | 'purpose'> }): Promise<IntakeCasePart | null> {
-    // Side by side: the case with its risk level, advocacy consent and whether any counter-allegation names
-    // it (one statement), the people, the incidents, the partners' answers. A case that does not exist
-    // finds no row and the other reads find nothing.
-    const [[c], participants, incidents, partnerChecks] = await Promise.all([
-      this.dataSource.query<CaseHead[]>(
-        `SELECT c.id, c.crime_reference, c.source, c.offence_class, c.flags, c.bcu, c.case_officer, c.status, c.referred_at, c.version,
-                r.level AS risk_level, a.state AS consent_state, a.scope AS consent_scope, a.changed_at AS consent_changed_at,
-                EXISTS (SELECT 1 FROM counter_allegation ca WHERE ca.case_a = c.id OR ca.case_b = c.id) AS counter_alleged
-           FROM stalking_case c
-           LEFT JOIN case_risk_level r ON r.case_id = c.id
-           LEFT JOIN case_advocacy_consent a ON a.case_id = c.id
-          WHERE c.id = $1`,
-        [caseId],
-      ),
-      this.dataSource.manager
-        .createQueryBuilder(CaseParticipant, 'cp')
-        .innerJoin(Person, 'p', 'p.id = cp.person_id')
-        .select([
-          'cp.person_id AS "personId"',
-          'cp.role AS role',
-          'p.identity_known AS "identityKnown"',
-          'p.identity_enc AS "identityEnc"',
-        ])
-        .where('cp.case_id = :caseId AND cp.valid_to IS NULL', { caseId })
-        .orderBy('cp.role')
-        .getRawMany<{ personId: string; role: string; identityKnown: boolean; identityEnc: Buffer | null }>(),
-      this.dataSource.manager.find(Incident, { where: { caseId }, order: { occurredAt: 'ASC' } }),
-      this.partnerAnswers.forCases([caseId]),
-    ]);
+    // One statement: the case with its risk level, advocacy consent and whether any counter-allegation names
+    // it, and its current people, incidents and partners' answers as JSON lists. A case that does not exist
+    // finds no row.
+    const [c] = await this.dataSource.query<CaseHead[]>(
+      `SELECT c.id, c.crime_reference, c.source, c.offence_class, c.flags, c.bcu, c.case_officer, c.status, c.referred_at, c.version,
+              r.level AS risk_level, a.state AS consent_state, a.scope AS consent_scope, a.changed_at AS consent_changed_at,
+              EXISTS (SELECT 1 FROM counter_allegation ca WHERE ca.case_a = c.id OR ca.case_b = c.id) AS counter_alleged,
+              (SELECT json_agg(json_build_object('personId', cp.person_id, 'role', cp.role, 'identityKnown', p.identity_known,
+                                                 'identityEnc', encode(p.identity_enc, 'base64')) ORDER BY cp.role)
+                 FROM case_participant cp JOIN person p ON p.id = cp.person_id
+                WHERE cp.case_id = c.id AND cp.valid_to IS NULL) AS participants,
+              (SELECT json_agg(json_build_object('incidentId', i.id, 'occurredAt', i.occurred_at, 'behaviours', i.behaviours) ORDER BY i.occurred_at)
+                 FROM incident i WHERE i.case_id = c.id) AS incidents,
+              (SELECT json_agg(json_build_object('checkId', x.check_id, 'caseId', x.case_id, 'agency', x.agency, 'personId', x.person_id, 'answer', x.answer,
+                                                 'contactRouteAvailable', x.contact_route_available, 'answeredAt', x.answered_at) ORDER BY x.answered_at DESC)
+                 FROM partner_check_answer x WHERE x.case_id = c.id) AS partner_answers
+         FROM stalking_case c
+         LEFT JOIN case_risk_level r ON r.case_id = c.id
+         LEFT JOIN case_advocacy_consent a ON a.case_id = c.id
+        WHERE c.id = $1`,
+      [caseId],
+    );
     if (!c) return null;
     return {
       caseId: c.id,
@@ -86,16 +80,17 @@ export class CasesService {
       status: c.status,
       referredAt: c.referred_at.toISOString(),
       version: c.version,
-      people: participants.map(({ identityEnc, ...p }) => {
+      people: (c.participants ?? []).map(({ identityEnc, ...p }) => {
         if (!o.withNames) return p;
         // Decrypted only for the owning team's answer (DP-02, AC-03).
-        const { givenName, familyName } = this.people.identityOf({ id: p.personId, identityEnc, identifiersEnc: null });
+        const sealed = identityEnc === null ? null : Buffer.from(identityEnc, 'base64');
+        const { givenName, familyName } = this.people.identityOf({ id: p.personId, identityEnc: sealed, identifiersEnc: null });
         return { ...p, displayName: [givenName, familyName].filter(Boolean).join(' ') || null };
       }),
-      incidents: incidents.map((i) => ({ incidentId: i.id, occurredAt: i.occurredAt.toISOString(), behaviours: i.behaviours })),
+      incidents: (c.incidents ?? []).map((i) => ({ ...i, occurredAt: new Date(i.occurredAt).toISOString() })),
       riskLevel: c.risk_level,
       advocacyConsent: advocacyConsentOf({ state: c.consent_state, scope: c.consent_scope, changed_at: c.consent_changed_at }),
-      partnerChecks: partnerChecks.get(caseId) ?? [],
+      partnerChecks: (c.partner_answers ?? []).map((a) => checkSummary({ ...a, answeredAt: new Date(a.answeredAt) } as PartnerCheckAnswer)),
       // Looked up only when a counter-allegation names the case (most cases: none, and no further read).
       ...(o.withNames && o.viewer ? { counterAllegations: c.counter_alleged ? await this.counterAllegationsSeenBy(caseId, o.viewer) : [] } : {}),
     };

@@ -6,7 +6,6 @@ import type { RequestContext } from '@stac/runtime';
 import { testRequestContext } from '@stac/runtime/testing';
 import { problemOf } from '@stac/testing';
 import { CasesService } from '../cases/cases.service';
-import { PartnerAnswersService } from '../partner-answers/partner-answers.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
 import { PeopleService } from './people.service';
@@ -74,7 +73,7 @@ beforeAll(async () => {
   records = new PersonRecords(h.cipher);
   referrals = new ReferralsService(h.ds, outbox, new CaseAccessGrants(h.relationships, accessLog), accessLog, records, h.clock, h.restrictedRecords, h.counterAllegations);
   people = new PeopleService(h.ds, accessLog, records, h.clock, outbox, h.counterAllegations);
-  cases = new CasesService(h.ds, records, new PartnerAnswersService(h.ds), h.counterAllegations);
+  cases = new CasesService(h.ds, records, h.counterAllegations);
 });
 afterAll(() => h.stop());
 
@@ -262,5 +261,43 @@ describe('counter-allegations: the same two people with roles swapped on another
     await h.relationships.exclude(h.ds, first, screener, 'test');
     expect(await counterAllegationsOf(second, screener)).toEqual([]);
     expect(await counterAllegationsOf(second, lead)).toHaveLength(1);
+  });
+});
+
+describe("intake's part of the case view", () => {
+  it('AC-03/DP-02: the case, its current people, incidents and partner answers in one read; names for the owning team only', async () => {
+    const caseId = await refer({ givenName: 'Synthetic', familyName: 'Partview-Victim' }, { givenName: 'Synthetic', familyName: 'Partview-Suspect' });
+    const suspect = await personWithRole(caseId, 'PERSON_OF_CONCERN');
+    const answered = [
+      { agency: 'probation', answer: 'NO', route: false, at: '2026-11-30T10:00:00.123456Z' },
+      { agency: 'mental-health', answer: 'YES', route: true, at: '2026-11-30T11:00:00Z' },
+    ];
+    for (const a of answered) {
+      await h.ds.query(
+        `INSERT INTO partner_check_answer (check_id, case_id, agency, person_id, answer, contact_route_available, answered_at, source_event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [randomUUID(), caseId, a.agency, suspect.id, a.answer, a.route, a.at, randomUUID()],
+      );
+    }
+    const statements: string[] = [];
+    const query = h.ds.query.bind(h.ds);
+    const spy = jest.spyOn(h.ds, 'query').mockImplementation((sql, params) => (statements.push(sql), query(sql, params)));
+    const owning = (await cases.casePart(caseId, { withNames: true }))!;
+    spy.mockRestore();
+    expect(statements).toHaveLength(1);
+    expect(owning.people.map((p) => [p.role, p.displayName, p.identityKnown]).sort()).toEqual([
+      ['PERSON_OF_CONCERN', 'Synthetic Partview-Suspect', true],
+      ['VICTIM', 'Synthetic Partview-Victim', true],
+    ]);
+    expect(owning.incidents).toEqual([{ incidentId: expect.any(String), occurredAt: '2026-11-30T08:00:00.000Z', behaviours: ['FOLLOWING'] }]);
+    // Newest first, each with its summary; the time to the millisecond as stored.
+    expect(owning.partnerChecks!.map((c) => [c.agency, c.answeredAt, c.summary])).toEqual([
+      ['mental-health', '2026-11-30T11:00:00.000Z', 'known to mental-health services: YES, contact route available'],
+      ['probation', '2026-11-30T10:00:00.123Z', expect.stringMatching(/^known to .*: NO$/)],
+    ]);
+    const shared = (await cases.casePart(caseId, { withNames: false }))!;
+    expect(shared.people.every((p) => !('displayName' in p))).toBe(true);
+    expect(JSON.stringify(shared)).not.toContain('Partview');
+    expect(await cases.casePart(randomUUID(), { withNames: true })).toBeNull();
   });
 });
