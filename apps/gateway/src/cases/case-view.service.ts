@@ -2,6 +2,7 @@ import { HttpException, Injectable } from '@nestjs/common';
 import {
   CASE_PART,
   RISK_CASE_VIEW,
+  settlePart,
   type AdvocacyOfferPart,
   type RiskCaseViewAnswer,
   type RiskSummaryView,
@@ -57,18 +58,10 @@ export class CaseViewService {
       if (problem.status < 500) throw new RpcCallError(problem);
       return { status: 'unavailable', code: problem.code };
     };
-    const settle = <T>(answer: Promise<T | null>): Promise<SettledPart<T>> =>
-      answer.then(
-        (a) => ({ ok: true as const, answer: a }),
-        (e: unknown) => {
-          if (e instanceof RpcCallError) return { ok: false as const, problem: e.problem };
-          throw e;
-        },
-      );
-    const part = async <T>(service: keyof typeof CASE_PART): Promise<PartStatus<T>> => statusOf(await settle(ask<T>(service)));
+    const part = async <T>(service: keyof typeof CASE_PART): Promise<PartStatus<T>> => statusOf(await settlePart(ask<T>(service), RpcCallError));
     // Risk answers its screening task and its shareable summary in one request, each decided on its own.
     const risk = async (): Promise<[PartStatus<ScreeningTaskPart>, PartStatus<RiskSummaryView>]> => {
-      const answer = await settle(ask<RiskCaseViewAnswer>('risk-assessment', RISK_CASE_VIEW));
+      const answer = await settlePart(ask<RiskCaseViewAnswer>('risk-assessment', RISK_CASE_VIEW), RpcCallError);
       if (!answer.ok) return [statusOf(answer), statusOf(answer)];
       if (!answer.answer) throw new Error('risk-assessment answered the case view with nothing');
       return [statusOf(answer.answer.screeningTask), statusOf(answer.answer.summary)];

@@ -1,20 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GetRiskSummary, RISK_CASE_VIEW, ProblemException, type RiskCaseViewAnswer, type RpcRequest, type SettledPart } from '@stac/contracts';
+import { GetRiskSummary, RISK_CASE_VIEW, settlePart, type RiskCaseViewAnswer, type RpcRequest } from '@stac/contracts';
 import { CasePartReader, OperationKernel } from '@stac/runtime';
 import { RiskSummaryService } from '../risk-summary/risk-summary.service';
 import { ScreeningTasksService } from '../screening-tasks/screening-tasks.service';
-
-/** A part's answer, or the problem it answered on its own; any other failure fails the whole request. */
-function settled<T>(answer: Promise<T | null>): Promise<SettledPart<T>> {
-  return answer.then(
-    (a) => ({ ok: true as const, answer: a }),
-    (e: unknown) => {
-      if (e instanceof ProblemException) return { ok: false as const, problem: e.problem };
-      throw e;
-    },
-  );
-}
 
 /**
  * Risk's two parts of the unified case view in one request (`RISK_CASE_VIEW`): the screening task, read
@@ -35,8 +24,8 @@ export class RiskCaseViewController {
   async caseView(@Payload() req: RpcRequest<unknown>): Promise<RiskCaseViewAnswer> {
     const caseId = (req?.body as { caseId?: unknown } | null)?.caseId;
     const [screeningTask, summary] = await Promise.all([
-      settled(this.reader.read(req, this.tasks.partRead)),
-      settled(this.kernel.run(GetRiskSummary, { ...req, body: { caseId } }, (body, ctx) => this.summaries.read(body, ctx))),
+      settlePart(this.reader.read(req, this.tasks.partRead)),
+      settlePart(this.kernel.run(GetRiskSummary, { ...req, body: { caseId } }, (body, ctx) => this.summaries.read(body, ctx))),
     ]);
     return { screeningTask, summary };
   }

@@ -106,10 +106,6 @@ export class RiskSummaryService {
     return { version, levelChanged };
   }
 
-  /**
-   * The summary now, or reconstructed as it stood at `at` (the last version in effect then). The
-   * stalker type is shown to the owning agency, and to others only where the assessor shared it.
-   */
   /** The summary as `GetRiskSummary` answers it, its access-log row written before it leaves (LAW-02). */
   async read(body: RiskSummaryRequest, ctx: RequestContext): Promise<RiskSummaryView> {
     const summary = await this.get(body.caseId, { at: body.at ? new Date(body.at) : undefined, owning: ctx.owning });
@@ -117,6 +113,10 @@ export class RiskSummaryService {
     return summary;
   }
 
+  /**
+   * The summary now, or reconstructed as it stood at `at` (the last version in effect then). The
+   * stalker type is shown to the owning agency, and to others only where the assessor shared it.
+   */
   async get(caseId: string, opts: { at?: Date; owning: boolean }): Promise<RiskSummaryView> {
     const [row] = await this.dataSource.query(
       `SELECT version, summary FROM risk_summary_version

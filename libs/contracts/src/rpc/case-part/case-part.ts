@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID } from 'class-validator';
 import type { ServiceName } from '@stac/domain';
 import type { CounterAllegationView } from '../people-register/people-register';
-import type { Problem } from '../problem';
+import { ProblemException, type Problem } from '../problem';
 import type { RiskSummaryView } from '../risk-summary/risk-summary';
 
 /** Each service answers for its own part of the unified case view. */
@@ -38,6 +38,20 @@ export const RISK_CASE_VIEW = 'rpc.risk-assessment.case-view.get';
 
 /** One part of a combined answer: the part's own answer, or the problem it alone would have answered. */
 export type SettledPart<T> = { ok: true; answer: CasePartAnswer<T> } | { ok: false; problem: Problem };
+
+/**
+ * A part's answer settled: its value, or the problem it answered (a `kind` of ProblemException, e.g. the
+ * RPC client's error for a service's answer); any other failure rejects as it came.
+ */
+export function settlePart<T>(answer: Promise<CasePartAnswer<T>>, kind: new (p: Problem) => ProblemException = ProblemException): Promise<SettledPart<T>> {
+  return answer.then(
+    (a) => ({ ok: true as const, answer: a }),
+    (e: unknown) => {
+      if (e instanceof kind) return { ok: false as const, problem: e.problem };
+      throw e;
+    },
+  );
+}
 
 export interface RiskCaseViewAnswer {
   screeningTask: SettledPart<ScreeningTaskPart>;
