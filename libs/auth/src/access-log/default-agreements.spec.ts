@@ -1,7 +1,7 @@
 import { agreementId } from './default-agreements';
 
 describe('agreementId', () => {
-  it('is a stable UUID per agreement code, the same when asked again (remembered) and different per code', () => {
+  it('is a stable UUID per agreement code, the same when asked again and different per code', () => {
     const first = agreementId('advocacy-to-police');
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(agreementId('advocacy-to-police')).toBe(first);

@@ -32,18 +32,10 @@ export const DEFAULT_AGREEMENTS: Record<Exclude<Agency, 'cps'>, AgreementSeed[]>
   advocacy: [{ code: 'advocacy-to-police', to: 'police', purposes: ['safeguarding'], fieldGroups: [] }],
 };
 
-/** Ids already derived: a handful of codes, asked for on every grant. */
-const AGREEMENT_IDS = new Map<string, string>();
-
 /** Stable ids so every environment seeds the same agreement rows. */
 export function agreementId(code: string): string {
-  let id = AGREEMENT_IDS.get(code);
-  if (id === undefined) {
-    const h = createHash('sha256').update(`stac-agreement:${code}`).digest('hex');
-    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-    if (AGREEMENT_IDS.size < 1000) AGREEMENT_IDS.set(code, id);
-  }
-  return id;
+  const h = createHash('sha256').update(`stac-agreement:${code}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A migration seeding one agency's outgoing default agreements. */

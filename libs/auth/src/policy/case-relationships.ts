@@ -6,6 +6,17 @@ import { agreementId } from '../access-log/default-agreements';
 import type { FieldGroup, Principal, Purpose, Relationship, RelationshipKind } from './vocabulary';
 import type { Team } from './owning-teams';
 
+/** Agreement ids of the codes granted (a handful), derived once each instead of hashed on every grant. */
+const AGREEMENT_IDS = new Map<string, string>();
+function agreementIdOf(code: string): string {
+  let id = AGREEMENT_IDS.get(code);
+  if (id === undefined) {
+    id = agreementId(code);
+    if (AGREEMENT_IDS.size < 1000) AGREEMENT_IDS.set(code, id);
+  }
+  return id;
+}
+
 export interface Grant {
   caseId: string;
   kind: RelationshipKind;
@@ -156,7 +167,7 @@ export class CaseRelationships {
         g.agency,
         g.subject ?? null,
         g.fieldGroups ?? [],
-        g.agreementCode ? agreementId(g.agreementCode) : null,
+        g.agreementCode ? agreementIdOf(g.agreementCode) : null,
         g.readOnly ?? false,
         g.justification ?? null,
         g.validTo ?? null,
