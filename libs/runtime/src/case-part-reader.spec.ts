@@ -63,6 +63,23 @@ describe('CasePartReader (LAW-01, LAW-02: one access-log row per part disclosed)
     expect(recorded).toEqual([expect.objectContaining({ operation: 'disclosure', recordIds: [caseId, 'k-1'], legalBasis: 'agreement:mental-health-to-police' })]);
   });
 
+  it('LAW-02: a part naming its records may log them with its read (ids in SQL); the row must name exactly what the part discloses', async () => {
+    const named = reader([{ id: 'p-1', access_logged_ids: [caseId, 'p-1'] }]);
+    const people = { recordType: 'case', recordIds: (p: { ids: string[] }) => p.ids };
+    const load = async (_c: string, _g: unknown, q: Parameters<CasePartRead<{ ids: string[] }>['load']>[2]) => ({ ids: (await q<{ id: string }>('SELECT 1', [], { recordIds: 'ARRAY[]::text[]' })).map((r) => r.id) });
+    expect(await named.read({ ...people, load })).toEqual({ ids: ['p-1'] });
+    expect(named.recorded).toEqual([]);
+
+    // The statement's condition left the row unwritten: the reader writes it after the load, with the part's ids.
+    const later = reader([{ id: 'p-1', access_logged_ids: null }]);
+    expect(await later.read({ ...people, load })).toEqual({ ids: ['p-1'] });
+    expect(later.recorded.map((e) => e.recordIds)).toEqual([[caseId, 'p-1']]);
+
+    // Ids that differ from the answer's: nothing leaves.
+    const other = reader([{ id: 'p-1', access_logged_ids: [caseId, 'p-2'] }]);
+    await expect(other.read({ ...people, load })).rejects.toThrow('other records than the part discloses');
+  });
+
   it('refuses a second logged read in one part, and a logged read by a part whose row names its records', async () => {
     const { read } = reader([{ id: 'x' }]);
     await expect(

@@ -7,9 +7,11 @@ import { parseRpcBody } from '@stac/rpc';
 /**
  * Runs one read (a plain SELECT over `$1..$n` of `params`) and writes the part's access-log row in the
  * same statement, when the read returns a row (AccessLog.readLogged): one round trip fewer per part. At
- * most one call per part; a part whose log names records of the part (`recordIds`) cannot use it.
+ * most one call per part. A part whose log names records of the part (`recordIds`) passes `o.recordIds`,
+ * the same ids as an SQL `text[]` expression over `part` (the rows read), and `o.onlyIf` when the row may be
+ * written only in some cases (its other records are read afterwards): then the reader logs after the load.
  */
-export type LoggedRead = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+export type LoggedRead = <R>(sql: string, params: unknown[], o?: { recordIds?: string; onlyIf?: string }) => Promise<R[]>;
 
 export interface CasePartRead<T> {
   recordType: string;
@@ -58,17 +60,23 @@ export class CasePartReader {
       correlationId: req.correlationId,
     });
     let reads = 0;
-    let logged = false;
-    const loggedRead: LoggedRead = async <R>(sql: string, params: unknown[]) => {
-      if (o.recordIds) throw new Error(`${o.recordType}: a part whose log names its records logs after the load`);
+    // The record ids written by the logged read, when it wrote the row.
+    let logged: string[] | undefined;
+    const loggedRead: LoggedRead = async <R>(sql: string, params: unknown[], lo: { recordIds?: string; onlyIf?: string } = {}) => {
+      if (o.recordIds && !lo.recordIds) throw new Error(`${o.recordType}: a part whose log names its records logs after the load, or names them in SQL`);
       if (reads++) throw new Error(`${o.recordType}: one logged read per part`);
-      const rows = await this.accessLog.readLogged<R>(this.dataSource, sql, params, entry([caseId]));
-      logged = rows.length > 0;
+      const rows = await this.accessLog.readLogged<R & { access_logged_ids?: string[] | null }>(this.dataSource, sql, params, entry([caseId]), lo);
+      if (rows.length) logged = lo.recordIds || lo.onlyIf ? (rows[0].access_logged_ids ?? undefined) : [caseId];
       return rows;
     };
     const part = await o.load(caseId, { ...granted, owning }, loggedRead);
     if (!part) return null;
-    if (!logged) await this.accessLog.record(this.dataSource, entry([caseId, ...(o.recordIds?.(part) ?? [])]));
+    const disclosed = [caseId, ...(o.recordIds?.(part) ?? [])];
+    if (!logged) await this.accessLog.record(this.dataSource, entry(disclosed));
+    // LAW-02: the row written with the read names exactly what the answer discloses, or nothing leaves.
+    else if (o.recordIds && (logged.length !== disclosed.length || logged.some((id, i) => id !== disclosed[i]))) {
+      throw new Error(`${o.recordType}: the logged read named other records than the part discloses`);
+    }
     return part;
   }
 }

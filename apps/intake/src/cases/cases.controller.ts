@@ -16,7 +16,7 @@ export class CasesController {
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<IntakeCasePart>> {
     return this.reader.read(req, {
       recordType: 'case',
-      load: (caseId, granted) => this.cases.casePart(caseId, { withNames: granted.owning, viewer: granted }),
+      load: (caseId, granted, logged) => this.cases.casePart(caseId, { withNames: granted.owning, viewer: granted }, logged),
       recordIds: (part) => [...part.people.map((p) => p.personId), ...(part.counterAllegations ?? []).map((l) => l.otherCaseId)],
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Authorized } from '@stac/auth';
+import type { LoggedRead } from '@stac/runtime';
 import type { IntakeCasePart } from '@stac/contracts';
 import { PersonRecords } from '../people/person-records';
 import { advocacyConsentOf } from '../advocacy-status/advocacy-consent.service';
@@ -45,11 +46,17 @@ export class CasesService {
    * The intake part of the unified case view: core facts, who is involved (ids and roles), the incidents;
    * for the owning team (`withNames`) the names and the counter-allegations to cases the viewer may see.
    */
-  async casePart(caseId: string, o: { withNames: boolean; viewer?: Pick<Authorized, 'principal' | 'purpose'> }): Promise<IntakeCasePart | null> {
+  async casePart(
+    caseId: string,
+    o: { withNames: boolean; viewer?: Pick<Authorized, 'principal' | 'purpose'> },
+    read: LoggedRead = (sql, params) => this.dataSource.query(sql, params),
+  ): Promise<IntakeCasePart | null> {
     // One statement: the case with its risk level, advocacy consent and whether any counter-allegation names
     // it, and its current people, incidents and partners' answers as JSON lists. A case that does not exist
-    // finds no row.
-    const [c] = await this.dataSource.query<CaseHead[]>(
+    // finds no row. Through the case-part reader, the same statement writes the access-log row naming the
+    // people answered, unless a counter-allegation names the case (its visible links are read next, and
+    // the row, naming them too, is written after).
+    const [c] = await read<CaseHead>(
       `SELECT c.id, c.crime_reference, c.source, c.offence_class, c.flags, c.bcu, c.case_officer, c.status, c.referred_at, c.version,
               r.level AS risk_level, a.state AS consent_state, a.scope AS consent_scope, a.changed_at AS consent_changed_at,
               EXISTS (SELECT 1 FROM counter_allegation ca WHERE ca.case_a = c.id OR ca.case_b = c.id) AS counter_alleged,
@@ -67,6 +74,10 @@ export class CasesService {
          LEFT JOIN case_advocacy_consent a ON a.case_id = c.id
         WHERE c.id = $1`,
       [caseId],
+      {
+        recordIds: `ARRAY(SELECT x.p->>'personId' FROM part, json_array_elements(part.participants) WITH ORDINALITY AS x(p, n) ORDER BY x.n)`,
+        onlyIf: 'NOT (SELECT counter_alleged FROM part)',
+      },
     );
     if (!c) return null;
     return {

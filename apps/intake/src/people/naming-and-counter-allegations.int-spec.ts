@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AccessLog, CaseAccessGrants, type Principal } from '@stac/auth';
+import { AccessLog, CaseAccessGrants, type AccessControl, type Authorized, type Principal } from '@stac/auth';
 import type { IdentifyPersonRequest, ReferralSubmission } from '@stac/contracts';
 import { Outbox } from '@stac/messaging';
-import type { RequestContext } from '@stac/runtime';
+import { CasePartReader, type RequestContext } from '@stac/runtime';
 import { testRequestContext } from '@stac/runtime/testing';
 import { problemOf } from '@stac/testing';
+import { CasesController } from '../cases/cases.controller';
 import { CasesService } from '../cases/cases.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { WorkflowHarness } from '../testing/workflow-test-harness';
@@ -299,5 +300,31 @@ describe("intake's part of the case view", () => {
     expect(shared.people.every((p) => !('displayName' in p))).toBe(true);
     expect(JSON.stringify(shared)).not.toContain('Partview');
     expect(await cases.casePart(randomUUID(), { withNames: true })).toBeNull();
+  });
+
+  it('LAW-02: through the case-part reader the read writes its access-log row naming the people; with a counter-allegation the row is written after, naming the other case too', async () => {
+    const owner: Authorized = { principal: lead, decision: { allow: true, rule: 'case.read', via: 'OWNING_TEAM', status: 200 }, purpose: 'investigation', fieldGroups: [] };
+    const controller = new CasesController(cases, new CasePartReader({ authorize: async () => owner } as unknown as AccessControl, accessLog, h.ds));
+    const view = async (caseId: string) => {
+      const correlationId = `corr-${randomUUID()}`;
+      const statements: string[] = [];
+      const query = h.ds.query.bind(h.ds);
+      const spy = jest.spyOn(h.ds, 'query').mockImplementation((sql, params) => (statements.push(sql), query(sql, params)));
+      const part = (await controller.casePart({ correlationId, token: 't', purpose: 'investigation', body: { caseId } }))!;
+      spy.mockRestore();
+      const [row] = await h.ds.query(`SELECT record_ids FROM access_log WHERE correlation_id = $1`, [correlationId]);
+      return { part, ids: row?.record_ids as string[] | undefined, statements: statements.length };
+    };
+    const plain = await refer({ givenName: 'Synthetic', familyName: 'Logged-Victim' }, { givenName: 'Synthetic', familyName: 'Logged-Suspect' });
+    const once = await view(plain);
+    expect(once.statements).toBe(1);
+    expect(once.ids).toEqual([plain, ...once.part.people.map((p) => p.personId)]);
+    expect(once.part.counterAllegations).toEqual([]);
+
+    const first = await refer({ givenName: 'Synthetic', familyName: 'Crossed-One', dateOfBirth: '1981-03-04' }, { givenName: 'Synthetic', familyName: 'Crossed-Two', dateOfBirth: '1983-05-06' });
+    const second = await refer({ givenName: 'Synthetic', familyName: 'Crossed-Two', dateOfBirth: '1983-05-06' }, { givenName: 'Synthetic', familyName: 'Crossed-One', dateOfBirth: '1981-03-04' });
+    const crossed = await view(second);
+    expect(crossed.part.counterAllegations!.map((l) => l.otherCaseId)).toEqual([first]);
+    expect(crossed.ids).toEqual([second, ...crossed.part.people.map((p) => p.personId), first]);
   });
 });

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { CASE_PART, type CasePartAnswer, type MentalHealthCasePart, type RpcRequest } from '@stac/contracts';
 import { currentChecks } from '@stac/partner-checks';
-import { CasePartReader, Clock } from '@stac/runtime';
+import { CasePartReader, Clock, type LoggedRead } from '@stac/runtime';
 import { ArrangementsService } from '../arrangements/arrangements.service';
 import { MhConsultationsService } from '../consultations/mh-consultations.service';
 import { InterventionsService } from '../interventions/interventions.service';
@@ -17,6 +17,46 @@ import { disclosureBasis } from '../trust-workflow';
  * every case-part read it is decided per request and logged before it leaves; a read by a partner agency is
  * a disclosure and records its purpose and legal basis (Caldicott).
  */
+/** A check as the case part reads it, with whether the case has the trust's other records. */
+interface CheckRow {
+  id: string;
+  case_id: string;
+  person_id: string;
+  status: KnownToServicesCheck['status'];
+  reason: KnownToServicesCheck['reason'];
+  answer: KnownToServicesCheck['answer'];
+  requested_at: Date;
+  due_at: Date;
+  answered_at: Date | null;
+  answered_by: string | null;
+  contact_team: string | null;
+  contact_role: string | null;
+  contact_how_to_reach: string | null;
+  version: number;
+  has_consultations: boolean;
+  has_arrangements: boolean;
+  has_interventions: boolean;
+}
+
+function checkOf(r: CheckRow): KnownToServicesCheck {
+  return Object.assign(new KnownToServicesCheck(), {
+    id: r.id,
+    caseId: r.case_id,
+    personId: r.person_id,
+    status: r.status,
+    reason: r.reason,
+    answer: r.answer,
+    requestedAt: r.requested_at,
+    dueAt: r.due_at,
+    answeredAt: r.answered_at,
+    answeredBy: r.answered_by,
+    contactTeam: r.contact_team,
+    contactRole: r.contact_role,
+    contactHowToReach: r.contact_how_to_reach,
+    version: r.version,
+  });
+}
+
 @Controller()
 export class MentalHealthCasePartController {
   constructor(
@@ -32,7 +72,7 @@ export class MentalHealthCasePartController {
   casePart(@Payload() req: RpcRequest<unknown>): Promise<CasePartAnswer<MentalHealthCasePart>> {
     return this.reader.read(req, {
       recordType: 'mental-health-case-part',
-      load: (caseId) => this.load(caseId),
+      load: (caseId, _granted, logged) => this.load(caseId, logged),
       recordIds: (part) => [
         ...part.checks.map((c) => c.checkId),
         ...part.consultations.map((c) => c.consultationId),
@@ -44,24 +84,32 @@ export class MentalHealthCasePartController {
   }
 
   /**
-   * The checks and whether the case has consultations, arrangements or interventions, in one statement;
-   * each of those is read only when the case has one (most cases have none).
+   * The checks and whether the case has consultations, arrangements or interventions, in one statement,
+   * which also writes the access-log row naming the checks when the case has none of those (most cases);
+   * each of those is read only when the case has one, and the row is then written after, naming them too.
    */
-  private async load(caseId: string): Promise<MentalHealthCasePart | null> {
+  private async load(caseId: string, read: LoggedRead = (sql, params) => this.dataSource.query(sql, params)): Promise<MentalHealthCasePart | null> {
     const m = this.dataSource.manager;
     const now = this.clock.now();
-    const { entities: all, raw } = await m
-      .createQueryBuilder(KnownToServicesCheck, 'c')
-      .addSelect('EXISTS (SELECT 1 FROM mh_consultation x WHERE x.case_id = c.case_id)', 'has_consultations')
-      .addSelect('EXISTS (SELECT 1 FROM mh_arrangement x WHERE x.case_id = c.case_id)', 'has_arrangements')
-      .addSelect('EXISTS (SELECT 1 FROM intervention x WHERE x.case_id = c.case_id)', 'has_interventions')
-      .where('c.case_id = :caseId', { caseId })
-      .orderBy('c.requestedAt', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .getRawAndEntities<{ has_consultations: boolean; has_arrangements: boolean; has_interventions: boolean }>();
+    const rows = await read<CheckRow>(
+      `SELECT c.id, c.case_id, c.person_id, c.status, c.reason, c.answer, c.requested_at, c.due_at, c.answered_at, c.answered_by,
+              c.contact_team, c.contact_role, c.contact_how_to_reach, c.version,
+              EXISTS (SELECT 1 FROM mh_consultation x WHERE x.case_id = c.case_id) AS has_consultations,
+              EXISTS (SELECT 1 FROM mh_arrangement x WHERE x.case_id = c.case_id) AS has_arrangements,
+              EXISTS (SELECT 1 FROM intervention x WHERE x.case_id = c.case_id) AS has_interventions
+         FROM known_to_services_check c
+        WHERE c.case_id = $1
+        ORDER BY c.requested_at, c.id`,
+      [caseId],
+      {
+        recordIds: 'ARRAY(SELECT id::text FROM part ORDER BY requested_at, id)',
+        onlyIf: 'NOT EXISTS (SELECT 1 FROM part WHERE has_consultations OR has_arrangements OR has_interventions)',
+      },
+    );
+    if (!rows.length) return null;
+    const has = rows[0];
+    const all = rows.map(checkOf);
     const checks = all.map((c) => checkView(c, now));
-    if (!checks.length) return null;
-    const has = raw[0];
     // The summary is of the checks that stand (one answered while the person was unknown is replaced by the re-check).
     const standing = currentChecks(all).map((c) => checkView(c, now));
     // Sequential: one pooled connection per read is enough.

@@ -93,6 +93,27 @@ describe('s62 access log', () => {
     expect(await rowsOf(failing)).toEqual([]);
   });
 
+  it('LAW-02: a logged read may name the rows it returns (ids in SQL) and write its row only under a condition, and says what it wrote', async () => {
+    const caseId = '00000000-0000-4000-8000-00000000ab01';
+    const other = '00000000-0000-4000-8000-00000000ab02';
+    const [a, b] = ['00000000-0000-4000-8000-00000000ab11', '00000000-0000-4000-8000-00000000ab12'];
+    const read = `SELECT x.id, x.n, x.more FROM (VALUES ($1::uuid, 1, false), ($2::uuid, 2, $3::boolean)) AS x(id, n, more) ORDER BY x.n`;
+    const named = { recordIds: 'ARRAY(SELECT id::text FROM part ORDER BY n)', onlyIf: 'NOT EXISTS (SELECT 1 FROM part WHERE more)' };
+    const rowsOf = async (id: string) => ds.query(`SELECT record_ids FROM access_log WHERE record_ids[1] = $1`, [id]);
+
+    const logged = await log.readLogged(ds, read, [a, b, false], entry(caseId), named);
+    expect(logged).toEqual([
+      { id: a, n: 1, more: false, access_logged_ids: [caseId, a, b] },
+      { id: b, n: 2, more: false, access_logged_ids: [caseId, a, b] },
+    ]);
+    expect(await rowsOf(caseId)).toEqual([{ record_ids: [caseId, a, b] }]);
+
+    // The condition fails: the rows are read, no row is written, and the answer says so.
+    const unlogged = await log.readLogged<{ access_logged_ids: string[] | null }>(ds, read, [a, b, true], entry(other), named);
+    expect(unlogged.map((r) => r.access_logged_ids)).toEqual([null, null]);
+    expect(await rowsOf(other)).toEqual([]);
+  });
+
   it('LAW-04: the log is append-only, even for the service role (UPDATE, DELETE, TRUNCATE refused)', async () => {
     await expect(ds.query(`UPDATE access_log SET action = 'x'`)).rejects.toThrow(/permission denied/);
     await expect(ds.query(`DELETE FROM access_log`)).rejects.toThrow(/permission denied/);

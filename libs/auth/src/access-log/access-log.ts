@@ -126,12 +126,38 @@ export class AccessLog {
    * A read and its access-log row in ONE statement (LAW-01, LAW-02): `sql` runs as a `WITH` part and the
    * row is written by the same statement when, and only when, the read returns a row; both happen or
    * neither does. One round trip instead of two. `sql` is a plain SELECT using `$1..$n` of `params`.
+   *
+   * A part whose row names the records it discloses passes `o.recordIds`, an SQL `text[]` expression over
+   * `part` appended to the entry's ids (the ids are those of the very rows returned), and may pass
+   * `o.onlyIf`, an SQL condition over `part`: without it the row is not written (the caller logs after its
+   * further reads). With either, every returned row carries `access_logged_ids`: the row's record ids as
+   * written, or null when no row was written.
    */
-  async readLogged<R>(db: Pick<DataSource, 'query'>, sql: string, params: unknown[], e: AccessEntry): Promise<R[]> {
+  async readLogged<R>(
+    db: Pick<DataSource, 'query'>,
+    sql: string,
+    params: unknown[],
+    e: AccessEntry,
+    o: { recordIds?: string; onlyIf?: string } = {},
+  ): Promise<R[]> {
+    if (!o.recordIds && !o.onlyIf) {
+      return db.query(
+        `WITH part AS (${sql}),
+         logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${rowPlaceholders(params.length)} WHERE EXISTS (SELECT 1 FROM part))
+         SELECT * FROM part`,
+        [...params, ...this.valuesOf(e)],
+      );
+    }
+    const values = HASHED.map((k, i) => {
+      const p = `$${params.length + i + 1}`;
+      return k === 'record_ids' && o.recordIds ? `${p}::text[] || (${o.recordIds})` : p;
+    }).join(', ');
     return db.query(
       `WITH part AS (${sql}),
-       logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${rowPlaceholders(params.length)} WHERE EXISTS (SELECT 1 FROM part))
-       SELECT * FROM part`,
+       logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${values}
+                   WHERE EXISTS (SELECT 1 FROM part)${o.onlyIf ? ` AND (${o.onlyIf})` : ''}
+                   RETURNING record_ids)
+       SELECT part.*, (SELECT record_ids FROM logged) AS access_logged_ids FROM part`,
       [...params, ...this.valuesOf(e)],
     );
   }
