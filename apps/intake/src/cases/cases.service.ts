@@ -5,7 +5,6 @@ import type { LoggedRead } from '@stac/runtime';
 import type { IntakeCasePart } from '@stac/contracts';
 import { PersonRecords } from '../people/person-records';
 import { advocacyConsentOf } from '../advocacy-status/advocacy-consent.service';
-import type { PartnerCheckAnswer } from '../partner-answers/partner-check-answer.entity';
 import { checkSummary } from '../partner-answers/partner-answers.service';
 import { CounterAllegations } from '../people/counter-allegations';
 import { visibleCases } from '../people/case-visibility';
@@ -31,7 +30,7 @@ interface CaseHead {
   /** JSON lists (null when empty); bytea as base64 and timestamps as ISO text. */
   participants: { personId: string; role: string; identityKnown: boolean; identityEnc: string | null }[] | null;
   incidents: { incidentId: string; occurredAt: string; behaviours: string[] }[] | null;
-  partner_answers: (Omit<PartnerCheckAnswer, 'answeredAt' | 'sourceEventId'> & { answeredAt: string })[] | null;
+  partner_answers: (Omit<Parameters<typeof checkSummary>[0], 'answeredAt'> & { answeredAt: string })[] | null;
 }
 
 @Injectable()
@@ -66,7 +65,7 @@ export class CasesService {
                 WHERE cp.case_id = c.id AND cp.valid_to IS NULL) AS participants,
               (SELECT json_agg(json_build_object('incidentId', i.id, 'occurredAt', i.occurred_at, 'behaviours', i.behaviours) ORDER BY i.occurred_at)
                  FROM incident i WHERE i.case_id = c.id) AS incidents,
-              (SELECT json_agg(json_build_object('checkId', x.check_id, 'caseId', x.case_id, 'agency', x.agency, 'personId', x.person_id, 'answer', x.answer,
+              (SELECT json_agg(json_build_object('checkId', x.check_id, 'agency', x.agency, 'personId', x.person_id, 'answer', x.answer,
                                                  'contactRouteAvailable', x.contact_route_available, 'answeredAt', x.answered_at) ORDER BY x.answered_at DESC)
                  FROM partner_check_answer x WHERE x.case_id = c.id) AS partner_answers
          FROM stalking_case c
@@ -101,7 +100,7 @@ export class CasesService {
       incidents: (c.incidents ?? []).map((i) => ({ ...i, occurredAt: new Date(i.occurredAt).toISOString() })),
       riskLevel: c.risk_level,
       advocacyConsent: advocacyConsentOf({ state: c.consent_state, scope: c.consent_scope, changed_at: c.consent_changed_at }),
-      partnerChecks: (c.partner_answers ?? []).map((a) => checkSummary({ ...a, answeredAt: new Date(a.answeredAt) } as PartnerCheckAnswer)),
+      partnerChecks: (c.partner_answers ?? []).map((a) => checkSummary({ ...a, answeredAt: new Date(a.answeredAt) })),
       // Looked up only when a counter-allegation names the case (most cases: none, and no further read).
       ...(o.withNames && o.viewer ? { counterAllegations: c.counter_alleged ? await this.counterAllegationsSeenBy(caseId, o.viewer) : [] } : {}),
     };

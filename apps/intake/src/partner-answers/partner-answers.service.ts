@@ -7,7 +7,7 @@ import { PartnerCheckAnswer } from './partner-check-answer.entity';
 
 const AGENCY_WORDS: Partial<Record<Agency, string>> = { 'mental-health': 'mental-health services', probation: 'probation' };
 
-export function checkSummary(a: PartnerCheckAnswer): PartnerCheckSummary {
+export function checkSummary(a: Pick<PartnerCheckAnswer, 'agency' | 'checkId' | 'personId' | 'answer' | 'contactRouteAvailable' | 'answeredAt'>): PartnerCheckSummary {
   return {
     agency: a.agency,
     checkId: a.checkId,

@@ -11,52 +11,18 @@ import { KnownToServicesCheck } from '../known-to-services-checks/known-to-servi
 import { checkView } from '../known-to-services-checks/known-to-services-checks.service';
 import { disclosureBasis } from '../trust-workflow';
 
+/** A check as the case part reads it, with whether the case has the trust's other records. */
+type CheckRow = Pick<
+  KnownToServicesCheck,
+  'id' | 'caseId' | 'personId' | 'status' | 'reason' | 'answer' | 'requestedAt' | 'dueAt' | 'answeredAt' | 'answeredBy' | 'contactTeam' | 'contactRole' | 'contactHowToReach' | 'version'
+> & { has_consultations: boolean; has_arrangements: boolean; has_interventions: boolean };
+
 /**
  * The trust's part of the unified case view: what it shares (check answers and contact routes, advice
  * summaries and recommendation codes, arrangements, intervention statuses), never a clinical note. Like
  * every case-part read it is decided per request and logged before it leaves; a read by a partner agency is
  * a disclosure and records its purpose and legal basis (Caldicott).
  */
-/** A check as the case part reads it, with whether the case has the trust's other records. */
-interface CheckRow {
-  id: string;
-  case_id: string;
-  person_id: string;
-  status: KnownToServicesCheck['status'];
-  reason: KnownToServicesCheck['reason'];
-  answer: KnownToServicesCheck['answer'];
-  requested_at: Date;
-  due_at: Date;
-  answered_at: Date | null;
-  answered_by: string | null;
-  contact_team: string | null;
-  contact_role: string | null;
-  contact_how_to_reach: string | null;
-  version: number;
-  has_consultations: boolean;
-  has_arrangements: boolean;
-  has_interventions: boolean;
-}
-
-function checkOf(r: CheckRow): KnownToServicesCheck {
-  return Object.assign(new KnownToServicesCheck(), {
-    id: r.id,
-    caseId: r.case_id,
-    personId: r.person_id,
-    status: r.status,
-    reason: r.reason,
-    answer: r.answer,
-    requestedAt: r.requested_at,
-    dueAt: r.due_at,
-    answeredAt: r.answered_at,
-    answeredBy: r.answered_by,
-    contactTeam: r.contact_team,
-    contactRole: r.contact_role,
-    contactHowToReach: r.contact_how_to_reach,
-    version: r.version,
-  });
-}
-
 @Controller()
 export class MentalHealthCasePartController {
   constructor(
@@ -88,12 +54,13 @@ export class MentalHealthCasePartController {
    * which also writes the access-log row naming the checks when the case has none of those (most cases);
    * each of those is read only when the case has one, and the row is then written after, naming them too.
    */
-  private async load(caseId: string, read: LoggedRead = (sql, params) => this.dataSource.query(sql, params)): Promise<MentalHealthCasePart | null> {
+  private async load(caseId: string, read: LoggedRead): Promise<MentalHealthCasePart | null> {
     const m = this.dataSource.manager;
     const now = this.clock.now();
     const rows = await read<CheckRow>(
-      `SELECT c.id, c.case_id, c.person_id, c.status, c.reason, c.answer, c.requested_at, c.due_at, c.answered_at, c.answered_by,
-              c.contact_team, c.contact_role, c.contact_how_to_reach, c.version,
+      `SELECT c.id, c.case_id AS "caseId", c.person_id AS "personId", c.status, c.reason, c.answer, c.requested_at AS "requestedAt",
+              c.due_at AS "dueAt", c.answered_at AS "answeredAt", c.answered_by AS "answeredBy", c.contact_team AS "contactTeam",
+              c.contact_role AS "contactRole", c.contact_how_to_reach AS "contactHowToReach", c.version,
               EXISTS (SELECT 1 FROM mh_consultation x WHERE x.case_id = c.case_id) AS has_consultations,
               EXISTS (SELECT 1 FROM mh_arrangement x WHERE x.case_id = c.case_id) AS has_arrangements,
               EXISTS (SELECT 1 FROM intervention x WHERE x.case_id = c.case_id) AS has_interventions
@@ -102,13 +69,13 @@ export class MentalHealthCasePartController {
         ORDER BY c.requested_at, c.id`,
       [caseId],
       {
-        recordIds: 'ARRAY(SELECT id::text FROM part ORDER BY requested_at, id)',
+        recordIds: 'ARRAY(SELECT id::text FROM part ORDER BY "requestedAt", id)',
         onlyIf: 'NOT EXISTS (SELECT 1 FROM part WHERE has_consultations OR has_arrangements OR has_interventions)',
       },
     );
     if (!rows.length) return null;
     const has = rows[0];
-    const all = rows.map(checkOf);
+    const all = rows.map(({ has_consultations, has_arrangements, has_interventions, ...check }) => Object.assign(new KnownToServicesCheck(), check));
     const checks = all.map((c) => checkView(c, now));
     // The summary is of the checks that stand (one answered while the person was unknown is replaced by the re-check).
     const standing = currentChecks(all).map((c) => checkView(c, now));

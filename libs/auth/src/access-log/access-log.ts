@@ -140,24 +140,15 @@ export class AccessLog {
     e: AccessEntry,
     o: { recordIds?: string; onlyIf?: string } = {},
   ): Promise<R[]> {
-    if (!o.recordIds && !o.onlyIf) {
-      return db.query(
-        `WITH part AS (${sql}),
-         logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${rowPlaceholders(params.length)} WHERE EXISTS (SELECT 1 FROM part))
-         SELECT * FROM part`,
-        [...params, ...this.valuesOf(e)],
-      );
-    }
-    const values = HASHED.map((k, i) => {
-      const p = `$${params.length + i + 1}`;
-      return k === 'record_ids' && o.recordIds ? `${p}::text[] || (${o.recordIds})` : p;
-    }).join(', ');
+    const named = o.recordIds !== undefined || o.onlyIf !== undefined;
+    const values = o.recordIds
+      ? HASHED.map((k, i) => (k === 'record_ids' ? `$${params.length + i + 1}::text[] || (${o.recordIds})` : `$${params.length + i + 1}`)).join(', ')
+      : rowPlaceholders(params.length);
     return db.query(
       `WITH part AS (${sql}),
        logged AS (INSERT INTO access_log (${HASHED_COLUMNS}) SELECT ${values}
-                   WHERE EXISTS (SELECT 1 FROM part)${o.onlyIf ? ` AND (${o.onlyIf})` : ''}
-                   RETURNING record_ids)
-       SELECT part.*, (SELECT record_ids FROM logged) AS access_logged_ids FROM part`,
+                   WHERE EXISTS (SELECT 1 FROM part)${o.onlyIf ? ` AND (${o.onlyIf})` : ''}${named ? ' RETURNING record_ids' : ''})
+       SELECT ${named ? 'part.*, (SELECT record_ids FROM logged) AS access_logged_ids' : '*'} FROM part`,
       [...params, ...this.valuesOf(e)],
     );
   }
