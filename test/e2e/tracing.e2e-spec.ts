@@ -156,14 +156,15 @@ describe('tracing: one trace across the gateway, request/reply and events', () =
     const caseId = res.body.caseId as string;
     for (const consumer of CONSUMERS) await handled(stack, consumer, caseId, 'intake.case.referred');
 
-    // Spans arrive in batches (every 100 ms here): wait for every consumer's handler span of the event.
+    // Spans arrive in batches (every 100 ms here): wait for every consumer's handler span of the event,
+    // intake's own included (it is asserted below like the others).
     const trace = await eventually(
       async () => {
         const spans = receiver.spans.filter((s) => s.traceId === traceId);
         const handledBy = new Set(
           spans.filter((s) => s.name === 'event.handle intake.case.referred.v1').map((s) => s.service),
         );
-        return CONSUMERS.every((c) => handledBy.has(c)) ? spans : undefined;
+        return [...CONSUMERS, 'intake'].every((c) => handledBy.has(c)) ? spans : undefined;
       },
       { timeoutMs: 20_000, what: 'the consumers’ spans of the referral’s trace' },
     ).catch((e: Error) => {

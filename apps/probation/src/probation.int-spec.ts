@@ -109,7 +109,7 @@ beforeAll(async () => {
   sentences = new SentenceService(ds, out, accessLog, clock, settings);
   enforcement = new EnforcementReviewsService(ds, clock, settings);
   interventions = new PartnerInterventionsService(ds, enforcement, clock);
-  cases = new ProbationCaseService(checks, consultations, mappa, sentences, interventions, enforcement, clock);
+  cases = new ProbationCaseService(checks, consultations, mappa, sentences, interventions, enforcement, clock, ds);
   worklist = new ProbationWorklistService(ds, relationships, clock);
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CaseStageChangedV1, ProbationConsultationCompletedV1, type ConsultationCommand, type ExclusionZone, type ProbationConsultationView } from '@stac/contracts';
 import { caseIdOf, OnEvent, Outbox, type EventContext } from '@stac/messaging';
 import { Clock, rpcProblem, type RequestContext } from '@stac/runtime';
@@ -107,8 +107,8 @@ export class ProbationConsultationsService {
     }));
   }
 
-  async forCase(caseId: string, reader: ConsultationReader): Promise<ProbationConsultationView[]> {
-    const rows = await this.dataSource.manager.find(ProbationConsultation, { where: { caseId }, order: { completedAt: 'ASC' } });
+  async forCase(caseId: string, reader: ConsultationReader, m: EntityManager = this.dataSource.manager): Promise<ProbationConsultationView[]> {
+    const rows = await m.find(ProbationConsultation, { where: { caseId }, order: { completedAt: 'ASC' } });
     return rows.map((r) => this.view(r, reader));
   }
 

@@ -86,9 +86,9 @@ export class EnforcementReviewsService {
     });
   }
 
-  async forCase(caseId: string): Promise<EnforcementReviewView[]> {
+  async forCase(caseId: string, m: EntityManager = this.dataSource.manager): Promise<EnforcementReviewView[]> {
     const now = this.clock.now();
-    const rows = await this.dataSource.manager.find(EnforcementReview, { where: { caseId }, order: { openedAt: 'ASC', id: 'ASC' } });
+    const rows = await m.find(EnforcementReview, { where: { caseId }, order: { openedAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => enforcementReviewView(r, now));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { InterventionStatusChangedV1, type PartnerInterventionView } from '@stac/contracts';
 import { ENFORCEMENT_TRIGGERS, PROBATION_ENFORCED_BASES } from '@stac/domain';
 import { caseIdOf, OnEvent, type EventContext } from '@stac/messaging';
@@ -53,8 +53,7 @@ export class PartnerInterventionsService {
   }
 
   /** The case's partner interventions with their status history, oldest first. */
-  async forCase(caseId: string): Promise<PartnerInterventionView[]> {
-    const m = this.dataSource.manager;
+  async forCase(caseId: string, m: EntityManager = this.dataSource.manager): Promise<PartnerInterventionView[]> {
     const [current, changes] = await Promise.all([
       m.find(PartnerIntervention, { where: { caseId }, order: { changedAt: 'ASC', interventionId: 'ASC' } }),
       m.find(PartnerInterventionChange, { where: { caseId }, order: { sourceVersion: 'ASC' } }),

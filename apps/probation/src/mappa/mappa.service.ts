@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MappaLevelSetV1, type MappaCommand, type MappaView } from '@stac/contracts';
 import { londonDate } from '@stac/domain';
 import { Outbox } from '@stac/messaging';
@@ -49,8 +49,8 @@ export class MappaService {
     }));
   }
 
-  async history(caseId: string): Promise<MappaView[]> {
-    const rows = await this.dataSource.manager.find(MappaDecision, { where: { caseId }, order: { setAt: 'ASC' } });
+  async history(caseId: string, m: EntityManager = this.dataSource.manager): Promise<MappaView[]> {
+    const rows = await m.find(MappaDecision, { where: { caseId }, order: { setAt: 'ASC' } });
     return rows.map(mappaView);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CASE_NOT_FOUND } from '@stac/auth';
 import { ProblemException, type ProbationCaseView } from '@stac/contracts';
 import { Clock, type RequestContext } from '@stac/runtime';
@@ -23,29 +24,34 @@ export class ProbationCaseService {
     private readonly interventions: PartnerInterventionsService,
     private readonly enforcement: EnforcementReviewsService,
     private readonly clock: Clock,
+    private readonly dataSource: DataSource,
   ) {}
 
-  async read(caseId: string, ctx: Pick<RequestContext, 'fieldGroups' | 'owning'>): Promise<ProbationCaseView> {
-    const check = await this.checks.forCase(caseId);
-    if (!check) throw new ProblemException(CASE_NOT_FOUND);
-    const [consultations, mappaHistory, sentence, sentenceHistory, interventions, enforcementReviews] = await Promise.all([
-      this.consultations.forCase(caseId, { withZones: ctx.fieldGroups.includes('victim.location'), owning: ctx.owning }),
-      this.mappa.history(caseId),
-      this.sentences.forCase(caseId),
-      this.sentences.history(caseId, ctx.owning),
-      this.interventions.forCase(caseId),
-      this.enforcement.forCase(caseId),
-    ]);
-    return {
-      caseId,
-      check: checkView(check, this.clock.now()),
-      consultations,
-      mappa: mappaHistory.at(-1) ?? null,
-      mappaHistory,
-      sentence,
-      sentenceHistory,
-      interventions,
-      enforcementReviews,
-    };
+  /**
+   * Read in one snapshot (a REPEATABLE READ transaction): an event handled meanwhile shows
+   * whole or not at all, never an enforcement review beside the intervention status from before it.
+   */
+  read(caseId: string, ctx: Pick<RequestContext, 'fieldGroups' | 'owning'>): Promise<ProbationCaseView> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const check = await this.checks.forCase(caseId, m);
+      if (!check) throw new ProblemException(CASE_NOT_FOUND);
+      const consultations = await this.consultations.forCase(caseId, { withZones: ctx.fieldGroups.includes('victim.location'), owning: ctx.owning }, m);
+      const mappaHistory = await this.mappa.history(caseId, m);
+      const sentence = await this.sentences.forCase(caseId, m);
+      const sentenceHistory = await this.sentences.history(caseId, ctx.owning, m);
+      const interventions = await this.interventions.forCase(caseId, m);
+      const enforcementReviews = await this.enforcement.forCase(caseId, m);
+      return {
+        caseId,
+        check: checkView(check, this.clock.now()),
+        consultations,
+        mappa: mappaHistory.at(-1) ?? null,
+        mappaHistory,
+        sentence,
+        sentenceHistory,
+        interventions,
+        enforcementReviews,
+      };
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AccessLog, type Principal } from '@stac/auth';
 import {
   LicenceEndedV1,
@@ -114,14 +114,14 @@ export class SentenceService {
     });
   }
 
-  async forCase(caseId: string): Promise<SentenceView | null> {
-    const s = await this.dataSource.manager.findOne(SentenceDates, { where: { caseId } });
+  async forCase(caseId: string, m: EntityManager = this.dataSource.manager): Promise<SentenceView | null> {
+    const s = await m.findOne(SentenceDates, { where: { caseId } });
     return s ? sentenceView(s) : null;
   }
 
   /** Every change of the case's dates, oldest first (earlier values stay retrievable); who changed them only for probation's own team. */
-  async history(caseId: string, withWho: boolean): Promise<SentenceDatesChangeView[]> {
-    const rows = await this.dataSource.manager.find(SentenceDatesChange, { where: { caseId }, order: { version: 'ASC' } });
+  async history(caseId: string, withWho: boolean, m: EntityManager = this.dataSource.manager): Promise<SentenceDatesChangeView[]> {
+    const rows = await m.find(SentenceDatesChange, { where: { caseId }, order: { version: 'ASC' } });
     return rows.map((c) => sentenceChangeView(c, withWho));
   }
 

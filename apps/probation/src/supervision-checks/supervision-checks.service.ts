@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CaseRelationships, decide, type Principal, type Purpose } from '@stac/auth';
 import {
   CaseReferredV1,
@@ -108,8 +108,8 @@ export class SupervisionChecksService {
       .map((c) => ({ checkId: c.id, caseId: c.caseId, supervisionStatus: c.supervisionStatus, answeredAt: c.answeredAt?.toISOString() ?? null }));
   }
 
-  async forCase(caseId: string): Promise<SupervisionCheck | null> {
-    const all = currentChecks(await this.checks.forCase(this.dataSource.manager, caseId));
+  async forCase(caseId: string, m: EntityManager = this.dataSource.manager): Promise<SupervisionCheck | null> {
+    const all = currentChecks(await this.checks.forCase(m, caseId));
     return all[0] ?? null;
   }
 
